@@ -1,0 +1,67 @@
+from typer.testing import CliRunner
+
+from toolkit.cli import app
+
+runner = CliRunner()
+
+
+def flat(text: str) -> str:
+    """Rich wraps lines at the terminal width; compare on words."""
+    return " ".join(text.split())
+
+
+def test_generer_writes_forms_and_never_overwrites(tmp_path):
+    out = tmp_path / "ud"
+    r = runner.invoke(app, ["generer", "--aar", "2028", "--skema", "aarsrapport", "--ud", str(out)])
+    assert r.exit_code == 0, r.output
+    files = sorted(p.name for p in out.glob("*.xlsx"))
+    assert len(files) == 8 and all(f.startswith("2028_aarsrapport_") for f in files)
+    assert "2028_aarsrapport_center_for_tale_og_hjerneskade_aalborg_kommune.xlsx" in files
+    before = {p: p.stat().st_mtime_ns for p in out.glob("*.xlsx")}
+    r = runner.invoke(app, ["generer", "--aar", "2028", "--skema", "aarsrapport", "--ud", str(out)])
+    assert r.exit_code == 0 and "8 fandtes allerede" in flat(r.output)
+    assert before == {p: p.stat().st_mtime_ns for p in out.glob("*.xlsx")}
+    assert not list(out.glob(".~tmp_*"))
+
+
+def test_udmelding_is_skipped_in_odd_years_with_a_reason(tmp_path):
+    r = runner.invoke(app, ["generer", "--aar", "2027", "--skema", "udmelding", "--ud", str(tmp_path)])
+    assert r.exit_code == 0
+    assert "kun i lige år" in flat(r.output) and not list(tmp_path.glob("*.xlsx"))
+
+
+def test_unknown_form_is_a_usage_error_in_danish(tmp_path):
+    import subprocess, sys
+    p = subprocess.run([sys.executable, "-m", "toolkit", "generer", "--skema", "foo", "--ud", str(tmp_path)],
+                       capture_output=True, text=True)
+    assert p.returncode == 2
+    assert "Ukendt skema 'foo'" in flat(p.stderr) and "Traceback" not in p.stderr
+
+
+def test_broken_stamdata_gives_one_danish_error_not_a_traceback(tmp_path):
+    import subprocess, sys
+    bad = tmp_path / "stamdata.xlsx"
+    bad.write_bytes(b"not a workbook")
+    p = subprocess.run([sys.executable, "-m", "toolkit", "generer", "--stamdata", str(bad), "--ud", str(tmp_path)],
+                       capture_output=True, text=True)
+    assert p.returncode == 2 and "Stamdata i stamdata.xlsx" in flat(p.stderr) and "Traceback" not in p.stderr
+
+
+def test_init_copies_stamdata_and_definitions_once(tmp_path):
+    r = runner.invoke(app, ["init", str(tmp_path)])
+    assert r.exit_code == 0
+    assert (tmp_path / "stamdata.xlsx").exists()
+    assert (tmp_path / "skabeloner" / "skemaer" / "kommune.yaml").exists()
+    (tmp_path / "stamdata.xlsx").write_bytes(b"mine")
+    r = runner.invoke(app, ["init", str(tmp_path)])
+    assert "findes allerede" in flat(r.output) and (tmp_path / "stamdata.xlsx").read_bytes() == b"mine"
+
+
+def test_every_command_has_danish_help_and_is_in_the_readme():
+    from pathlib import Path
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    import typer.main
+    group = typer.main.get_command(app)
+    for name, cmd in group.commands.items():
+        assert cmd.help, name
+        assert f"skema {name}" in readme, f"README mangler 'skema {name}'"

@@ -1,0 +1,178 @@
+"""Expand a definition for one recipient and year into a plan: sheets, blocks, sections and the
+concrete field instances with their keys. Pure: the Excel writer lays the plan out, the reader and
+validator use its field instances. See docs/skemaformat.md for the key scheme."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from toolkit.definitions.model import Ark, BLOCK_CONTEXT, CONTEXT_COLUMNS, Felt, Sektion, Skemadefinition
+from toolkit.definitions.recipients import Modtager
+from toolkit.stamdata.model import Stamdata, Tilbud
+
+
+@dataclass(frozen=True)
+class Item:
+    """One repetition: a tilbud, ydelse, kommune, numbered block or free line."""
+    kind: str
+    id: str
+    label: str
+    obj: Any = None
+
+
+@dataclass(frozen=True)
+class FieldInstance:
+    key: str
+    felt: Felt
+    ark: str
+    aar: int | None
+    prefill: Any
+    aktiv_key: str | None  # key whose value activates this block (gentag: nr), else None
+    tilbud_id: str | None
+    ydelse_id: str | None
+    kommune_id: str | None
+
+    @property
+    def required(self) -> bool:
+        return self.felt.obligatorisk
+
+
+@dataclass
+class SectionPlan:
+    sektion: Sektion
+    rows: list[Item] | None  # None: one field per row (felter layout)
+    columns: list[tuple[Felt, int | None]]
+    context_columns: list[tuple[str, str]]  # (attribute, header)
+    row_context: list[list[Any]] = field(default_factory=list)  # locked values per row
+    cells: dict[tuple[int, int], FieldInstance] = field(default_factory=dict)
+
+
+@dataclass
+class BlockPlan:
+    item: Item | None
+    context: list[tuple[str, str, bool]]  # (label, value, is_url)
+    sections: list[SectionPlan]
+
+
+@dataclass
+class SheetPlan:
+    ark: Ark
+    blocks: list[BlockPlan]
+
+
+@dataclass
+class FormPlan:
+    defn: Skemadefinition
+    modtager: Modtager
+    aar: int
+    sheets: list[SheetPlan]
+
+    def fields(self) -> list[FieldInstance]:
+        return [fi for s in self.sheets for b in s.blocks for sec in b.sections
+                for _pos, fi in sorted(sec.cells.items())]
+
+
+def plan_form(defn: Skemadefinition, sd: Stamdata, modtager: Modtager, aar: int) -> FormPlan:
+    sheets = []
+    own_tilbud = sd.tilbud_by_id(modtager.tilbud_id) if modtager.tilbud_id else None
+    for ark in defn.ark:
+        if ark.kun_for == "kommune" and not modtager.er_kommune:
+            continue
+        if ark.kun_for == "driftsherre" and not _own(sd, modtager, aar):
+            continue
+        blocks = []
+        for item in _sheet_items(ark, sd, aar):
+            tilbud = item.obj if item and item.kind == "tilbud" else own_tilbud
+            prefix = [f"{item.kind}.{item.id}"] if item else []
+            aktiv = None
+            if ark.aktiv_naar:
+                aktiv = ".".join([defn.skema, *prefix, ark.aktiv_naar])
+            context = _block_context(ark, tilbud, sd) if item and item.kind == "tilbud" else []
+            sections = [_plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv)
+                        for sek in ark.sektioner]
+            blocks.append(BlockPlan(item, context, sections))
+        sheets.append(SheetPlan(ark, blocks))
+    return FormPlan(defn, modtager, aar, sheets)
+
+
+def _own(sd: Stamdata, modtager: Modtager, aar: int) -> list[Tilbud]:
+    if not modtager.driftsherre_id:
+        return []
+    return [t for t in sd.omfattede_tilbud(aar) if t.driftsherre_id == modtager.driftsherre_id]
+
+
+def _sheet_items(ark: Ark, sd: Stamdata, aar: int) -> list[Item | None]:
+    if ark.gentag == "tilbud":
+        return [Item("tilbud", t.id, t.navn, t) for t in sd.omfattede_tilbud(aar)]
+    if ark.gentag == "nr":
+        return [Item("nr", str(n), f"Tilbud {n}") for n in range(1, ark.antal + 1)]
+    return [None]
+
+
+def _block_context(ark: Ark, tilbud: Tilbud, sd: Stamdata) -> list[tuple[str, str, bool]]:
+    out = []
+    for attr in ark.vis:
+        if attr == "driftsherre":
+            out.append((BLOCK_CONTEXT[attr], sd.driftsherre(tilbud.driftsherre_id).navn, False))
+        else:
+            out.append((BLOCK_CONTEXT[attr], getattr(tilbud, attr) or "", attr.endswith("_url")))
+    return out
+
+
+def _row_items(sek: Sektion, sd: Stamdata, modtager: Modtager, aar: int, tilbud: Tilbud | None):
+    g = sek.gentag
+    if g is None:
+        return None
+    if g == "ydelse":
+        return [Item("ydelse", y.id, y.navn, y) for y in sd.ydelser_for(tilbud.id)] if tilbud else []
+    if g == "kommune":
+        return [Item("kommune", k.id, k.navn, k) for k in sd.kommuner()]
+    if g == "tilbud":
+        return [Item("tilbud", t.id, t.navn, t) for t in sd.omfattede_tilbud(aar)]
+    if g == "egne_tilbud":
+        return [Item("tilbud", t.id, t.navn, t) for t in _own(sd, modtager, aar)]
+    return [Item("linje", str(n), f"{n}") for n in range(1, sek.antal + 1)]
+
+
+def _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv) -> SectionPlan:
+    rows = _row_items(sek, sd, modtager, aar, tilbud)
+    columns = []
+    for f in sek.felter:
+        columns += [(f, aar + off) for off in f.aar] if f.aar else [(f, None)]
+    ctx_cols = [(c, CONTEXT_COLUMNS[sek.gentag][c]) for c in sek.vis] if sek.gentag else []
+    plan = SectionPlan(sek, rows, columns, ctx_cols)
+    plan.row_context = [[_context_value(sd, item, attr) for attr in sek.vis] for item in rows or []]
+    for r, item in enumerate(rows if rows is not None else [None]):
+        parts = prefix + ([f"{item.kind}.{item.id}"] if item else [])
+        row_tilbud = item.obj if item and item.kind == "tilbud" else tilbud
+        for c, (felt, year) in enumerate(columns):
+            key = ".".join([defn.skema, *parts, felt.noegle] + ([str(year)] if year is not None else []))
+            plan.cells[(r, c)] = FieldInstance(
+                key=key, felt=felt, ark=ark.navn, aar=year,
+                prefill=_prefill(felt, modtager, row_tilbud, item),
+                aktiv_key=aktiv,
+                tilbud_id=row_tilbud.id if row_tilbud else None,
+                ydelse_id=item.id if item and item.kind == "ydelse" else None,
+                kommune_id=item.id if item and item.kind == "kommune" else None,
+            )
+    return plan
+
+
+def _prefill(felt: Felt, modtager: Modtager, tilbud: Tilbud | None, item: Item | None):
+    src = felt.forudfyld
+    if not src:
+        return None
+    obj_name, attr = src.split(".")
+    if obj_name == "modtager":
+        return getattr(modtager, attr) or None
+    if obj_name == "tilbud":
+        return (getattr(tilbud, attr) or None) if tilbud else None
+    if obj_name == "ydelse" and item is not None and item.kind == "ydelse":
+        return getattr(item.obj, attr)
+    return None
+
+
+def _context_value(sd: Stamdata, item: Item, attr: str):
+    if attr == "driftsherre":
+        return sd.driftsherre(item.obj.driftsherre_id).navn
+    return getattr(item.obj, attr, None)

@@ -1,0 +1,121 @@
+"""Load form definitions from YAML; every problem is reported with file and line."""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from toolkit.definitions.model import FORMS, Skemadefinition
+from toolkit.errors import DefinitionError
+
+
+def bundled_definitions_dir() -> Path:
+    import toolkit.skabeloner
+
+    return Path(toolkit.skabeloner.__file__).resolve().parent / "skemaer"
+
+
+class _LineLoader(yaml.SafeLoader):
+    """SafeLoader that remembers the line of every mapping and sequence item."""
+
+
+def _construct_mapping(loader, node, deep=False):
+    mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
+    loader.lines[id(mapping)] = node.start_mark.line + 1
+    loader.key_lines[id(mapping)] = {k.value: k.start_mark.line + 1 for k, _v in node.value
+                                     if isinstance(k, yaml.ScalarNode)}
+    return mapping
+
+
+def _construct_seq(loader, node, deep=False):
+    seq = yaml.SafeLoader.construct_sequence(loader, node, deep=True)
+    loader.item_lines[id(seq)] = [n.start_mark.line + 1 for n in node.value]
+    return seq
+
+
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_LineLoader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_seq)
+
+
+def _line_of(data, loc, lines, item_lines, key_lines) -> int | None:
+    """Walk `loc` into the parsed data; the deepest node with a known line wins."""
+    line = lines.get(id(data))
+    node = data
+    for part in loc:
+        try:
+            if isinstance(node, list) and isinstance(part, int):
+                line = item_lines.get(id(node), [line] * (part + 1))[part]
+            elif isinstance(node, dict):
+                line = key_lines.get(id(node), {}).get(part, line)
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        line = lines.get(id(node), line)
+    return line
+
+
+def parse_definition(text: str, source: str) -> Skemadefinition:
+    loader = _LineLoader(text)
+    loader.lines, loader.item_lines, loader.key_lines = {}, {}, {}
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"linje {mark.line + 1}: " if mark else ""
+        raise DefinitionError(source, [f"{where}ugyldig YAML ({getattr(exc, 'problem', exc)})"]) from None
+    finally:
+        loader.dispose()
+    if not isinstance(data, dict):
+        raise DefinitionError(source, ["filen skal indeholde en skemadefinition (nøgler som skema, navn, version, ark)"])
+    try:
+        return Skemadefinition.model_validate(data)
+    except ValidationError as exc:
+        problems = []
+        errors = exc.errors()
+        for err in errors:
+            if err["type"] == "too_short" and any(
+                    len(o["loc"]) > len(err["loc"]) and o["loc"][:len(err["loc"])] == err["loc"] for o in errors):
+                continue  # a consequence of an error inside the list, which is reported itself
+            loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+            line = _line_of(data, loc, loader.lines, loader.item_lines, loader.key_lines)
+            path = ".".join(str(p) for p in loc)
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "missing":
+                msg = "mangler"
+            elif err["type"] == "extra_forbidden":
+                msg = "ukendt nøgle (stavefejl?)"
+            elif err["type"] == "literal_error":
+                msg = f"ugyldig værdi, forventet {err['ctx'].get('expected', '')}"
+            problems.append(f"linje {line}: {path}: {msg}" if line else f"{path}: {msg}")
+        raise DefinitionError(source, problems) from None
+
+
+def load_definition(path: Path) -> Skemadefinition:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DefinitionError(path.name, [f"filen kan ikke læses ({exc.__class__.__name__})"]) from None
+    return parse_definition(text, path.name)
+
+
+@lru_cache(maxsize=8)
+def _load_all(directory: str) -> dict[str, Skemadefinition]:
+    out = {}
+    for form in FORMS:
+        path = Path(directory) / f"{form}.yaml"
+        if not path.exists():
+            raise DefinitionError(path.name, [f"definitionen for '{form}' mangler i {directory}"])
+        defn = load_definition(path)
+        if defn.skema != form:
+            raise DefinitionError(path.name, [f"filen hedder {form}.yaml men definerer skema '{defn.skema}'"])
+        out[form] = defn
+    return out
+
+
+def load_definitions(directory: Path | None = None) -> dict[str, Skemadefinition]:
+    """All four definitions, from `directory` (an edited copy) or the bundled ones."""
+    d = Path(directory) if directory else bundled_definitions_dir()
+    return _load_all(str(d.resolve()))

@@ -1,0 +1,1 @@
+"""Excel: writing forms (xlsxwriter) and reading returns."""

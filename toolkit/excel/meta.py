@@ -1,0 +1,29 @@
+"""The fill contract's fixed parts: the hidden `_skema` sheet and the defined names. Shared by the
+writer and the reader so that they cannot drift apart. Documented in docs/skemaformat.md."""
+from __future__ import annotations
+
+import re
+
+META_SHEET = "_skema"
+LIST_SHEET = "_lister"
+STATUS_SHEET = "_status"
+META_KEYS = ("skema", "version", "definition_hash", "aar", "modtager_id", "modtager_navn",
+             "genereret", "toolkit_version", "region")
+MAP_HEADER = ("felt", "ark", "celle")
+MAP_START_ROW = len(META_KEYS) + 2  # 0-based row of MAP_HEADER
+# workbook-scope names that identify the form when the _skema sheet is lost
+META_NAMES = {"skema": "skema_type", "version": "skema_version", "aar": "skema_aar",
+              "modtager_id": "skema_modtager"}
+
+_NON_NAME = re.compile(r"[^A-Za-z0-9_]")
+
+
+def defined_name(key: str, used: set[str] | None = None) -> str:
+    """'aarsrapport.ydelse.T01-Y1.belaegning.2025' -> 'S_aarsrapport_ydelse_T01_Y1_belaegning_2025'.
+    The 'S_' prefix and the underscores mean a name can never look like a cell reference."""
+    name = "S_" + _NON_NAME.sub("_", key.replace(".", "_"))
+    if used is not None:
+        while name in used:  # two keys that differ only in punctuation: later ones get a '_'
+            name += "_"
+        used.add(name)
+    return name

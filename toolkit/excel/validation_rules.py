@@ -1,0 +1,54 @@
+"""Excel data-validation and input help per field type, in Danish."""
+from __future__ import annotations
+
+import datetime as dt
+
+from toolkit.danish import format_tal
+from toolkit.definitions.model import Felt
+
+_BIG = 1e15
+
+
+def _num_txt(x: float) -> str:
+    return format_tal(x, 0 if float(x).is_integer() else 2)
+
+
+def validation_for(felt: Felt, top_left: str, list_ref: str | None) -> dict:
+    """The xlsxwriter data_validation options for `felt`; `top_left` is the first cell (A1)."""
+    title = felt.etiket if len(felt.etiket) <= 32 else felt.etiket[:31] + "…"
+    help_ = felt.hjaelp
+    t = felt.type
+    lo = felt.min if felt.min is not None else -_BIG
+    hi = felt.max if felt.max is not None else _BIG
+    if t in ("tal", "heltal", "beloeb", "procent"):
+        rng = ""
+        if felt.min is not None and felt.max is not None:
+            rng = f" mellem {_num_txt(felt.min)} og {_num_txt(felt.max)}"
+        elif felt.min is not None:
+            rng = f" på mindst {_num_txt(felt.min)}"
+        kind = "et helt tal" if t == "heltal" else "et tal"
+        unit = {"procent": " (procent, fx 87,5)", "beloeb": " (kroner, uden 'kr.')"}.get(t, "")
+        opts = {"validate": "integer" if t == "heltal" else "decimal", "criteria": "between",
+                "minimum": lo, "maximum": hi,
+                "error_message": f"Skriv {kind}{rng}{unit}."}
+        help_ = help_ or f"Skriv {kind}{rng}{unit}."
+    elif t == "dato":
+        opts = {"validate": "date", "criteria": "between",
+                "minimum": dt.date(1990, 1, 1), "maximum": dt.date(2100, 12, 31),
+                "error_message": "Skriv en dato, fx 1-3-2027."}
+        help_ = help_ or "Skriv en dato, fx 1-3-2027."
+    elif t in ("ja_nej", "valg"):
+        opts = {"validate": "list", "source": list_ref,
+                "error_message": "Vælg en af mulighederne på listen."}
+        help_ = help_ or "Vælg fra listen."
+    elif t == "email":
+        opts = {"validate": "custom", "value": f'=ISNUMBER(FIND("@",{top_left}))',
+                "error_message": "Skriv en gyldig e-mailadresse (med @)."}
+    else:
+        opts = {"validate": "length", "criteria": "<=", "value": 32767,
+                "error_message": "Teksten er for lang (højst 32.767 tegn)."}
+    opts.update({"input_title": title, "error_title": "Ugyldig værdi", "error_type": "stop",
+                 "ignore_blank": True})
+    if help_:
+        opts["input_message"] = help_[:255]
+    return opts

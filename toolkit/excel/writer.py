@@ -1,0 +1,191 @@
+"""Write one form plan as a protected, printable Excel workbook (xlsxwriter)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+
+import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
+
+from toolkit import __version__
+from toolkit.danish import format_dato
+from toolkit.definitions.expand import FormPlan
+from toolkit.excel.fast_sheet import FastFormulaWorksheet
+from toolkit.excel.layout import Placed, SheetLayout, quote_sheet
+from toolkit.excel.meta import (LIST_SHEET, MAP_HEADER, MAP_START_ROW, META_KEYS, META_NAMES,
+                                META_SHEET, STATUS_SHEET, defined_name)
+from toolkit.excel.styles import Styles
+from toolkit.excel.vejledning import write_vejledning
+from toolkit.files import atomic_path
+from toolkit.stamdata.model import Stamdata
+
+WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
+                    "strings_to_numbers": False, "in_memory": True}
+PROTECT = {"format_columns": True, "format_rows": True, "select_locked_cells": True,
+           "select_unlocked_cells": True}
+
+
+@dataclass(frozen=True)
+class WrittenForm:
+    path: Path
+    fields: int
+    required: int
+
+
+def write_form(plan: FormPlan, sd: Stamdata, target: Path, frist: dt.date | None,
+               generated: dt.datetime | None = None) -> WrittenForm:
+    generated = generated or dt.datetime.now().replace(microsecond=0)
+    with atomic_path(Path(target)) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        result = _build(wb, plan, sd, frist, generated)
+        wb.close()
+    return WrittenForm(Path(target), *result)
+
+
+def _header_text(text: str) -> str:
+    return text.replace("&", "&&")
+
+
+def _build(wb, plan: FormPlan, sd: Stamdata, frist, generated) -> tuple[int, int]:
+    st = Styles(wb)
+    defn, m = plan.defn, plan.modtager
+    wb.set_properties({"title": f"{defn.navn} {plan.aar}", "author": str(sd.setting("sekretariat")),
+                       "company": str(sd.setting("sekretariat")), "comments": f"{defn.skema} v{defn.version}"})
+    vejledning = wb.add_worksheet("Vejledning", worksheet_class=FastFormulaWorksheet)
+    list_refs = _lists(wb, plan)
+    subtitle = f"{defn.navn} {plan.aar} · {m.navn}" + (f" · Frist: {format_dato(frist)}" if frist else "")
+    placed_by_sheet: list[tuple[str, list[Placed], object]] = []
+    for sheet in plan.sheets:
+        ws = wb.add_worksheet(sheet.ark.navn, worksheet_class=FastFormulaWorksheet)
+        layout = SheetLayout(wb, ws, st, sheet, list_refs, sheet.ark.titel, subtitle)
+        placed = layout.write()
+        placed_by_sheet.append((sheet.ark.navn, placed, ws))
+        _print_setup(ws, sd, plan, landscape=sum(layout.widths) > 120, last_col=layout.last)
+    status = wb.add_worksheet(STATUS_SHEET, worksheet_class=FastFormulaWorksheet)
+    totals = _status_sheet(status, placed_by_sheet, st)
+    write_vejledning(vejledning, st, plan, sd, frist, generated, totals)
+    _print_setup(vejledning, sd, plan, landscape=False, last_col=0)
+    meta = wb.add_worksheet(META_SHEET)
+    n_fields = _meta_sheet(wb, meta, plan, sd, generated, placed_by_sheet, st)
+    for ws in (status, meta):
+        ws.hide()
+        ws.protect("", {})
+    vejledning.activate()
+    required = sum(1 for _n, placed, _ws in placed_by_sheet for p in placed if p.fi.required)
+    return n_fields, required
+
+
+def _lists(wb, plan: FormPlan) -> dict[tuple[str, ...], str]:
+    """Every choice list on the hidden _lister sheet (no 255-character limit)."""
+    lists: list[tuple[str, ...]] = []
+    for fi in plan.fields():
+        ch = fi.felt.choices
+        if ch and ch not in lists:
+            lists.append(ch)
+    ws = wb.add_worksheet(LIST_SHEET)
+    refs = {}
+    for c, ch in enumerate(lists):
+        for r, v in enumerate(ch):
+            ws.write_string(r, c, v)
+        a = xl_rowcol_to_cell(0, c, row_abs=True, col_abs=True)
+        b = xl_rowcol_to_cell(len(ch) - 1, c, row_abs=True, col_abs=True)
+        refs[ch] = f"={LIST_SHEET}!{a}:{b}"
+    ws.hide()
+    ws.protect("", {})
+    return refs
+
+
+def _missing_formula(ref: str) -> str:
+    return (f'=IF({ref}=0,"Alle obligatoriske felter er udfyldt",'
+            f'"Mangler: "&{ref}&IF({ref}=1," obligatorisk felt"," obligatoriske felter"))')
+
+
+def _missing_text(n: int) -> str:
+    if n == 0:
+        return "Alle obligatoriske felter er udfyldt"
+    return f"Mangler: {n} obligatorisk felt" if n == 1 else f"Mangler: {n} obligatoriske felter"
+
+
+def _required_runs(placed: list[Placed]):
+    """Required cells grouped into vertical runs: (aktiv_cell, col, first_row, last_row, missing)."""
+    runs: list[list] = []
+    for p in sorted((p for p in placed if p.fi.required), key=lambda p: (p.aktiv_cell or "", p.col, p.row)):
+        missing = 0 if p.aktiv_cell else int(p.fi.prefill in (None, ""))  # blocks start inactive
+        last = runs[-1] if runs else None
+        if last and last[0] == p.aktiv_cell and last[1] == p.col and last[3] == p.row - 1:
+            last[3] = p.row
+            last[4] += missing
+        else:
+            runs.append([p.aktiv_cell, p.col, p.row, p.row, missing])
+    return runs
+
+
+def _status_sheet(status, placed_by_sheet, st) -> tuple[list[str], int]:
+    """One column per input sheet: COUNTBLANK over each run of required cells, the sum in row 1.
+    Each input sheet shows its own count in row 3; returns the sum cells and the initial total."""
+    sums, total = [], 0
+    for col, (name, placed, ws) in enumerate(placed_by_sheet):
+        q = quote_sheet(name)
+        n_missing, row = 0, 1
+        for aktiv, c, r0, r1, missing in _required_runs(placed):
+            rng = f"{q}!{xl_rowcol_to_cell(r0, c, True, True)}:{xl_rowcol_to_cell(r1, c, True, True)}"
+            formula = f"=IF(LEN({q}!{aktiv})>0,COUNTBLANK({rng}),0)" if aktiv else f"=COUNTBLANK({rng})"
+            status.write_formula(row, col, formula, None, missing)
+            n_missing += missing
+            row += 1
+        ref = f"{STATUS_SHEET}!{xl_rowcol_to_cell(0, col, row_abs=True, col_abs=True)}"
+        status.write_formula(0, col, f"=SUM({xl_rowcol_to_cell(1, col)}:{xl_rowcol_to_cell(max(row, 2), col)})",
+                             None, n_missing)
+        ws.merge_range(2, 0, 2, 3, "", st.missing)
+        ws.write_formula(2, 0, _missing_formula(ref), st.missing, _missing_text(n_missing))
+        ws.conditional_format(2, 0, 2, 0, {"type": "formula", "criteria": f"={ref}=0", "format": st.done})
+        sums.append(ref.replace(f"{STATUS_SHEET}!", ""))
+        total += n_missing
+    return sums, total
+
+
+def _meta_sheet(wb, meta, plan: FormPlan, sd: Stamdata, generated, placed_by_sheet, st) -> int:
+    defn, m = plan.defn, plan.modtager
+    values = {"skema": defn.skema, "version": defn.version, "definition_hash": defn.hash,
+              "aar": plan.aar, "modtager_id": m.id, "modtager_navn": m.navn,
+              "genereret": generated.isoformat(), "toolkit_version": __version__, "region": sd.region}
+    for r, key in enumerate(META_KEYS):
+        meta.write_string(r, 0, key, st.meta_head)
+        v = values[key]
+        if isinstance(v, int):
+            meta.write_number(r, 1, v)
+        else:
+            meta.write_string(r, 1, str(v))
+        if key in META_NAMES:
+            wb.define_name(META_NAMES[key], f"={META_SHEET}!$B${r + 1}")
+    meta.write_row(MAP_START_ROW, 0, MAP_HEADER, st.meta_head)
+    row = MAP_START_ROW + 1
+    used: set[str] = set()
+    for name, placed, _ws in placed_by_sheet:
+        q = quote_sheet(name)
+        for p in placed:
+            cell = xl_rowcol_to_cell(p.row, p.col)
+            dn = defined_name(p.fi.key, used)
+            wb.define_name(dn, f"={q}!{xl_rowcol_to_cell(p.row, p.col, row_abs=True, col_abs=True)}")
+            meta.write_string(row, 0, p.fi.key)
+            meta.write_string(row, 1, name)
+            meta.write_string(row, 2, cell)
+            row += 1
+    meta.set_column(0, 0, 60)
+    meta.set_column(1, 2, 14)
+    return row - MAP_START_ROW - 1
+
+
+def _print_setup(ws, sd: Stamdata, plan: FormPlan, landscape: bool, last_col: int):
+    ws.set_paper(9)  # A4
+    ws.fit_to_pages(1, 0)
+    if landscape:
+        ws.set_landscape()
+    ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+    ws.set_header(f"&L&8{_header_text(str(sd.setting('sekretariat', '')))}"
+                  f"&R&8{_header_text(plan.defn.navn)} {plan.aar}")
+    ws.set_footer(f"&L&8{_header_text(plan.modtager.navn)}&RSide &P af &N")
+    ws.repeat_rows(0, 1)
+    ws.hide_gridlines(2)
+    ws.protect("", PROTECT)

@@ -1,0 +1,50 @@
+"""Everything that writes a file goes through here: atomic replace, no silent overwrite,
+readable ASCII-safe names, and a Danish error when Windows has the target open."""
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import tempfile
+import unicodedata
+from pathlib import Path
+
+from toolkit.errors import OutputLockedError
+
+_TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
+
+
+def slug(text: str, max_len: int = 40) -> str:
+    """'Center for Tale & Hjerneskade, Aalborg' -> 'center_for_tale_hjerneskade_aalborg'"""
+    t = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
+    t = t.encode("ascii", "ignore").decode("ascii").lower()
+    t = re.sub(r"[^a-z0-9]+", "_", t).strip("_")
+    return t[:max_len].rstrip("_") or "uden_navn"
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path):
+    """Yield a temporary path next to `target`; on success it replaces `target` in one rename."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".~tmp_", suffix=target.suffix, dir=target.parent)
+    os.close(fd)
+    tmp_path = Path(tmp)
+    try:
+        yield tmp_path
+        replace(tmp_path, target)
+    finally:
+        if tmp_path.exists():
+            tmp_path.unlink()
+
+
+def replace(src: Path, target: Path) -> None:
+    try:
+        os.replace(src, target)
+    except PermissionError as exc:  # Windows: target open in Excel/Word
+        raise OutputLockedError(target) from exc
+
+
+def write_bytes_atomic(target: Path, data: bytes) -> None:
+    with atomic_path(target) as tmp:
+        tmp.write_bytes(data)

@@ -1,0 +1,71 @@
+"""Generate the standard forms for a year: one workbook per recipient, never overwriting."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable
+
+from toolkit.definitions import load_definitions
+from toolkit.definitions.expand import plan_form
+from toolkit.definitions.model import FORMS
+from toolkit.definitions.recipients import recipients
+from toolkit.excel.writer import write_form
+from toolkit.stamdata.model import Stamdata
+
+
+@dataclass(frozen=True)
+class GeneratedForm:
+    skema: str
+    modtager_id: str
+    modtager: str
+    path: Path
+    status: str  # "skrevet" | "findes allerede"
+    fields: int = 0
+
+
+@dataclass(frozen=True)
+class SkippedForm:
+    skema: str
+    reason: str
+
+
+def form_filename(aar: int, skema: str, label: str) -> str:
+    return f"{aar}_{skema}_{label}.xlsx"
+
+
+def planned_forms(sd: Stamdata, aar: int, skemaer: Iterable[str] | None = None,
+                  definitions_dir: Path | None = None):
+    """(definition, recipient) pairs to generate, and the forms skipped with a Danish reason."""
+    defs = load_definitions(definitions_dir)
+    todo, skipped = [], []
+    for skema in skemaer or FORMS:
+        defn = defs[skema]
+        if defn.kun_lige_aar and aar % 2:
+            skipped.append(SkippedForm(skema, f"{defn.navn} sendes kun i lige år ({aar} er ulige)."))
+            continue
+        rs = recipients(defn, sd, aar)
+        if not rs:
+            skipped.append(SkippedForm(skema, f"Ingen modtagere af {defn.navn.lower()} i stamdata for {aar}."))
+        todo += [(defn, m) for m in rs]
+    return todo, skipped
+
+
+def generate_forms(sd: Stamdata, aar: int, out_dir: Path, skemaer: Iterable[str] | None = None,
+                   overwrite: bool = False, definitions_dir: Path | None = None,
+                   progress: Callable[[GeneratedForm], None] | None = None):
+    todo, skipped = planned_forms(sd, aar, skemaer, definitions_dir)
+    generated = dt.datetime.now().replace(microsecond=0)
+    results = []
+    for defn, m in todo:
+        target = Path(out_dir) / form_filename(aar, defn.skema, m.filnavn)
+        if target.exists() and not overwrite:
+            res = GeneratedForm(defn.skema, m.id, m.navn, target, "findes allerede")
+        else:
+            plan = plan_form(defn, sd, m, aar)
+            written = write_form(plan, sd, target, sd.frist(defn.skema, aar), generated)
+            res = GeneratedForm(defn.skema, m.id, m.navn, target, "skrevet", written.fields)
+        results.append(res)
+        if progress:
+            progress(res)
+    return results, skipped

@@ -1,0 +1,46 @@
+"""The stamdata workbook's layout: sheet names and column headers, used by both the loader and
+the writer so that they cannot drift apart."""
+from __future__ import annotations
+
+from toolkit.stamdata.model import Aftalepart, Driftsherre, Frist, Tilbud, Ydelse
+
+# sheet name -> (model, [(field, header, width)])
+TABLES: dict[str, tuple[type, list[tuple[str, str, int]]]] = {
+    "Aftaleparter": (Aftalepart, [
+        ("id", "Id", 10), ("navn", "Navn", 28), ("type", "Type (kommune/region)", 20),
+        ("kontaktperson", "Kontaktperson", 24), ("email", "E-mail", 34),
+        ("telefon", "Telefon", 16), ("indbyggere", "Indbyggere", 12),
+    ]),
+    "Driftsherrer": (Driftsherre, [
+        ("id", "Id", 10), ("navn", "Navn", 28), ("aftalepart_id", "Aftalepart (id)", 16),
+        ("kontaktperson", "Kontaktperson", 24), ("email", "E-mail", 34), ("telefon", "Telefon", 16),
+    ]),
+    "Tilbud": (Tilbud, [
+        ("id", "Id", 8), ("navn", "Navn", 42), ("driftsherre_id", "Driftsherre (id)", 16),
+        ("adresse", "Adresse", 32), ("maalgruppe", "Målgruppe", 50),
+        ("omfattet_fra", "Omfattet fra (år)", 12), ("omfattet_til", "Omfattet til (år)", 12),
+        ("ydelseskatalog_url", "Ydelseskatalog (link)", 40),
+        ("servicedeklaration_url", "Servicedeklaration (link)", 40),
+        ("tilsynsrapport_url", "Seneste tilsynsrapport (link)", 40),
+        ("specialiseringsniveau", "Specialiseringsniveau", 20),
+        ("budgetteret_belaegning", "Budgetteret belægning (%)", 14),
+    ]),
+    "Ydelser": (Ydelse, [
+        ("id", "Id", 10), ("tilbud_id", "Tilbud (id)", 12), ("navn", "Navn", 44),
+        ("pladstal", "Pladstal", 10), ("takst", "Takst (kr. pr. døgn/enhed)", 16),
+        ("enhed", "Enhed", 12),
+    ]),
+    "Frister": (Frist, [("skema", "Skema", 16), ("dato", "Frist (dato)", 16)]),
+}
+
+SETTINGS_SHEET = "Indstillinger"
+SETTINGS_HEADERS = ("Nøgle", "Værdi", "Beskrivelse")
+
+# key -> (description, required)
+SETTINGS: dict[str, tuple[str, bool]] = {
+    "region": ("Regionens navn, fx Nordjylland", True),
+    "sekretariat": ("Sekretariatets navn", True),
+    "sekretariat_email": ("E-mail som skemaer returneres til", True),
+    "sekretariat_telefon": ("Sekretariatets telefon", False),
+    "sekretariat_kontaktperson": ("Kontaktperson i sekretariatet", True),
+}
