@@ -50,6 +50,8 @@ def test_hash_ignores_comments_but_not_content():
     (MINIMAL.replace("version: 1\n", ""), "version: mangler"),
     (MINIMAL.replace("    titel: Ark 1", "    titel: [Ark 1"), "ugyldig YAML"),
     (MINIMAL.replace("navn: Ark1", "navn: 'Ark:1'"), "arknavnet 'Ark:1' er ikke tilladt"),
+    (MINIMAL + "          - {noegle: a, etiket: igen, type: tekst}\n", "feltet 'a' i ark 'Ark1' giver samme nøgle"),
+    (MINIMAL.replace("      - titel: S\n", "      - titel: S\n        gentag: ydelse\n"), "'gentag: ydelse' kræver et tilbud"),
 ])
 def test_bad_definition_names_file_line_and_problem(bad, expected):
     with pytest.raises(DefinitionError) as exc:

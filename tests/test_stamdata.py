@@ -48,6 +48,7 @@ def test_all_problems_are_reported_at_once(tmp_path):
         wb["Ydelser"]["D4"] = -3                   # negative pladstal
         wb["Ydelser"]["B5"] = "T99"                # unknown tilbud (reported after row errors)
         wb["Indstillinger"]["B2"] = None           # region missing
+        wb["Tilbud"]["A3"] = "T.02"                # a dot would break field keys
     path = _broken_copy(tmp_path, edit)
     with pytest.raises(StamdataError) as exc:
         load_stamdata(path)
@@ -55,6 +56,7 @@ def test_all_problems_are_reported_at_once(tmp_path):
     assert "ark Aftaleparter, række 3, kolonne G: 'Indbyggere' skal være et helt tal" in problems
     assert "ark Ydelser, række 4, kolonne D: 'Pladstal' må ikke være negativ" in problems
     assert "ark Indstillinger: indstillingen 'region' mangler en værdi" in problems
+    assert "ark Tilbud, række 3, kolonne A: 'Id' må kun indeholde bogstaver a-z, tal, '-' og '_'" in problems
 
 
 def test_missing_sheet_and_unreadable_file(tmp_path):

@@ -37,6 +37,10 @@ BLOCK_CONTEXT = {
 }
 
 
+def _scope(gentag: str | None) -> str | None:
+    return "tilbud" if gentag == "egne_tilbud" else gentag
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -144,6 +148,21 @@ class Skemadefinition(_Strict):
         dup = {n for n in names if names.count(n) > 1}
         if dup:
             raise ValueError(f"arknavnet {', '.join(sorted(dup))} bruges mere end én gang")
+        seen: dict[str, str] = {}
+        for ark in self.ark:
+            for sek in ark.sektioner:
+                if sek.gentag == "ydelse" and ark.gentag != "tilbud" and self.modtager != "tilbud":
+                    raise ValueError(f"ark '{ark.navn}': 'gentag: ydelse' kræver et tilbud "
+                                     f"(arket skal have 'gentag: tilbud', eller modtager skal være 'tilbud')")
+                if sek.gentag in ("tilbud", "egne_tilbud") and ark.gentag == "tilbud":
+                    raise ValueError(f"ark '{ark.navn}': en sektion kan ikke gentages over tilbud i et ark, "
+                                     f"der allerede er gentaget over tilbud")
+                for f in sek.felter:
+                    scope = "/".join(str(x) for x in (ark.gentag, _scope(sek.gentag), f.noegle))
+                    if scope in seen:
+                        raise ValueError(f"feltet '{f.noegle}' i ark '{ark.navn}' giver samme nøgle som "
+                                         f"et felt i ark '{seen[scope]}' – giv det en anden 'noegle'")
+                    seen[scope] = ark.navn
         return self
 
     @property

@@ -24,6 +24,7 @@ _PYDANTIC_DA = {
     "literal_error": "har en ugyldig værdi",
     "greater_than_equal": "må ikke være negativ",
     "less_than_equal": "er for stor",
+    "string_pattern_mismatch": "må kun indeholde bogstaver a-z, tal, '-' og '_'",
 }
 
 

@@ -8,12 +8,15 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 
+ID = r"^[A-Za-z0-9_-]+$"  # ids become parts of field keys: letters, digits, '_' and '-' only
+
+
 class _Row(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
 
 class Aftalepart(_Row):
-    id: str
+    id: str = Field(pattern=ID)
     navn: str
     type: Literal["kommune", "region"]
     kontaktperson: str
@@ -23,7 +26,7 @@ class Aftalepart(_Row):
 
 
 class Driftsherre(_Row):
-    id: str
+    id: str = Field(pattern=ID)
     navn: str
     aftalepart_id: str | None = None
     kontaktperson: str
@@ -32,7 +35,7 @@ class Driftsherre(_Row):
 
 
 class Tilbud(_Row):
-    id: str
+    id: str = Field(pattern=ID)
     navn: str
     driftsherre_id: str
     adresse: str = ""
@@ -54,7 +57,7 @@ class Tilbud(_Row):
 
 
 class Ydelse(_Row):
-    id: str
+    id: str = Field(pattern=ID)
     tilbud_id: str
     navn: str
     pladstal: float = Field(ge=0)
