@@ -1,3 +1,7 @@
+import os
+
+os.environ.setdefault("COLUMNS", "240")  # rich: no wrapping or truncation in CLI test output
+
 import shutil
 from pathlib import Path
 

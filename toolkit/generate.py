@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
 
@@ -51,9 +51,30 @@ def planned_forms(sd: Stamdata, aar: int, skemaer: Iterable[str] | None = None,
     return todo, skipped
 
 
+def apply_prefill(plan, values: dict[str, object]) -> None:
+    """Override prefills in a plan (e.g. history columns from earlier years' returns)."""
+    for sheet in plan.sheets:
+        for block in sheet.blocks:
+            for sec in block.sections:
+                for pos, fi in sec.cells.items():
+                    if fi.key in values and values[fi.key] is not None:
+                        sec.cells[pos] = replace(fi, prefill=values[fi.key])
+
+
+def history_prefill(store, aar: int) -> Callable[[str, str], dict]:
+    """Prefill from the store: a field with a year (e.g. belægning 2026) takes the value the same
+    respondent reported for that year in an earlier cycle."""
+    earlier: dict[tuple[str, str], dict] = {}
+    for v in store.current_values():
+        if v.aar < aar and v.value is not None and v.felt.rsplit(".", 1)[-1].isdigit():
+            earlier.setdefault((v.skema, v.respondent_id), {})[v.felt] = v.value
+    return lambda skema, respondent_id: earlier.get((skema, respondent_id), {})
+
+
 def generate_forms(sd: Stamdata, aar: int, out_dir: Path, skemaer: Iterable[str] | None = None,
                    overwrite: bool = False, definitions_dir: Path | None = None,
-                   progress: Callable[[GeneratedForm], None] | None = None):
+                   progress: Callable[[GeneratedForm], None] | None = None,
+                   prefill: Callable[[str, str], dict] | None = None):
     todo, skipped = planned_forms(sd, aar, skemaer, definitions_dir)
     generated = dt.datetime.now().replace(microsecond=0)
     results = []
@@ -63,6 +84,8 @@ def generate_forms(sd: Stamdata, aar: int, out_dir: Path, skemaer: Iterable[str]
             res = GeneratedForm(defn.skema, m.id, m.navn, target, "findes allerede")
         else:
             plan = plan_form(defn, sd, m, aar)
+            if prefill:
+                apply_prefill(plan, prefill(defn.skema, m.id))
             written = write_form(plan, sd, target, sd.frist(defn.skema, aar), generated)
             res = GeneratedForm(defn.skema, m.id, m.navn, target, "skrevet", written.fields)
         results.append(res)

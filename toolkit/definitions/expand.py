@@ -31,6 +31,7 @@ class FieldInstance:
     tilbud_id: str | None
     ydelse_id: str | None
     kommune_id: str | None
+    sted: str = ""  # where, for people: "Døvblindecenter Nordjylland › Aflastning, børn"
 
     @property
     def required(self) -> bool:
@@ -88,7 +89,8 @@ def plan_form(defn: Skemadefinition, sd: Stamdata, modtager: Modtager, aar: int)
             if ark.aktiv_naar:
                 aktiv = ".".join([defn.skema, *prefix, ark.aktiv_naar])
             context = _block_context(ark, tilbud, sd) if item and item.kind == "tilbud" else []
-            sections = [_plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv)
+            sections = [_plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv,
+                                      item.label if item else "")
                         for sek in ark.sektioner]
             blocks.append(BlockPlan(item, context, sections))
         sheets.append(SheetPlan(ark, blocks))
@@ -134,7 +136,7 @@ def _row_items(sek: Sektion, sd: Stamdata, modtager: Modtager, aar: int, tilbud:
     return [Item("linje", str(n), f"{n}") for n in range(1, sek.antal + 1)]
 
 
-def _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv) -> SectionPlan:
+def _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, block_label) -> SectionPlan:
     rows = _row_items(sek, sd, modtager, aar, tilbud)
     columns = []
     for f in sek.felter:
@@ -145,6 +147,8 @@ def _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv) -> S
     for r, item in enumerate(rows if rows is not None else [None]):
         parts = prefix + ([f"{item.kind}.{item.id}"] if item else [])
         row_tilbud = item.obj if item and item.kind == "tilbud" else tilbud
+        row_label = (f"linje {item.label}" if item.kind == "linje" else item.label) if item else ""
+        sted = " › ".join(x for x in (block_label, row_label) if x)
         for c, (felt, year) in enumerate(columns):
             key = ".".join([defn.skema, *parts, felt.noegle] + ([str(year)] if year is not None else []))
             plan.cells[(r, c)] = FieldInstance(
@@ -154,6 +158,7 @@ def _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv) -> S
                 tilbud_id=row_tilbud.id if row_tilbud else None,
                 ydelse_id=item.id if item and item.kind == "ydelse" else None,
                 kommune_id=item.id if item and item.kind == "kommune" else None,
+                sted=sted,
             )
     return plan
 

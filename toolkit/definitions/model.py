@@ -45,6 +45,9 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+RESERVED_KEYS = ("tilbud", "nr", "ydelse", "kommune", "linje")  # the kinds in field keys
+
+
 class Felt(_Strict):
     noegle: str = Field(pattern=_KEY)
     etiket: str = Field(min_length=1)
@@ -59,6 +62,8 @@ class Felt(_Strict):
 
     @model_validator(mode="after")
     def _check(self):
+        if self.noegle in RESERVED_KEYS:
+            raise ValueError(f"'{self.noegle}' kan ikke bruges som noegle (reserveret: {', '.join(RESERVED_KEYS)})")
         if self.type == "valg" and not self.valg:
             raise ValueError("type 'valg' kræver en liste 'valg'")
         if self.valg and self.type != "valg":

@@ -43,4 +43,8 @@ SETTINGS: dict[str, tuple[str, bool]] = {
     "sekretariat_email": ("E-mail som skemaer returneres til", True),
     "sekretariat_telefon": ("Sekretariatets telefon", False),
     "sekretariat_kontaktperson": ("Kontaktperson i sekretariatet", True),
+    "ew_belaegning_margin": ("Early warning: procentpoint under budgetteret belægning før signal (standard 0)", False),
+    "ew_fald_min": ("Early warning: mindste fald i procentpoint over 3 år for 'faldende belægning' (standard 5)", False),
+    "ew_afvigelse_pct": ("Early warning: tilladt afvigelse i % mellem forventet brug og pladstal (standard 20)", False),
+    "ew_venteliste_vaekst": ("Early warning: vækst i venteliste (personer) før signal (standard 1)", False),
 }

@@ -1,0 +1,76 @@
+"""The consolidated workbook: sheets, tables, charts, and text that never becomes a formula."""
+import openpyxl
+import pytest
+
+from toolkit.ingest import ingest
+from toolkit.reports import consolidate, write_reminder_list, year_data
+from toolkit.store import Store
+
+from conftest import EVEN_YEAR
+from fill import fill_form
+
+EVIL = '=HYPERLINK("http://evil.example.invalid","klik her")'
+
+
+@pytest.fixture
+def workbook(forms_dir, sd, defs, tmp_path):
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    a = sorted(forms_dir.glob("*_aarsrapport_center_for_tale*.xlsx"))[0]
+    answers = {f"aarsrapport.ydelse.T01-Y{i}.belaegning.{y}": b for i in (1, 2, 3)
+               for y, b in ((2025, 90), (2026, 85), (2027, 80))}
+    answers.update({"aarsrapport.faglig_udvikling": EVIL, "aarsrapport.metodeudvikling": "@SUM(A1)",
+                    "aarsrapport.bekymring": "Ja"})
+    fill_form(a, answers, inbox / a.name)
+    k = sorted(forms_dir.glob("*_kommune_aalborg*.xlsx"))[0]
+    fill_form(k, {"kommune.tilbud.T01.ydelse.T01-Y1.forventet_pladser.2029": 30,
+                  "kommune.tilbud.T01.forventning_tekst": "-ingen ændringer"}, inbox / k.name)
+    (inbox / "fremmed.xlsx").write_bytes(b"PK\x03\x04 broken")
+    with Store(tmp_path / "w") as st:
+        ingest([inbox], st, sd, defs)
+        path = consolidate(st, sd, defs, EVEN_YEAR, tmp_path / "w")
+        _v, statuses, _f = year_data(st, sd, defs, EVEN_YEAR)
+    return path, statuses
+
+
+def test_sheets_tables_and_charts(workbook):
+    path, _ = workbook
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == ["Overblik", "Ekspertpanel", "Indmeldinger", "Udmeldinger", "Årsrapporter",
+                             "Kommunale indmeldinger", "Fejl og mangler", "Status"]
+    assert len(wb["Overblik"]._charts) == 2
+    assert "T_aarsrapport" in wb["Årsrapporter"].tables and wb["Årsrapporter"].freeze_panes == "C2"
+
+
+def test_respondent_text_is_never_a_live_formula(workbook):
+    wb = openpyxl.load_workbook(workbook[0])
+    cells = [c for ws in wb.worksheets for row in ws.iter_rows() for c in row]
+    evil = [c for c in cells if c.value in (EVIL, "@SUM(A1)", "-ingen ændringer")]
+    assert len(evil) == 3 and all(c.data_type == "s" for c in evil)
+
+
+def test_key_figures_on_the_overview(workbook, sd):
+    wb = openpyxl.load_workbook(workbook[0])
+    ws = wb["Overblik"]
+    rows = {r[0]: r for r in ws.iter_rows(values_only=True) if r[0]}
+    t01 = rows["Center for Tale og Hjerneskade Nord"]
+    assert t01[2] == sum(y.pladstal for y in sd.ydelser_for("T01"))
+    assert t01[3:6] == (90, 85, 80)  # weighted belægning for the last three years
+    assert t01[8] == 30  # Aalborg's expected use
+    assert "Driftsherren melder bekymring" in t01[10] and "Faldende belægning" in t01[10]
+
+
+def test_issues_and_status_sheets(workbook):
+    wb = openpyxl.load_workbook(workbook[0])
+    issues = list(wb["Fejl og mangler"].iter_rows(values_only=True))
+    assert any(r[0] == "fremmed.xlsx" and r[7] == "fejl" for r in issues)
+    status = list(wb["Status"].iter_rows(values_only=True))
+    assert sum(1 for r in status if r[4] == "mangler") == 43 - 2
+
+
+def test_reminder_list_lists_the_missing_with_contacts(workbook, tmp_path, sd):
+    _path, statuses = workbook
+    path, n = write_reminder_list(statuses, tmp_path / "r.xlsx")
+    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))[1:]
+    assert n == len(rows) == 41
+    assert any(r[1] == "Læsø Kommune" and r[3] == sd.aftalepart("K825").email for r in rows)

@@ -1,0 +1,58 @@
+import datetime as dt
+
+import pytest
+
+from toolkit.definitions.model import Felt
+from toolkit.normalize import normalize, parse_number
+
+
+def felt(type_, **kw):
+    if type_ == "valg":
+        kw.setdefault("valg", ("Målgrupper", "Ydelser", "Forholdet mellem indhold og pris"))
+    return Felt(noegle="x", etiket="X", type=type_, **kw)
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("5,5", 5.5), ("1.234", 1234), ("1.234,50 kr.", 1234.5), (" 12 ", 12), ("12 pladser", 12),
+    ("50 %", 50), ("1 234,5", 1234.5), ("5.5", 5.5), ("1,234,567", 1234567), ("-3", -3),
+    ("ca. 5", None), ("se bilag", None), ("", None),
+])
+def test_parse_number_reads_what_danes_type(text, expected):
+    assert parse_number(text) == expected
+
+
+@pytest.mark.parametrize("type_,raw,value,code", [
+    ("tal", "5,5", 5.5, None),
+    ("tal", 12.0, 12, None),
+    ("beloeb", "1.234,50 kr.", 1234.5, None),
+    ("procent", "50 %", 50, None),
+    ("heltal", "12 pladser", 12, None),
+    ("heltal", "2,5", 2.5, "ikke-heltal"),
+    ("tal", "ca. 5", None, "ikke-et-tal"),
+    ("tal", "se bilag", None, "ikke-et-tal"),
+    ("tal", "(venligst udfyld her)", None, None),
+    ("tal", True, None, "ikke-et-tal"),
+    ("ja_nej", "ja", "Ja", None), ("ja_nej", "Ja", "Ja", None), ("ja_nej", "x", "Ja", None),
+    ("ja_nej", "X", "Ja", None), ("ja_nej", "nej", "Nej", None), ("ja_nej", True, "Ja", None),
+    ("ja_nej", False, "Nej", None), ("ja_nej", "måske", None, "ukendt-valg"),
+    ("valg", "  ydelser ", "Ydelser", None), ("valg", "FORHOLDET MELLEM  indhold og pris", "Forholdet mellem indhold og pris", None),
+    ("valg", "Økonomi", None, "ukendt-valg"),
+    ("dato", "1.3.2027", dt.date(2027, 3, 1), None), ("dato", "01-03-2027", dt.date(2027, 3, 1), None),
+    ("dato", 46447.0, dt.date(2027, 3, 1), None), ("dato", dt.datetime(2027, 3, 1, 0, 0), dt.date(2027, 3, 1), None),
+    ("dato", "snart", None, "ikke-en-dato"),
+    ("email", "a@b.dk", "a@b.dk", None), ("email", "ikke en mail", "ikke en mail", "ugyldig-email"),
+    ("tekst", 12345678.0, "12345678", None),
+    ("tekst", "=HYPERLINK(\"http://x\")", "=HYPERLINK(\"http://x\")", None),
+    ("tekst", "linje\x07 med klokke", "linje med klokke", "kontroltegn"),
+    ("langtekst", "x" * 40000, "x" * 32767, "for-lang-tekst"),
+])
+def test_normalize_rules(type_, raw, value, code):
+    n = normalize(felt(type_), raw)
+    assert (n.value, n.code) == (value, code)
+    if raw not in (None, ""):
+        assert n.raw != ""  # the original is always kept
+
+
+def test_range_is_checked_but_value_kept():
+    n = normalize(felt("procent", min=0, max=200), "250")
+    assert n.value == 250 and n.code == "uden-for-interval" and "0–200" in n.detail

@@ -1,0 +1,25 @@
+"""Writing values that came from respondents: a string is always written as a string, so text such
+as '=HYPERLINK(...)', '+45…', '-', '@SUM' never becomes a live formula in our outputs."""
+from __future__ import annotations
+
+import datetime as dt
+
+from toolkit.normalize import clean_text
+
+SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
+
+
+def write_value(ws, row: int, col: int, value, fmt=None, date_fmt=None, num_fmt=None) -> None:
+    if value is None or value == "":
+        ws.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        ws.write_string(row, col, "Ja" if value else "Nej", fmt)
+    elif isinstance(value, (int, float)):
+        ws.write_number(row, col, value, num_fmt or fmt)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(row, col, value, date_fmt or fmt)
+    elif isinstance(value, dt.date):
+        ws.write_datetime(row, col, dt.datetime.combine(value, dt.time()), date_fmt or fmt)
+    else:
+        text, _code = clean_text(str(value))
+        ws.write_string(row, col, text, fmt)

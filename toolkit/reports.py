@@ -1,0 +1,59 @@
+"""Outputs derived from the store: the consolidated workbook and the list of missing returns."""
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import xlsxwriter
+
+from toolkit.consolidate import write_consolidated
+from toolkit.excel.safe import SAFE_OPTIONS, write_value
+from toolkit.files import atomic_path
+from toolkit.keyfigures import tilbud_figures
+from toolkit.status import return_status
+
+
+def output_dir(folder: Path, aar: int) -> Path:
+    return Path(folder) / "output" / str(aar)
+
+
+def year_data(store, sd, defs, aar: int, today: dt.date | None = None):
+    values = store.current_values(aar)
+    history = [v for v in store.current_values() if v.aar < aar]
+    statuses = return_status(sd, defs, aar, store.submissions(aar), today)
+    figures = tilbud_figures(sd, aar, values, history)
+    return values, statuses, figures
+
+
+def consolidate(store, sd, defs, aar: int, folder: Path, today: dt.date | None = None) -> Path:
+    from toolkit.rules.warnings import early_warnings
+    from toolkit.rules.criteria import assess_all
+
+    values, statuses, figures = year_data(store, sd, defs, aar, today)
+    target = output_dir(folder, aar) / f"{aar}_samlet.xlsx"
+    return write_consolidated(target, region=sd.region, aar=aar, defs=defs, sd=sd, values=values,
+                              figures=figures, statuses=statuses, issues=store.issues(aar),
+                              warnings=early_warnings(sd, aar, figures),
+                              assessments=assess_all(values))
+
+
+def write_reminder_list(statuses, target: Path) -> tuple[Path, int]:
+    missing = [s for s in statuses if s.status == "mangler"]
+    with atomic_path(Path(target)) as tmp:
+        wb = xlsxwriter.Workbook(str(tmp), SAFE_OPTIONS)
+        ws = wb.add_worksheet("Rykkerliste")
+        head = wb.add_format({"bold": True, "bg_color": "#D6E4F0", "border": 1})
+        date = wb.add_format({"num_format": "[$-406]d. mmmm yyyy"})
+        heads = ["Skema", "Modtager", "Kontaktperson", "E-mail", "Telefon", "Frist", "Overskredet"]
+        for c, (h, w) in enumerate(zip(heads, [30, 34, 24, 38, 18, 18, 12])):
+            ws.write_string(0, c, h, head)
+            ws.set_column(c, c, w)
+        for r, s in enumerate(missing, start=1):
+            m = s.modtager
+            for c, v in enumerate([s.skema_navn, m.navn, m.kontaktperson, m.email, m.telefon, s.frist,
+                                   "Ja" if s.overskredet else "Nej"]):
+                write_value(ws, r, c, v, None, date)
+        ws.autofilter(0, 0, max(1, len(missing)), len(heads) - 1)
+        ws.freeze_panes(1, 0)
+        wb.close()
+    return Path(target), len(missing)

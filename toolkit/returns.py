@@ -1,0 +1,170 @@
+"""Read one returned form: identify it, find every expected field, normalise and validate.
+Bad content never raises: it becomes Issues. What the file claims about itself (form, year,
+respondent) is checked against stamdata and the definition; stamdata wins."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from toolkit.definitions.expand import FieldInstance, plan_form
+from toolkit.definitions.model import Skemadefinition
+from toolkit.definitions.recipients import Modtager, find_recipient
+from toolkit.excel.meta import defined_name
+from toolkit.excel.reader import RawWorkbook, UnreadableWorkbook, open_workbook
+from toolkit.issues import FEJL, Issue
+from toolkit.normalize import normalize
+from toolkit.stamdata.model import Stamdata
+
+
+@dataclass(frozen=True)
+class FieldValue:
+    fi: FieldInstance
+    value: Any
+    raw: str
+    sheet: str
+    cell: str
+
+
+@dataclass
+class ReadResult:
+    file: Path
+    original_name: str
+    skema: str | None = None
+    aar: int | None = None
+    modtager: Modtager | None = None
+    version: int | None = None
+    values: list[FieldValue] = field(default_factory=list)
+    issues: list[Issue] = field(default_factory=list)
+    refused: bool = False
+
+    @property
+    def valid(self) -> bool:
+        return not self.refused and not any(i.severity == FEJL for i in self.issues)
+
+    @property
+    def status(self) -> str:
+        return "afvist" if self.refused else ("gyldig" if self.valid else "fejl")
+
+    def refuse(self, code: str, message: str) -> "ReadResult":
+        self.issues.append(Issue(code, message, file=self.original_name, skema=self.skema or ""))
+        self.refused = True
+        return self
+
+
+def read_return(path: Path, sd: Stamdata, defs: dict[str, Skemadefinition],
+                original_name: str | None = None) -> ReadResult:
+    path = Path(path)
+    res = ReadResult(path, original_name or path.name)
+    try:
+        raw = open_workbook(path)
+    except UnreadableWorkbook as exc:
+        return res.refuse("ulaeselig-fil", f"Filen {res.original_name} kan ikke læses som regneark ({str(exc)[:120]}).")
+    try:
+        defn = _identify(raw, res, sd, defs)
+        if defn is None:
+            return res
+        _extract(raw, res, defn, sd)
+    finally:
+        raw.close()
+    return res
+
+
+def _as_int(v) -> int | None:
+    try:
+        return int(float(v))
+    except (TypeError, ValueError):
+        return None
+
+
+def _identify(raw: RawWorkbook, res: ReadResult, sd: Stamdata, defs) -> Skemadefinition | None:
+    name = res.original_name
+    skema = raw.meta.get("skema")
+    if not skema or skema not in defs:
+        res.refuse("fremmed-projektmappe",
+                   f"{name} er ikke et skema fra sekretariatet (det skjulte ark '_skema' mangler eller er ukendt). "
+                   f"Bed afsenderen bruge det tilsendte skema.")
+        return None
+    defn = defs[skema]
+    res.skema = skema
+    res.version = _as_int(raw.meta.get("version"))
+    res.aar = _as_int(raw.meta.get("aar"))
+    if res.version != defn.version:
+        res.refuse("ukendt-version",
+                   f"{name} er version {raw.meta.get('version')} af skemaet '{defn.navn}', men den gældende "
+                   f"version er {defn.version}. Send skemaet i den nye version til afsenderen.")
+        return None
+    modtager_id = str(raw.meta.get("modtager_id") or "")
+    m = find_recipient(defn, sd, res.aar, modtager_id) if res.aar else None
+    if m is None:
+        res.refuse("ukendt-modtager",
+                   f"{name}: modtageren '{modtager_id}' for {res.aar} findes ikke i stamdata for '{defn.navn}'.")
+        return None
+    res.modtager = m
+    if str(raw.meta.get("definition_hash") or "") != defn.hash or (
+            raw.meta.get("modtager_navn") not in (None, "", m.navn)):
+        res.issues.append(Issue("manipuleret",
+                                f"{name}: skemaets skjulte oplysninger passer ikke med definitionen eller stamdata "
+                                f"(ændret efter udsendelse?). Værdierne er læst efter stamdata for {m.navn}; "
+                                f"kontrollér dem.", file=name, respondent=m.navn, skema=skema, sheet="_skema"))
+    return defn
+
+
+def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamdata) -> None:
+    m = res.modtager
+    plan = plan_form(defn, sd, m, res.aar)
+    mapping = {k: (s, c) for k, s, c in raw.mapping}
+    used: set[str] = set()
+
+    def issue(code, fi, sheet, cell, text):
+        label = fi.felt.etiket + (f" {fi.aar}" if fi.aar is not None else "") + (f", {fi.sted}" if fi.sted else "")
+        res.issues.append(Issue(code, f"{sheet}!{cell} ({label}): {text}", file=res.original_name,
+                                respondent=m.navn, skema=defn.skema, sheet=sheet, cell=cell, key=fi.key))
+
+    values: dict[str, FieldValue] = {}
+    flagged: set[str] = set()
+    for fi in plan.fields():
+        by_name = raw.names.get(defined_name(fi.key, used))
+        by_map = mapping.get(fi.key)
+        loc = by_name or by_map
+        if loc is None:
+            res.issues.append(Issue("felt-mangler-i-fil", f"Feltet '{fi.felt.etiket}' ({fi.key}) findes ikke i filen.",
+                                    file=res.original_name, respondent=m.navn, skema=defn.skema, key=fi.key))
+            flagged.add(fi.key)
+            continue
+        sheet, cell = loc
+        if by_name and by_map and by_name != by_map:
+            issue("navn-flyttet", fi, sheet, cell,
+                  f"cellen er flyttet fra {by_map[1]} (rækker indsat?); værdien er læst fra {cell}")
+        v = raw.value(sheet, cell)
+        flag = raw.flags.get((sheet, cell))
+        if flag and flag.error:
+            issue("fejlvaerdi", fi, sheet, cell, f"cellen indeholder fejlværdien {flag.error}")
+            flagged.add(fi.key)
+            continue
+        if flag and flag.formula and not flag.cached:
+            issue("formel-uden-vaerdi", fi, sheet, cell,
+                  "cellen indeholder en formel uden gemt resultat; åbn og gem filen i Excel eller LibreOffice")
+            flagged.add(fi.key)
+            continue
+        if flag and flag.formula:
+            issue("formel", fi, sheet, cell, "værdien er beregnet af en formel i cellen")
+        n = normalize(fi.felt, v)
+        if n.code:
+            issue(n.code, fi, sheet, cell, n.detail)
+            flagged.add(fi.key)
+        if n.value is not None or n.raw:
+            values[fi.key] = FieldValue(fi, n.value, n.raw, sheet, cell)
+    for fi in plan.fields():
+        if not fi.required or fi.key in flagged:
+            continue
+        fv = values.get(fi.key)
+        if fv is not None and fv.value is not None:
+            continue
+        if fi.aktiv_key:
+            aktiv = values.get(fi.aktiv_key)
+            if aktiv is None or aktiv.value in (None, ""):
+                continue  # an unused block: nothing in it is required
+        loc = mapping.get(fi.key, ("", ""))
+        issue("mangler-obligatorisk", fi, *loc, "skal udfyldes")
+    res.values = list(values.values())

@@ -1,0 +1,207 @@
+"""Simulated returns for the demo: a small, seeded generator of realistic answers, some with the
+mistakes people really make. Scenarios are chosen so that the demo shows every early-warning signal
+and every outcome of the criteria assessment. Forms are filled by defined name, as any program may."""
+from __future__ import annotations
+
+import random
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+
+from toolkit.definitions.expand import FieldInstance, plan_form
+from toolkit.definitions.recipients import Modtager
+from toolkit.excel.meta import defined_name
+
+TEKSTER = [
+    "Tilbuddet har i årets løb styrket den tværfaglige indsats og implementeret nye dokumentationsrutiner.",
+    "Der er gennemført kompetenceudvikling for alle medarbejdere i neuropædagogik og low arousal.",
+    "Samarbejdet med kommunernes myndighedsrådgivere er formaliseret med faste dialogmøder to gange årligt.",
+    "Organisationen er tilpasset med en ny afdelingsstruktur og en fælles faglig leder.",
+    "Målgruppen er blevet mere kompleks, og flere borgere har samtidig psykiatriske diagnoser.",
+    "Vi ønsker tættere dialog om visitationen og tidligere inddragelse ved overgange.",
+]
+# nominations (driftsherre id -> block answers); outcomes: indstilles / dispensation / ikke / mangler svar
+NOMINERINGER = {
+    "DH-AAL": dict(tilbudsnavn="Specialenheden for Sjældne Syndromer", nyoprettet="Nej",
+                   a1="Ja", a2="Ja", a3="Nej", b1="Ja", c1="Ja", c2="Ja"),
+    "DH-RN": dict(tilbudsnavn="Ungeenheden for Komplekse Spiseforstyrrelser", nyoprettet="Ja",
+                  a1="Nej", a2="Ja", a3="Ja", b1="Ja", c1="Ja", c2="Nej"),
+    "DH-HJO": dict(tilbudsnavn="Bostedet Lindely", nyoprettet="Nej",
+                   a1="Nej", a2="Ja", a3="Nej", b1="Nej", c1="Ja", c2="Ja"),
+    "DH-THI": dict(tilbudsnavn="Kommunikationscentret Vest", nyoprettet="Nej",
+                   a1="Ja", a2="Nej", a3="Nej", b1="Ja", c1=None, c2="Ja"),
+}
+# årsrapport scenarios per tilbud: belægning offsets from budget for the last three years, etc.
+AARSRAPPORT = {
+    "T01": dict(trend=(1, 2, 1)),
+    "T02": dict(trend=(-2, -4, -9)),  # under budget
+    "T03": dict(trend=(6, 0, -6)),  # falling trend (and under budget)
+    "T04": dict(trend=(2, 1, 2), venteliste_vaekst=4),  # growing waiting list
+    "T05": dict(trend=(0, 1, 0), bekymring=True),  # the operator's own concern
+    "T06": dict(trend=(1, 0, 1)),
+    "T07": dict(trend=(0, 2, 1)),
+    "T08": dict(trend=(1, 1, 2)),
+}
+LAV_EFTERSPOERGSEL = {"T06": 0.45}  # municipalities expect far less use than places
+INGEN_BRUG = {("T07", "K825"): "Køber tilsvarende ydelse i Region Midtjylland"}
+MANGLER = {"kommune": {"K773", "K840"}, "aarsrapport": {"T08"}}  # who does not answer (the demo's rykkere)
+
+
+def fill_form(path: Path, answers: dict[str, Any], target: Path | None = None) -> Path:
+    """Write answers into a generated form by defined name (key -> value) and save."""
+    wb = openpyxl.load_workbook(path)
+    used: set[str] = set()
+    names = {}
+    for key in _meta_keys(wb):
+        names[key] = defined_name(key, used)
+    for key, value in answers.items():
+        dn = wb.defined_names[names[key]]
+        (sheet, ref), = list(dn.destinations)
+        cell = wb[sheet][ref.replace("$", "")]
+        cell.value = value
+        if isinstance(value, str) and value.startswith("="):
+            cell.data_type = "s"  # the respondent typed text that looks like a formula
+    out = Path(target or path)
+    wb.save(out)
+    return out
+
+
+def _meta_keys(wb) -> list[str]:
+    from toolkit.excel.meta import MAP_START_ROW, META_SHEET
+
+    return [r[0] for r in wb[META_SHEET].iter_rows(min_row=MAP_START_ROW + 2, values_only=True) if r[0]]
+
+
+class Simulator:
+    def __init__(self, sd, seed: int = 2028):
+        self.sd = sd
+        self.rng = random.Random(seed)
+
+    def answers(self, defn, m: Modtager, aar: int, mistakes: bool = False) -> dict[str, Any]:
+        plan = plan_form(defn, self.sd, m, aar)
+        out: dict[str, Any] = {}
+        for fi in plan.fields():
+            v = self.value(defn.skema, m, fi, aar)
+            if v is not None:
+                out[fi.key] = v
+        if mistakes:
+            self._mistakes(out, plan.fields())
+        return out
+
+    def value(self, skema: str, m: Modtager, fi: FieldInstance, aar: int):
+        n, rng, sd = fi.felt.noegle, self.rng, self.sd
+        if fi.prefill is not None:
+            return None  # keep what we prefilled
+        if skema == "indmelding":
+            return self._nomination(m, fi)
+        if skema == "aarsrapport":
+            return self._aarsrapport(m, fi, aar)
+        if skema == "kommune":
+            return self._kommune(m, fi)
+        if skema == "udmelding":
+            if n in ("oenskes_udmeldt", "oenskes_udtaget"):
+                return "Ja" if (m.id, fi.tilbud_id) in {("K825", "T06")} else "Nej"
+            if n == "aarsag" and (m.id, fi.tilbud_id) == ("K825", "T06"):
+                return "Læsø Kommune har ikke haft borgere i målgruppen i fem år."
+            return None
+        return None
+
+    def _nomination(self, m, fi):
+        scen = NOMINERINGER.get(m.driftsherre_id or "")
+        if not scen or fi.key.split(".")[2] != "1":  # only the first block
+            return None
+        n = fi.felt.noegle
+        if n in ("tilbudsnavn", "nyoprettet"):
+            return scen[n]
+        if n.endswith("_opfyldt"):
+            return scen[n[:2]]
+        if n.endswith("_begrundelse") or n in ("maalgruppe", "c1_alternativer", "c2_optageomraade"):
+            return self.rng.choice(TEKSTER)
+        if n == "adresse":
+            return "Eksempelvej 1, 9000 Aalborg"
+        if n == "a1_tilfaelde":
+            return self.rng.randint(8, 18)
+        if n.startswith("forpligtelse_"):
+            return "Ja"
+        if n == "ydelse_navn" and fi.key.split(".")[4] in ("1", "2"):
+            return ["Døgnophold", "Dagtilbud"][int(fi.key.split(".")[4]) - 1]
+        if n == "pladser" and fi.key.split(".")[4] in ("1", "2"):
+            return self.rng.randint(4, 12)
+        if n == "takst" and fi.key.split(".")[4] in ("1", "2"):
+            return self.rng.randint(30, 60) * 100
+        return None
+
+    def _aarsrapport(self, m, fi, aar):
+        n, rng = fi.felt.noegle, self.rng
+        t = self.sd.tilbud_by_id(m.tilbud_id)
+        scen = AARSRAPPORT.get(t.id, {"trend": (0, 0, 0)})
+        budget = t.budgetteret_belaegning or 95
+        y = next((y for y in self.sd.ydelser if y.id == fi.ydelse_id), None)
+        if n == "belaegning":
+            off = scen["trend"][fi.aar - aar + 3]
+            return round(budget + off + rng.uniform(-0.8, 0.8), 1)
+        if n == "venteliste":
+            return 1 + scen.get("venteliste_vaekst", 0) * (aar - 2026) // 2
+        if n == "ledige_pladser":
+            return rng.choice([0, 0, 1])
+        if n == "forbrug":
+            k = self.sd.aftalepart(fi.kommune_id)
+            return round(sum(x.pladstal for x in self.sd.ydelser_for(t.id)) * k.indbyggere / 590000 * 0.9, 1)
+        if n == "forbrug_andre_regioner":
+            return rng.choice([0, 0.5, 1])
+        if n == "takst" and y is not None:
+            return round((y.takst or 3000) * 1.025)
+        if n == "budget":
+            return round(sum((x.takst or 0) * x.pladstal * 365 for x in self.sd.ydelser_for(t.id)) * 0.9, -3)
+        if n == "aarsresultat":
+            return round(sum((x.takst or 0) * x.pladstal * 365 for x in self.sd.ydelser_for(t.id)) * 0.9
+                         * rng.uniform(0.97, 1.02), -3)
+        if n == "budgetteret_belaegning":
+            return budget
+        if n == "bekymring":
+            return "Ja" if scen.get("bekymring") else "Nej"
+        if n == "bekymring_begrundelse" and scen.get("bekymring"):
+            return "Flere kommuner har hjemtaget borgere, og belægningen forventes at falde markant næste år."
+        if fi.felt.type == "langtekst" and n not in ("bekymring_begrundelse", "efterspoergsel_afvigelse"):
+            return rng.choice(TEKSTER)
+        return None
+
+    def _kommune(self, m, fi):
+        n, rng = fi.felt.noegle, self.rng
+        k = self.sd.aftalepart(m.id)
+        tid = fi.tilbud_id
+        if n == "forventet_pladser":
+            y = next(y for y in self.sd.ydelser if y.id == fi.ydelse_id)
+            if (tid, m.id) in INGEN_BRUG:
+                return 0
+            share = y.pladstal * k.indbyggere / 590000 * LAV_EFTERSPOERGSEL.get(tid, 1.0) * 1.05
+            return round(share * rng.uniform(0.85, 1.15), 1)
+        if n == "forventning_tekst":
+            return "Vi forventer et stabilt forbrug på niveau med de seneste år."
+        if n in ("beskrivelser_tydelige", "samklang"):
+            return "Ja" if rng.random() < 0.85 else "Nej"
+        if n == "ingen_brug":
+            return "Ja" if (tid, m.id) in INGEN_BRUG else "Nej"
+        if n == "brug_i_stedet" and (tid, m.id) in INGEN_BRUG:
+            return INGEN_BRUG[(tid, m.id)]
+        if n == "oenske_omraade" and fi.key.endswith("linje.1.oenske_omraade") and rng.random() < 0.3:
+            return rng.choice(fi.felt.valg)
+        return None
+
+    def _mistakes(self, answers: dict, fields) -> None:
+        """Typical mistakes: Danish number text, 'x' for yes, an unreadable number, a missing field."""
+        numeric = [k for k, v in answers.items() if isinstance(v, (int, float)) and not isinstance(v, bool)]
+        yes_no = [k for k, v in answers.items() if v in ("Ja", "Nej")]
+        if numeric:
+            k = self.rng.choice(numeric)
+            answers[k] = f"{answers[k]:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".") + " kr." \
+                if "takst" in k or "budget" in k else str(answers[k]).replace(".", ",")
+        if yes_no:
+            k = self.rng.choice(yes_no)
+            answers[k] = "x" if answers[k] == "Ja" else "nej"
+        if len(numeric) > 2:
+            answers[numeric[1]] = "ca. 5"  # cannot be read as a number: kept as text and reported
+        required = [f.key for f in fields if f.required and f.key in answers and not f.aktiv_key]
+        if required:
+            answers.pop(self.rng.choice(required))

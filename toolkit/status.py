@@ -1,0 +1,39 @@
+"""Who has returned which form, who is missing, and what is overdue (pure over stamdata + store rows)."""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from toolkit.definitions.model import FORMS, Skemadefinition
+from toolkit.definitions.recipients import Modtager, recipients
+from toolkit.stamdata.model import Stamdata
+
+
+@dataclass(frozen=True)
+class ReturnStatus:
+    skema: str
+    skema_navn: str
+    modtager: Modtager
+    frist: dt.date | None
+    modtaget: str | None  # received time of the current submission
+    status: str  # gyldig | fejl | mangler
+    overskredet: bool
+    kilde_fil: str = ""
+
+
+def return_status(sd: Stamdata, defs: dict[str, Skemadefinition], aar: int, submissions,
+                  today: dt.date | None = None) -> list[ReturnStatus]:
+    today = today or dt.date.today()
+    current = {(s.skema, s.respondent_id): s for s in submissions if s.current and s.aar == aar}
+    out = []
+    for skema in FORMS:
+        defn = defs[skema]
+        if defn.kun_lige_aar and aar % 2:
+            continue
+        frist = sd.frist(skema, aar)
+        for m in recipients(defn, sd, aar):
+            s = current.get((skema, m.id))
+            late = s is None and frist is not None and today > frist
+            out.append(ReturnStatus(skema, defn.navn, m, frist, s.received_at if s else None,
+                                    s.status if s else "mangler", late, s.original_name if s else ""))
+    return out

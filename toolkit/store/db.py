@@ -1,0 +1,221 @@
+"""SQLite store. Every write of one file's result is one transaction (crash-safe); a newer return
+from the same respondent for the same form and year supersedes the older one, which is kept."""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable
+
+from toolkit.files import atomic_path
+from toolkit.issues import Issue
+
+DB_FILE = "skema.sqlite"
+ARCHIVE_DIR = "arkiv"
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: int
+    file_hash: str
+    original_name: str
+    archive_name: str
+    received_at: str
+    skema: str | None
+    aar: int | None
+    respondent_id: str | None
+    respondent_navn: str | None
+    definition_version: int | None
+    status: str
+    current: int
+    superseded_by: int | None
+
+
+@dataclass(frozen=True)
+class StoredValue:
+    aar: int
+    skema: str
+    respondent_id: str
+    felt: str
+    value: Any
+    raw: str
+    kilde_fil: str
+    ark: str
+    celle: str
+    modtaget: str
+    rettet: bool = False
+
+
+def encode(value) -> tuple[str | None, str | None, float | None]:
+    if value is None:
+        return None, None, None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return "tal", None, float(value)
+    if isinstance(value, dt.date):
+        return "dato", value.isoformat(), None
+    return "tekst", str(value), None
+
+
+def decode(vtype, vtext, vnum):
+    if vtype == "tal":
+        return int(vnum) if float(vnum).is_integer() else vnum
+    if vtype == "dato":
+        return dt.date.fromisoformat(vtext)
+    return vtext
+
+
+def sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class Store:
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.archive_dir = self.folder / ARCHIVE_DIR
+        self.path = self.folder / DB_FILE
+        self.con = sqlite3.connect(self.path, timeout=60, isolation_level=None)
+        self.con.row_factory = sqlite3.Row
+        self.con.execute("PRAGMA journal_mode=WAL")
+        self.con.execute("PRAGMA synchronous=NORMAL")
+        self.con.execute("PRAGMA foreign_keys=ON")
+        self.con.executescript((Path(__file__).parent / "schema.sql").read_text(encoding="utf-8"))
+
+    def close(self):
+        self.con.close()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
+
+    # --- files ---------------------------------------------------------------------------------
+    def archive(self, path: Path, file_hash: str) -> Path:
+        """Copy the received file untouched into the archive (once per content)."""
+        target = self.archive_dir / f"{file_hash}{Path(path).suffix.lower()}"
+        if not target.exists():
+            with atomic_path(target) as tmp:
+                shutil.copyfile(path, tmp)
+        return target
+
+    def find_by_hash(self, file_hash: str) -> Submission | None:
+        row = self.con.execute("SELECT * FROM submissions WHERE file_hash = ?", (file_hash,)).fetchone()
+        return Submission(**row) if row else None
+
+    # --- writing one result (one transaction) ---------------------------------------------------
+    def record(self, *, file_hash: str, original_name: str, archive_name: str, received_at: str,
+               skema: str | None, aar: int | None, respondent_id: str | None, respondent_navn: str | None,
+               version: int | None, status: str, values: Iterable, issues: Iterable[Issue]) -> tuple[int, int | None]:
+        """Store a read result. Returns (submission id, id of the submission it superseded)."""
+        con = self.con
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            if con.execute("SELECT 1 FROM submissions WHERE file_hash = ?", (file_hash,)).fetchone():
+                con.execute("ROLLBACK")
+                raise FileExistsError(file_hash)
+            identified = status != "afvist" and respondent_id is not None
+            previous = None
+            if identified:
+                previous = con.execute(
+                    "SELECT id FROM submissions WHERE aar = ? AND skema = ? AND respondent_id = ? AND current = 1",
+                    (aar, skema, respondent_id)).fetchone()
+            cur = con.execute(
+                "INSERT INTO submissions (file_hash, original_name, archive_name, received_at, skema, aar, "
+                "respondent_id, respondent_navn, definition_version, status, current) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+                (file_hash, original_name, archive_name, received_at, skema, aar, respondent_id, respondent_navn,
+                 version, status, 1 if identified else 0))
+            sid = cur.lastrowid
+            if previous:
+                con.execute("UPDATE submissions SET current = 0, superseded_by = ? WHERE id = ?", (sid, previous["id"]))
+            con.executemany(
+                "INSERT INTO vals (submission_id, felt, vtype, vtext, vnum, raw, ark, celle) VALUES (?,?,?,?,?,?,?,?)",
+                [(sid, v.fi.key, *encode(v.value), v.raw, v.sheet, v.cell) for v in values])
+            con.executemany(
+                "INSERT INTO issues (submission_id, file, respondent, skema, sheet, cell, felt, code, severity, message) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [(sid, i.file, i.respondent, i.skema, i.sheet, i.cell, i.key, i.code, i.severity, i.message)
+                 for i in issues])
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
+        return sid, (previous["id"] if previous else None)
+
+    def correct(self, aar: int, skema: str, respondent_id: str, felt: str, value, raw: str, reason: str) -> None:
+        with self.con:
+            self.con.execute("BEGIN IMMEDIATE")
+            self.con.execute(
+                "INSERT INTO corrections (aar, skema, respondent_id, felt, vtype, vtext, vnum, raw, reason, created_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                (aar, skema, respondent_id, felt, *encode(value), raw, reason,
+                 dt.datetime.now().replace(microsecond=0).isoformat()))
+
+    # --- reading --------------------------------------------------------------------------------
+    def submissions(self, aar: int | None = None, current_only: bool = False) -> list[Submission]:
+        sql, args = "SELECT * FROM submissions WHERE 1=1", []
+        if aar is not None:
+            sql += " AND (aar = ? OR aar IS NULL)"
+            args.append(aar)
+        if current_only:
+            sql += " AND current = 1"
+        return [Submission(**r) for r in self.con.execute(sql + " ORDER BY id", args)]
+
+    def history(self, respondent_id: str) -> list[Submission]:
+        return [Submission(**r) for r in self.con.execute(
+            "SELECT * FROM submissions WHERE respondent_id = ? ORDER BY aar, skema, id", (respondent_id,))]
+
+    def current_values(self, aar: int | None = None, skema: str | None = None) -> list[StoredValue]:
+        sql = ("SELECT s.aar, s.skema, s.respondent_id, v.felt, v.vtype, v.vtext, v.vnum, v.raw, "
+               "s.original_name, v.ark, v.celle, s.received_at FROM vals v JOIN submissions s "
+               "ON s.id = v.submission_id WHERE s.current = 1")
+        args: list = []
+        if aar is not None:
+            sql += " AND s.aar = ?"
+            args.append(aar)
+        if skema is not None:
+            sql += " AND s.skema = ?"
+            args.append(skema)
+        out = {}
+        for r in self.con.execute(sql + " ORDER BY s.skema, s.respondent_id, v.felt", args):
+            out[(r[0], r[1], r[2], r[3])] = StoredValue(r[0], r[1], r[2], r[3], decode(r[4], r[5], r[6]), r[7],
+                                                        r[8], r[9], r[10], r[11])
+        csql = "SELECT * FROM corrections WHERE 1=1"
+        if aar is not None:
+            csql += f" AND aar = {int(aar)}"
+        for c in self.con.execute(csql + " ORDER BY id"):
+            if skema is not None and c["skema"] != skema:
+                continue
+            k = (c["aar"], c["skema"], c["respondent_id"], c["felt"])
+            old = out.get(k)
+            out[k] = StoredValue(c["aar"], c["skema"], c["respondent_id"], c["felt"],
+                                 decode(c["vtype"], c["vtext"], c["vnum"]), c["raw"],
+                                 f"rettelse: {c['reason']}", old.ark if old else "", old.celle if old else "",
+                                 c["created_at"], rettet=True)
+        return list(out.values())
+
+    def corrections(self, respondent_id: str | None = None) -> list[sqlite3.Row]:
+        sql = "SELECT * FROM corrections"
+        args = ()
+        if respondent_id:
+            sql += " WHERE respondent_id = ?"
+            args = (respondent_id,)
+        return list(self.con.execute(sql + " ORDER BY id", args))
+
+    def issues(self, aar: int | None = None) -> list[sqlite3.Row]:
+        """Issues of current submissions and of refused files."""
+        sql = ("SELECT i.*, s.received_at, s.status FROM issues i JOIN submissions s ON s.id = i.submission_id "
+               "WHERE (s.current = 1 OR s.status = 'afvist')")
+        args = []
+        if aar is not None:
+            sql += " AND (s.aar = ? OR s.aar IS NULL)"
+            args.append(aar)
+        return list(self.con.execute(sql + " ORDER BY i.id", args))

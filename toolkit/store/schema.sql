@@ -1,0 +1,42 @@
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    file_hash TEXT NOT NULL UNIQUE,
+    original_name TEXT NOT NULL,
+    archive_name TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    skema TEXT,
+    aar INTEGER,
+    respondent_id TEXT,
+    respondent_navn TEXT,
+    definition_version INTEGER,
+    status TEXT NOT NULL,          -- gyldig | fejl | afvist
+    current INTEGER NOT NULL DEFAULT 0,
+    superseded_by INTEGER REFERENCES submissions(id)
+);
+CREATE INDEX IF NOT EXISTS submissions_current ON submissions(aar, skema, respondent_id, current);
+
+CREATE TABLE IF NOT EXISTS vals (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    felt TEXT NOT NULL,
+    vtype TEXT,                    -- tal | dato | tekst | NULL (unreadable: only raw)
+    vtext TEXT,
+    vnum REAL,
+    raw TEXT NOT NULL,
+    ark TEXT NOT NULL,
+    celle TEXT NOT NULL,
+    PRIMARY KEY (submission_id, felt)
+);
+
+CREATE TABLE IF NOT EXISTS issues (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER REFERENCES submissions(id),
+    file TEXT, respondent TEXT, skema TEXT, sheet TEXT, cell TEXT, felt TEXT,
+    code TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY,
+    aar INTEGER NOT NULL, skema TEXT NOT NULL, respondent_id TEXT NOT NULL, felt TEXT NOT NULL,
+    vtype TEXT, vtext TEXT, vnum REAL, raw TEXT NOT NULL,
+    reason TEXT NOT NULL, created_at TEXT NOT NULL
+);
