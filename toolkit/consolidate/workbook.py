@@ -161,11 +161,11 @@ def _table_sheet(wb, f, name, table):
             w = 30
         ws.set_column(c, c, w)
     rows = table.rows or [[None] * len(table.columns)]
+    col_fmt = [f.nums.get(t) or (f.wrap if t == "langtekst" else f.cell) for t in table.types]
     for r, row in enumerate(rows, start=1):
         for c, v in enumerate(row):
-            t = table.types[c]
-            fmt = f.nums.get(t) or (f.wrap if t == "langtekst" else f.cell)
-            write_value(ws, r, c, v, fmt, f.date)
+            if v is not None:
+                write_value(ws, r, c, v, col_fmt[c], f.date)
     ws.add_table(0, 0, len(rows), len(table.columns) - 1, {
         "name": "T_" + table.skema, "style": "Table Style Light 9",
         "columns": [{"header": h} for h in table.columns]})

@@ -20,7 +20,7 @@ class Item:
     obj: Any = None
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)  # not frozen: tens of thousands are made per national run, and frozen is slower
 class FieldInstance:
     key: str
     felt: Felt

@@ -17,7 +17,9 @@ from toolkit.excel.meta import MAP_START_ROW, META_KEYS, META_NAMES, META_SHEET
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*?)(/?)>')
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*?)><f')
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?t="e"[^>]*?>')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
 _ODS_ADDR = re.compile(r"^\$?'?(.+?)'?\.\$?([A-Z]{1,3})\$?([0-9]+)$")
 
 
@@ -127,22 +129,18 @@ def _xlsx_flags(path: Path, sheet_files: dict[str, str], sheets: set[str]) -> di
             if not member:
                 continue
             data = z.read(member)
-            if b"<f" not in data and b't="e"' not in data:
-                continue
-            for m in _CELL.finditer(data):
-                if m.group(3):  # self-closing: empty cell
+            for m in _ERROR_CELL.finditer(data):
+                body = data[m.end():data.find(b"</c>", m.end())]
+                v = _VALUE.search(body)
+                flags[(sheet, m.group(1).decode())] = CellFlag(body.startswith(b"<f"),
+                                                               v.group(1).decode() if v else "#FEJL", bool(v))
+            for m in _FORMULA_CELL.finditer(data):
+                ref = m.group(1).decode()
+                if (sheet, ref) in flags:
                     continue
-                attrs = m.group(2)
-                end = data.find(b"</c>", m.end())
-                body = data[m.end():end]
-                is_error = b't="e"' in attrs
-                has_f = body.startswith(b"<f")
-                if not (is_error or has_f):
-                    continue
-                v = re.search(rb"<v>([^<]*)</v>", body)
-                cached = bool(v and v.group(1))
-                err = v.group(1).decode() if (is_error and v) else None
-                flags[(sheet, m.group(1).decode())] = CellFlag(has_f, err, cached)
+                body = data[m.end():data.find(b"</c>", m.end())]
+                v = _VALUE.search(body)
+                flags[(sheet, ref)] = CellFlag(True, None, bool(v and v.group(1)))
     return flags
 
 

@@ -11,8 +11,8 @@ SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings
 
 def write_value(ws, row: int, col: int, value, fmt=None, date_fmt=None, num_fmt=None) -> None:
     if value is None or value == "":
-        ws.write_blank(row, col, None, fmt)
-    elif isinstance(value, bool):
+        return  # an empty cell is no cell: big sparse tables stay small and fast
+    if isinstance(value, bool):
         ws.write_string(row, col, "Ja" if value else "Nej", fmt)
     elif isinstance(value, (int, float)):
         ws.write_number(row, col, value, num_fmt or fmt)

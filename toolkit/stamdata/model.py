@@ -3,6 +3,7 @@ never in code."""
 from __future__ import annotations
 
 import datetime as dt
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -79,7 +80,15 @@ class Stamdata(BaseModel):
     frister: list[Frist]
     kilde: str = ""
 
-    # --- look-ups -----------------------------------------------------------------------------
+    # --- look-ups (indexed once; stamdata is not changed after loading) -------------------------
+    @cached_property
+    def _index(self) -> dict:
+        ydelser: dict[str, list[Ydelse]] = {}
+        for y in self.ydelser:
+            ydelser.setdefault(y.tilbud_id, []).append(y)
+        return {"parter": {a.id: a for a in self.aftaleparter}, "dh": {d.id: d for d in self.driftsherrer},
+                "tilbud": {t.id: t for t in self.tilbud}, "ydelser": ydelser}
+
     def setting(self, key: str, default=None):
         return self.indstillinger.get(key, default)
 
@@ -91,19 +100,19 @@ class Stamdata(BaseModel):
         return [a for a in self.aftaleparter if a.type == "kommune"]
 
     def aftalepart(self, id_: str) -> Aftalepart:
-        return next(a for a in self.aftaleparter if a.id == id_)
+        return self._index["parter"][id_]
 
     def driftsherre(self, id_: str) -> Driftsherre:
-        return next(d for d in self.driftsherrer if d.id == id_)
+        return self._index["dh"][id_]
 
     def tilbud_by_id(self, id_: str) -> Tilbud:
-        return next(t for t in self.tilbud if t.id == id_)
+        return self._index["tilbud"][id_]
 
     def omfattede_tilbud(self, aar: int) -> list[Tilbud]:
         return [t for t in self.tilbud if t.omfattet(aar)]
 
     def ydelser_for(self, tilbud_id: str) -> list[Ydelse]:
-        return [y for y in self.ydelser if y.tilbud_id == tilbud_id]
+        return list(self._index["ydelser"].get(tilbud_id, ()))
 
     def frist(self, skema: str, aar: int) -> dt.date | None:
         """The deadline for `skema` in cycle year `aar`; if only other years are given, the same
