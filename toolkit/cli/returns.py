@@ -192,3 +192,40 @@ def rykkerliste_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: S
         _v, statuses, _f = year_data(store, sd, defs, y)
     path, n = write_reminder_list(statuses, output_dir(mappe, y) / f"{y}_rykkerliste.xlsx")
     console.print(f"{n} manglende skemaer skrevet til {path}")
+
+
+STATE_COLOR = {"udført": "green", "delvist": "yellow", "forfalden": "bold red", "nu": "bold yellow",
+               "kommende": "white", "aflyst": "dim"}
+
+
+@app.command("aarshjul")
+def aarshjul_cmd(
+    aar: AarOpt = None,
+    ics: Annotated[Optional[Path], typer.Option("--ics", help="Skriv årshjulet som kalenderfil (.ics) til Outlook.")] = None,
+    mappe: MappeOpt = Path("."),
+    stamdata: StamdataOpt = None,
+    skemaer: SkabelonOpt = None,
+):
+    """Vis årets aktiviteter med datoer, og hvad der er udført, aktuelt eller forfaldent i dag."""
+    import datetime as dt
+
+    from toolkit.ics import write_calendar
+    from toolkit.rules.cycle_status import year_cycle
+
+    y = year(aar)
+    sd, defs = load_sd(stamdata), definitions(skemaer)
+    with open_store(mappe) as store:
+        states = year_cycle(store, sd, defs, y, mappe, dt.date.today())
+    table = Table(title=f"Årshjul {y} – {sd.region}")
+    for col in ("Dato", "Aktivitet", "Status", "Bemærkning"):
+        table.add_column(col, overflow="fold")
+    for s in states:
+        a = s.activity
+        when = (f"{format_dato(a.start)} – " if a.start else "") + format_dato(a.dato)
+        c = STATE_COLOR[s.state]
+        note = "; ".join(dict.fromkeys(x for x in (s.detail, a.note) if x))
+        table.add_row(when, a.titel, f"[{c}]{s.state}[/{c}]", note)
+    console.print(table)
+    if ics:
+        write_calendar(ics, [s.activity for s in states], sd.region)
+        console.print(f"Kalenderfil skrevet: {ics}")

@@ -45,8 +45,8 @@ def signals_for(fig: TilbudFigures, aar: int, th: dict[str, float]) -> list[Sign
         dev = (fig.forventet - fig.pladstal) / fig.pladstal * 100
         if abs(dev) > th["ew_afvigelse_pct"]:
             out.append(Signal("efterspoergsel-afviger",
-                              f"Forventet brug {format_tal(fig.forventet, 1)} pladser mod "
-                              f"{format_tal(fig.pladstal, 1)} pladser ({_pct(dev)})"))
+                              f"Forventet brug {format_tal(round(fig.forventet, 1))} pladser mod "
+                              f"{format_tal(round(fig.pladstal, 1))} pladser ({_pct(dev)})"))
     now, before = fig.venteliste.get(aar), fig.venteliste.get(aar - 1)
     if now is not None and before is not None and now - before >= th["ew_venteliste_vaekst"]:
         out.append(Signal("voksende-venteliste",

@@ -43,6 +43,7 @@ SETTINGS: dict[str, tuple[str, bool]] = {
     "sekretariat_email": ("E-mail som skemaer returneres til", True),
     "sekretariat_telefon": ("Sekretariatets telefon", False),
     "sekretariat_kontaktperson": ("Kontaktperson i sekretariatet", True),
+    "aftaleperiode_start": ("Et år hvor en toårig aftaleperiode begynder (standard 2028)", False),
     "ew_belaegning_margin": ("Early warning: procentpoint under budgetteret belægning før signal (standard 0)", False),
     "ew_fald_min": ("Early warning: mindste fald i procentpoint over 3 år for 'faldende belægning' (standard 5)", False),
     "ew_afvigelse_pct": ("Early warning: tilladt afvigelse i % mellem forventet brug og pladstal (standard 20)", False),
