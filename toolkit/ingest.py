@@ -66,13 +66,18 @@ ReaderFn = Callable[[Path, Stamdata, dict, str], ReadResult]
 
 def ingest(paths: Iterable[Path], store: Store, sd: Stamdata, defs: dict[str, Skemadefinition],
            progress: Callable[[IngestItem], None] | None = None, reader: ReaderFn | None = None) -> IngestReport:
+    """Ingest every spreadsheet under `paths`. By default each file is read in a worker process
+    (toolkit.isolation), so a file that crashes or exhausts the reader is refused, not fatal."""
+    from toolkit.isolation import IsolatedReader
+
     files, skipped = collect_files(paths)
     report = IngestReport(list(skipped))
-    for f in files:
-        item = ingest_file(f, store, sd, defs, reader or read_return)
-        report.items.append(item)
-        if progress:
-            progress(item)
+    with IsolatedReader(sd, defs) as isolated:
+        for f in files:
+            item = ingest_file(f, store, sd, defs, reader or isolated)
+            report.items.append(item)
+            if progress:
+                progress(item)
     return report
 
 

@@ -3,7 +3,7 @@ Bad content never raises: it becomes Issues. What the file claims about itself (
 respondent) is checked against stamdata and the definition; stamdata wins."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -11,6 +11,7 @@ from toolkit.definitions.expand import FieldInstance, plan_form
 from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.recipients import Modtager, find_recipient
 from toolkit.excel.meta import defined_name
+from toolkit.guards import check_file
 from toolkit.excel.reader import RawWorkbook, UnreadableWorkbook, open_workbook
 from toolkit.issues import FEJL, Issue
 from toolkit.normalize import normalize
@@ -56,6 +57,14 @@ def read_return(path: Path, sd: Stamdata, defs: dict[str, Skemadefinition],
                 original_name: str | None = None) -> ReadResult:
     path = Path(path)
     res = ReadResult(path, original_name or path.name)
+    refusal, warnings = check_file(path)
+    if refusal is not None:
+        res.issues.append(replace(refusal, file=res.original_name,
+                                  message=refusal.message.replace(path.name, res.original_name)))
+        res.refused = True
+        return res
+    res.issues += [replace(w, file=res.original_name, message=w.message.replace(path.name, res.original_name))
+                   for w in warnings]
     try:
         raw = open_workbook(path)
     except UnreadableWorkbook as exc:

@@ -43,9 +43,12 @@ def indlaes_cmd(
     from toolkit.ingest import collect_files, ingest
     from toolkit.reports import consolidate
 
+    from toolkit.lock import workspace_lock
+
     sd, defs = load_sd(stamdata), definitions(skemaer)
     files, _ = collect_files(sti)
-    with open_store(mappe) as store, progress() as bar:
+    waiting = lambda: console.print("[yellow]En anden kørsel arbejder i mappen – venter …[/yellow]")  # noqa: E731
+    with workspace_lock(mappe, on_wait=waiting), open_store(mappe) as store, progress() as bar:
         task = bar.add_task("Indlæser", total=len(files))
         report = ingest(sti, store, sd, defs, progress=lambda _i: bar.advance(task))
         years = sorted({s.aar for s in store.submissions() if s.aar}) if aar is None else [aar]
@@ -172,10 +175,11 @@ def ret_cmd(
 ):
     """Ret en værdi efter aftale med respondenten; den oprindelige værdi bevares i historikken."""
     from toolkit.corrections import correct_value
+    from toolkit.lock import workspace_lock
 
     y = year(aar)
     sd, defs = load_sd(stamdata), definitions(skemaer)
-    with open_store(mappe) as store:
+    with workspace_lock(mappe), open_store(mappe) as store:
         value = correct_value(store, sd, defs, y, respondent, felt, vaerdi, begrundelse)
     console.print(f"Rettet: {felt} for {respondent} ({y}) = {value!r}. Kør 'skema samlet' for at opdatere overblikket.")
 
@@ -229,3 +233,33 @@ def aarshjul_cmd(
     if ics:
         write_calendar(ics, [s.activity for s in states], sd.region)
         console.print(f"Kalenderfil skrevet: {ics}")
+
+
+@app.command("tjek")
+def tjek_cmd(
+    fil: Annotated[list[Path], typer.Argument(help="Filer eller mapper at kontrollere.")],
+    stamdata: StamdataOpt = None,
+    skemaer: SkabelonOpt = None,
+):
+    """Kontrollér filer (sikkerhed, genkendelse, validering) uden at gemme noget."""
+    from toolkit.ingest import IngestItem, collect_files
+    from toolkit.isolation import IsolatedReader
+
+    sd, defs = load_sd(stamdata), definitions(skemaer)
+    files, skipped = collect_files(fil)
+    items = list(skipped)
+    with IsolatedReader(sd, defs) as reader:
+        for f in files:
+            res = reader(f, sd, defs, f.name)
+            items.append(IngestItem(f, res.status, res.skema or "", res.modtager.navn if res.modtager else "",
+                                    res.issues, res.valid))
+    table = Table(title="Kontrol")
+    for col in ("Fil", "Skema", "Respondent", "Resultat"):
+        table.add_column(col, overflow="fold")
+    for it in items:
+        color = {"gyldig": "green", "fejl": "yellow", "afvist": "red"}.get(it.status, "white")
+        table.add_row(it.file.name, it.skema, it.respondent, f"[{color}]{it.status}[/{color}]")
+    console.print(table)
+    print_issues(items)
+    if any(not it.valid for it in items if it.status != "sprunget over"):
+        sys.exit(1)

@@ -1,0 +1,164 @@
+"""Hostile and broken returns: no crash, no hang, nothing lost (issue: guards and crash safety)."""
+import os
+import random
+import resource
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from fill import fill_form
+from corpus.make_corpus import make_corpus
+
+GIB = 1024 ** 3
+
+
+def _limits():
+    resource.setrlimit(resource.RLIMIT_AS, (GIB, GIB))
+
+
+def skema(*args, cwd=None, limit=True, timeout=120):
+    return subprocess.run([sys.executable, "-m", "toolkit", *map(str, args)], capture_output=True, text=True,
+                          timeout=timeout, cwd=cwd, preexec_fn=_limits if limit else None,
+                          env={**os.environ, "COLUMNS": "250"})
+
+
+@pytest.fixture(scope="module")
+def good_return(forms_dir, tmp_path_factory):
+    src = sorted(forms_dir.glob("*_kommune_laesoe*.xlsx"))[0]
+    return fill_form(src, {"kommune.kontaktperson": "Test"}, tmp_path_factory.mktemp("god") / src.name)
+
+
+@pytest.fixture(scope="module")
+def corpus(good_return, tmp_path_factory):
+    out = tmp_path_factory.mktemp("korpus")
+    return out, make_corpus(out, good_return)
+
+
+def test_corpus_is_small_on_disk(corpus):
+    out, _ = corpus
+    assert sum(p.stat().st_size for p in out.iterdir()) < 2_000_000
+
+
+def test_each_hostile_file_alone_is_refused_with_its_danish_message_within_bounds(corpus, tmp_path):
+    out, expected = corpus
+    for name, code in expected.items():
+        if code is None or name.startswith("~$"):
+            continue
+        t = time.monotonic()
+        p = skema("indlaes", out / name, "--mappe", tmp_path / name)
+        elapsed = time.monotonic() - t
+        assert elapsed < 10, (name, elapsed)
+        assert p.returncode == 1, (name, p.returncode, p.stderr[-500:])
+        assert "Traceback" not in p.stdout + p.stderr, name
+        assert code in p.stdout, (name, p.stdout[-800:])
+
+
+def test_a_whole_mail_folder_keeps_the_good_files_and_records_the_refused(corpus, tmp_path):
+    out, expected = corpus
+    p = skema("indlaes", out, "--mappe", tmp_path)
+    assert p.returncode == 1 and "Traceback" not in p.stderr
+    con = sqlite3.connect(tmp_path / "skema.sqlite")
+    rows = dict(con.execute("SELECT original_name, status FROM submissions").fetchall())
+    refused = {n for n, c in expected.items() if c and not n.startswith("~$")}
+    assert {n for n, s in rows.items() if s == "afvist"} == refused
+    assert rows["god.xlsx"] in ("gyldig", "fejl") and rows["makro.xlsm"] in ("gyldig", "fejl")
+    codes = {r[0] for r in con.execute("SELECT code FROM issues")}
+    assert {"zip-bombe", "xml-entitet", "adgangskode", "absurd-omfang", "tom-fil", "makro"} <= codes
+    # the refused files are archived untouched, so the secretariat can answer the sender
+    assert len(list((tmp_path / "arkiv").iterdir())) == len(rows)
+
+
+def _dying_read(path, name):
+    """Stands in for a reader that aborts the process (module level: it is sent to the worker)."""
+    import toolkit.isolation as iso
+    if name == "crash.xlsx":
+        os.kill(os.getpid(), signal.SIGABRT)
+    return iso.read_return(Path(path), iso._state["sd"], iso._state["defs"], name)
+
+
+def test_a_reader_crash_costs_only_that_file(good_return, sd, defs, tmp_path, monkeypatch):
+    """Isolation: a file that kills the reader process (as calamine's abort does) is refused."""
+    from toolkit.isolation import IsolatedReader
+    import toolkit.isolation as iso
+
+    crash = tmp_path / "crash.xlsx"
+    shutil.copy(good_return, crash)
+    monkeypatch.setattr(iso, "_read", _dying_read)
+    with IsolatedReader(sd, defs) as reader:
+        bad = reader(crash, sd, defs, "crash.xlsx")
+        good = reader(good_return, sd, defs, "god.xlsx")
+    assert bad.refused and bad.issues[0].code == "laeser-doede"
+    assert not good.refused and good.modtager.id == "K825"
+
+
+def test_tjek_reports_without_storing(corpus, tmp_path):
+    out, _ = corpus
+    p = skema("tjek", out / "god.xlsx", out / "adgangskode.xlsx", cwd=tmp_path)
+    assert p.returncode == 1
+    assert "beskyttet med adgangskode" in p.stdout and "god.xlsx" in p.stdout
+    assert not (tmp_path / "skema.sqlite").exists() and not (tmp_path / "arkiv").exists()
+
+
+def _inbox(forms_dir, tmp_path, n=8):
+    inbox = tmp_path / "indbakke"
+    inbox.mkdir()
+    for i, src in enumerate(sorted(forms_dir.glob("*_kommune_*.xlsx"))[:n]):
+        fill_form(src, {"kommune.kontaktperson": f"Person {i}",
+                        "kommune.tilbud.T01.ydelse.T01-Y1.forventet_pladser.2029": i + 0.5}, inbox / src.name)
+    return inbox
+
+
+def _snapshot(folder: Path):
+    con = sqlite3.connect(folder / "skema.sqlite")
+    assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    subs = sorted(con.execute("SELECT original_name, status, current FROM submissions").fetchall())
+    vals = sorted(con.execute("SELECT s.original_name, v.felt, v.vtext, v.vnum FROM vals v JOIN submissions s "
+                              "ON s.id = v.submission_id").fetchall())
+    issues = con.execute("SELECT COUNT(*) FROM issues").fetchone()[0]
+    return subs, vals, issues
+
+
+def test_sigkill_at_random_points_then_rerun_equals_a_clean_run(forms_dir, tmp_path):
+    inbox = _inbox(forms_dir, tmp_path)
+    clean = tmp_path / "ren"
+    assert skema("indlaes", inbox, "--mappe", clean, limit=False).returncode in (0, 1)
+    crashed = tmp_path / "afbrudt"
+    rng = random.Random(7)
+    for _ in range(4):
+        proc = subprocess.Popen([sys.executable, "-m", "toolkit", "indlaes", str(inbox), "--mappe", str(crashed)],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        time.sleep(rng.uniform(0.3, 2.5))
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
+    assert skema("indlaes", inbox, "--mappe", crashed, limit=False).returncode in (0, 1)
+    assert _snapshot(crashed) == _snapshot(clean)
+
+
+def test_two_concurrent_runs_never_corrupt_the_store(forms_dir, tmp_path):
+    inbox = _inbox(forms_dir, tmp_path)
+    w = tmp_path / "w"
+    procs = [subprocess.Popen([sys.executable, "-m", "toolkit", "indlaes", str(inbox), "--mappe", str(w)],
+                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert all(p.returncode in (0, 1) for p in procs), outs
+    assert all("Traceback" not in o + e for o, e in outs)
+    subs, _vals, _ = _snapshot(w)
+    assert len(subs) == 8 and len({s[0] for s in subs}) == 8  # each file once
+
+
+def test_output_open_in_excel_gives_a_danish_line(tmp_path, monkeypatch):
+    from toolkit.errors import OutputLockedError
+    from toolkit.files import write_bytes_atomic
+
+    def locked(src, dst):
+        raise PermissionError(13, "locked")
+    monkeypatch.setattr(os, "replace", locked)
+    with pytest.raises(OutputLockedError, match="Luk filen .*x.xlsx i Excel og prøv igen"):
+        write_bytes_atomic(tmp_path / "x.xlsx", b"data")
+    assert not list(tmp_path.glob(".~tmp_*"))  # the temporary file is cleaned up

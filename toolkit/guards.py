@@ -1,0 +1,146 @@
+"""Checks on every received file before any reader parses it. All limits live in LIMITS and are
+documented in the README ("Sikkerhed og robusthed"). A check returns an Issue (the file is refused)
+or None; warnings (macros) are returned separately."""
+from __future__ import annotations
+
+import re
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from toolkit.issues import Issue
+
+
+@dataclass(frozen=True)
+class Limits:
+    max_file_bytes: int = 20 * 1024 * 1024  # size on disk
+    max_entries: int = 1000  # zip entries (Apache POI's number)
+    max_part_bytes: int = 100 * 1024 * 1024  # one part, uncompressed
+    max_total_bytes: int = 200 * 1024 * 1024  # all parts, uncompressed
+    min_inflate_ratio: float = 0.01  # compressed/uncompressed, POI's minimum inflate ratio
+    ratio_grace_bytes: int = 100 * 1024  # parts smaller than this are not ratio-checked
+    max_rows: int = 100_000  # a sheet's declared or real extent
+    max_cols: int = 1_000
+    prolog_bytes: int = 8192  # how much of each XML part is searched for a DTD
+
+
+LIMITS = Limits()
+OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP = b"PK\x03\x04"
+_DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
+_DIM = re.compile(rb'<dimension ref="(?:[A-Z]+[0-9]+:)?([A-Z]{1,3})([0-9]{1,7})"')
+_ROW = re.compile(rb'<row r="([0-9]{1,7})"')
+_CELLREF = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
+_ODS_REPEAT = re.compile(rb'number-(rows|columns)-repeated="([0-9]+)"')
+
+
+def _col_number(letters: bytes) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ch - 64)
+    return n
+
+
+def check_file(path: Path, limits: Limits = LIMITS) -> tuple[Issue | None, list[Issue]]:
+    """(refusal or None, warnings). Reads at most the zip directory and small prologs."""
+    path = Path(path)
+    name = path.name
+
+    def refuse(code, msg):
+        return Issue(code, msg, file=name), []
+
+    size = path.stat().st_size
+    if size == 0:
+        return refuse("tom-fil", f"{name} er tom (0 byte). Bed afsenderen sende filen igen.")
+    if size > limits.max_file_bytes:
+        return refuse("for-stor", f"{name} fylder {size / 1e6:.0f} MB; højst {limits.max_file_bytes / 1e6:.0f} MB "
+                                  f"tages imod. Bed afsenderen fjerne billeder eller sende skemaet igen.")
+    with open(path, "rb") as f:
+        head = f.read(8)
+    ext = path.suffix.lower()
+    if ext == ".xls":
+        if head != OLE:
+            return refuse("ikke-regneark", _renamed(name, head))
+        return None, []
+    if head == OLE:
+        return refuse("adgangskode", f"{name}: Filen er beskyttet med adgangskode – bed afsenderen sende den uden "
+                                     f"adgangskode.")
+    if head[:4] != ZIP:
+        return refuse("ikke-regneark", _renamed(name, head))
+    try:
+        with zipfile.ZipFile(path) as z:
+            return _check_zip(z, name, ext, limits)
+    except zipfile.BadZipFile:
+        return refuse("ulaeselig-fil", f"{name} er ufuldstændig eller beskadiget (fx afbrudt under download). "
+                                       f"Bed afsenderen sende den igen.")
+
+
+def _renamed(name: str, head: bytes) -> str:
+    if head.startswith(b"%PDF"):
+        what = "en PDF-fil"
+    elif head[:4] == ZIP:
+        what = "en zip-fil"
+    elif all(32 <= b < 127 or b in (9, 10, 13) for b in head) or head.startswith(b"\xef\xbb\xbf"):
+        what = "en tekstfil (fx CSV)"
+    else:
+        what = "ikke et regneark"
+    return f"{name} er {what}, selv om navnet slutter på et regnearks endelse. Bed om skemaet som Excel-fil."
+
+
+def _check_zip(z: zipfile.ZipFile, name: str, ext: str, limits: Limits):
+    infos = z.infolist()
+    warnings = []
+
+    def refuse(code, msg):
+        return Issue(code, f"{name}: {msg}", file=name), warnings
+
+    if len(infos) > limits.max_entries:
+        return refuse("zip-bombe", f"filen har {len(infos)} dele; højst {limits.max_entries} tages imod.")
+    names = [i.filename for i in infos]
+    if len(set(names)) != len(names):
+        return refuse("zip-bombe", "filen indeholder dele med samme navn (manipuleret fil).")
+    total = 0
+    for i in infos:
+        total += i.file_size
+        if i.file_size > limits.max_part_bytes:
+            return refuse("zip-bombe", f"delen {i.filename} pakker sig ud til {i.file_size / 1e6:.0f} MB "
+                                       f"(højst {limits.max_part_bytes / 1e6:.0f} MB).")
+        if i.file_size > limits.ratio_grace_bytes and i.compress_size < i.file_size * limits.min_inflate_ratio:
+            return refuse("zip-bombe", f"delen {i.filename} er pakket mere end {1 / limits.min_inflate_ratio:.0f} "
+                                       f"gange sammen (mistænkelig fil).")
+    if total > limits.max_total_bytes:
+        return refuse("zip-bombe", f"filen pakker sig ud til {total / 1e6:.0f} MB (højst "
+                                   f"{limits.max_total_bytes / 1e6:.0f} MB).")
+    for i in infos:
+        if i.filename.lower().endswith((".xml", ".rels")):
+            with z.open(i) as f:
+                prolog = f.read(limits.prolog_bytes)
+            if _DTD.search(prolog):
+                return refuse("xml-entitet", f"delen {i.filename} indeholder en DTD/entitetserklæring, som "
+                                             f"Excel aldrig skriver (mulig XML-angreb). Filen læses ikke.")
+    if ext == ".xlsm" or any(n.lower().endswith("vbaproject.bin") for n in names):
+        warnings.append(Issue("makro", f"{name} indeholder makroer; de køres ikke, kun værdierne læses.", file=name))
+    problem = _extent(z, names, limits)
+    if problem:
+        return refuse("absurd-omfang", problem)
+    return None, warnings
+
+
+def _extent(z: zipfile.ZipFile, names: list[str], limits: Limits) -> str | None:
+    for n in names:
+        if n.startswith("xl/worksheets/") and n.endswith(".xml"):
+            data = z.read(n)  # bounded by the size checks above
+            m = _DIM.search(data[:limits.prolog_bytes])
+            rows = max((int(r) for r in _ROW.findall(data)), default=0)
+            cols = max((_col_number(c) for c in _CELLREF.findall(data)), default=0)
+            if m:
+                rows, cols = max(rows, int(m.group(2))), max(cols, _col_number(m.group(1)))
+            if rows > limits.max_rows or cols > limits.max_cols:
+                return (f"arket {n.rsplit('/', 1)[-1]} strækker sig over {rows:,} rækker og {cols:,} kolonner "
+                        f"(højst {limits.max_rows:,} × {limits.max_cols:,}).").replace(",", ".")
+        elif n == "content.xml":
+            data = z.read(n)
+            for kind, count in _ODS_REPEAT.findall(data):
+                if int(count) > 10_000_000:
+                    return f"et ark gentager {int(count):,} {kind.decode()} (urimeligt).".replace(",", ".")
+    return None

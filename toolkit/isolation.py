@@ -1,0 +1,78 @@
+"""Read returns in a worker process, so that no single file can take the run down: a reader that
+aborts the process (python-calamine does on absurd sheet extents), exhausts memory or hangs only
+costs that file, which is refused with 'laeser-doede'. POSIX: the worker's address space is capped."""
+from __future__ import annotations
+
+import multiprocessing as mp
+import sys
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+
+from toolkit.returns import ReadResult, read_return
+
+WORKER_MEMORY_BYTES = 2 * 1024 ** 3
+WORKER_SECONDS = 60
+
+_state: dict = {}
+
+
+def _init(sd, defs, memory: int):
+    _state["sd"], _state["defs"] = sd, defs
+    if memory and sys.platform != "win32":
+        import resource
+
+        _soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        limit = memory if hard == resource.RLIM_INFINITY else min(memory, hard)
+        resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+
+
+def _read(path: str, original_name: str) -> ReadResult:
+    return read_return(Path(path), _state["sd"], _state["defs"], original_name)
+
+
+class IsolatedReader:
+    """Callable like read_return; use as a context manager around a batch of files."""
+
+    def __init__(self, sd, defs, memory: int = WORKER_MEMORY_BYTES, seconds: int = WORKER_SECONDS):
+        self.sd, self.defs, self.memory, self.seconds = sd, defs, memory, seconds
+        self.pool = None
+
+    def _start(self):
+        ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init,
+                                        initargs=(self.sd, self.defs, self.memory))
+
+    def _kill(self):
+        if self.pool is not None:
+            for p in list(getattr(self.pool, "_processes", {}).values()):
+                p.kill()
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            self.pool = None
+
+    def __call__(self, path: Path, sd, defs, original_name: str | None = None) -> ReadResult:
+        name = original_name or Path(path).name
+        if self.pool is None:
+            self._start()
+        try:
+            return self.pool.submit(_read, str(path), name).result(timeout=self.seconds)
+        except FutureTimeout:
+            self._kill()
+            why = f"læsningen tog mere end {self.seconds} sekunder"
+        except (BrokenProcessPool, MemoryError, OSError) as exc:
+            self._kill()
+            why = "læseren stoppede uventet" + (" (for lidt hukommelse)" if isinstance(exc, MemoryError) else "")
+        except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not stop the batch
+            why = f"uventet fejl i læseren ({exc.__class__.__name__})"
+        return ReadResult(Path(path), name).refuse(
+            "laeser-doede", f"{name} kunne ikke læses: {why}. Filen er gemt i arkivet; bed afsenderen gemme den "
+                            f"igen i Excel og sende den på ny.")
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        if self.pool is not None:
+            self.pool.shutdown(wait=True, cancel_futures=True)
+            self.pool = None
