@@ -1,6 +1,7 @@
 """`skema demo`: run the year's cycle on the bundled example, step by step, in a demo folder."""
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -8,6 +9,8 @@ from typing import Callable
 
 from toolkit.definitions import load_definitions
 from toolkit.definitions.recipients import recipients
+from toolkit.documents.produce import write_bilag, write_hoering, write_rykkere
+from toolkit.office import convert, soffice_path
 from toolkit.generate import generate_forms, history_prefill
 from toolkit.ingest import ingest
 from toolkit.reports import consolidate, output_dir, write_reminder_list, year_data
@@ -97,6 +100,19 @@ def run_demo(work: Path, aar: int = DEMO_YEAR, say: Callable[[DemoStep], None] =
         signals = sum(len(v) for v in early_warnings(sd, aar, figures).values())
         step("6. Kriterier og early warning",
              f"{len(outcomes)} indmeldinger ({', '.join(sorted(set(outcomes)))}); {signals} advarselssignaler", path)
+
+        hearing = write_hoering(store, sd, defs, aar, dt.date(aar, 6, 1), work, overwrite=True)
+        step("7. Høring", f"{len(hearing) - 1} høringsbreve og ét høringsmateriale", hearing[0].path.parent)
+        reminders = write_rykkere(store, sd, defs, aar, work, overwrite=True)
+        step("8. Rykkere", f"{len(reminders)} rykkerbreve",
+             reminders[0].path.parent if reminders else None)
+        bilag = write_bilag(store, sd, defs, aar, dt.date(aar, 5, 20), work, overwrite=True)
+        pdf_note = ""
+        if pdf and soffice_path():
+            convert([bilag.path], "pdf", bilag.path.parent)
+            pdf_note = " (også som PDF)"
+        step("9. Bilag til DAS", "forside, indholdsfortegnelse med sidetal, status pr. tilbud, indmeldinger, "
+                                 "udmeldinger" + pdf_note, bilag.path)
     return steps
 
 

@@ -73,5 +73,5 @@ def demo_cmd(
     from toolkit.demo import DEMO_YEAR, run_demo
 
     console.print(f"[bold]Demo: det forstærkede samarbejde, Nordjylland, {aar or DEMO_YEAR}[/bold]")
-    run_demo(ud, aar or DEMO_YEAR,
+    run_demo(ud, aar or DEMO_YEAR, pdf=True,
              say=lambda s: console.print(f"[green]✓[/green] {s.title}: {s.result}" + (f"\n    {s.path}" if s.path else "")))

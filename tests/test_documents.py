@@ -1,0 +1,159 @@
+"""Word documents: letters, hearing material, reminders and the DAS appendix."""
+import datetime as dt
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import pytest
+from docx import Document
+
+from toolkit.demo import run_demo
+from toolkit.documents.render import TemplateError, check_templates, load, render
+from toolkit.documents.produce import write_bilag, write_hoering, write_rykkere
+from toolkit.office import convert
+from toolkit.store import Store
+
+AAR = 2028
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """The whole demo year, once: the richest data set we have (and a test that the demo runs)."""
+    out = tmp_path_factory.mktemp("demo")
+    steps = run_demo(out, AAR)
+    assert [s.title[:2] for s in steps] == ["0.", "1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9."]
+    return out / "demo", steps
+
+
+def text_of(path: Path) -> str:
+    d = Document(str(path))
+    parts = [p.text for p in d.paragraphs]
+    for t in d.tables:
+        for row in t.rows:
+            parts.append(" | ".join(c.text for c in row.cells))
+    parts += [p.text for s in d.sections for p in s.header.paragraphs]
+    return "\n".join(parts)
+
+
+def test_hearing_letter_per_party_with_names_material_and_danish_deadline(demo, sd):
+    work, _ = demo
+    letters = sorted((work / "output" / str(AAR) / "hoering").glob(f"{AAR}_hoeringsbrev_*.docx"))
+    assert len(letters) == len(sd.aftaleparter) == 12
+    text = text_of(work / "output" / str(AAR) / "hoering" / f"{AAR}_hoeringsbrev_laesoe_kommune.docx")
+    assert "Læsø Kommune" in text and sd.aftalepart("K825").kontaktperson in text
+    assert "Frist for høringssvar: 1. juni 2028" in text
+    for t in sd.omfattede_tilbud(AAR):
+        assert t.navn in text
+    assert "Hjerneskadecenter Himmerland | Vesthimmerland Kommune | ikke modtaget" in text
+    assert sd.setting("sekretariat") in text  # the header
+
+
+def test_hearing_material_per_tilbud_with_figures_and_wishes(demo):
+    work, _ = demo
+    text = text_of(work / "output" / str(AAR) / "hoering" / f"{AAR}_hoeringsmateriale.docx")
+    assert "Høringsmateriale 2028" in text and "Synscenter Limfjord" in text
+    assert re.search(r"Belægning \(%\) \| \d+,\d \| \d+,\d \| \d+,\d", text)  # Danish decimals
+    assert "Forventet brug 40 pladser mod 88 pladser (−55 %)" in text or "mod 88 pladser" in text
+    assert "Læsø Kommune: Bruger i stedet: Køber tilsvarende ydelse i Region Midtjylland" in text
+
+
+def test_reminders_name_the_missing_forms_and_deadline(demo, sd):
+    work, _ = demo
+    letters = sorted((work / "output" / str(AAR) / "rykkere").glob("*.docx"))
+    assert len(letters) == 3  # Morsø and Rebild (kommune), Hjerneskadecenter Himmerland (årsrapport)
+    text = text_of(next(p for p in letters if "rebild" in p.name))
+    assert "Kommunal indmelding – frist 15. marts 2028" in text and "Rebild Kommune" in text
+
+
+def test_bilag_has_cover_index_and_every_bilag(demo, sd):
+    work, _ = demo
+    path = work / "output" / str(AAR) / f"{AAR}_bilag_das_2028-05-20.docx"
+    text = text_of(path)
+    assert "Bilag til DAS" in text and "20. maj 2028" in text
+    assert "Bilag til dagsordenspunkt 1:" in text and "Bilag til dagsordenspunkt 2: Indmeldte tilbud" in text
+    for t in sd.omfattede_tilbud(AAR):
+        assert f"Status: {t.navn}" in text
+    assert "kan dispenseres – kræver enighed i DAS" in text and "Ungeenheden for Komplekse Spiseforstyrrelser" in text
+    assert "Synscenter Limfjord – Læsø Kommune" in text  # the withdrawal wish with its reason
+    with zipfile.ZipFile(path) as z:
+        assert b"updateFields" in z.read("word/settings.xml")
+        assert len([n for n in z.namelist() if n.startswith("word/media/")]) == len(sd.omfattede_tilbud(AAR)) + 1
+        doc = z.read("word/document.xml").decode()
+    assert doc.count("PAGEREF bilag_") == len(sd.omfattede_tilbud(AAR)) + 3
+
+
+def test_bilag_index_page_numbers_match_the_pdf(demo, soffice, tmp_path):
+    work, _ = demo
+    pdf = work / "output" / str(AAR) / f"{AAR}_bilag_das_2028-05-20.pdf"
+    if not pdf.exists():
+        pdf = convert([work / "output" / str(AAR) / f"{AAR}_bilag_das_2028-05-20.docx"], "pdf", tmp_path)[0]
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")
+    index = pages[1]
+    entries = re.findall(r"(Bilag \d+\.\d+) .*?\.{3,}\s*(\d+)", index)
+    assert len(entries) == 11  # overview + 8 tilbud + nominations + withdrawals
+    for label, page in entries:
+        starts = [i + 1 for i, p in enumerate(pages) if re.search(rf"^\s*{re.escape(label)}:", p, re.M)]
+        assert starts and starts[0] == int(page), (label, page, starts)
+
+
+def test_all_documents_convert_to_pdf(demo, soffice, tmp_path):
+    work, _ = demo
+    docs = [next((work / "output" / str(AAR) / "hoering").glob("*hoeringsbrev_aalborg*.docx")),
+            work / "output" / str(AAR) / "hoering" / f"{AAR}_hoeringsmateriale.docx",
+            next((work / "output" / str(AAR) / "rykkere").glob("*.docx"))]
+    for p in convert(docs, "pdf", tmp_path):
+        assert p.stat().st_size > 5000
+
+
+def test_special_characters_render_intact(tmp_path):
+    tpl = load("rykkerbrev.docx")
+    name = 'Tale & Hjerne <Nord> "Ø" æøå'
+    ctx = {"sekretariat": "S & Co", "sekretariat_email": "a@b", "sekretariat_telefon": "", "kontaktperson": "K",
+           "region": "R", "dato": "1. maj 2028", "aar": 2028, "modtager": {"navn": name, "kontaktperson": "<K>",
+                                                                          "email": "x@y"},
+           "mangler": [{"navn": "Årsrapport for " + name, "frist": "15. april 2028", "overskredet": True}],
+           "mangler_tekst": "ét skema"}
+    out = render(tpl, "rykkerbrev.docx", ctx, tmp_path / "r.docx")
+    text = text_of(out)
+    assert name in text and "Kære <K>" in text and "S & Co" in text
+    assert "Årsrapport for " + name + " – frist 15. april 2028 (fristen er overskredet)" in text
+
+
+def _edited_template(tmp_path, name, old, new):
+    src = load(name)
+    folder = tmp_path / "skabeloner"
+    folder.mkdir(exist_ok=True)
+    d = src.docx if hasattr(src, "docx") and src.docx is not None else None
+    from toolkit.documents.render import template_path
+    shutil.copy(template_path(name), folder / name)
+    doc = Document(str(folder / name))
+    for p in doc.paragraphs:
+        if old in p.text:
+            for r in p.runs:
+                r.text = r.text.replace(old, new)
+    doc.save(str(folder / name))
+    return folder
+
+
+def test_broken_template_names_template_and_tag(tmp_path):
+    folder = _edited_template(tmp_path, "rykkerbrev.docx", "{{ modtager.navn }}", "{{ modtager.navn ")
+    with pytest.raises(TemplateError, match="rykkerbrev.docx"):
+        render(load("rykkerbrev.docx", folder), "rykkerbrev.docx", {}, tmp_path / "x.docx")
+    assert not (tmp_path / "x.docx").exists()
+
+
+def test_check_lists_unknown_variables(tmp_path):
+    folder = _edited_template(tmp_path, "hoeringsbrev.docx", "{{ frist }}", "{{ svarfrist }}")
+    problems = check_templates(folder)
+    assert problems["hoeringsbrev.docx"] == ["svarfrist"] and problems["rykkerbrev.docx"] == []
+    assert all(v == [] for v in check_templates().values())  # the bundled ones are clean
+
+
+def test_documents_are_not_overwritten_without_overskriv(demo, sd, defs):
+    work, _ = demo
+    with Store(work) as store:
+        again = write_rykkere(store, sd, defs, AAR, work)
+        b = write_bilag(store, sd, defs, AAR, dt.date(2028, 5, 20), work)
+    assert {w.status for w in again} == {"findes allerede"} and b.status == "findes allerede"

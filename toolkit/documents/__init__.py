@@ -1,0 +1,1 @@
+"""Word documents: hearing letters, reminders, hearing material and the DAS appendix (docxtpl)."""

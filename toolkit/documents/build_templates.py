@@ -1,0 +1,224 @@
+"""Build the Word templates in skabeloner/ (run once; the .docx files are committed and may then be
+edited in Word by the secretariat). `python -m toolkit.documents.build_templates`"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT  # noqa: F401
+from docx.enum.table import WD_TABLE_ALIGNMENT  # noqa: F401
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.shared import Cm, Pt, RGBColor
+
+from toolkit.documents.docx_fields import add_field
+
+OUT = Path(__file__).resolve().parent.parent.parent / "skabeloner"
+BLUE = RGBColor(0x1F, 0x4E, 0x79)
+TABLE_STYLE = "Light List Accent 1"
+
+
+def base() -> Document:
+    d = Document()
+    st = d.styles["Normal"]
+    st.font.name, st.font.size = "Calibri", Pt(11)
+    st.paragraph_format.space_after = Pt(6)
+    for name, size in (("Heading 1", 16), ("Heading 2", 13), ("Title", 28)):
+        d.styles[name].font.name = "Calibri"
+        d.styles[name].font.size = Pt(size)
+        d.styles[name].font.color.rgb = BLUE
+    sec = d.sections[0]
+    sec.page_height, sec.page_width = Cm(29.7), Cm(21.0)
+    sec.left_margin = sec.right_margin = Cm(2.5)
+    sec.top_margin, sec.bottom_margin = Cm(2.2), Cm(2.0)
+    h = sec.header.paragraphs[0]
+    h.text = "{{ sekretariat }}"
+    h.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    h.runs[0].font.size, h.runs[0].font.color.rgb = Pt(9), RGBColor(0x59, 0x59, 0x59)
+    f = sec.footer.paragraphs[0]
+    f.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    f.add_run("Side ")
+    add_field(f, "PAGE")
+    f.add_run(" af ")
+    add_field(f, "NUMPAGES")
+    for r in f.runs:
+        r.font.size = Pt(9)
+    return d
+
+
+def letter_head(d, title: str):
+    p = d.add_paragraph("{{ dato }}")
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    d.add_paragraph("{{ modtager.navn }}\nAtt.: {{ modtager.kontaktperson }}\n{{ modtager.email }}")
+    d.add_paragraph()
+    d.add_heading(title, 1)
+    d.add_paragraph("Kære {{ modtager.kontaktperson }}")
+
+
+def signature(d):
+    d.add_paragraph("Med venlig hilsen")
+    d.add_paragraph("{{ kontaktperson }}\n{{ sekretariat }}\n{{ sekretariat_email }}{% if sekretariat_telefon %}"
+                    " · {{ sekretariat_telefon }}{% endif %}")
+
+
+def loop_table(d, headers, cells, loop="for r in rows"):
+    t = d.add_table(rows=4, cols=len(headers))
+    t.style = TABLE_STYLE
+    for c, h in enumerate(headers):
+        t.cell(0, c).text = h
+    t.cell(1, 0).text = "{%tr " + loop + " %}"
+    for c, v in enumerate(cells):
+        t.cell(2, c).text = v
+    t.cell(3, 0).text = "{%tr endfor %}"
+    return t
+
+
+def hoeringsbrev():
+    d = base()
+    letter_head(d, "Høring over årsrapporter og kommunale indmeldinger {{ aar }}")
+    d.add_paragraph("Som led i det forstærkede samarbejde om de mest specialiserede sociale tilbud i {{ region }} "
+                    "sendes driftsherrernes årsrapporter og kommunernes indmeldinger for {{ aar }} hermed i høring "
+                    "hos alle aftaleparter.")
+    d.add_heading("Materialet i høring", 2)
+    loop_table(d, ["Tilbud", "Driftsherre", "Årsrapport", "Kommunale indmeldinger"],
+               ["{{ t.navn }}", "{{ t.driftsherre }}", "{{ t.aarsrapport }}", "{{ t.kommuner }}"],
+               "for t in materiale")
+    d.add_paragraph("Materialet er samlet pr. tilbud i det vedlagte dokument \"Høringsmateriale {{ aar }}\".")
+    d.add_heading("Frist og svar", 2)
+    p = d.add_paragraph()
+    p.add_run("Frist for høringssvar: {{ frist }}").bold = True
+    d.add_paragraph("Send jeres bemærkninger pr. e-mail til {{ sekretariat_email }} senest {{ frist }}. Angiv "
+                    "gerne, hvilket tilbud hver bemærkning vedrører. Bemærkningerne indgår i Ekspertpanelets "
+                    "drøftelse og i Den Administrative Styregruppes årlige statusdrøftelse.")
+    signature(d)
+    return d
+
+
+def rykkerbrev():
+    d = base()
+    letter_head(d, "Påmindelse: vi mangler {{ mangler_tekst }}")
+    d.add_paragraph("Vi har endnu ikke modtaget følgende fra {{ modtager.navn }}:")
+    d.add_paragraph("{%p for s in mangler %}")
+    d.add_paragraph("{{ s.navn }} – frist {{ s.frist }}{% if s.overskredet %} (fristen er overskredet){% endif %}",
+                    style="List Bullet")
+    d.add_paragraph("{%p endfor %}")
+    d.add_paragraph("Vi beder jer udfylde det tilsendte skema og sende det til {{ sekretariat_email }} hurtigst "
+                    "muligt. Har I brug for et nyt skema, eller er der spørgsmål, er I velkomne til at kontakte os.")
+    signature(d)
+    return d
+
+
+def noegletal_table(d, var="t"):
+    loop_table(d, ["Nøgletal", "{{ aar_1 }}", "{{ aar_2 }}", "{{ aar_3 }}"],
+               ["{{ r.navn }}", "{{ r.v1 }}", "{{ r.v2 }}", "{{ r.v3 }}"], f"for r in {var}.noegletal")
+
+
+def hoeringsmateriale():
+    d = base()
+    d.add_paragraph("Høringsmateriale {{ aar }}", style="Title")
+    d.add_paragraph("Det forstærkede samarbejde om de mest specialiserede sociale tilbud – {{ region }}. "
+                    "Årsrapporter og kommunale indmeldinger pr. tilbud. Dannet {{ dato }}.")
+    d.add_paragraph("{%p for t in tilbud %}")
+    d.add_heading("{{ t.navn }}", 1)
+    d.add_paragraph("Driftsherre: {{ t.driftsherre }}. Pladstal i alt: {{ t.pladstal }}. "
+                    "Årsrapport: {{ t.aarsrapport }}.")
+    d.add_heading("Nøgletal fra årsrapporten", 2)
+    noegletal_table(d)
+    d.add_heading("Kommunernes forventninger", 2)
+    d.add_paragraph("{{ t.forventet_tekst }}")
+    d.add_paragraph("{%p for k in t.oensker %}")
+    d.add_paragraph("{{ k.kommune }}: {{ k.tekst }}", style="List Bullet")
+    d.add_paragraph("{%p endfor %}")
+    d.add_paragraph("{%p if t.signaler %}")
+    d.add_heading("Early warning", 2)
+    d.add_paragraph("{%p for s in t.signaler %}")
+    d.add_paragraph("{{ s }}", style="List Bullet")
+    d.add_paragraph("{%p endfor %}")
+    d.add_paragraph("{%p endif %}")
+    d.add_paragraph("{%p endfor %}")
+    return d
+
+
+def bilag_das():
+    d = base()
+    for _ in range(6):
+        d.add_paragraph()
+    d.add_paragraph("Bilag til DAS", style="Title")
+    p = d.add_paragraph("Møde i Den Administrative Styregruppe {{ moede }}")
+    p.runs[0].font.size = Pt(16)
+    d.add_paragraph("Det forstærkede samarbejde om de mest specialiserede sociale tilbud – {{ region }}")
+    h = d.add_heading("Indhold", 1)
+    h.paragraph_format.page_break_before = True
+    d.add_paragraph("{%p for punkt in dagsorden %}")
+    d.add_heading("Bilag til dagsordenspunkt {{ punkt.nr }}: {{ punkt.titel }}", 2)
+    d.add_paragraph("{%p for b in punkt.bilag %}")
+    p = d.add_paragraph("{{ b.nummer }} {{ b.titel }}\t{{ b.side }}")
+    p.paragraph_format.tab_stops.add_tab_stop(Cm(15.9), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
+    d.add_paragraph("{%p endfor %}")
+    d.add_paragraph("{%p endfor %}")
+    # --- the bilag -------------------------------------------------------------------------------
+    d.add_paragraph("{%p for b in status %}")
+    h = d.add_heading("{{ b.anker }}Bilag {{ b.nummer }}: {{ b.titel }}", 1)
+    h.paragraph_format.page_break_before = True
+    d.add_paragraph("{{ b.t.intro }}")
+    d.add_paragraph("{{ b.graf }}")
+    d.add_heading("Nøgletal", 2)
+    noegletal_table(d, "b.t")
+    d.add_paragraph("{{ b.t.pladser_tekst }}")
+    d.add_heading("Kommunernes forventede brug mod kapaciteten", 2)
+    d.add_paragraph("{{ b.t.forventet_tekst }}")
+    d.add_heading("Økonomi", 2)
+    d.add_paragraph("{{ b.t.oekonomi }}")
+    d.add_heading("Driftsherrens udviklingsnoter", 2)
+    d.add_paragraph("{{ b.t.udvikling }}")
+    d.add_heading("Early warning", 2)
+    d.add_paragraph("{%p for s in b.t.signaler %}")
+    d.add_paragraph("{{ s }}", style="List Bullet")
+    d.add_paragraph("{%p endfor %}")
+    d.add_paragraph("{%p if not b.t.signaler %}")
+    d.add_paragraph("Ingen signaler.")
+    d.add_paragraph("{%p endif %}")
+    d.add_heading("Høringsbemærkninger", 2)
+    d.add_paragraph("{{ b.t.hoering }}")
+    d.add_paragraph("{%p endfor %}")
+    # nominations
+    h = d.add_heading("{{ indmelding.anker }}Bilag {{ indmelding.nummer }}: {{ indmelding.titel }}", 1)
+    h.paragraph_format.page_break_before = True
+    d.add_paragraph("{{ indmelding.indledning }}")
+    d.add_paragraph("{%p for n in indmelding.tilbud %}")
+    d.add_heading("{{ n.tilbudsnavn }} ({{ n.driftsherre }})", 2)
+    p = d.add_paragraph()
+    p.add_run("Resultat: {{ n.resultat }}").bold = True
+    loop_table(d, ["Kriterium", "Svar", "Begrundelse"], ["{{ k.navn }}", "{{ k.svar }}", "{{ k.begrundelse }}"],
+               "for k in n.kriterier")
+    d.add_paragraph("{%p for r in n.begrundelser %}")
+    d.add_paragraph("{{ r }}", style="List Bullet")
+    d.add_paragraph("{%p endfor %}")
+    d.add_paragraph("{%p endfor %}")
+    # withdrawals
+    h = d.add_heading("{{ udmelding.anker }}Bilag {{ udmelding.nummer }}: {{ udmelding.titel }}", 1)
+    h.paragraph_format.page_break_before = True
+    d.add_paragraph("{{ udmelding.indledning }}")
+    d.add_paragraph("{%p for u in udmelding.rows %}")
+    d.add_heading("{{ u.tilbud }} – {{ u.fra }}", 2)
+    d.add_paragraph("{%p for a in u.aarsager %}")
+    d.add_paragraph("{{ a }}", style="List Bullet")
+    d.add_paragraph("{%p endfor %}")
+    d.add_paragraph("{%p endfor %}")
+    return d
+
+
+TEMPLATES = {"hoeringsbrev.docx": hoeringsbrev, "rykkerbrev.docx": rykkerbrev,
+             "hoeringsmateriale.docx": hoeringsmateriale, "bilag_das.docx": bilag_das}
+
+
+def build(out: Path = OUT) -> list[Path]:
+    paths = []
+    for name, fn in TEMPLATES.items():
+        fn().save(out / name)
+        paths.append(out / name)
+    return paths
+
+
+if __name__ == "__main__":
+    for p in build():
+        print(p)

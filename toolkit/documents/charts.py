@@ -1,0 +1,63 @@
+"""Chart images for the Word documents (matplotlib, no screen needed)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+
+BLUE, ORANGE, GREY = "#1F4E79", "#C55A11", "#7F7F7F"
+
+
+_FIG = {}
+
+
+def _reused_axes(key, figsize, dpi):
+    """One figure per chart kind, cleared between charts: creating a figure is the slow part."""
+    if key not in _FIG:
+        _FIG[key] = plt.subplots(figsize=figsize, dpi=dpi)
+        _FIG[key][0].subplots_adjust(left=0.1, right=0.98, top=0.83, bottom=0.12)  # fixed: no tight_layout
+    fig, ax = _FIG[key]
+    ax.clear()
+    return fig, ax
+
+
+def belaegning_chart(fig_data, years: list[int], target: Path) -> Path:
+    values = [fig_data.belaegning.get(y) for y in years]
+    fig, ax = _reused_axes("belaegning", (6.2, 2.6), 120)
+    bars = ax.bar([str(y) for y in years], [v or 0 for v in values], color=BLUE, width=0.55)
+    for b, v in zip(bars, values):
+        ax.text(b.get_x() + b.get_width() / 2, (v or 0) + 1, "–" if v is None else f"{v:.1f} %".replace(".", ","),
+                ha="center", va="bottom", fontsize=8)
+    title = f"Realiseret belægning – {fig_data.navn}"
+    if fig_data.budgetteret_belaegning:
+        ax.axhline(fig_data.budgetteret_belaegning, color=ORANGE, linestyle="--", linewidth=1.2)
+        title += f"\n(stiplet linje: budgetteret {fig_data.budgetteret_belaegning:.0f} %)"
+    ax.set_ylim(0, 118)
+    ax.set_ylabel("Belægning (%)", fontsize=8)
+    ax.set_title(title, fontsize=8)
+    ax.tick_params(labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.savefig(target)
+    return target
+
+
+def demand_chart(figures, aar: int, target: Path) -> Path:
+    names = [f.navn for f in figures]
+    fig, ax = plt.subplots(figsize=(6.2, 0.45 * len(names) + 1.2), dpi=150)
+    ys = range(len(names))
+    ax.barh([y + 0.2 for y in ys], [f.pladstal for f in figures], height=0.38, color=GREY, label="Pladstal")
+    ax.barh([y - 0.2 for y in ys], [f.forventet or 0 for f in figures], height=0.38, color=BLUE,
+            label=f"Forventet brug {aar + 1}")
+    ax.set_yticks(list(ys), names, fontsize=7)
+    ax.invert_yaxis()
+    ax.legend(fontsize=7, frameon=False, loc="lower right")
+    ax.set_title("Kommunernes forventede brug mod pladstal", fontsize=9)
+    ax.tick_params(axis="x", labelsize=8)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    fig.savefig(target)
+    plt.close(fig)
+    return target

@@ -1,0 +1,197 @@
+"""Write the Word documents of the cycle: hearing letters and material, reminders, DAS appendix.
+All go to output/<år>/…, written atomically, never replacing a file without `overwrite`."""
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from docx.shared import Mm
+from docxtpl import InlineImage
+
+from toolkit.danish import format_dato
+from toolkit.definitions.model import FORMS
+from toolkit.documents import charts
+from toolkit.documents.context import by_respondent, common, tilbud_section
+from toolkit.documents.render import ANCHOR, PAGEREF, load, render
+from toolkit.files import slug
+from toolkit.keys import parse_key
+from toolkit.reports import output_dir, year_data
+from toolkit.rules.criteria import CATEGORIES, assess_all
+from toolkit.rules.warnings import early_warnings
+
+
+@dataclass(frozen=True)
+class Written:
+    path: Path
+    status: str  # skrevet | findes allerede
+
+
+def _write(name: str, context_fn, target: Path, overwrite: bool, folder=None) -> Written:
+    if target.exists() and not overwrite:
+        return Written(target, "findes allerede")
+    tpl = load(name, folder)
+    render(tpl, name, context_fn(tpl), target)
+    return Written(target, "skrevet")
+
+
+def _received(statuses) -> dict:
+    return {(s.skema, s.modtager.id): s.modtaget for s in statuses if s.modtaget}
+
+
+def write_hoering(store, sd, defs, aar: int, frist: dt.date, folder: Path, overwrite=False,
+                  today: dt.date | None = None, templates=None) -> list[Written]:
+    today = today or dt.date.today()
+    values, statuses, figures = year_data(store, sd, defs, aar, today)
+    base = {**common(sd, aar, today), "frist": format_dato(frist)}
+    rec = _received(statuses)
+    n_kommuner = {f.tilbud_id: 0 for f in figures}
+    for rid, vals in by_respondent(values, "kommune").items():
+        for tid in {parse_key(k).get("tilbud") for k in vals}:
+            if tid in n_kommuner:
+                n_kommuner[tid] += 1
+    materiale = [{"navn": f.navn, "driftsherre": f.driftsherre,
+                  "aarsrapport": "modtaget" if rec.get(("aarsrapport", f.tilbud_id)) else "ikke modtaget",
+                  "kommuner": f"{n_kommuner[f.tilbud_id]} af {len(sd.kommuner())}"} for f in figures]
+    out_dir = output_dir(folder, aar) / "hoering"
+    written = []
+    for a in sd.aftaleparter:
+        ctx = {**base, "modtager": {"navn": a.navn, "kontaktperson": a.kontaktperson, "email": a.email},
+               "materiale": materiale}
+        written.append(_write("hoeringsbrev.docx", lambda _t, c=ctx: c,
+                              out_dir / f"{aar}_hoeringsbrev_{slug(a.navn)}.docx", overwrite, templates))
+    warnings = early_warnings(sd, aar, figures)
+    sections = [tilbud_section(f, values, sd, aar, warnings[f.tilbud_id], rec) for f in figures]
+    written.append(_write("hoeringsmateriale.docx", lambda _t: {**base, "tilbud": sections},
+                          out_dir / f"{aar}_hoeringsmateriale.docx", overwrite, templates))
+    return written
+
+
+def write_rykkere(store, sd, defs, aar: int, folder: Path, overwrite=False, today: dt.date | None = None,
+                  templates=None) -> list[Written]:
+    today = today or dt.date.today()
+    _values, statuses, _f = year_data(store, sd, defs, aar, today)
+    missing: dict[tuple[str, str], list] = {}
+    for s in statuses:
+        if s.status == "mangler":
+            missing.setdefault((s.modtager.navn, s.modtager.email), []).append(s)
+    base = common(sd, aar, today)
+    out_dir = output_dir(folder, aar) / "rykkere"
+    written = []
+    for (navn, _email), items in sorted(missing.items()):
+        m = items[0].modtager
+        mangler = [{"navn": f"{s.skema_navn}" + (f" for {s.modtager.navn}" if s.skema == "aarsrapport" else ""),
+                    "frist": format_dato(s.frist) if s.frist else "–", "overskredet": s.overskredet} for s in items]
+        tekst = "ét skema" if len(items) == 1 else f"{len(items)} skemaer"
+        ctx = {**base, "modtager": {"navn": m.navn, "kontaktperson": m.kontaktperson, "email": m.email},
+               "mangler": mangler, "mangler_tekst": tekst}
+        name = f"{aar}_rykker_{'_'.join(sorted({s.skema for s in items}))}_{m.filnavn}.docx"
+        written.append(_write("rykkerbrev.docx", lambda _t, c=ctx: c, out_dir / name, overwrite, templates))
+    return written
+
+
+def write_bilag(store, sd, defs, aar: int, moede: dt.date, folder: Path, overwrite=False,
+                today: dt.date | None = None, templates=None) -> Written:
+    today = today or dt.date.today()
+    values, statuses, figures = year_data(store, sd, defs, aar, today)
+    target = output_dir(folder, aar) / f"{aar}_bilag_das_{moede.isoformat()}.docx"
+    if target.exists() and not overwrite:
+        return Written(target, "findes allerede")
+    warnings = early_warnings(sd, aar, figures)
+    rec = _received(statuses)
+    with tempfile.TemporaryDirectory(prefix="skema_graf_") as tmp:
+        tpl = load("bilag_das.docx", templates)
+        status = [{"anker": ANCHOR.format("bilag_1_0"), "nummer": "1.0", "titel": "Overblik over tilbuddene",
+                   "t": _overview_section(figures, aar), "graf": InlineImage(
+                       tpl, str(charts.demand_chart(figures, aar, Path(tmp) / "efterspoergsel.png")), width=Mm(150))}]
+        for i, f in enumerate(figures, start=1):
+            png = charts.belaegning_chart(f, [aar - 3, aar - 2, aar - 1], Path(tmp) / f"{f.tilbud_id}.png")
+            status.append({"anker": ANCHOR.format(f"bilag_1_{i}"), "nummer": f"1.{i}", "titel": f"Status: {f.navn}",
+                           "t": tilbud_section(f, values, sd, aar, warnings[f.tilbud_id], rec),
+                           "graf": InlineImage(tpl, str(png), width=Mm(150))})
+        indmelding = _nominations(values, sd)
+        udmelding = _withdrawals(values, sd, aar)
+        dagsorden = [
+            {"nr": 1, "titel": "Årlig statusdrøftelse af tilbuddene i det forstærkede samarbejde",
+             "bilag": [{"nummer": f"Bilag {b['nummer']}", "titel": b["titel"],
+                        "side": PAGEREF.format(f"bilag_{b['nummer'].replace('.', '_')}")} for b in status]},
+            {"nr": 2, "titel": "Indmeldte tilbud", "bilag": [
+                {"nummer": "Bilag 2.1", "titel": indmelding["titel"], "side": PAGEREF.format("bilag_2_1")}]},
+            {"nr": 3, "titel": "Udmeldinger", "bilag": [
+                {"nummer": "Bilag 3.1", "titel": udmelding["titel"], "side": PAGEREF.format("bilag_3_1")}]},
+        ]
+        ctx = {**common(sd, aar, today), "moede": format_dato(moede), "dagsorden": dagsorden, "status": status,
+               "indmelding": indmelding, "udmelding": udmelding}
+        render(tpl, "bilag_das.docx", ctx, target)
+    return Written(target, "skrevet")
+
+
+def _overview_section(figures, aar):
+    total = sum(f.pladstal for f in figures)
+    expected = sum(f.forventet or 0 for f in figures)
+    from toolkit.documents.context import _num
+    got = sum(f.aarsrapport_modtaget for f in figures)
+    return {"intro": f"{len(figures)} tilbud i det forstærkede samarbejde med i alt {_num(total)} pladser. "
+                     f"Årsrapporter modtaget: {got} af {len(figures)}.",
+            "noegletal": [{"navn": f.navn, **{f"v{i + 1}": _num(f.belaegning.get(y))
+                                              for i, y in enumerate([aar - 3, aar - 2, aar - 1])}} for f in figures],
+            "pladser_tekst": "Tabellen viser realiseret belægning i procent pr. tilbud.",
+            "forventet_tekst": f"Kommunerne forventer samlet at bruge {_num(expected)} pladser i {aar + 1} mod "
+                               f"{_num(total)} pladser i alt.",
+            "oekonomi": "Se de enkelte tilbud.", "udvikling": "Se de enkelte tilbud.", "signaler": [],
+            "hoering": "Se de enkelte tilbud."}
+
+
+def _nominations(values, sd):
+    names = {d.id: d.navn for d in sd.driftsherrer}
+    blocks = by_respondent(values, "indmelding")
+    rows = []
+    for a in assess_all(values):
+        vals = blocks.get(a.respondent_id, {})
+        v = lambda k: vals.get(f"indmelding.nr.{a.nr}.{k}")  # noqa: E731
+        kriterier = [{"navn": f"{c[0].upper()}.{c[1]}", "svar": v(f"{c}_opfyldt") or "ikke besvaret",
+                      "begrundelse": v(f"{c}_begrundelse") or ""} for codes in CATEGORIES.values() for c in codes]
+        rows.append({"tilbudsnavn": a.tilbudsnavn, "driftsherre": names.get(a.respondent_id, a.respondent_id),
+                     "resultat": a.resultat, "kriterier": kriterier, "begrundelser": list(a.begrundelser)})
+    intro = (f"{len(rows)} tilbud er indmeldt. Vurderingen følger modellens tabel 2: kategori A, B og C skal "
+             f"være opfyldt; et nyoprettet tilbud kan undtagelsesvis omfattes efter enighed i DAS.") if rows else \
+        "Der er ikke indmeldt nye tilbud i år."
+    return {"anker": ANCHOR.format("bilag_2_1"), "nummer": "2.1", "titel": "Ekspertpanelets vurdering af indmeldte tilbud",
+            "indledning": intro, "tilbud": rows}
+
+
+def _withdrawals(values, sd, aar):
+    from toolkit.rules.cycle import period_start_year, withdrawal_effective
+
+    tilbud = {t.id: t.navn for t in sd.tilbud}
+    names = {a.id: a.navn for a in sd.aftaleparter}
+    rows = {}
+    for rid, vals in by_respondent(values, "udmelding").items():
+        for felt, v in vals.items():
+            k = parse_key(felt)
+            tid = k.get("tilbud")
+            if k.noegle in ("oenskes_udmeldt", "oenskes_udtaget") and v == "Ja":
+                row = rows.setdefault((tid, rid), {"tilbud": tilbud.get(tid, tid), "fra": names.get(rid, rid),
+                                                   "aarsager": []})
+                row["type"] = k.noegle
+        for felt, v in vals.items():
+            k = parse_key(felt)
+            key = (k.get("tilbud"), rid)
+            if key in rows and k.noegle in ("karakteristika", "andre_aarsager", "aarsag", "haandtering"):
+                rows[key]["aarsager"].append(str(v))
+            if key in rows and k.noegle == "konkurrerende_tilbud" and v == "Ja":
+                rows[key]["aarsager"].append("Kommunen ønsker at oprette et konkurrerende tilbud.")
+    if aar % 2:
+        intro = f"{aar} er et ulige år; der er ikke udsendt skema til udmelding."
+    elif rows:
+        eff = withdrawal_effective(dt.date(aar, 3, 1), period_start_year(sd))
+        intro = (f"{len(rows)} ønsker om udmelding. En udmelding får virkning ved udgangen af aftaleperioden, "
+                 f"{format_dato(eff)}.")
+    else:
+        intro = "Der er ikke modtaget ønsker om udmelding."
+    return {"anker": ANCHOR.format("bilag_3_1"), "nummer": "3.1", "titel": "Ønsker om udmelding af tilbud",
+            "indledning": intro, "rows": list(rows.values())}
+
+
+__all__ = ["FORMS", "write_bilag", "write_hoering", "write_rykkere"]
