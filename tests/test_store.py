@@ -98,3 +98,28 @@ def test_csv_export_defuses_formula_prefixes(text):
     from toolkit.export import export_rows
     rows = list(csv.DictReader(io.StringIO(to_csv(export_rows([v])).decode("utf-8-sig"), newline="")))
     assert rows[0]["vaerdi"] == "'" + text and rows[0]["raa_vaerdi"] == "'" + text
+
+
+def test_next_years_aarsrapport_is_prefilled_from_history(forms_dir, sd, defs, tmp_path):
+    """Belægning reported for 2026 and 2027 in the 2028 årsrapport prefills those columns in 2029."""
+    import openpyxl
+    from toolkit.generate import generate_forms, history_prefill
+
+    a = sorted(forms_dir.glob("*_aarsrapport_center_for_tale*.xlsx"))[0]
+    (tmp_path / "in").mkdir()
+    fill_form(a, {"aarsrapport.ydelse.T01-Y1.belaegning.2026": 91.5,
+                  "aarsrapport.ydelse.T01-Y1.belaegning.2027": 93,
+                  "aarsrapport.ydelse.T01-Y1.venteliste": 4}, tmp_path / "in" / a.name)
+    with Store(tmp_path / "w") as st:
+        ingest([tmp_path / "in"], st, sd, defs)
+        forms, _ = generate_forms(sd, 2029, tmp_path / "2029", ["aarsrapport"], prefill=history_prefill(st, 2029))
+    path = next(f.path for f in forms if f.modtager_id == "T01")
+    wb = openpyxl.load_workbook(path)
+
+    def cell(name):
+        (s, r), = list(wb.defined_names[name].destinations)
+        return wb[s][r.replace("$", "")].value
+    assert cell("S_aarsrapport_ydelse_T01_Y1_belaegning_2026") == 91.5
+    assert cell("S_aarsrapport_ydelse_T01_Y1_belaegning_2027") == 93
+    assert cell("S_aarsrapport_ydelse_T01_Y1_belaegning_2028") is None  # not reported yet
+    assert cell("S_aarsrapport_ydelse_T01_Y1_venteliste") is None  # status fields are not carried over

@@ -4,6 +4,7 @@ costs that file, which is refused with 'laeser-doede'. POSIX: the worker's addre
 from __future__ import annotations
 
 import multiprocessing as mp
+import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -20,6 +21,12 @@ _state: dict = {}
 
 def _init(sd, defs, memory: int):
     _state["sd"], _state["defs"] = sd, defs
+    # A reader that aborts prints its own panic text; the user gets our one Danish line instead.
+    import faulthandler
+
+    faulthandler.disable()
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 2)
     if memory and sys.platform != "win32":
         import resource
 

@@ -61,6 +61,11 @@ def progress():
                     TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal)
 
 
+def setup(aar, stamdata, skemaer):
+    """The year, stamdata and form definitions a command works with."""
+    return year(aar), load_sd(stamdata), definitions(skemaer)
+
+
 def open_store(mappe: Path):
     from toolkit.store import Store
 

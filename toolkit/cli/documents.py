@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from toolkit.cli.common import (AarOpt, MappeOpt, OverskrivOpt, SkabelonOpt, StamdataOpt, app, console, definitions,
+from toolkit.cli.common import (setup, AarOpt, MappeOpt, OverskrivOpt, SkabelonOpt, StamdataOpt, app, console, definitions,
                                 load_sd, open_store, year)
 from toolkit.danish import parse_dato
 from toolkit.errors import UsageError
@@ -60,8 +60,7 @@ def hoering_cmd(
     from toolkit.documents.produce import write_hoering
 
     f = dato(frist, "Fristen")
-    y = year(aar)
-    sd, defs = load_sd(stamdata), definitions(skemaer)
+    y, sd, defs = setup(aar, stamdata, skemaer)
     with open_store(mappe) as store:
         written = write_hoering(store, sd, defs, y, f, mappe, overskriv, templates=skabeloner)
     _report(written, pdf, f"Høring {y}")
@@ -74,8 +73,7 @@ def rykker_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: Stamda
     """Skriv en kort påmindelse til hver respondent, der mangler at svare (Word)."""
     from toolkit.documents.produce import write_rykkere
 
-    y = year(aar)
-    sd, defs = load_sd(stamdata), definitions(skemaer)
+    y, sd, defs = setup(aar, stamdata, skemaer)
     with open_store(mappe) as store:
         written = write_rykkere(store, sd, defs, y, mappe, overskriv, templates=skabeloner)
     if not written:
@@ -94,8 +92,7 @@ def bilag_cmd(
     from toolkit.documents.produce import write_bilag
 
     m = dato(moede, "Mødedatoen")
-    y = year(aar)
-    sd, defs = load_sd(stamdata), definitions(skemaer)
+    y, sd, defs = setup(aar, stamdata, skemaer)
     with open_store(mappe) as store:
         written = write_bilag(store, sd, defs, y, m, mappe, overskriv, templates=skabeloner)
     _report([written], pdf, f"Bilag til DAS {m.isoformat()}")

@@ -7,8 +7,8 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from toolkit.cli.common import (AarOpt, OverskrivOpt, SkabelonOpt, StamdataOpt, app, console, load_sd,
-                                progress, year)
+from toolkit.cli.common import (AarOpt, MappeOpt, OverskrivOpt, SkabelonOpt, StamdataOpt, app, console, load_sd,
+                                open_store, progress, year)
 
 
 @app.command("init")
@@ -29,11 +29,13 @@ def generer_cmd(
     skemaer: SkabelonOpt = None,
     ud: Annotated[Optional[Path], typer.Option("--ud", help="Mappe til skemaerne (standard: output/<år>/skemaer).")] = None,
     overskriv: OverskrivOpt = False,
+    mappe: MappeOpt = Path("."),
 ):
     """Dan skemaerne som Excel-filer, én pr. modtager, forudfyldt fra stamdata."""
     from toolkit.definitions.model import FORMS
     from toolkit.errors import UsageError
-    from toolkit.generate import generate_forms, planned_forms
+    from toolkit.generate import generate_forms, history_prefill, planned_forms
+    from toolkit.store.db import DB_FILE
     from toolkit.workspace import resolve_definitions
 
     for s in skema or []:
@@ -42,12 +44,16 @@ def generer_cmd(
     y = year(aar)
     sd = load_sd(stamdata)
     defs_dir = resolve_definitions(skemaer)
-    out = ud or Path("output") / str(y) / "skemaer"
+    out = ud or Path(mappe) / "output" / str(y) / "skemaer"
     todo, _ = planned_forms(sd, y, skema, defs_dir)
+    prefill = None
+    if (Path(mappe) / DB_FILE).exists():  # earlier years' answers prefill the history columns
+        with open_store(mappe) as store:
+            prefill = history_prefill(store, y)
     with progress() as bar:
         task = bar.add_task("Danner skemaer", total=len(todo))
         results, skipped = generate_forms(sd, y, out, skema, overskriv, defs_dir,
-                                          progress=lambda r: bar.advance(task))
+                                          progress=lambda r: bar.advance(task), prefill=prefill)
     table = Table(title=f"Skemaer for {y}", show_lines=False)
     for col in ("Skema", "Modtager", "Fil", "Status"):
         table.add_column(col)

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from toolkit.cli.common import (AarOpt, MappeOpt, SkabelonOpt, StamdataOpt, app, console, definitions, load_sd,
+from toolkit.cli.common import (setup, AarOpt, MappeOpt, SkabelonOpt, StamdataOpt, app, console, definitions, load_sd,
                                 open_store, progress, year)
 from toolkit.danish import format_dato
 from toolkit.errors import UsageError
@@ -79,8 +79,7 @@ def status_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: Stamda
     from toolkit.reports import year_data
     from toolkit.rules.warnings import early_warnings
 
-    y = year(aar)
-    sd, defs = load_sd(stamdata), definitions(skemaer)
+    y, sd, defs = setup(aar, stamdata, skemaer)
     with open_store(mappe) as store:
         _values, statuses, figures = year_data(store, sd, defs, y)
     for skema in dict.fromkeys(s.skema for s in statuses):
@@ -113,8 +112,7 @@ def samlet_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: Stamda
     """Skriv det samlede overblik (Excel) for året."""
     from toolkit.reports import consolidate
 
-    y = year(aar)
-    sd, defs = load_sd(stamdata), definitions(skemaer)
+    y, sd, defs = setup(aar, stamdata, skemaer)
     with open_store(mappe) as store:
         path = consolidate(store, sd, defs, y, mappe)
     console.print(f"Samlet overblik skrevet: {path}")
@@ -177,8 +175,7 @@ def ret_cmd(
     from toolkit.corrections import correct_value
     from toolkit.lock import workspace_lock
 
-    y = year(aar)
-    sd, defs = load_sd(stamdata), definitions(skemaer)
+    y, sd, defs = setup(aar, stamdata, skemaer)
     with workspace_lock(mappe), open_store(mappe) as store:
         value = correct_value(store, sd, defs, y, respondent, felt, vaerdi, begrundelse)
     console.print(f"Rettet: {felt} for {respondent} ({y}) = {value!r}. Kør 'skema samlet' for at opdatere overblikket.")
@@ -190,8 +187,7 @@ def rykkerliste_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: S
     """Skriv de manglende respondenter med kontaktoplysninger til Excel."""
     from toolkit.reports import output_dir, write_reminder_list, year_data
 
-    y = year(aar)
-    sd, defs = load_sd(stamdata), definitions(skemaer)
+    y, sd, defs = setup(aar, stamdata, skemaer)
     with open_store(mappe) as store:
         _v, statuses, _f = year_data(store, sd, defs, y)
     path, n = write_reminder_list(statuses, output_dir(mappe, y) / f"{y}_rykkerliste.xlsx")
@@ -216,8 +212,7 @@ def aarshjul_cmd(
     from toolkit.ics import write_calendar
     from toolkit.rules.cycle_status import year_cycle
 
-    y = year(aar)
-    sd, defs = load_sd(stamdata), definitions(skemaer)
+    y, sd, defs = setup(aar, stamdata, skemaer)
     with open_store(mappe) as store:
         states = year_cycle(store, sd, defs, y, mappe, dt.date.today())
     table = Table(title=f"Årshjul {y} – {sd.region}")

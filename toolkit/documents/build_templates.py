@@ -60,6 +60,13 @@ def signature(d):
                     " · {{ sekretariat_telefon }}{% endif %}")
 
 
+def bullets(d, loop: str, item: str):
+    """A bulleted paragraph repeated by a docxtpl paragraph loop."""
+    d.add_paragraph("{%p " + loop + " %}")
+    d.add_paragraph(item, style="List Bullet")
+    d.add_paragraph("{%p endfor %}")
+
+
 def loop_table(d, headers, cells, loop="for r in rows"):
     t = d.add_table(rows=4, cols=len(headers))
     t.style = TABLE_STYLE
@@ -125,14 +132,10 @@ def hoeringsmateriale():
     noegletal_table(d)
     d.add_heading("Kommunernes forventninger", 2)
     d.add_paragraph("{{ t.forventet_tekst }}")
-    d.add_paragraph("{%p for k in t.oensker %}")
-    d.add_paragraph("{{ k.kommune }}: {{ k.tekst }}", style="List Bullet")
-    d.add_paragraph("{%p endfor %}")
+    bullets(d, "for k in t.oensker", "{{ k.kommune }}: {{ k.tekst }}")
     d.add_paragraph("{%p if t.signaler %}")
     d.add_heading("Early warning", 2)
-    d.add_paragraph("{%p for s in t.signaler %}")
-    d.add_paragraph("{{ s }}", style="List Bullet")
-    d.add_paragraph("{%p endfor %}")
+    bullets(d, "for s in t.signaler", "{{ s }}")
     d.add_paragraph("{%p endif %}")
     d.add_paragraph("{%p endfor %}")
     return d
@@ -171,9 +174,7 @@ def bilag_das():
     d.add_heading("Driftsherrens udviklingsnoter", 2)
     d.add_paragraph("{{ b.t.udvikling }}")
     d.add_heading("Early warning", 2)
-    d.add_paragraph("{%p for s in b.t.signaler %}")
-    d.add_paragraph("{{ s }}", style="List Bullet")
-    d.add_paragraph("{%p endfor %}")
+    bullets(d, "for s in b.t.signaler", "{{ s }}")
     d.add_paragraph("{%p if not b.t.signaler %}")
     d.add_paragraph("Ingen signaler.")
     d.add_paragraph("{%p endif %}")
@@ -190,9 +191,7 @@ def bilag_das():
     p.add_run("Resultat: {{ n.resultat }}").bold = True
     loop_table(d, ["Kriterium", "Svar", "Begrundelse"], ["{{ k.navn }}", "{{ k.svar }}", "{{ k.begrundelse }}"],
                "for k in n.kriterier")
-    d.add_paragraph("{%p for r in n.begrundelser %}")
-    d.add_paragraph("{{ r }}", style="List Bullet")
-    d.add_paragraph("{%p endfor %}")
+    bullets(d, "for r in n.begrundelser", "{{ r }}")
     d.add_paragraph("{%p endfor %}")
     # withdrawals
     h = d.add_heading("{{ udmelding.anker }}Bilag {{ udmelding.nummer }}: {{ udmelding.titel }}", 1)
@@ -200,9 +199,7 @@ def bilag_das():
     d.add_paragraph("{{ udmelding.indledning }}")
     d.add_paragraph("{%p for u in udmelding.rows %}")
     d.add_heading("{{ u.tilbud }} – {{ u.fra }}", 2)
-    d.add_paragraph("{%p for a in u.aarsager %}")
-    d.add_paragraph("{{ a }}", style="List Bullet")
-    d.add_paragraph("{%p endfor %}")
+    bullets(d, "for a in u.aarsager", "{{ a }}")
     d.add_paragraph("{%p endfor %}")
     return d
 
