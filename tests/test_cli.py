@@ -101,3 +101,10 @@ def test_eksport_rejects_unknown_format(tmp_path):
     p = subprocess.run([sys.executable, "-m", "toolkit", "eksport", "--format", "xml", "--mappe", str(tmp_path)],
                        capture_output=True, text=True)
     assert p.returncode == 2 and "Ukendt format 'xml'" in flat(p.stderr)
+
+
+def test_help_chrome_is_danish():
+    r = runner.invoke(app, ["--help"])
+    out = flat(r.output)
+    assert "Vis denne hjælp og afslut." in out and "Kommandoer" in out and "Tilvalg" in out
+    assert "Show this message" not in out

@@ -10,7 +10,10 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from toolkit.cli.dansk import install as _dansk
 from toolkit.errors import SkemaError
+
+_dansk()
 
 app = typer.Typer(
     name="skema",
