@@ -52,6 +52,7 @@ def test_init_copies_stamdata_and_definitions_once(tmp_path):
     assert r.exit_code == 0
     assert (tmp_path / "stamdata.xlsx").exists()
     assert (tmp_path / "skabeloner" / "skemaer" / "kommune.yaml").exists()
+    assert (tmp_path / "skabeloner" / "bilag_das.docx").exists()
     (tmp_path / "stamdata.xlsx").write_bytes(b"mine")
     r = runner.invoke(app, ["init", str(tmp_path)])
     assert "findes allerede" in flat(r.output) and (tmp_path / "stamdata.xlsx").read_bytes() == b"mine"

@@ -35,13 +35,14 @@ def resolve_definitions(path: Path | None, cwd: Path | None = None) -> Path:
 
 
 def init_workspace(folder: Path) -> list[tuple[Path, str]]:
-    """Copy the example stamdata and the form definitions into `folder` for editing.
+    """Copy the example stamdata, the form definitions and the Word templates into `folder` for editing.
     Existing files are left alone. Returns (path, 'kopieret' | 'findes allerede')."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     pairs = [(default_stamdata_path(), folder / STAMDATA_FILE)]
     pairs += [(p, folder / "skabeloner" / "skemaer" / p.name)
               for p in sorted(bundled_definitions_dir().glob("*.yaml"))]
+    pairs += [(p, folder / "skabeloner" / p.name) for p in sorted(bundled_definitions_dir().parent.glob("*.docx"))]
     done = []
     for src, dst in pairs:
         if dst.exists():
