@@ -18,8 +18,9 @@ def output_dir(folder: Path, aar: int) -> Path:
 
 
 def year_data(store, sd, defs, aar: int, today: dt.date | None = None):
-    values = store.current_values(aar)
-    history = [v for v in store.current_values() if v.aar < aar]
+    everything = store.current_values()
+    values = [v for v in everything if v.aar == aar]
+    history = [v for v in everything if v.aar < aar]
     statuses = return_status(sd, defs, aar, store.submissions(aar), today)
     figures = tilbud_figures(sd, aar, values, history)
     return values, statuses, figures

@@ -26,7 +26,7 @@ def _reused_axes(key, figsize, dpi):
 
 def belaegning_chart(fig_data, years: list[int], target: Path) -> Path:
     values = [fig_data.belaegning.get(y) for y in years]
-    fig, ax = _reused_axes("belaegning", (6.2, 2.6), 120)
+    fig, ax = _reused_axes("belaegning", (6.2, 2.6), 110)
     bars = ax.bar([str(y) for y in years], [v or 0 for v in values], color=BLUE, width=0.55)
     for b, v in zip(bars, values):
         ax.text(b.get_x() + b.get_width() / 2, (v or 0) + 1, "–" if v is None else f"{v:.1f} %".replace(".", ","),
@@ -61,3 +61,26 @@ def demand_chart(figures, aar: int, target: Path) -> Path:
     fig.savefig(target)
     plt.close(fig)
     return target
+
+
+def _one(args):
+    fig_data, years, target = args
+    return belaegning_chart(fig_data, years, Path(target))
+
+
+def belaegning_charts(figures, years: list[int], folder: Path, workers: int = 2) -> dict[str, Path]:
+    """One chart per tilbud; a national set is drawn in parallel worker processes."""
+    import multiprocessing as mp
+    import os
+    import sys
+    from concurrent.futures import ProcessPoolExecutor
+
+    jobs = [(f, years, str(Path(folder) / f"{f.tilbud_id}.png")) for f in figures]
+    workers = min(workers, os.cpu_count() or 1)
+    if len(jobs) < 12 or workers < 2:
+        paths = [_one(j) for j in jobs]
+    else:
+        ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+            paths = list(pool.map(_one, jobs, chunksize=max(1, len(jobs) // (workers * 2))))
+    return {f.tilbud_id: Path(p) for f, p in zip(figures, paths)}

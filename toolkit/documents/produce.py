@@ -105,8 +105,9 @@ def write_bilag(store, sd, defs, aar: int, moede: dt.date, folder: Path, overwri
         status = [{"anker": ANCHOR.format("bilag_1_0"), "nummer": "1.0", "titel": "Overblik over tilbuddene",
                    "t": _overview_section(figures, aar), "graf": InlineImage(
                        tpl, str(charts.demand_chart(figures, aar, Path(tmp) / "efterspoergsel.png")), width=Mm(150))}]
+        pngs = charts.belaegning_charts(figures, [aar - 3, aar - 2, aar - 1], Path(tmp))
         for i, f in enumerate(figures, start=1):
-            png = charts.belaegning_chart(f, [aar - 3, aar - 2, aar - 1], Path(tmp) / f"{f.tilbud_id}.png")
+            png = pngs[f.tilbud_id]
             status.append({"anker": ANCHOR.format(f"bilag_1_{i}"), "nummer": f"1.{i}", "titel": f"Status: {f.navn}",
                            "t": tilbud_section(f, values, sd, aar, warnings[f.tilbud_id], rec),
                            "graf": InlineImage(tpl, str(png), width=Mm(150))})

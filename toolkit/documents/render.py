@@ -48,11 +48,34 @@ def template_path(name: str, folder: Path | None = None) -> Path:
     raise TemplateError(f"Skabelonen {name} findes ikke (hverken i {folder or 'skabeloner/'} eller i pakken).")
 
 
+class _Env(SandboxedEnvironment):
+    """Compiles each template source once: every letter of a run renders the same document XML."""
+
+    def __init__(self):
+        super().__init__(autoescape=True)
+        self._compiled: dict[str, jinja2.Template] = {}
+
+    def from_string(self, source, globals=None, template_class=None):
+        if globals or template_class or not isinstance(source, str):
+            return super().from_string(source, globals, template_class)
+        t = self._compiled.get(source)
+        if t is None:
+            if len(self._compiled) > 64:
+                self._compiled.clear()
+            t = self._compiled[source] = super().from_string(source)
+        return t
+
+
+_ENV = None
+
+
 def jinja_env() -> SandboxedEnvironment:
-    env = SandboxedEnvironment(autoescape=True)
-    env.filters["dato"] = format_dato
-    env.filters["tal"] = format_tal
-    return env
+    global _ENV
+    if _ENV is None:
+        _ENV = _Env()
+        _ENV.filters["dato"] = format_dato
+        _ENV.filters["tal"] = format_tal
+    return _ENV
 
 
 @lru_cache(maxsize=16)
