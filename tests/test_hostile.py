@@ -162,3 +162,18 @@ def test_output_open_in_excel_gives_a_danish_line(tmp_path, monkeypatch):
     with pytest.raises(OutputLockedError, match="Luk filen .*x.xlsx i Excel og prøv igen"):
         write_bytes_atomic(tmp_path / "x.xlsx", b"data")
     assert not list(tmp_path.glob(".~tmp_*"))  # the temporary file is cleaned up
+
+
+def test_parallel_reading_pins_a_crash_on_the_right_file(good_return, sd, defs, tmp_path, monkeypatch):
+    import toolkit.isolation as iso
+    from toolkit.isolation import IsolatedReader
+
+    crash = tmp_path / "crash.xlsx"
+    shutil.copy(good_return, crash)
+    monkeypatch.setattr(iso, "_read", _dying_read)
+    jobs = [(good_return, "a.xlsx"), (crash, "crash.xlsx"), (good_return, "b.xlsx"), (good_return, "c.xlsx")]
+    with IsolatedReader(sd, defs, workers=2) as reader:
+        results = list(reader.read_many(jobs))
+    assert [i for i, _r in results] == [0, 1, 2, 3]
+    assert [r.refused for _i, r in results] == [False, True, False, False]
+    assert results[1][1].issues[0].code == "laeser-doede" and results[1][1].original_name == "crash.xlsx"

@@ -29,12 +29,12 @@ def test_values_read_back_by_name_with_typical_input(aarsrapport, sd, defs):
                             "aarsrapport.ydelse.T01-Y2.belaegning.2025": "ca. 5"})
     res = read_return(aarsrapport, sd, defs)
     assert (res.skema, res.aar, res.modtager.id) == ("aarsrapport", EVEN_YEAR, "T01")
-    got = {v.fi.key: v.value for v in res.values}
+    got = {v.key: v.value for v in res.values}
     assert got["aarsrapport.bekymring"] == "Ja"
     assert got["aarsrapport.ydelse.T01-Y1.belaegning.2025"] == 87.5
     assert got["aarsrapport.budget.2027"] == 1234500
     assert got["aarsrapport.ydelse.T01-Y2.belaegning.2025"] is None
-    raw = {v.fi.key: v.raw for v in res.values}
+    raw = {v.key: v.raw for v in res.values}
     assert raw["aarsrapport.ydelse.T01-Y2.belaegning.2025"] == "ca. 5"  # kept, never guessed
     assert ("ikke-et-tal", "aarsrapport.ydelse.T01-Y2.belaegning.2025") in codes(res)
     assert ("mangler-obligatorisk", "aarsrapport.faglig_udvikling") in codes(res)
@@ -44,7 +44,7 @@ def test_values_read_back_by_name_with_typical_input(aarsrapport, sd, defs):
 def test_text_that_looks_like_a_formula_stays_text(aarsrapport, sd, defs):
     evil = '=HYPERLINK("http://evil.example.invalid","klik")'
     fill_form(aarsrapport, {"aarsrapport.faglig_udvikling": evil, "aarsrapport.metodeudvikling": "+45 12 34"})
-    got = {v.fi.key: v.value for v in read_return(aarsrapport, sd, defs).values}
+    got = {v.key: v.value for v in read_return(aarsrapport, sd, defs).values}
     assert got["aarsrapport.faglig_udvikling"] == evil and got["aarsrapport.metodeudvikling"] == "+45 12 34"
 
 
@@ -60,7 +60,7 @@ def test_formula_without_cached_value_and_error_cells_are_named(aarsrapport, sd,
     c = codes(res)
     assert ("formel-uden-vaerdi", "aarsrapport.budget.2027") in c
     assert ("fejlvaerdi", "aarsrapport.ydelse.T01-Y1.venteliste") in c
-    got = {v.fi.key: v.value for v in res.values}
+    got = {v.key: v.value for v in res.values}
     assert "aarsrapport.budget.2027" not in got  # not taken as 0 or as empty
 
 
@@ -69,7 +69,7 @@ def test_formula_with_cached_value_is_used_with_a_warning(forms_dir, sd, defs, t
     path = shutil.copy(src, tmp_path / "f.xlsx")
     _patch_cell(path, "S_aarsrapport_budget_2027", '<c r="{r}"><f>1000+234</f><v>1234</v></c>')
     res = read_return(path, sd, defs)
-    assert {v.fi.key: v.value for v in res.values}["aarsrapport.budget.2027"] == 1234
+    assert {v.key: v.value for v in res.values}["aarsrapport.budget.2027"] == 1234
     assert ("formel", "aarsrapport.budget.2027") in codes(res)
 
 
@@ -81,7 +81,7 @@ def test_moved_name_wins_over_meta_address_and_is_reported(aarsrapport, sd, defs
     wb[sheet]["B40"] = "+45 11 22 33 44"
     wb.save(aarsrapport)
     res = read_return(aarsrapport, sd, defs)
-    assert {v.fi.key: v.value for v in res.values}["aarsrapport.telefon"] == "+45 11 22 33 44"
+    assert {v.key: v.value for v in res.values}["aarsrapport.telefon"] == "+45 11 22 33 44"
     assert ("navn-flyttet", "aarsrapport.telefon") in codes(res)
 
 

@@ -65,31 +65,52 @@ ReaderFn = Callable[[Path, Stamdata, dict, str], ReadResult]
 
 
 def ingest(paths: Iterable[Path], store: Store, sd: Stamdata, defs: dict[str, Skemadefinition],
-           progress: Callable[[IngestItem], None] | None = None, reader: ReaderFn | None = None) -> IngestReport:
-    """Ingest every spreadsheet under `paths`. By default each file is read in a worker process
-    (toolkit.isolation), so a file that crashes or exhausts the reader is refused, not fatal."""
+           progress: Callable[[IngestItem], None] | None = None, reader: ReaderFn | None = None,
+           workers: int = 2) -> IngestReport:
+    """Ingest every spreadsheet under `paths`. By default files are read in worker processes
+    (toolkit.isolation), `workers` at a time, so a file that crashes or exhausts the reader is
+    refused, not fatal. Results are stored in order, one transaction per file."""
     from toolkit.isolation import IsolatedReader
 
     files, skipped = collect_files(paths)
     report = IngestReport(list(skipped))
-    with IsolatedReader(sd, defs) as isolated:
-        for f in files:
-            item = ingest_file(f, store, sd, defs, reader or isolated)
-            report.items.append(item)
-            if progress:
-                progress(item)
+
+    def done(item):
+        report.items.append(item)
+        if progress:
+            progress(item)
+
+    todo = []  # (file, hash, archived copy) still to read
+    for f in files:
+        file_hash = sha256_file(f)
+        known = store.find_by_hash(file_hash)
+        if known:
+            done(_already(f, known))
+        elif any(h == file_hash for _f, h, _a in todo):
+            done(IngestItem(f, "allerede indlæst", issues=[Issue(
+                "allerede-indlaest", f"{f.name} er en kopi af en anden fil i samme indlæsning – intet ændret.",
+                file=f.name)]))
+        else:
+            todo.append((f, file_hash, store.archive(f, file_hash)))
+    if reader is not None:
+        results = ((i, reader(a, sd, defs, f.name)) for i, (f, _h, a) in enumerate(todo))
+        for i, res in results:
+            done(_record(store, todo[i], res))
+        return report
+    with IsolatedReader(sd, defs, workers=workers) as isolated:
+        for i, res in isolated.read_many([(a, f.name) for f, _h, a in todo]):
+            done(_record(store, todo[i], res))
     return report
 
 
-def ingest_file(f: Path, store: Store, sd: Stamdata, defs, reader: ReaderFn) -> IngestItem:
-    file_hash = sha256_file(f)
-    known = store.find_by_hash(file_hash)
-    if known:
-        return IngestItem(f, "allerede indlæst", known.skema or "", known.respondent_navn or "", [Issue(
-            "allerede-indlaest", f"{f.name} er allerede indlæst ({known.received_at[:16].replace('T', ' ')}) – "
-            f"intet ændret.", file=f.name)])
-    archived = store.archive(f, file_hash)
-    res = reader(archived, sd, defs, f.name)
+def _already(f: Path, known) -> IngestItem:
+    return IngestItem(f, "allerede indlæst", known.skema or "", known.respondent_navn or "", [Issue(
+        "allerede-indlaest", f"{f.name} er allerede indlæst ({known.received_at[:16].replace('T', ' ')}) – "
+        f"intet ændret.", file=f.name)])
+
+
+def _record(store: Store, job, res: ReadResult) -> IngestItem:
+    f, file_hash, archived = job
     m = res.modtager
     try:
         _sid, previous = store.record(
@@ -101,3 +122,13 @@ def ingest_file(f: Path, store: Store, sd: Stamdata, defs, reader: ReaderFn) -> 
         return IngestItem(f, "allerede indlæst", res.skema or "", m.navn if m else "")
     status = "afvist" if res.refused else ("erstatter" if previous else "ny")
     return IngestItem(f, status, res.skema or "", m.navn if m else "", res.issues, res.valid)
+
+
+def ingest_file(f: Path, store: Store, sd: Stamdata, defs, reader: ReaderFn) -> IngestItem:
+    """One file, read by `reader` in this process (used by benchmarks and tests)."""
+    file_hash = sha256_file(f)
+    known = store.find_by_hash(file_hash)
+    if known:
+        return _already(f, known)
+    archived = store.archive(f, file_hash)
+    return _record(store, (f, file_hash, archived), reader(archived, sd, defs, f.name))

@@ -42,13 +42,15 @@ def _read(path: str, original_name: str) -> ReadResult:
 class IsolatedReader:
     """Callable like read_return; use as a context manager around a batch of files."""
 
-    def __init__(self, sd, defs, memory: int = WORKER_MEMORY_BYTES, seconds: int = WORKER_SECONDS):
+    def __init__(self, sd, defs, memory: int = WORKER_MEMORY_BYTES, seconds: int = WORKER_SECONDS,
+                 workers: int = 1):
         self.sd, self.defs, self.memory, self.seconds = sd, defs, memory, seconds
+        self.workers = max(1, min(workers, os.cpu_count() or 1))
         self.pool = None
 
-    def _start(self):
+    def _start(self, workers: int = 1):
         ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-        self.pool = ProcessPoolExecutor(max_workers=1, mp_context=ctx, initializer=_init,
+        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
                                         initargs=(self.sd, self.defs, self.memory))
 
     def _kill(self):
@@ -75,6 +77,32 @@ class IsolatedReader:
         return ReadResult(Path(path), name).refuse(
             "laeser-doede", f"{name} kunne ikke læses: {why}. Filen er gemt i arkivet; bed afsenderen gemme den "
                             f"igen i Excel og sende den på ny.")
+
+    def read_many(self, jobs: list[tuple[Path, str]]):
+        """Yield (index, ReadResult) in order, reading up to `workers` files at a time. When a worker
+        dies or hangs, the file being waited for is re-read alone (so the culprit is pinned down), and
+        the files not yet done are submitted again to a fresh pool."""
+        if self.workers == 1 or len(jobs) < 2:
+            for i, (path, name) in enumerate(jobs):
+                yield i, self(path, self.sd, self.defs, name)
+            return
+        self._kill()
+        self._start(self.workers)
+        futures = {i: self.pool.submit(_read, str(p), n) for i, (p, n) in enumerate(jobs)}
+        for i, (path, name) in enumerate(jobs):
+            try:
+                res = futures[i].result(timeout=self.seconds)
+            except (FutureTimeout, BrokenProcessPool, MemoryError, OSError):
+                self._kill()
+                res = self(path, self.sd, self.defs, name)  # alone, in a single-worker pool
+                self._kill()
+                self._start(self.workers)
+                futures.update({j: self.pool.submit(_read, str(p), n)
+                                for j, (p, n) in enumerate(jobs) if j > i})
+            except Exception:  # noqa: BLE001 - e.g. an unpicklable result: read it alone
+                res = self(path, self.sd, self.defs, name)
+            yield i, res
+        self._kill()
 
     def __enter__(self):
         return self

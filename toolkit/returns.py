@@ -20,7 +20,7 @@ from toolkit.stamdata.model import Stamdata
 
 @dataclass(frozen=True)
 class FieldValue:
-    fi: FieldInstance
+    key: str  # only the key crosses back from the reader's worker process: cheap to send
     value: Any
     raw: str
     sheet: str
@@ -163,7 +163,7 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
             issue(n.code, fi, sheet, cell, n.detail)
             flagged.add(fi.key)
         if n.value is not None or n.raw:
-            values[fi.key] = FieldValue(fi, n.value, n.raw, sheet, cell)
+            values[fi.key] = FieldValue(fi.key, n.value, n.raw, sheet, cell)
     for fi in plan.fields():
         if not fi.required or fi.key in flagged:
             continue

@@ -137,7 +137,7 @@ class Store:
                 con.execute("UPDATE submissions SET current = 0, superseded_by = ? WHERE id = ?", (sid, previous["id"]))
             con.executemany(
                 "INSERT INTO vals (submission_id, felt, vtype, vtext, vnum, raw, ark, celle) VALUES (?,?,?,?,?,?,?,?)",
-                [(sid, v.fi.key, *encode(v.value), v.raw, v.sheet, v.cell) for v in values])
+                [(sid, v.key, *encode(v.value), v.raw, v.sheet, v.cell) for v in values])
             con.executemany(
                 "INSERT INTO issues (submission_id, file, respondent, skema, sheet, cell, felt, code, severity, message) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?)",
