@@ -84,3 +84,11 @@ def test_udmelding_sections_depend_on_the_recipient(defs, sd):
     assert sheets(by_id["RN"]) == ["Afsnit 1 Driftsherre"]            # region: operator only
     assert sheets(by_id["K825"]) == ["Afsnit 2 Kommune"]              # Læsø runs no tilbud
     assert sheets(by_id["K851"]) == ["Afsnit 1 Driftsherre", "Afsnit 2 Kommune"]
+
+
+def test_udmelding_afsnit_1_is_prefilled_from_the_driftsherre(defs, sd):
+    from toolkit.definitions.recipients import find_recipient
+    m = find_recipient(defs["udmelding"], sd, 2028, "K851")
+    fields = {fi.key: fi.prefill for fi in plan_form(defs["udmelding"], sd, m, 2028).fields()}
+    assert fields["udmelding.driftsherre_kontakt"] == sd.driftsherre("DH-AAL").kontaktperson
+    assert fields["udmelding.kommune_kontakt"] == sd.aftalepart("K851").kontaktperson

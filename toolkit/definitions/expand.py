@@ -153,7 +153,7 @@ def _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, bloc
             key = ".".join([defn.skema, *parts, felt.noegle] + ([str(year)] if year is not None else []))
             plan.cells[(r, c)] = FieldInstance(
                 key=key, felt=felt, ark=ark.navn, aar=year,
-                prefill=_prefill(felt, modtager, row_tilbud, item),
+                prefill=_prefill(felt, modtager, row_tilbud, item, sd),
                 aktiv_key=aktiv,
                 tilbud_id=row_tilbud.id if row_tilbud else None,
                 ydelse_id=item.id if item and item.kind == "ydelse" else None,
@@ -163,13 +163,15 @@ def _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, bloc
     return plan
 
 
-def _prefill(felt: Felt, modtager: Modtager, tilbud: Tilbud | None, item: Item | None):
+def _prefill(felt: Felt, modtager: Modtager, tilbud: Tilbud | None, item: Item | None, sd: Stamdata):
     src = felt.forudfyld
     if not src:
         return None
     obj_name, attr = src.split(".")
     if obj_name == "modtager":
         return getattr(modtager, attr) or None
+    if obj_name == "driftsherre":
+        return (getattr(sd.driftsherre(modtager.driftsherre_id), attr) or None) if modtager.driftsherre_id else None
     if obj_name == "tilbud":
         return (getattr(tilbud, attr) or None) if tilbud else None
     if obj_name == "ydelse" and item is not None and item.kind == "ydelse":

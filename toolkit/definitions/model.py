@@ -20,6 +20,7 @@ _FORBIDDEN_SHEET = re.compile(r"[\[\]:*?/\\]")
 # what a field may be prefilled from, and what a block/table may show as locked context
 PREFILL_SOURCES = {
     "modtager.navn", "modtager.kontaktperson", "modtager.email", "modtager.telefon",
+    "driftsherre.navn", "driftsherre.kontaktperson", "driftsherre.email", "driftsherre.telefon",
     "tilbud.navn", "tilbud.adresse", "tilbud.maalgruppe", "tilbud.ydelseskatalog_url",
     "tilbud.servicedeklaration_url", "ydelse.pladstal", "ydelse.takst",
 }
