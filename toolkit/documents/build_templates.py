@@ -141,6 +141,12 @@ def hoeringsmateriale():
     return d
 
 
+def bilag_heading(d, var: str):
+    """A bilag starts on a new page; its anchor becomes the bookmark the index refers to."""
+    h = d.add_heading("{{ %s.anker }}Bilag {{ %s.nummer }}: {{ %s.titel }}" % (var, var, var), 1)
+    h.paragraph_format.page_break_before = True
+
+
 def bilag_das():
     d = base()
     for _ in range(6):
@@ -160,8 +166,7 @@ def bilag_das():
     d.add_paragraph("{%p endfor %}")
     # --- the bilag -------------------------------------------------------------------------------
     d.add_paragraph("{%p for b in status %}")
-    h = d.add_heading("{{ b.anker }}Bilag {{ b.nummer }}: {{ b.titel }}", 1)
-    h.paragraph_format.page_break_before = True
+    bilag_heading(d, "b")
     d.add_paragraph("{{ b.t.intro }}")
     d.add_paragraph("{{ b.graf }}")
     d.add_heading("Nøgletal", 2)
@@ -182,8 +187,7 @@ def bilag_das():
     d.add_paragraph("{{ b.t.hoering }}")
     d.add_paragraph("{%p endfor %}")
     # nominations
-    h = d.add_heading("{{ indmelding.anker }}Bilag {{ indmelding.nummer }}: {{ indmelding.titel }}", 1)
-    h.paragraph_format.page_break_before = True
+    bilag_heading(d, "indmelding")
     d.add_paragraph("{{ indmelding.indledning }}")
     d.add_paragraph("{%p for n in indmelding.tilbud %}")
     d.add_heading("{{ n.tilbudsnavn }} ({{ n.driftsherre }})", 2)
@@ -194,8 +198,7 @@ def bilag_das():
     bullets(d, "for r in n.begrundelser", "{{ r }}")
     d.add_paragraph("{%p endfor %}")
     # withdrawals
-    h = d.add_heading("{{ udmelding.anker }}Bilag {{ udmelding.nummer }}: {{ udmelding.titel }}", 1)
-    h.paragraph_format.page_break_before = True
+    bilag_heading(d, "udmelding")
     d.add_paragraph("{{ udmelding.indledning }}")
     d.add_paragraph("{%p for u in udmelding.rows %}")
     d.add_heading("{{ u.tilbud }} – {{ u.fra }}", 2)
