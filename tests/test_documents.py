@@ -11,7 +11,7 @@ from docx import Document
 
 from toolkit.demo import run_demo
 from toolkit.documents.render import TemplateError, check_templates, load, render
-from toolkit.documents.produce import write_bilag, write_hoering, write_rykkere
+from toolkit.documents.produce import write_bilag, write_rykkere
 from toolkit.office import convert
 from toolkit.store import Store
 
@@ -122,10 +122,8 @@ def test_special_characters_render_intact(tmp_path):
 
 
 def _edited_template(tmp_path, name, old, new):
-    src = load(name)
     folder = tmp_path / "skabeloner"
     folder.mkdir(exist_ok=True)
-    d = src.docx if hasattr(src, "docx") and src.docx is not None else None
     from toolkit.documents.render import template_path
     shutil.copy(template_path(name), folder / name)
     doc = Document(str(folder / name))

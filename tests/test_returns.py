@@ -10,7 +10,7 @@ from toolkit.excel.meta import META_SHEET
 from toolkit.returns import read_return
 
 from conftest import EVEN_YEAR
-from fill import fill_form, plan_for
+from fill import fill_form
 
 
 @pytest.fixture

@@ -3,9 +3,7 @@ exporting gives back exactly those answers, for every form type, also after Libr
 file as .xlsx, .xls or .ods."""
 import datetime as dt
 import json
-import shutil
 import string
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st

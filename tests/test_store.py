@@ -1,7 +1,5 @@
 """Ingest into the store: archive, idempotence, supersede with history, corrections, export."""
 import json
-import os
-import shutil
 
 import pytest
 

@@ -9,7 +9,7 @@ from typing import Callable, Iterable
 
 from toolkit.definitions.model import Skemadefinition
 from toolkit.issues import Issue
-from toolkit.returns import ReadResult, read_return
+from toolkit.returns import ReadResult
 from toolkit.stamdata.model import Stamdata
 from toolkit.store import Store
 from toolkit.store.db import sha256_file

@@ -90,7 +90,7 @@ class Simulator:
         return out
 
     def value(self, skema: str, m: Modtager, fi: FieldInstance, aar: int):
-        n, rng, sd = fi.felt.noegle, self.rng, self.sd
+        n = fi.felt.noegle
         if fi.prefill is not None:
             return None  # keep what we prefilled
         if skema == "indmelding":

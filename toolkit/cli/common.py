@@ -8,7 +8,6 @@ from typing import Annotated, Optional
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from toolkit.cli.dansk import install as _dansk
 from toolkit.errors import SkemaError
@@ -67,6 +66,22 @@ def progress():
 def setup(aar, stamdata, skemaer):
     """The year, stamdata and form definitions a command works with."""
     return year(aar), load_sd(stamdata), definitions(skemaer)
+
+
+def with_store(aar, mappe, stamdata, skemaer, work):
+    """Set up, open the working folder's store and run `work(store, y, sd, defs)`; returns (y, sd, result)."""
+    y, sd, defs = setup(aar, stamdata, skemaer)
+    with open_store(mappe) as store:
+        return y, sd, work(store, y, sd, defs)
+
+
+def year_figures(aar, mappe, stamdata, skemaer):
+    """(year, stamdata, statuses, key figures) for the commands that report on a year."""
+    from toolkit.reports import year_data
+
+    y, sd, (_values, statuses, figures) = with_store(
+        aar, mappe, stamdata, skemaer, lambda store, y, sd, defs: year_data(store, sd, defs, y))
+    return y, sd, statuses, figures
 
 
 def open_store(mappe: Path):

@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from toolkit.cli.common import (setup, AarOpt, MappeOpt, OverskrivOpt, SkabelonOpt, StamdataOpt, app, console, definitions,
-                                load_sd, open_store, year)
+from toolkit.cli.common import (AarOpt, MappeOpt, OverskrivOpt, SkabelonOpt, StamdataOpt, app, console,
+                                with_store)
 from toolkit.danish import parse_dato
 from toolkit.errors import UsageError
 
@@ -60,9 +60,8 @@ def hoering_cmd(
     from toolkit.documents.produce import write_hoering
 
     f = dato(frist, "Fristen")
-    y, sd, defs = setup(aar, stamdata, skemaer)
-    with open_store(mappe) as store:
-        written = write_hoering(store, sd, defs, y, f, mappe, overskriv, templates=skabeloner)
+    y, _sd, written = with_store(aar, mappe, stamdata, skemaer, lambda store, y, sd, defs: write_hoering(
+        store, sd, defs, y, f, mappe, overskriv, templates=skabeloner))
     _report(written, pdf, f"Høring {y}")
 
 
@@ -73,9 +72,8 @@ def rykker_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: Stamda
     """Skriv en kort påmindelse til hver respondent, der mangler at svare (Word)."""
     from toolkit.documents.produce import write_rykkere
 
-    y, sd, defs = setup(aar, stamdata, skemaer)
-    with open_store(mappe) as store:
-        written = write_rykkere(store, sd, defs, y, mappe, overskriv, templates=skabeloner)
+    y, _sd, written = with_store(aar, mappe, stamdata, skemaer, lambda store, y, sd, defs: write_rykkere(
+        store, sd, defs, y, mappe, overskriv, templates=skabeloner))
     if not written:
         console.print("Ingen mangler – der er ikke noget at rykke for.")
         return
@@ -92,9 +90,8 @@ def bilag_cmd(
     from toolkit.documents.produce import write_bilag
 
     m = dato(moede, "Mødedatoen")
-    y, sd, defs = setup(aar, stamdata, skemaer)
-    with open_store(mappe) as store:
-        written = write_bilag(store, sd, defs, y, m, mappe, overskriv, templates=skabeloner)
+    _y, _sd, written = with_store(aar, mappe, stamdata, skemaer, lambda store, y, sd, defs: write_bilag(
+        store, sd, defs, y, m, mappe, overskriv, templates=skabeloner))
     _report([written], pdf, f"Bilag til DAS {m.isoformat()}")
 
 

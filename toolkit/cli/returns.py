@@ -8,8 +8,8 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from toolkit.cli.common import (setup, AarOpt, MappeOpt, SkabelonOpt, StamdataOpt, app, console, definitions, load_sd,
-                                open_store, progress, year)
+from toolkit.cli.common import (AarOpt, MappeOpt, SkabelonOpt, StamdataOpt, app, console, definitions, load_sd,
+                                open_store, progress, setup, year_figures)
 from toolkit.danish import format_dato
 from toolkit.errors import UsageError
 
@@ -76,12 +76,9 @@ def indlaes_cmd(
 def status_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None,
                skemaer: SkabelonOpt = None):
     """Vis pr. skema, hvem der har svaret, hvem der mangler, og om fristen er overskredet."""
-    from toolkit.reports import year_data
     from toolkit.rules.warnings import early_warnings
 
-    y, sd, defs = setup(aar, stamdata, skemaer)
-    with open_store(mappe) as store:
-        _values, statuses, figures = year_data(store, sd, defs, y)
+    y, sd, statuses, figures = year_figures(aar, mappe, stamdata, skemaer)
     for skema in dict.fromkeys(s.skema for s in statuses):
         st = [s for s in statuses if s.skema == skema]
         got = sum(s.status != "mangler" for s in st)
@@ -185,11 +182,9 @@ def ret_cmd(
 def rykkerliste_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None,
                     skemaer: SkabelonOpt = None):
     """Skriv de manglende respondenter med kontaktoplysninger til Excel."""
-    from toolkit.reports import output_dir, write_reminder_list, year_data
+    from toolkit.reports import output_dir, write_reminder_list
 
-    y, sd, defs = setup(aar, stamdata, skemaer)
-    with open_store(mappe) as store:
-        _v, statuses, _f = year_data(store, sd, defs, y)
+    y, _sd, statuses, _figures = year_figures(aar, mappe, stamdata, skemaer)
     path, n = write_reminder_list(statuses, output_dir(mappe, y) / f"{y}_rykkerliste.xlsx")
     console.print(f"{n} manglende skemaer skrevet til {path}")
 
