@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from xlsxwriter.utility import xl_rowcol_to_cell
 
@@ -29,6 +30,7 @@ def quote_sheet(name: str) -> str:
     return "'" + name.replace("'", "''") + "'"
 
 
+@lru_cache(maxsize=4096)
 def estimate_height(text: str, width_chars: float, line_pt: float = 13.0) -> float:
     per_line = max(1.0, width_chars * 1.15)
     lines = sum(max(1, math.ceil(len(part) / per_line)) for part in str(text).split("\n"))
@@ -68,7 +70,7 @@ class SheetLayout:
         self.widths = _col_widths(sheet)
         self.last = len(self.widths) - 1
         self.placed: list[Placed] = []
-        self.key_cell: dict[str, str] = {}
+        self.key_cell: dict[str, tuple[int, int]] = {}
         self.title, self.subtitle = title, subtitle
         self.row = FIRST_BODY_ROW
         # validations and highlight rules are collected and written once per field definition
@@ -216,16 +218,20 @@ class SheetLayout:
             self.ws.write_datetime(row, col, dt.datetime.combine(v, dt.time()), fmt)
         else:
             self.ws.write_string(row, col, str(v), fmt)
-        cell = xl_rowcol_to_cell(row, col, row_abs=True, col_abs=True)
-        self.key_cell[fi.key] = cell
-        self.placed.append(Placed(fi, row, col, self.key_cell.get(fi.aktiv_key) if fi.aktiv_key else None))
+        self.key_cell[fi.key] = (row, col)
+        self.placed.append(Placed(fi, row, col, self._abs(fi.aktiv_key) if fi.aktiv_key else None))
+
+    def _abs(self, key: str) -> str | None:
+        """Absolute A1 address of the input cell of `key` on this sheet, if placed already."""
+        rc = self.key_cell.get(key)
+        return xl_rowcol_to_cell(*rc, row_abs=True, col_abs=True) if rc else None
 
     def _validate(self, r0: int, col: int, r1: int, fi: FieldInstance):
         group = (id(fi.felt), fi.aar)
         self._dv.setdefault(group, []).append((r0, col, r1))
         self._dv_felt[group] = fi
         if fi.required:
-            aktiv = self.key_cell.get(fi.aktiv_key) if fi.aktiv_key else None
+            aktiv = self._abs(fi.aktiv_key) if fi.aktiv_key else None
             self._cf.setdefault(aktiv, []).append((r0, col, r1))
 
     def _flush_rules(self):

@@ -5,13 +5,12 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
-import xlsxwriter
-from xlsxwriter.utility import xl_rowcol_to_cell
+from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from toolkit import __version__
 from toolkit.danish import format_dato
 from toolkit.definitions.expand import FormPlan
-from toolkit.excel.fast_sheet import FastFormulaWorksheet
+from toolkit.excel.fast_sheet import FastWorkbook
 from toolkit.excel.layout import Placed, SheetLayout, quote_sheet
 from toolkit.excel.meta import (LIST_SHEET, MAP_HEADER, MAP_START_ROW, META_KEYS, META_NAMES,
                                 META_SHEET, STATUS_SHEET, defined_name)
@@ -37,7 +36,7 @@ def write_form(plan: FormPlan, sd: Stamdata, target: Path, frist: dt.date | None
                generated: dt.datetime | None = None) -> WrittenForm:
     generated = generated or dt.datetime.now().replace(microsecond=0)
     with atomic_path(Path(target)) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
+        wb = FastWorkbook(str(tmp), WORKBOOK_OPTIONS)
         result = _build(wb, plan, sd, frist, generated)
         wb.close()
     return WrittenForm(Path(target), *result)
@@ -52,17 +51,17 @@ def _build(wb, plan: FormPlan, sd: Stamdata, frist, generated) -> tuple[int, int
     defn, m = plan.defn, plan.modtager
     wb.set_properties({"title": f"{defn.navn} {plan.aar}", "author": str(sd.setting("sekretariat")),
                        "company": str(sd.setting("sekretariat")), "comments": f"{defn.skema} v{defn.version}"})
-    vejledning = wb.add_worksheet("Vejledning", worksheet_class=FastFormulaWorksheet)
+    vejledning = wb.add_worksheet("Vejledning")
     list_refs = _lists(wb, plan)
     subtitle = f"{defn.navn} {plan.aar} · {m.navn}" + (f" · Frist: {format_dato(frist)}" if frist else "")
     placed_by_sheet: list[tuple[str, list[Placed], object]] = []
     for sheet in plan.sheets:
-        ws = wb.add_worksheet(sheet.ark.navn, worksheet_class=FastFormulaWorksheet)
+        ws = wb.add_worksheet(sheet.ark.navn)
         layout = SheetLayout(wb, ws, st, sheet, list_refs, sheet.ark.titel, subtitle)
         placed = layout.write()
         placed_by_sheet.append((sheet.ark.navn, placed, ws))
         _print_setup(ws, sd, plan, landscape=sum(layout.widths) > 120, last_col=layout.last)
-    status = wb.add_worksheet(STATUS_SHEET, worksheet_class=FastFormulaWorksheet)
+    status = wb.add_worksheet(STATUS_SHEET)
     totals = _status_sheet(status, placed_by_sheet, st)
     write_vejledning(vejledning, st, plan, sd, frist, generated, totals)
     _print_setup(vejledning, sd, plan, landscape=False, last_col=0)
@@ -162,16 +161,17 @@ def _meta_sheet(wb, meta, plan: FormPlan, sd: Stamdata, generated, placed_by_she
     meta.write_row(MAP_START_ROW, 0, MAP_HEADER, st.meta_head)
     row = MAP_START_ROW + 1
     used: set[str] = set()
+    names = []
     for name, placed, _ws in placed_by_sheet:
         q = quote_sheet(name)
         for p in placed:
-            cell = xl_rowcol_to_cell(p.row, p.col)
-            dn = defined_name(p.fi.key, used)
-            wb.define_name(dn, f"={q}!{xl_rowcol_to_cell(p.row, p.col, row_abs=True, col_abs=True)}")
+            col = xl_col_to_name(p.col)
+            names.append((defined_name(p.fi.key, used), f"{q}!${col}${p.row + 1}"))
             meta.write_string(row, 0, p.fi.key)
             meta.write_string(row, 1, name)
-            meta.write_string(row, 2, cell)
+            meta.write_string(row, 2, f"{col}{p.row + 1}")
             row += 1
+    wb.define_valid_names(names)
     meta.set_column(0, 0, 60)
     meta.set_column(1, 2, 14)
     return row - MAP_START_ROW - 1
