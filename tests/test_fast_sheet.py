@@ -28,12 +28,14 @@ ROW = st.tuples(st.integers(0, 70), st.one_of(st.none(), st.floats(5, 80)), st.i
                 st.booleans(), st.integers(0, 2))
 
 
+TABLE = st.tuples(st.integers(0, 50), st.integers(0, 20), st.integers(0, 30), st.integers(0, 5), st.booleans(),
+                  st.sampled_from([{}, {"total_row": True}, {"autofilter": False}, {"header_row": False}]))
 MERGE = st.tuples(st.integers(0, 60), st.integers(0, 30), st.integers(0, 3), st.integers(0, 6),
                   st.sampled_from(["", "tekst"]))
 
 
-def _build(wb_class, path: Path, cells, rows, col_fmt: bool, merges=()):
-    """Returns what each merge_range call did (its result or the exception's name)."""
+def _build(wb_class, path: Path, cells, rows, col_fmt: bool, merges=(), tables=()):
+    """Returns what each add_table and merge_range call did (its result or the exception's name)."""
     wb = wb_class(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
                               "strings_to_numbers": False, "in_memory": True})
     fmts = [None] + [wb.add_format({"bold": True}), wb.add_format({"num_format": "0.0"}),
@@ -46,6 +48,14 @@ def _build(wb_class, path: Path, cells, rows, col_fmt: bool, merges=()):
     for r, height, f, hidden, level in rows:
         ws.set_row(r, height, fmts[f], {"hidden": hidden, "level": level})
     outcomes = []
+    for i, (r, c, dr, dc, styled, extra) in enumerate(tables):
+        opts = {"name": f"T_{i}", "columns": [{"header": f"Kolonne {j}"} for j in range(dc + 1)], **extra}
+        if styled:
+            opts["style"] = "Table Style Light 9"
+        try:
+            outcomes.append(ws.add_table(r, c, r + dr, c + dc, opts))
+        except Exception as exc:  # noqa: BLE001
+            outcomes.append(type(exc).__name__)
     for r, c, dr, dc, data in merges:
         try:
             outcomes.append(ws.merge_range(r, c, r + dr, c + dc, data, fmts[3]))
@@ -80,12 +90,12 @@ def _parts(path: Path) -> dict[str, bytes]:
 
 @settings(max_examples=150, deadline=None)
 @given(cells=st.lists(CELL, max_size=80), rows=st.lists(ROW, max_size=10), col_fmt=st.booleans(),
-       merges=st.lists(MERGE, max_size=8))
-@pytest.mark.filterwarnings("ignore:Can.t merge single cell")
-def test_same_bytes_as_xlsxwriter(tmp_path_factory, cells, rows, col_fmt, merges):
+       merges=st.lists(MERGE, max_size=8), tables=st.lists(TABLE, max_size=3))
+@pytest.mark.filterwarnings("ignore::UserWarning")
+def test_same_bytes_as_xlsxwriter(tmp_path_factory, cells, rows, col_fmt, merges, tables):
     d = tmp_path_factory.mktemp("fast")
-    stock = _build(xlsxwriter.Workbook, d / "stock.xlsx", cells, rows, col_fmt, merges)
-    fast = _build(FastWorkbook, d / "fast.xlsx", cells, rows, col_fmt, merges)
+    stock = _build(xlsxwriter.Workbook, d / "stock.xlsx", cells, rows, col_fmt, merges, tables)
+    fast = _build(FastWorkbook, d / "fast.xlsx", cells, rows, col_fmt, merges, tables)
     assert fast == stock
     assert _parts(d / "fast.xlsx") == _parts(d / "stock.xlsx")
 
@@ -177,3 +187,50 @@ def test_defined_names_pass_xlsxwriters_own_checks(tmp_path_factory, keys):
             assert wb.define_name(name, "=Ark!$A$1") == 0
     assert len(used) == 2 * len(keys)
     wb.close()
+
+
+ROW_VALUE = st.one_of(st.none(), TEXT, st.integers(-10**12, 10**12), st.booleans(),
+                      st.floats(allow_nan=False, allow_infinity=False),
+                      st.dates(dt.date(1990, 1, 1), dt.date(2100, 1, 1)),
+                      st.just("x" * 20_000), st.just("=HYPERLINK(\"http://x.example.invalid\")"))
+
+
+@settings(max_examples=100, deadline=None)
+@given(rows=st.lists(st.lists(ROW_VALUE, max_size=12), max_size=12))
+def test_bulk_row_writer_equals_cell_by_cell(tmp_path_factory, rows):
+    """safe.write_row_values on a fast sheet == safe.write_value per cell on a stock sheet."""
+    from toolkit.excel.safe import SAFE_OPTIONS, write_row_values, write_value
+
+    d = tmp_path_factory.mktemp("bulk")
+    for cls, name in ((xlsxwriter.Workbook, "stock"), (FastWorkbook, "fast")):
+        wb = cls(str(d / f"{name}.xlsx"), {**SAFE_OPTIONS, "in_memory": True})
+        ws = wb.add_worksheet("Ark")
+        fmts = [wb.add_format({"num_format": "0.0"}) if c % 2 else None for c in range(12)]
+        date = wb.add_format({"num_format": "d. mmmm yyyy"})
+        cleaned: dict = {}
+        for r, values in enumerate(rows):
+            if cls is FastWorkbook:
+                write_row_values(ws, r + 1, values, fmts, date, cleaned)
+            else:
+                for c, v in enumerate(values):
+                    write_value(ws, r + 1, c, v, fmts[c], date)
+        wb.close()
+    assert _parts(d / "fast.xlsx") == _parts(d / "stock.xlsx")
+
+
+def test_big_table_skips_per_cell_bookkeeping_but_still_finds_overlaps(tmp_path):
+    from xlsxwriter.exceptions import OverlappingRange
+
+    for cls in (xlsxwriter.Workbook, FastWorkbook):
+        wb = cls(str(tmp_path / f"{cls.__name__}.xlsx"))
+        ws = wb.add_worksheet()
+        ws.add_table(0, 0, 5000, 9, {"name": "T_stor", "columns": [{"header": f"K{j}"} for j in range(10)]})
+        if cls is FastWorkbook:
+            assert len(ws.table_cells) <= 20  # not 50,010 entries
+        with pytest.raises(OverlappingRange):
+            ws.merge_range(4000, 3, 4001, 4, "", wb.add_format({"bold": True}))
+        with pytest.raises(OverlappingRange):
+            ws.add_table(4990, 9, 5010, 12, {"name": "T_andet"})
+        ws.add_table(5001, 0, 5003, 2, {"name": "T_under"})  # right below: fine
+        wb.close()
+    assert _parts(tmp_path / "FastWorkbook.xlsx") == _parts(tmp_path / "Workbook.xlsx")

@@ -7,6 +7,7 @@ import string
 
 import pytest
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
+from openpyxl.cell.cell import ERROR_CODES
 
 from toolkit.export import export
 from toolkit.ingest import ingest
@@ -17,9 +18,11 @@ from toolkit.store import Store
 from conftest import EVEN_YEAR, one_form_per_type
 from fill import fill_form, plan_for
 
+# Typing an error literal such as '#VALUE!' makes an error value in Excel (and openpyxl), not text:
+# that case is test_returns' error-cell test, not a round trip of text.
 TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp")),
                min_size=1, max_size=40).map(str.strip).filter(
-    lambda s: s and s.lower() not in PLACEHOLDERS and s.isprintable())
+    lambda s: s and s.lower() not in PLACEHOLDERS and s.isprintable() and s not in ERROR_CODES)
 FORMULA_LIKE = st.sampled_from(['=1+1', '+45 12 34 56', '@SUM(A1)', '=HYPERLINK("http://x.example.invalid","y")'])
 
 

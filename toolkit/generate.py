@@ -55,10 +55,12 @@ def apply_prefill(plan, values: dict[str, object]) -> None:
     """Override prefills in a plan (e.g. history columns from earlier years' returns)."""
     for sheet in plan.sheets:
         for block in sheet.blocks:
-            for sec in block.sections:
-                for pos, fi in sec.cells.items():
-                    if fi.key in values and values[fi.key] is not None:
-                        sec.cells[pos] = replace(fi, prefill=values[fi.key])
+            for i, sec in enumerate(block.sections):
+                if any(values.get(fi.key) is not None for fi in sec.cells.values()):
+                    # section plans are shared between plans (see expand.plan_form): copy, never mutate
+                    cells = {pos: (replace(fi, prefill=values[fi.key]) if values.get(fi.key) is not None else fi)
+                             for pos, fi in sec.cells.items()}
+                    block.sections[i] = replace(sec, cells=cells)
 
 
 def history_prefill(store, aar: int) -> Callable[[str, str], dict]:

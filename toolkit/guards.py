@@ -131,8 +131,8 @@ def _extent(z: zipfile.ZipFile, names: list[str], limits: Limits) -> str | None:
         if n.startswith("xl/worksheets/") and n.endswith(".xml"):
             data = z.read(n)  # bounded by the size checks above
             m = _DIM.search(data[:limits.prolog_bytes])
-            rows = max((int(r) for r in _ROW.findall(data)), default=0)
-            cols = max((_col_number(c) for c in _CELLREF.findall(data)), default=0)
+            rows = max(map(int, _ROW.findall(data)), default=0)
+            cols = max(map(_col_number, set(_CELLREF.findall(data))), default=0)  # few distinct columns
             if m:
                 rows, cols = max(rows, int(m.group(2))), max(cols, _col_number(m.group(1)))
             if rows > limits.max_rows or cols > limits.max_cols:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 KINDS = ("tilbud", "nr", "ydelse", "kommune", "linje")
 
@@ -17,6 +18,7 @@ class ParsedKey:
         return next((i for k, i in self.scope if k == kind), None)
 
 
+@lru_cache(maxsize=1 << 16)  # keys repeat for every respondent; ParsedKey is immutable
 def parse_key(key: str) -> ParsedKey:
     parts = key.split(".")
     i, scope = 1, []

@@ -55,6 +55,17 @@ def make_corpus(out: Path, good: Path) -> dict[str, str | None]:
     _rezip(good, out / "entiteter.xlsx", xxe)
     expected["entiteter.xlsx"] = "xml-entitet"
 
+    # the same DTD behind 10 kB of comment, past the guard's prolog window: the reader's XML
+    # parser refuses it instead of expanding anything
+    head = b'<?xml version="1.0"?>'
+    padded = head + b"<!--" + b" " * 10_000 + b"-->" + laughs[len(head):]
+
+    def late_xxe(parts):
+        body = lambda d: d.split(b"?>", 1)[1] if d.lstrip().startswith(b"<?xml") else d  # noqa: E731
+        return [(n, padded + body(d) if n == "xl/workbook.xml" else d) for n, d in parts]
+    _rezip(good, out / "sen_entitet.xlsx", late_xxe)
+    expected["sen_entitet.xlsx"] = "ulaeselig-fil"
+
     # an encrypted OOXML file is an OLE compound file
     (out / "adgangskode.xlsx").write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 4096)
     expected["adgangskode.xlsx"] = "adgangskode"

@@ -78,7 +78,10 @@ def form_table(defn: Skemadefinition, sd: Stamdata, aar: int, values) -> FormTab
                 lookup = {"tilbud": tilbud, "ydelse": ydelser, "kommune": kommuner}[kind]
                 row += [i, lookup.get(i, i) if i else None]
         row.append(sources[(rid, scope)])
-        row += [vals.get(i) for i in range(len(fcols))]
+        cells = [None] * len(fcols)
+        for i, v in vals.items():
+            cells[i] = v
+        row += cells
         rows.append(row)
     return FormTable(defn.skema, defn.navn, columns, rows, types)
 

@@ -11,7 +11,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from toolkit.consolidate.tables import form_table
 from toolkit.danish import format_dato
 from toolkit.definitions.model import FORMS
-from toolkit.excel.safe import SAFE_OPTIONS, write_value
+from toolkit.excel.safe import SAFE_OPTIONS, write_row_values, write_value
 from toolkit.files import atomic_path
 from toolkit.keyfigures import TilbudFigures
 
@@ -162,10 +162,9 @@ def _table_sheet(wb, f, name, table):
         ws.set_column(c, c, w)
     rows = table.rows or [[None] * len(table.columns)]
     col_fmt = [f.nums.get(t) or (f.wrap if t == "langtekst" else f.cell) for t in table.types]
+    cleaned: dict[str, str] = {}
     for r, row in enumerate(rows, start=1):
-        for c, v in enumerate(row):
-            if v is not None:
-                write_value(ws, r, c, v, col_fmt[c], f.date)
+        write_row_values(ws, r, row, col_fmt, f.date, cleaned)
     ws.add_table(0, 0, len(rows), len(table.columns) - 1, {
         "name": "T_" + table.skema, "style": "Table Style Light 9",
         "columns": [{"header": h} for h in table.columns]})
@@ -183,9 +182,9 @@ def _issues_sheet(wb, f, issues):
         ws.set_column(c, c, w)
     rows = [[i["file"], i["respondent"], i["skema"], i["sheet"], i["cell"], i["felt"], i["code"], i["severity"],
              i["message"], i["received_at"]] for i in issues] or [[None] * len(heads)]
+    fmts = [f.wrap if c == 8 else f.cell for c in range(len(heads))]
     for r, row in enumerate(rows, start=1):
-        for c, v in enumerate(row):
-            write_value(ws, r, c, v, f.wrap if c == 8 else f.cell)
+        write_row_values(ws, r, row, fmts)
     ws.add_table(0, 0, len(rows), len(heads) - 1, {"name": "T_fejl", "style": "Table Style Light 10",
                                                      "columns": [{"header": h} for h in heads]})
     ws.conditional_format(1, 7, len(rows), 7, {"type": "cell", "criteria": "==", "value": '"fejl"', "format": f.red})
@@ -202,9 +201,9 @@ def _status_sheet(wb, f, statuses):
     rows = [[s.skema_navn, s.modtager.navn, s.modtager.kontaktperson, s.modtager.email, s.status,
              (s.modtaget or "")[:16].replace("T", " "), s.frist, "Ja" if s.overskredet else "", s.kilde_fil]
             for s in statuses] or [[None] * len(heads)]
+    fmts = [f.cell] * len(heads)
     for r, row in enumerate(rows, start=1):
-        for c, v in enumerate(row):
-            write_value(ws, r, c, v, f.cell, f.date)
+        write_row_values(ws, r, row, fmts, f.date)
     ws.add_table(0, 0, len(rows), len(heads) - 1, {"name": "T_status", "style": "Table Style Light 9",
                                                      "columns": [{"header": h} for h in heads]})
     ws.conditional_format(1, 4, len(rows), 4, {"type": "cell", "criteria": "==", "value": '"mangler"', "format": f.amber})

@@ -89,9 +89,9 @@ def plan_form(defn: Skemadefinition, sd: Stamdata, modtager: Modtager, aar: int)
             if ark.aktiv_naar:
                 aktiv = ".".join([defn.skema, *prefix, ark.aktiv_naar])
             context = _block_context(ark, tilbud, sd) if item and item.kind == "tilbud" else []
-            sections = [_plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv,
-                                      item.label if item else "")
-                        for sek in ark.sektioner]
+            sections = [_shared_section(defn, i, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv,
+                                        item.label if item else "")
+                        for i, sek in enumerate(ark.sektioner)]
             blocks.append(BlockPlan(item, context, sections))
         sheets.append(SheetPlan(ark, blocks))
     return FormPlan(defn, modtager, aar, sheets)
@@ -134,6 +134,29 @@ def _row_items(sek: Sektion, sd: Stamdata, modtager: Modtager, aar: int, tilbud:
     if g == "egne_tilbud":
         return [Item("tilbud", t.id, t.navn, t) for t in _own(sd, modtager, aar)]
     return [Item("linje", str(n), f"{n}") for n in range(1, sek.antal + 1)]
+
+
+_PERSONAL_SOURCES = ("modtager.", "driftsherre.")
+
+
+def _shared_section(defn, index, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, block_label) -> SectionPlan:
+    """A section's plan depends on the recipient only through own-tilbud rows and modtager/driftsherre
+    prefills; otherwise every recipient gets the same plan (e.g. the 60 tilbud blocks of each
+    municipality's form), so it is made once per stamdata and shared. Plans are never mutated
+    (generate.apply_prefill copies)."""
+    personal = sek.gentag == "egne_tilbud" or any(
+        (f.forudfyld or "").startswith(_PERSONAL_SOURCES) for f in sek.felter)
+    key = (defn.skema, defn.hash, ark.navn, index, aar, tilbud.id if tilbud else None, tuple(prefix), aktiv,
+           block_label, _who(modtager) if personal else None)
+    memo = sd.memo.setdefault("sections", {})
+    plan = memo.get(key)
+    if plan is None:
+        plan = memo[key] = _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, block_label)
+    return plan
+
+
+def _who(m: Modtager) -> tuple:
+    return (m.id, m.navn, m.kontaktperson, m.email, m.telefon, m.driftsherre_id, m.tilbud_id)
 
 
 def _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, block_label) -> SectionPlan:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import cached_property
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -171,7 +172,7 @@ class Skemadefinition(_Strict):
                     seen[scope] = ark.navn
         return self
 
-    @property
+    @cached_property  # the definition is frozen
     def hash(self) -> str:
         """Stable over cosmetic YAML edits (whitespace, comments, key order)."""
         return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]

@@ -22,6 +22,15 @@ class Modtager:
 
 
 def recipients(defn: Skemadefinition, sd: Stamdata, aar: int) -> list[Modtager]:
+    """Who gets `defn` in `aar` (made once per stamdata; a new list each call)."""
+    memo = sd.memo.setdefault("recipients", {})
+    key = (defn.modtager, aar)
+    if key not in memo:
+        memo[key] = _recipients(defn, sd, aar)
+    return list(memo[key])
+
+
+def _recipients(defn: Skemadefinition, sd: Stamdata, aar: int) -> list[Modtager]:
     if defn.modtager == "driftsherre":
         return [Modtager(d.id, d.navn, d.kontaktperson, d.email, d.telefon, slug(d.navn),
                          driftsherre_id=d.id) for d in sd.driftsherrer]
@@ -43,4 +52,8 @@ def recipients(defn: Skemadefinition, sd: Stamdata, aar: int) -> list[Modtager]:
 
 
 def find_recipient(defn: Skemadefinition, sd: Stamdata, aar: int, modtager_id: str) -> Modtager | None:
-    return next((m for m in recipients(defn, sd, aar) if m.id == modtager_id), None)
+    memo = sd.memo.setdefault("recipient_ids", {})
+    key = (defn.modtager, aar)
+    if key not in memo:
+        memo[key] = {m.id: m for m in recipients(defn, sd, aar)}
+    return memo[key].get(modtager_id)

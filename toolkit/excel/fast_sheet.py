@@ -24,6 +24,7 @@ from functools import lru_cache
 
 import xlsxwriter
 from xlsxwriter import worksheet as _xw
+from xlsxwriter.exceptions import OverlappingRange
 from xlsxwriter.packager import Packager
 from xlsxwriter.sharedstrings import SharedStrings
 from xlsxwriter.utility import _preserve_whitespace, xl_col_to_name, xl_range
@@ -45,7 +46,7 @@ for _name, _kind in (("CellNumberTuple", _NUMBER), ("CellDatetimeTuple", _NUMBER
                      ("CellBooleanTuple", _BOOLEAN)):
     if hasattr(_xw, _name):
         _KINDS[getattr(_xw, _name)] = _kind
-_INTERNALS = ("table", "merged_cells", "table_cells", "merge", "row_info", "col_info", "comments", "dim_rowmin", "dim_rowmax", "constant_memory",
+_INTERNALS = ("table", "merged_cells", "table_cells", "merge", "str_table", "xls_strmax", "xls_rowmax", "xls_colmax", "row_info", "col_info", "comments", "dim_rowmin", "dim_rowmax", "constant_memory",
               "default_row_height", "original_row_height", "excel_version", "fh")
 
 
@@ -83,9 +84,93 @@ class FastWorksheet(Worksheet):
             return self._write_number(row, col, *args)
         return super().write_number(row, col, *args)
 
+    def write_row_values(self, row: int, first_col: int, values, formats) -> None:
+        """Strings and finite numbers of one row, `None` skipped, in one pass: what `write_string`/
+        `write_number` store, without a call chain per cell (tables of 100,000s of cells). Any other
+        value (and constant_memory mode) goes through `write`."""
+        if (not self._supported() or row.__class__ is not int or not 0 <= row < self.xls_rowmax
+                or not 0 <= first_col <= self.xls_colmax - len(values)):
+            for c, v in enumerate(values, start=first_col):
+                if v is not None:
+                    self.write(row, c, v, formats[c - first_col])
+            return
+        sst = self.str_table
+        strings, cells = sst.string_table, self.table[row]
+        new, string_cell, number_cell = tuple.__new__, _xw.CellStringTuple, _xw.CellNumberTuple
+        half_max = self.xls_strmax // 2
+        lo = hi = None
+        for c, v in enumerate(values, start=first_col):
+            if v is None:
+                continue
+            cls = v.__class__
+            if cls is str and len(v) <= half_max:
+                index = strings.get(v)
+                if index is None:
+                    index = strings[v] = sst.unique_count
+                    sst.unique_count += 1
+                sst.count += 1
+                cells[c] = new(string_cell, (index, formats[c - first_col]))  # the namedtuple, minus a frame
+            elif (cls is int or cls is float) and v - v == 0:  # finite
+                cells[c] = new(number_cell, (v, formats[c - first_col]))
+            else:
+                self.write(row, c, v, formats[c - first_col])
+                continue
+            if lo is None:
+                lo = c
+            hi = c
+        if lo is not None and not self._check_dimensions(row, lo):
+            self._check_dimensions(row, hi)
+
+    def add_table(self, first_row, first_col, last_row, last_col, options=None):
+        """A plain table (no total row, no column formulas, no `data`) on a sheet without merges or
+        other tables cannot overlap anything, so xlsxwriter's per-cell overlap bookkeeping (a Python
+        loop over every cell of the table) is skipped: the table is made over its header and first
+        row and then given its real extent, which is kept as a rectangle that later tables and merges
+        are checked against. Anything else goes through xlsxwriter's add_table."""
+        opts = options or {}
+        simple = (first_row.__class__ is int and self._supported() and not self.merged_cells
+                  and not self.table_cells and not getattr(self, "_big_tables", None)
+                  and first_row + 1 < last_row < self.xls_rowmax and 0 <= first_col <= last_col < self.xls_colmax
+                  and first_row >= 0
+                  and opts.get("header_row", True) and not opts.get("total_row") and "data" not in opts
+                  and not any(set(c) & {"formula", "total_function", "total_string", "total_value"}
+                              for c in opts.get("columns", ())))
+        if not simple:
+            self._check_big_tables(first_row, first_col, last_row, last_col)
+            return super().add_table(first_row, first_col, last_row, last_col, options)
+        result = super().add_table(first_row, first_col, first_row + 1, last_col, options)
+        if result:  # refused (a warning was given): nothing was added
+            return result
+        table = self.tables[-1]
+        table["range"] = xl_range(first_row, first_col, last_row, last_col)
+        table["a_range"] = table["range"]
+        if table.get("autofilter"):
+            table["autofilter"] = table["a_range"]
+        self._big_tables = [(first_row, first_col, last_row, last_col, table["range"])]
+        return 0
+
+    def _check_big_tables(self, first_row, first_col, last_row, last_col, merge: bool = False) -> None:
+        """Raise OverlappingRange, as xlsxwriter would, for a range (valid, in bounds) that overlaps
+        a table added by the fast path (for a merge, after extending the sheet's dimensions first,
+        as merge_range does)."""
+        big = getattr(self, "_big_tables", None)
+        if not big or first_row.__class__ is not int:
+            return
+        r0, r1 = sorted((first_row, last_row))
+        c0, c1 = sorted((first_col, last_col))
+        if r0 < 0 or c0 < 0 or r1 >= self.xls_rowmax or c1 >= self.xls_colmax or (merge and (r0, c0) == (r1, c1)):
+            return  # xlsxwriter refuses this range with a warning before looking for overlaps
+        for t0, u0, t1, u1, ref in big:
+            if r0 <= t1 and t0 <= r1 and c0 <= u1 and u0 <= c1:
+                if merge:
+                    self._check_dimensions(r0, c0)
+                    self._check_dimensions(r1, c1)
+                raise OverlappingRange(f"Range '{xl_range(r0, c0, r1, c1)}' overlaps previous table range '{ref}'.")
+
     def merge_range(self, first_row, first_col, last_row, last_col, data, cell_format=None):
         """A blank, formatted merge (how our layout makes wide input cells): the cells are stored
         directly. Everything else, and every overlap, goes through xlsxwriter's merge_range."""
+        self._check_big_tables(first_row, first_col, last_row, last_col, merge=True)
         if (first_row.__class__ is not int or data != "" or cell_format is None or not self._supported()
                 or first_row > last_row or first_col > last_col
                 or (first_row == last_row and first_col == last_col)):

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from functools import lru_cache
 
 META_SHEET = "_skema"
 LIST_SHEET = "_lister"
@@ -20,13 +21,19 @@ _NON_NAME = re.compile(r"[^A-Za-z0-9_]")
 MAX_NAME = 240  # Excel allows 255; room for the "_" suffixes that keep names unique
 
 
+@lru_cache(maxsize=65536)
+def _base_name(key: str) -> str:
+    name = "S_" + _NON_NAME.sub("_", key.replace(".", "_"))
+    if len(name) > MAX_NAME:  # Excel's limit; keep it unique with a digest of the whole key
+        name = name[:MAX_NAME - 12] + "_" + hashlib.sha1(key.encode()).hexdigest()[:10]
+    return name
+
+
 def defined_name(key: str, used: set[str] | None = None) -> str:
     """'aarsrapport.ydelse.T01-Y1.belaegning.2025' -> 'S_aarsrapport_ydelse_T01_Y1_belaegning_2025'.
     The 'S_' prefix and the underscores mean a name can never look like a cell reference; names stay
     within Excel's 255 characters even when they need a trailing '_' to be unique."""
-    name = "S_" + _NON_NAME.sub("_", key.replace(".", "_"))
-    if len(name) > MAX_NAME:  # Excel's limit; keep it unique with a digest of the whole key
-        name = name[:MAX_NAME - 12] + "_" + hashlib.sha1(key.encode()).hexdigest()[:10]
+    name = _base_name(key)
     if used is not None:
         while name in used:  # two keys that differ only in punctuation: later ones get a '_'
             name += "_"

@@ -6,20 +6,25 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
+from xml.parsers import expat
 
 from defusedxml import ElementTree as ET
 from python_calamine import CalamineWorkbook
-from xlsxwriter.utility import xl_cell_to_rowcol
 
 from toolkit.excel.meta import MAP_START_ROW, META_KEYS, META_NAMES, META_SHEET
 
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*?)><f')
-_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?t="e"[^>]*?>')
+_NS_MAIN_SHEET = NS_MAIN[1:] + "sheet"  # expat's form: namespace + "}" + local name
+_NS_MAIN_NAME = NS_MAIN[1:] + "definedName"
+_NS_REL_ID = NS_REL[1:] + "id"
+_C_START = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*)>')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
+_CELL = re.compile(r"[A-Z]{1,3}[0-9]{1,7}")
+_CELL_ANY = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 _ODS_ADDR = re.compile(r"^\$?'?(.+?)'?\.\$?([A-Z]{1,3})\$?([0-9]+)$")
 
 
@@ -50,8 +55,8 @@ class RawWorkbook:
         grid = self._grids.get(sheet)
         if grid is None:
             grid = self._grids[sheet] = self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-        r, c = xl_cell_to_rowcol(cell)
-        if r < len(grid) and c < len(grid[r]):
+        r, c = _rowcol(cell)
+        if 0 <= r < len(grid) and c < len(grid[r]):
             v = grid[r][c]
             return None if v == "" else v
         return None
@@ -81,33 +86,92 @@ def open_workbook(path: Path) -> RawWorkbook:
             raw.flags = _xlsx_flags(path, sheet_files, {s for _k, s, _c in raw.mapping})
         elif fmt == "ods":
             raw.names = _ods_names(path)
-    except (zipfile.BadZipFile, KeyError, ET.ParseError):
+    except HostileXml:
+        wb.close()
+        raise UnreadableWorkbook("filen indeholder en DTD/entitetserklæring, som Excel aldrig skriver") from None
+    except (zipfile.BadZipFile, KeyError, ET.ParseError, expat.ExpatError):
         pass  # names are a refinement; the _skema addresses still work
     if not raw.meta and raw.names:
         raw.meta = {k: raw.value(*raw.names[n]) for k, n in META_NAMES.items() if n in raw.names}
     return raw
 
 
+class HostileXml(ValueError):
+    """A DTD or entity declaration in a workbook part (Excel never writes one)."""
+
+
+def _expat(data: bytes, on_start, on_text=None, on_end=None) -> None:
+    """Stream `data` through expat with handlers only for what we need; any DTD or entity
+    declaration is refused (no entity is ever expanded, nothing external is loaded)."""
+    def refuse(*_args):
+        raise HostileXml("DTD/entitet i XML")
+
+    p = expat.ParserCreate(namespace_separator="}")
+    p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    p.StartDoctypeDeclHandler = refuse
+    p.EntityDeclHandler = refuse
+    p.ExternalEntityRefHandler = refuse
+    p.StartElementHandler = on_start
+    if on_text:
+        p.CharacterDataHandler = on_text
+    if on_end:
+        p.EndElementHandler = on_end
+    p.Parse(data, True)
+
+
 def _xlsx_names(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """Workbook-scope defined names -> (sheet, cell), and sheet name -> part, from workbook.xml."""
     with zipfile.ZipFile(path) as z:
-        root = ET.fromstring(z.read("xl/workbook.xml"))
-        rels = ET.fromstring(z.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target") for r in rels}
+        workbook, rels = z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels")
+    targets: dict[str, str] = {}
+
+    def rel(tag, attrs):
+        if tag.endswith("}Relationship") or tag == "Relationship":
+            targets[attrs.get("Id")] = attrs.get("Target") or ""
+
+    _expat(rels, rel)
+    sheets: list[tuple[str, str]] = []
+    names: dict[str, tuple[str, str]] = {}
+    current: list = []  # [name, text parts] while inside a workbook-scope definedName
+
+    def start(tag, attrs):
+        if tag == _NS_MAIN_SHEET:
+            sheets.append((attrs.get("name"), attrs.get(_NS_REL_ID, "")))
+        elif tag == _NS_MAIN_NAME and attrs.get("localSheetId") is None:
+            current[:] = [attrs.get("name"), []]
+
+    def text(data):
+        if current:
+            current[1].append(data)
+
+    def end(tag):
+        if current and tag == _NS_MAIN_NAME:
+            target = _parse_ref("".join(current[1]))
+            if target and current[0]:
+                names[current[0]] = target
+            current.clear()
+
+    _expat(workbook, start, text, end)
     sheet_files = {}
-    for s in root.iter(f"{NS_MAIN}sheet"):
-        t = targets.get(s.get(f"{NS_REL}id"), "")
-        t = t.lstrip("/")
-        sheet_files[s.get("name")] = t if t.startswith("xl/") else f"xl/{t}"
-    names = {}
-    for dn in root.iter(f"{NS_MAIN}definedName"):
-        if dn.get("localSheetId") is not None or not dn.text:
-            continue
-        target = _parse_ref(dn.text)
-        if target:
-            names[dn.get("name")] = target
+    for name, rid in sheets:
+        t = targets.get(rid, "").lstrip("/")
+        sheet_files[name] = t if t.startswith("xl/") else f"xl/{t}"
     return names, sheet_files
 
 
+@lru_cache(maxsize=65536)
+def _rowcol(cell: str) -> tuple[int, int]:
+    """'AB12' -> (11, 27), zero-based; anything that is not a cell address -> (-1, -1)."""
+    m = _CELL_ANY.fullmatch(cell)
+    if not m:
+        return -1, -1
+    col = 0
+    for ch in m.group(1).upper():
+        col = col * 26 + (ord(ch) - 64)
+    return int(m.group(2)) - 1, col - 1
+
+
+@lru_cache(maxsize=65536)  # forms of one type share their names' targets
 def _parse_ref(text: str) -> tuple[str, str] | None:
     """"'Belægning'!$C$7" -> ('Belægning', 'C7'); ranges and formulas -> None."""
     if "!" not in text or ":" in text:
@@ -117,7 +181,7 @@ def _parse_ref(text: str) -> tuple[str, str] | None:
     if sheet.startswith("'") and sheet.endswith("'"):
         sheet = sheet[1:-1].replace("''", "'")
     ref = ref.replace("$", "")
-    return (sheet, ref) if re.fullmatch(r"[A-Z]{1,3}[0-9]{1,7}", ref) else None
+    return (sheet, ref) if _CELL.fullmatch(ref) else None
 
 
 def _xlsx_flags(path: Path, sheet_files: dict[str, str], sheets: set[str]) -> dict:
@@ -126,22 +190,37 @@ def _xlsx_flags(path: Path, sheet_files: dict[str, str], sheets: set[str]) -> di
     with zipfile.ZipFile(path) as z:
         for sheet in sheets:
             member = sheet_files.get(sheet)
-            if not member:
-                continue
-            data = z.read(member)
-            for m in _ERROR_CELL.finditer(data):
-                body = data[m.end():data.find(b"</c>", m.end())]
-                v = _VALUE.search(body)
-                flags[(sheet, m.group(1).decode())] = CellFlag(body.startswith(b"<f"),
-                                                               v.group(1).decode() if v else "#FEJL", bool(v))
-            for m in _FORMULA_CELL.finditer(data):
-                ref = m.group(1).decode()
-                if (sheet, ref) in flags:
-                    continue
-                body = data[m.end():data.find(b"</c>", m.end())]
-                v = _VALUE.search(body)
-                flags[(sheet, ref)] = CellFlag(True, None, bool(v and v.group(1)))
+            if member:
+                _scan_cells(z.read(member), sheet, flags)
     return flags
+
+
+def _cell_at(data: bytes, pos: int):
+    """The `<c …>` start tag that `pos` lies in or directly follows, or None."""
+    start = data.rfind(b"<c ", 0, pos)
+    m = _C_START.match(data, start) if start >= 0 else None
+    return m if m is not None and m.end() >= pos else None
+
+
+def _scan_cells(data: bytes, sheet: str, flags: dict) -> None:
+    """Finds the (few) error and formula cells by searching for `t="e"` and `<f` and looking back
+    to their cell, instead of running a pattern over every cell of the sheet."""
+    for needle in (b't="e"', b"<f>", b"<f ", b"<f/"):
+        is_error = needle == b't="e"'
+        pos = data.find(needle)
+        while pos >= 0:
+            m = _cell_at(data, pos)
+            if m is not None and (is_error or (m.end() == pos and (sheet, m.group(1).decode()) not in flags)):
+                closed = m.group(2).endswith(b"/")
+                body = b"" if closed else data[m.end():data.find(b"</c>", m.end())]
+                v = _VALUE.search(body)
+                ref = m.group(1).decode()
+                if is_error:
+                    flags[(sheet, ref)] = CellFlag(body.startswith(b"<f"), v.group(1).decode() if v else "#FEJL",
+                                                   bool(v))
+                elif not closed:
+                    flags[(sheet, ref)] = CellFlag(True, None, bool(v and v.group(1)))
+            pos = data.find(needle, pos + 1)
 
 
 def _ods_names(path: Path) -> dict[str, tuple[str, str]]:

@@ -89,6 +89,11 @@ class Stamdata(BaseModel):
         return {"parter": {a.id: a for a in self.aftaleparter}, "dh": {d.id: d for d in self.driftsherrer},
                 "tilbud": {t.id: t for t in self.tilbud}, "ydelser": ydelser}
 
+    @cached_property
+    def memo(self) -> dict:
+        """Results derived from this stamdata alone, kept for the run (e.g. shared section plans)."""
+        return {}
+
     def setting(self, key: str, default=None):
         return self.indstillinger.get(key, default)
 

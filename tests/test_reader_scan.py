@@ -1,0 +1,72 @@
+"""The formula/error cell scanner finds exactly what a full regex pass over every cell finds."""
+import re
+
+from hypothesis import given, settings, strategies as st
+
+from toolkit.excel.reader import _rowcol, _scan_cells
+
+# the previous implementation: one pattern run over every cell of the sheet (the oracle)
+_FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*?)><f')
+_ERROR_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"[^>]*?t="e"[^>]*?>')
+_VALUE = re.compile(rb"<v>([^<]*)</v>")
+
+
+def oracle(data: bytes, sheet: str) -> dict:
+    flags = {}
+    for m in _ERROR_CELL.finditer(data):
+        body = data[m.end():data.find(b"</c>", m.end())]
+        v = _VALUE.search(body)
+        flags[(sheet, m.group(1).decode())] = (body.startswith(b"<f"), v.group(1).decode() if v else "#FEJL", bool(v))
+    for m in _FORMULA_CELL.finditer(data):
+        ref = m.group(1).decode()
+        if (sheet, ref) in flags:
+            continue
+        body = data[m.end():data.find(b"</c>", m.end())]
+        v = _VALUE.search(body)
+        flags[(sheet, ref)] = (True, None, bool(v and v.group(1)))
+    return flags
+
+
+CELLS = {
+    "number": '<c r="{r}" s="3"><v>12.5</v></c>',
+    "shared": '<c r="{r}" s="3" t="s"><v>7</v></c>',
+    "inline": '<c r="{r}" t="inlineStr"><is><t>skriv t="e" her</t></is></c>',
+    "blank": '<c r="{r}" s="4"/>',
+    "formula": '<c r="{r}" s="2"><f>SUM(A1:A2)</f><v>3</v></c>',
+    "formula_str": '<c r="{r}" t="str"><f>IF(A1="","x","y")</f><v>x</v></c>',
+    "formula_nocache": '<c r="{r}"><f>A1*2</f><v></v></c>',
+    "formula_novalue": '<c r="{r}"><f>A1*2</f></c>',
+    "shared_formula": '<c r="{r}"><f t="shared" ref="B2:B9" si="0">A2*2</f><v>4</v></c>',
+    "shared_child": '<c r="{r}"><f t="shared" si="0"/><v>6</v></c>',
+    "error": '<c r="{r}" t="e"><v>#VALUE!</v></c>',
+    "error_formula": '<c r="{r}" s="1" t="e"><f>1/0</f><v>#DIV/0!</v></c>',
+    "error_nov": '<c r="{r}" t="e"><f>1/0</f></c>',
+    "bool_lo": '<c r="{r}" t="b"><f>TRUE()</f><v>1</v></c>',
+}
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(sorted(CELLS)), st.integers(0, 40), st.integers(1, 300)),
+                max_size=40))
+def test_scanner_equals_full_regex_pass(cells):
+    seen, rows = set(), {}
+    for kind, col, row in cells:
+        ref = f"{'ABCDEFGHIJKLMNOPQRSTUVWXYZ'[col % 26] * (1 + col // 26)}{row}"
+        if ref in seen:
+            continue
+        seen.add(ref)
+        rows.setdefault(row, []).append(CELLS[kind].format(r=ref))
+    body = "".join(f'<row r="{r}">{"".join(c)}</row>' for r, c in sorted(rows.items()))
+    data = ('<?xml version="1.0"?><worksheet><sheetData>' + body + "</sheetData>"
+            '<dataValidations><dataValidation><formula1>0</formula1></dataValidation></dataValidations>'
+            "</worksheet>").encode()
+    got = {}
+    _scan_cells(data, "Ark", got)
+    assert {k: (f.formula, f.error, f.cached) for k, f in got.items()} == oracle(data, "Ark")
+
+
+def test_cell_addresses():
+    assert _rowcol("A1") == (0, 0)
+    assert _rowcol("$AB$12") == (11, 27)
+    assert _rowcol("XFD1048576") == (1048575, 16383)
+    assert _rowcol("") == (-1, -1) and _rowcol("12") == (-1, -1) and _rowcol("Ark!A1") == (-1, -1)
