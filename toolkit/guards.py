@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import zipfile
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from toolkit.issues import Issue
@@ -29,8 +30,6 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
 _DIM = re.compile(rb'<dimension ref="(?:[A-Z]+[0-9]+:)?([A-Z]{1,3})([0-9]{1,7})"')
-_ROW = re.compile(rb'<row r="([0-9]{1,7})"')
-_CELLREF = re.compile(rb'<c r="([A-Z]{1,3})[0-9]')
 _ODS_REPEAT = re.compile(rb'number-(rows|columns)-repeated="([0-9]+)"')
 
 
@@ -41,8 +40,9 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
-def check_file(path: Path, limits: Limits = LIMITS) -> tuple[Issue | None, list[Issue]]:
-    """(refusal or None, warnings). Reads at most the zip directory and small prologs."""
+def check_file(path: Path, limits: Limits = LIMITS, keep: dict | None = None) -> tuple[Issue | None, list[Issue]]:
+    """(refusal or None, warnings). Reads the zip directory, small prologs and the worksheet parts
+    (for their real extent); `keep`, if given, receives the worksheet parts' bytes for reuse."""
     path = Path(path)
     name = path.name
 
@@ -69,7 +69,7 @@ def check_file(path: Path, limits: Limits = LIMITS) -> tuple[Issue | None, list[
         return refuse("ikke-regneark", _renamed(name, head))
     try:
         with zipfile.ZipFile(path) as z:
-            return _check_zip(z, name, ext, limits)
+            return _check_zip(z, name, ext, limits, keep)
     except zipfile.BadZipFile:
         return refuse("ulaeselig-fil", f"{name} er ufuldstændig eller beskadiget (fx afbrudt under download). "
                                        f"Bed afsenderen sende den igen.")
@@ -87,7 +87,7 @@ def _renamed(name: str, head: bytes) -> str:
     return f"{name} er {what}, selv om navnet slutter på et regnearks endelse. Bed om skemaet som Excel-fil."
 
 
-def _check_zip(z: zipfile.ZipFile, name: str, ext: str, limits: Limits):
+def _check_zip(z: zipfile.ZipFile, name: str, ext: str, limits: Limits, keep: dict | None = None):
     infos = z.infolist()
     warnings = []
 
@@ -120,19 +120,33 @@ def _check_zip(z: zipfile.ZipFile, name: str, ext: str, limits: Limits):
                                              f"Excel aldrig skriver (mulig XML-angreb). Filen læses ikke.")
     if ext == ".xlsm" or any(n.lower().endswith("vbaproject.bin") for n in names):
         warnings.append(Issue("makro", f"{name} indeholder makroer; de køres ikke, kun værdierne læses.", file=name))
-    problem = _extent(z, names, limits)
+    problem = _extent(z, names, limits, keep)
     if problem:
         return refuse("absurd-omfang", problem)
     return None, warnings
 
 
-def _extent(z: zipfile.ZipFile, names: list[str], limits: Limits) -> str | None:
+@lru_cache(maxsize=16)
+def _far_refs(max_rows: int, max_cols: int) -> tuple[re.Pattern, re.Pattern]:
+    """Patterns for only those row numbers and cell columns that are long enough to possibly exceed
+    the limits (e.g. 6+ digits for 100.000 rows, 3 letters for 1.000 columns): a normal sheet has
+    none, so the scan finds nothing to convert."""
+    digits = len(str(max_rows))
+    letters = 1 if max_cols < 26 else (2 if max_cols < 702 else 3)
+    return (re.compile(rb'<row r="([0-9]{%d,7})"' % digits),
+            re.compile(rb'<c r="([A-Z]{%d,3})[0-9]' % letters))
+
+
+def _extent(z: zipfile.ZipFile, names: list[str], limits: Limits, keep: dict | None = None) -> str | None:
+    far_rows, far_cols = _far_refs(limits.max_rows, limits.max_cols)
     for n in names:
         if n.startswith("xl/worksheets/") and n.endswith(".xml"):
             data = z.read(n)  # bounded by the size checks above
+            if keep is not None:
+                keep[n] = data  # the reader scans the same parts again
             m = _DIM.search(data[:limits.prolog_bytes])
-            rows = max(map(int, _ROW.findall(data)), default=0)
-            cols = max(map(_col_number, set(_CELLREF.findall(data))), default=0)  # few distinct columns
+            rows = max(map(int, far_rows.findall(data)), default=0)
+            cols = max(map(_col_number, set(far_cols.findall(data))), default=0)
             if m:
                 rows, cols = max(rows, int(m.group(2))), max(cols, _col_number(m.group(1)))
             if rows > limits.max_rows or cols > limits.max_cols:

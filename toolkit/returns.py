@@ -57,7 +57,8 @@ def read_return(path: Path, sd: Stamdata, defs: dict[str, Skemadefinition],
                 original_name: str | None = None) -> ReadResult:
     path = Path(path)
     res = ReadResult(path, original_name or path.name)
-    refusal, warnings = check_file(path)
+    parts: dict[str, bytes] = {}  # worksheet parts the guard already unpacked, reused by the reader
+    refusal, warnings = check_file(path, keep=parts)
     if refusal is not None:
         res.issues.append(replace(refusal, file=res.original_name,
                                   message=refusal.message.replace(path.name, res.original_name)))
@@ -66,7 +67,7 @@ def read_return(path: Path, sd: Stamdata, defs: dict[str, Skemadefinition],
     res.issues += [replace(w, file=res.original_name, message=w.message.replace(path.name, res.original_name))
                    for w in warnings]
     try:
-        raw = open_workbook(path)
+        raw = open_workbook(path, parts)
     except UnreadableWorkbook as exc:
         return res.refuse("ulaeselig-fil", f"Filen {res.original_name} kan ikke læses som regneark ({str(exc)[:120]}).")
     try:
@@ -158,6 +159,8 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
             continue
         if flag and flag.formula:
             issue("formel", fi, sheet, cell, "værdien er beregnet af en formel i cellen")
+        if v is None:
+            continue  # an empty cell (most of a large form): nothing to normalise or keep
         n = normalize(fi.felt, v)
         if n.code:
             issue(n.code, fi, sheet, cell, n.detail)

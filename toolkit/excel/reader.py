@@ -3,6 +3,7 @@ values alone cannot tell: the defined names, and which input cells hold formulas
 No validation here; see toolkit.returns."""
 from __future__ import annotations
 
+import html
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -16,11 +17,12 @@ from python_calamine import CalamineWorkbook
 
 from toolkit.excel.meta import MAP_START_ROW, META_KEYS, META_NAMES, META_SHEET
 
-NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-_NS_MAIN_SHEET = NS_MAIN[1:] + "sheet"  # expat's form: namespace + "}" + local name
-_NS_MAIN_NAME = NS_MAIN[1:] + "definedName"
-_NS_REL_ID = NS_REL[1:] + "id"
+_PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
+_DEFINED_NAME = re.compile(rb"<" + _PREFIX + rb"definedName\b([^>]*)>([^<]*)</" + _PREFIX + rb"definedName>")
+_SHEET = re.compile(rb"<" + _PREFIX + rb"sheet\b([^>]*)/?>")
+_RELATIONSHIP = re.compile(rb"<" + _PREFIX + rb"Relationship\b([^>]*)/?>")
+_NAME_ATTR = re.compile(rb"""(?:^|\s)name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _C_START = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*)>')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _CELL = re.compile(r"[A-Z]{1,3}[0-9]{1,7}")
@@ -66,7 +68,8 @@ class RawWorkbook:
             self._wb.close()
 
 
-def open_workbook(path: Path) -> RawWorkbook:
+def open_workbook(path: Path, parts: dict[str, bytes] | None = None) -> RawWorkbook:
+    """`parts`: worksheet parts already unpacked (by the guard), by zip member name."""
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     try:
@@ -83,7 +86,7 @@ def open_workbook(path: Path) -> RawWorkbook:
     try:
         if fmt in ("xlsx", "xlsm"):
             raw.names, sheet_files = _xlsx_names(path)
-            raw.flags = _xlsx_flags(path, sheet_files, {s for _k, s, _c in raw.mapping})
+            raw.flags = _xlsx_flags(path, sheet_files, {s for _k, s, _c in raw.mapping}, parts or {})
         elif fmt == "ods":
             raw.names = _ods_names(path)
     except HostileXml:
@@ -100,9 +103,9 @@ class HostileXml(ValueError):
     """A DTD or entity declaration in a workbook part (Excel never writes one)."""
 
 
-def _expat(data: bytes, on_start, on_text=None, on_end=None) -> None:
-    """Stream `data` through expat with handlers only for what we need; any DTD or entity
-    declaration is refused (no entity is ever expanded, nothing external is loaded)."""
+def _expat(data: bytes) -> None:
+    """Check that `data` is well-formed XML without any DTD or entity declaration (refused: no
+    entity is ever expanded, nothing external is loaded). Raises HostileXml or ExpatError."""
     def refuse(*_args):
         raise HostileXml("DTD/entitet i XML")
 
@@ -111,52 +114,54 @@ def _expat(data: bytes, on_start, on_text=None, on_end=None) -> None:
     p.StartDoctypeDeclHandler = refuse
     p.EntityDeclHandler = refuse
     p.ExternalEntityRefHandler = refuse
-    p.StartElementHandler = on_start
-    if on_text:
-        p.CharacterDataHandler = on_text
-    if on_end:
-        p.EndElementHandler = on_end
     p.Parse(data, True)
 
 
+def _attrs(blob: bytes) -> dict[str, str]:
+    """Attributes of a start tag, by local name (prefixes dropped), XML-unescaped."""
+    out = {}
+    for name, dq, sq in _ATTR.findall(blob):
+        value = (dq or sq).decode("utf-8", "replace")
+        out[name.rsplit(b":", 1)[-1].decode()] = html.unescape(value) if "&" in value else value
+    return out
+
+
 def _xlsx_names(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
-    """Workbook-scope defined names -> (sheet, cell), and sheet name -> part, from workbook.xml."""
+    """Workbook-scope defined names -> (sheet, cell), and sheet name -> part, from workbook.xml.
+    Expat checks each part first (well-formed, no DTD or entity declaration: nothing is ever
+    expanded); the few elements needed are then picked out with patterns, which for a form's
+    thousand names is much cheaper than a Python callback per element."""
     with zipfile.ZipFile(path) as z:
         workbook, rels = z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels")
-    targets: dict[str, str] = {}
-
-    def rel(tag, attrs):
-        if tag.endswith("}Relationship") or tag == "Relationship":
-            targets[attrs.get("Id")] = attrs.get("Target") or ""
-
-    _expat(rels, rel)
-    sheets: list[tuple[str, str]] = []
-    names: dict[str, tuple[str, str]] = {}
-    current: list = []  # [name, text parts] while inside a workbook-scope definedName
-
-    def start(tag, attrs):
-        if tag == _NS_MAIN_SHEET:
-            sheets.append((attrs.get("name"), attrs.get(_NS_REL_ID, "")))
-        elif tag == _NS_MAIN_NAME and attrs.get("localSheetId") is None:
-            current[:] = [attrs.get("name"), []]
-
-    def text(data):
-        if current:
-            current[1].append(data)
-
-    def end(tag):
-        if current and tag == _NS_MAIN_NAME:
-            target = _parse_ref("".join(current[1]))
-            if target and current[0]:
-                names[current[0]] = target
-            current.clear()
-
-    _expat(workbook, start, text, end)
+    _expat(rels)
+    _expat(workbook)
+    targets = {}
+    for blob in _RELATIONSHIP.findall(rels):
+        a = _attrs(blob)
+        targets[a.get("Id")] = a.get("Target") or ""
     sheet_files = {}
-    for name, rid in sheets:
-        t = targets.get(rid, "").lstrip("/")
-        sheet_files[name] = t if t.startswith("xl/") else f"xl/{t}"
+    for blob in _SHEET.findall(workbook):
+        a = _attrs(blob)
+        t = targets.get(a.get("id"), "").lstrip("/")
+        sheet_files[a.get("name")] = t if t.startswith("xl/") else f"xl/{t}"
+    names = {}
+    for blob, text in _DEFINED_NAME.findall(workbook):
+        if b"localSheetId" in blob:
+            continue  # a sheet-scope name (print areas and the like)
+        m = _NAME_ATTR.search(blob)
+        if not m:
+            continue
+        name = (m.group(1) or m.group(2)).decode("utf-8", "replace")
+        target = _ref_of(text)
+        if target and name:
+            names[html.unescape(name) if "&" in name else name] = target
     return names, sheet_files
+
+
+@lru_cache(maxsize=65536)  # forms of one type share their names' targets
+def _ref_of(text: bytes) -> tuple[str, str] | None:
+    ref = text.decode("utf-8", "replace")
+    return _parse_ref(html.unescape(ref) if "&" in ref else ref)
 
 
 @lru_cache(maxsize=65536)
@@ -171,7 +176,6 @@ def _rowcol(cell: str) -> tuple[int, int]:
     return int(m.group(2)) - 1, col - 1
 
 
-@lru_cache(maxsize=65536)  # forms of one type share their names' targets
 def _parse_ref(text: str) -> tuple[str, str] | None:
     """"'Belægning'!$C$7" -> ('Belægning', 'C7'); ranges and formulas -> None."""
     if "!" not in text or ":" in text:
@@ -184,14 +188,16 @@ def _parse_ref(text: str) -> tuple[str, str] | None:
     return (sheet, ref) if _CELL.fullmatch(ref) else None
 
 
-def _xlsx_flags(path: Path, sheet_files: dict[str, str], sheets: set[str]) -> dict:
+def _xlsx_flags(path: Path, sheet_files: dict[str, str], sheets: set[str], parts: dict[str, bytes]) -> dict:
     """Cells that hold a formula or an error value, on the sheets that have input cells."""
-    flags = {}
-    with zipfile.ZipFile(path) as z:
-        for sheet in sheets:
-            member = sheet_files.get(sheet)
-            if member:
-                _scan_cells(z.read(member), sheet, flags)
+    flags: dict = {}
+    members = {s: sheet_files[s] for s in sheets if sheet_files.get(s)}
+    missing = [m for m in members.values() if m not in parts]
+    if missing:
+        with zipfile.ZipFile(path) as z:
+            parts = {**parts, **{m: z.read(m) for m in missing}}
+    for sheet, member in members.items():
+        _scan_cells(parts[member], sheet, flags)
     return flags
 
 
