@@ -9,6 +9,7 @@ import xlsxwriter
 from toolkit.consolidate import write_consolidated
 from toolkit.excel.safe import SAFE_OPTIONS, write_value
 from toolkit.files import atomic_path
+from toolkit.gcpause import without_gc_pauses
 from toolkit.keyfigures import tilbud_figures
 from toolkit.status import return_status
 
@@ -26,6 +27,7 @@ def year_data(store, sd, defs, aar: int, today: dt.date | None = None):
     return values, statuses, figures
 
 
+@without_gc_pauses
 def consolidate(store, sd, defs, aar: int, folder: Path, today: dt.date | None = None) -> Path:
     from toolkit.rules.warnings import early_warnings
     from toolkit.rules.criteria import assess_all

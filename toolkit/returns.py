@@ -11,6 +11,7 @@ from toolkit.definitions.expand import plan_form
 from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.recipients import Modtager, find_recipient
 from toolkit.excel.meta import defined_name
+from toolkit.gcpause import without_gc_pauses
 from toolkit.guards import check_file
 from toolkit.excel.reader import RawWorkbook, UnreadableWorkbook, open_workbook
 from toolkit.issues import FEJL, Issue
@@ -53,6 +54,7 @@ class ReadResult:
         return self
 
 
+@without_gc_pauses
 def read_return(path: Path, sd: Stamdata, defs: dict[str, Skemadefinition],
                 original_name: str | None = None) -> ReadResult:
     path = Path(path)

@@ -42,20 +42,27 @@ def form_table(defn: Skemadefinition, sd: Stamdata, aar: int, values) -> FormTab
     kommuner = {a.id: a.navn for a in sd.aftaleparter}
     fcols = _field_columns(defn, aar)
     col_index = {ident: i for i, (ident, *_rest) in enumerate(fcols)}
-    kinds_used = {k for v in values for k, _ in parse_key(v.felt).scope}
-    if defn.modtager == "tilbud":
-        kinds_used.add("tilbud")
-    kinds = [k for k in SCOPE_COLUMNS if k in kinds_used]
+    where: dict[str, tuple | None] = {}  # felt -> (column, scope); None: no longer in the definition
     groups: dict[tuple, dict] = {}
     sources: dict[tuple, str] = {}
     for v in values:
-        k = parse_key(v.felt)
-        ident = (k.noegle, k.aar)
-        if ident not in col_index:
-            continue  # a field no longer in the definition
-        gkey = (v.respondent_id, k.scope)
-        groups.setdefault(gkey, {})[col_index[ident]] = v.value
-        sources.setdefault(gkey, v.kilde_fil)
+        at = where.get(v.felt, False)
+        if at is False:
+            k = parse_key(v.felt)
+            ci = col_index.get((k.noegle, k.aar))
+            at = where[v.felt] = None if ci is None else (ci, k.scope)
+        if at is None:
+            continue
+        gkey = (v.respondent_id, at[1])
+        vals = groups.get(gkey)
+        if vals is None:
+            vals = groups[gkey] = {}
+            sources[gkey] = v.kilde_fil
+        vals[at[0]] = v.value
+    kinds_used = {kind for at in where.values() if at for kind, _ in at[1]}
+    if defn.modtager == "tilbud":
+        kinds_used.add("tilbud")
+    kinds = [k for k in SCOPE_COLUMNS if k in kinds_used]
     columns = ["Respondent-id", "Respondent"]
     for kind in kinds:
         columns += list(SCOPE_COLUMNS[kind])
@@ -64,10 +71,12 @@ def form_table(defn: Skemadefinition, sd: Stamdata, aar: int, values) -> FormTab
     for _i, title, _t, _s in fcols:
         columns.append(_unique(title, columns))
     types = [""] * (n_id + 1) + [t for _i, _title, t, _s in fcols]
+    lookups = {"tilbud": tilbud, "ydelse": ydelser, "kommune": kommuner}
+    per_tilbud = defn.modtager == "tilbud"
     rows = []
     for (rid, scope), vals in sorted(groups.items(), key=lambda kv: (names.get(kv[0][0], kv[0][0]), kv[0][1])):
         sd_scope = dict(scope)
-        if defn.modtager == "tilbud":
+        if per_tilbud:
             sd_scope.setdefault("tilbud", rid)
         row = [rid, names.get(rid, rid)]
         for kind in kinds:
@@ -75,8 +84,7 @@ def form_table(defn: Skemadefinition, sd: Stamdata, aar: int, values) -> FormTab
             if kind in ("nr", "linje"):
                 row.append(int(i) if i else None)
             else:
-                lookup = {"tilbud": tilbud, "ydelse": ydelser, "kommune": kommuner}[kind]
-                row += [i, lookup.get(i, i) if i else None]
+                row += [i, lookups[kind].get(i, i) if i else None]
         row.append(sources[(rid, scope)])
         cells = [None] * len(fcols)
         for i, v in vals.items():

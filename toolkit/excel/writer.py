@@ -17,6 +17,7 @@ from toolkit.excel.meta import (LIST_SHEET, MAP_HEADER, MAP_START_ROW, META_KEYS
 from toolkit.excel.styles import Styles
 from toolkit.excel.vejledning import write_vejledning
 from toolkit.files import atomic_path
+from toolkit.gcpause import without_gc_pauses
 from toolkit.stamdata.model import Stamdata
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
@@ -32,6 +33,7 @@ class WrittenForm:
     required: int
 
 
+@without_gc_pauses
 def write_form(plan: FormPlan, sd: Stamdata, target: Path, frist: dt.date | None,
                generated: dt.datetime | None = None) -> WrittenForm:
     generated = generated or dt.datetime.now().replace(microsecond=0)

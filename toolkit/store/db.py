@@ -174,23 +174,36 @@ class Store:
             "SELECT * FROM submissions WHERE respondent_id = ? ORDER BY aar, skema, id", (respondent_id,))]
 
     def current_values(self, aar: int | None = None, skema: str | None = None) -> list[StoredValue]:
-        sql = ("SELECT s.aar, s.skema, s.respondent_id, v.felt, v.vtype, v.vtext, v.vnum, v.raw, "
-               "s.original_name, v.ark, v.celle, s.received_at FROM vals v JOIN submissions s "
-               "ON s.id = v.submission_id WHERE s.current = 1")
-        args: list = []
+        conds, args = ["current = 1"], []
         if aar is not None:
-            sql += " AND s.aar = ?"
+            conds.append("aar = ?")
             args.append(aar)
         if skema is not None:
-            sql += " AND s.skema = ?"
+            conds.append("skema = ?")
             args.append(skema)
-        out = {}
         cur = self.con.cursor()
         cur.row_factory = None  # plain tuples: this reads every value of the year
-        for r in cur.execute(sql + " ORDER BY s.skema, s.respondent_id, v.felt", args):
-            vtype = r[4]
-            value = r[5] if vtype not in ("tal", "dato") else decode(vtype, r[5], r[6])
-            out[r[:4]] = StoredValue(r[0], r[1], r[2], r[3], value, r[7], r[8], r[9], r[10], r[11])
+        own = not self.con.in_transaction
+        if own:
+            cur.execute("BEGIN")  # one snapshot for both reads, even while another run writes
+        try:
+            # the submission's columns are shared by all its values, so they are read once
+            subs = {r[0]: r[1:] for r in cur.execute(
+                "SELECT id, aar, skema, respondent_id, original_name, received_at FROM submissions WHERE "
+                + " AND ".join(conds), args)}
+            rows = cur.execute(
+                "SELECT v.submission_id, v.felt, v.vtype, v.vtext, v.vnum, v.raw, v.ark, v.celle FROM vals v "
+                "JOIN submissions s ON s.id = v.submission_id WHERE " + " AND ".join("s." + c for c in conds)
+                + " ORDER BY v.submission_id, v.felt", args).fetchall()  # primary-key order: no sorting
+        finally:
+            if own:
+                cur.execute("COMMIT")
+        out = {}
+        for sid, felt, vtype, vtext, vnum, raw, ark, celle in rows:
+            s_aar, s_skema, rid, name, received = subs[sid]
+            value = vtext if vtype not in ("tal", "dato") else decode(vtype, vtext, vnum)
+            out[(s_aar, s_skema, rid, felt)] = StoredValue(s_aar, s_skema, rid, felt, value, raw, name, ark, celle,
+                                                           received)
         csql = "SELECT * FROM corrections WHERE 1=1"
         if aar is not None:
             csql += f" AND aar = {int(aar)}"
