@@ -18,9 +18,9 @@ import xlsxwriter
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from national import national_stamdata  # noqa: E402
 
-from toolkit.generate import form_filename, planned_forms  # noqa: E402
+from toolkit.forms.generate import form_filename, planned_forms  # noqa: E402
 from toolkit.definitions.expand import plan_form  # noqa: E402
-from toolkit.excel.writer import write_form  # noqa: E402
+from toolkit.forms.writer import write_form  # noqa: E402
 
 
 def same_cells(path):

@@ -21,11 +21,11 @@ from national import national_stamdata  # noqa: E402
 
 from toolkit.definitions import load_definitions  # noqa: E402
 from toolkit.definitions.recipients import recipients  # noqa: E402
-from toolkit.generate import generate_forms  # noqa: E402
-from toolkit.ingest import ingest, ingest_file  # noqa: E402
-from toolkit.reports import consolidate  # noqa: E402
-from toolkit.returns import read_return  # noqa: E402
-from toolkit.simulate import Simulator, fill_form  # noqa: E402
+from toolkit.forms.generate import generate_forms  # noqa: E402
+from toolkit.returns.ingest import ingest, ingest_file  # noqa: E402
+from toolkit.consolidate.year import consolidate  # noqa: E402
+from toolkit.returns.read import read_return  # noqa: E402
+from toolkit.demo.simulate import Simulator, fill_form  # noqa: E402
 from toolkit.store import Store  # noqa: E402
 
 AAR = 2028

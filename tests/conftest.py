@@ -26,7 +26,7 @@ def defs():
 @pytest.fixture(scope="session")
 def forms_dir(tmp_path_factory, sd):
     """All forms of an even year, generated once for the session."""
-    from toolkit.generate import generate_forms
+    from toolkit.forms.generate import generate_forms
 
     out = tmp_path_factory.mktemp("skemaer")
     results, skipped = generate_forms(sd, EVEN_YEAR, out)

@@ -3,12 +3,12 @@ from pathlib import Path
 
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import find_recipient
-from toolkit.simulate import fill_form
+from toolkit.demo.simulate import fill_form
 
 
 def plan_for(path: Path, defs, sd, aar: int):
     import openpyxl
-    from toolkit.excel.meta import META_SHEET
+    from toolkit.forms.meta import META_SHEET
 
     wb = openpyxl.load_workbook(path, read_only=True)
     meta = {r[0]: r[1] for r in wb[META_SHEET].iter_rows(max_row=9, values_only=True)}

@@ -2,8 +2,8 @@
 import openpyxl
 import pytest
 
-from toolkit.ingest import ingest
-from toolkit.reports import consolidate, write_reminder_list, year_data
+from toolkit.returns.ingest import ingest
+from toolkit.consolidate.year import consolidate, write_reminder_list, year_data
 from toolkit.store import Store
 
 from conftest import EVEN_YEAR

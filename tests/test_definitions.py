@@ -3,7 +3,7 @@ import pytest
 from toolkit.definitions import bundled_definitions_dir, parse_definition
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import recipients
-from toolkit.errors import DefinitionError
+from toolkit.problems import DefinitionError
 
 MINIMAL = """\
 skema: kommune

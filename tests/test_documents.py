@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from docx import Document
 
-from toolkit.demo import run_demo
+from toolkit.demo.run import run_demo
 from toolkit.documents.render import TemplateError, check_templates, load, render
 from toolkit.documents.produce import write_bilag, write_rykkere
-from toolkit.office import convert
+from toolkit.documents.pdf import convert
 from toolkit.store import Store
 
 AAR = 2028

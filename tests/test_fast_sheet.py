@@ -8,7 +8,7 @@ import xlsxwriter
 from hypothesis import given, settings, strategies as st
 from xlsxwriter.worksheet import Worksheet
 
-from toolkit.excel.fast_sheet import FastWorksheet, FastWorkbook
+from toolkit.forms.fast_sheet import FastWorksheet, FastWorkbook
 
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=30)
 VALUE = st.one_of(
@@ -114,8 +114,8 @@ def _stock(mp):
 def test_generated_forms_same_bytes_as_xlsxwriter(tmp_path, sd, monkeypatch):
     """Every form type of the example, written with and without the fast paths."""
     from toolkit.definitions.expand import plan_form
-    from toolkit.excel.writer import write_form
-    from toolkit.generate import planned_forms
+    from toolkit.forms.writer import write_form
+    from toolkit.forms.generate import planned_forms
 
     when = dt.datetime(2028, 1, 5, 9, 0)
     todo, _ = planned_forms(sd, 2028)
@@ -174,7 +174,7 @@ def test_defined_names_pass_xlsxwriters_own_checks(tmp_path_factory, keys):
     """`define_valid_names` skips define_name's checks, so every name we make must pass them."""
     import warnings
 
-    from toolkit.excel.meta import defined_name
+    from toolkit.forms.meta import defined_name
 
     used: set[str] = set()
     wb = xlsxwriter.Workbook(str(tmp_path_factory.mktemp("n") / "n.xlsx"))
@@ -199,7 +199,7 @@ ROW_VALUE = st.one_of(st.none(), TEXT, st.integers(-10**12, 10**12), st.booleans
 @given(rows=st.lists(st.lists(ROW_VALUE, max_size=12), max_size=12))
 def test_bulk_row_writer_equals_cell_by_cell(tmp_path_factory, rows):
     """safe.write_row_values on a fast sheet == safe.write_value per cell on a stock sheet."""
-    from toolkit.excel.safe import SAFE_OPTIONS, write_row_values, write_value
+    from toolkit.consolidate.safe_cells import SAFE_OPTIONS, write_row_values, write_value
 
     d = tmp_path_factory.mktemp("bulk")
     for cls, name in ((xlsxwriter.Workbook, "stock"), (FastWorkbook, "fast")):

@@ -32,7 +32,7 @@ def test_restored_after_an_error_and_left_off_when_it_was_off():
 
 
 def test_batch_functions_leave_the_collector_on(forms_dir, sd, defs, tmp_path):
-    from toolkit.returns import read_return
+    from toolkit.returns.read import read_return
 
     res = read_return(sorted(forms_dir.glob("*_kommune_*.xlsx"))[0], sd, defs)
     assert res.skema == "kommune" and gc.isenabled()

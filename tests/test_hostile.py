@@ -76,7 +76,7 @@ def test_a_whole_mail_folder_keeps_the_good_files_and_records_the_refused(corpus
 
 def _dying_read(path, name):
     """Stands in for a reader that aborts the process (module level: it is sent to the worker)."""
-    import toolkit.isolation as iso
+    import toolkit.returns.isolation as iso
     if name == "crash.xlsx":
         os.kill(os.getpid(), signal.SIGABRT)
     return iso.read_return(Path(path), iso._state["sd"], iso._state["defs"], name)
@@ -84,8 +84,8 @@ def _dying_read(path, name):
 
 def test_a_reader_crash_costs_only_that_file(good_return, sd, defs, tmp_path, monkeypatch):
     """Isolation: a file that kills the reader process (as calamine's abort does) is refused."""
-    from toolkit.isolation import IsolatedReader
-    import toolkit.isolation as iso
+    from toolkit.returns.isolation import IsolatedReader
+    import toolkit.returns.isolation as iso
 
     crash = tmp_path / "crash.xlsx"
     shutil.copy(good_return, crash)
@@ -153,7 +153,7 @@ def test_two_concurrent_runs_never_corrupt_the_store(forms_dir, tmp_path):
 
 
 def test_output_open_in_excel_gives_a_danish_line(tmp_path, monkeypatch):
-    from toolkit.errors import OutputLockedError
+    from toolkit.problems import OutputLockedError
     from toolkit.files import write_bytes_atomic
 
     def locked(src, dst):
@@ -165,8 +165,8 @@ def test_output_open_in_excel_gives_a_danish_line(tmp_path, monkeypatch):
 
 
 def test_parallel_reading_pins_a_crash_on_the_right_file(good_return, sd, defs, tmp_path, monkeypatch):
-    import toolkit.isolation as iso
-    from toolkit.isolation import IsolatedReader
+    import toolkit.returns.isolation as iso
+    from toolkit.returns.isolation import IsolatedReader
 
     crash = tmp_path / "crash.xlsx"
     shutil.copy(good_return, crash)

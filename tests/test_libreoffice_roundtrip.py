@@ -1,8 +1,8 @@
 """Forms must survive being opened and re-saved by LibreOffice Calc."""
 import openpyxl
 
-from toolkit.excel.meta import MAP_START_ROW, META_SHEET, defined_name
-from toolkit.office import convert
+from toolkit.forms.meta import MAP_START_ROW, META_SHEET, defined_name
+from toolkit.documents.pdf import convert
 
 from conftest import one_form_per_type
 

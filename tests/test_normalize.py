@@ -3,7 +3,7 @@ import datetime as dt
 import pytest
 
 from toolkit.definitions.model import Felt
-from toolkit.normalize import normalize, parse_number
+from toolkit.returns.normalize import normalize, parse_number
 
 
 def felt(type_, **kw):

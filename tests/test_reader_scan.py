@@ -3,7 +3,7 @@ import re
 
 from hypothesis import given, settings, strategies as st
 
-from toolkit.excel.reader import _rowcol, _scan_cells
+from toolkit.returns.reader import _rowcol, _scan_cells
 
 # the previous implementation: one pattern run over every cell of the sheet (the oracle)
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*?)><f')

@@ -6,8 +6,8 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from toolkit.excel.meta import META_SHEET
-from toolkit.returns import read_return
+from toolkit.forms.meta import META_SHEET
+from toolkit.returns.read import read_return
 
 from conftest import EVEN_YEAR
 from fill import fill_form

@@ -9,10 +9,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings, strategies as st
 from openpyxl.cell.cell import ERROR_CODES
 
-from toolkit.export import export
-from toolkit.ingest import ingest
-from toolkit.normalize import PLACEHOLDERS
-from toolkit.office import convert
+from toolkit.store.export import export
+from toolkit.returns.ingest import ingest
+from toolkit.returns.normalize import PLACEHOLDERS
+from toolkit.documents.pdf import convert
 from toolkit.store import Store
 
 from conftest import EVEN_YEAR, one_form_per_type

@@ -5,11 +5,11 @@ import itertools
 import icalendar
 import pytest
 
-from toolkit.keyfigures import TilbudFigures
+from toolkit.rules.keyfigures import TilbudFigures
 from toolkit.rules.criteria import DISPENSATION, IKKE, INDSTILLES, MANGLER, assess_nomination
 from toolkit.rules.cycle import activity_states, aarshjul, withdrawal_effective
 from toolkit.rules.warnings import DEFAULTS, signals_for
-from toolkit.ics import calendar
+from toolkit.documents.calendar import calendar
 
 CRIT = ("a1", "a2", "a3", "b1", "c1", "c2")
 

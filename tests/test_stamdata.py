@@ -1,7 +1,7 @@
 import openpyxl
 import pytest
 
-from toolkit.errors import StamdataError
+from toolkit.problems import StamdataError
 from toolkit.stamdata import load_stamdata, write_stamdata
 from toolkit.stamdata.example import example_stamdata
 

@@ -3,10 +3,10 @@ import json
 
 import pytest
 
-from toolkit.corrections import correct_value
-from toolkit.errors import UsageError
-from toolkit.export import export, to_csv
-from toolkit.ingest import ingest
+from toolkit.returns.corrections import correct_value
+from toolkit.problems import UsageError
+from toolkit.store.export import export, to_csv
+from toolkit.returns.ingest import ingest
 from toolkit.store import Store
 from toolkit.store.db import sha256_file
 
@@ -93,7 +93,7 @@ def test_csv_export_defuses_formula_prefixes(text):
     v = NS(aar=2028, skema="kommune", respondent_id="K1", felt="kommune.x", value=text, raw=text,
            kilde_fil="f.xlsx", ark="A", celle="B2", modtaget="2028-01-01")
     import csv, io
-    from toolkit.export import export_rows
+    from toolkit.store.export import export_rows
     rows = list(csv.DictReader(io.StringIO(to_csv(export_rows([v])).decode("utf-8-sig"), newline="")))
     assert rows[0]["vaerdi"] == "'" + text and rows[0]["raa_vaerdi"] == "'" + text
 
@@ -101,7 +101,7 @@ def test_csv_export_defuses_formula_prefixes(text):
 def test_next_years_aarsrapport_is_prefilled_from_history(forms_dir, sd, defs, tmp_path):
     """Belægning reported for 2026 and 2027 in the 2028 årsrapport prefills those columns in 2029."""
     import openpyxl
-    from toolkit.generate import generate_forms, history_prefill
+    from toolkit.forms.generate import generate_forms, history_prefill
 
     a = sorted(forms_dir.glob("*_aarsrapport_center_for_tale*.xlsx"))[0]
     (tmp_path / "in").mkdir()

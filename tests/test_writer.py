@@ -4,7 +4,7 @@ import pytest
 
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import find_recipient
-from toolkit.excel.meta import defined_name, LIST_SHEET, MAP_HEADER, MAP_START_ROW, META_KEYS, META_SHEET
+from toolkit.forms.meta import defined_name, LIST_SHEET, MAP_HEADER, MAP_START_ROW, META_KEYS, META_SHEET
 
 from conftest import EVEN_YEAR
 

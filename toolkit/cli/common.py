@@ -10,7 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from toolkit.cli.dansk import install as _dansk
-from toolkit.errors import SkemaError
+from toolkit.problems import SkemaError
 
 _dansk()
 
@@ -77,7 +77,7 @@ def with_store(aar, mappe, stamdata, skemaer, work):
 
 def year_figures(aar, mappe, stamdata, skemaer):
     """(year, stamdata, statuses, key figures) for the commands that report on a year."""
-    from toolkit.reports import year_data
+    from toolkit.consolidate.year import year_data
 
     y, sd, (_values, statuses, figures) = with_store(
         aar, mappe, stamdata, skemaer, lambda store, y, sd, defs: year_data(store, sd, defs, y))

@@ -11,7 +11,7 @@ from rich.table import Table
 from toolkit.cli.common import (AarOpt, MappeOpt, OverskrivOpt, SkabelonOpt, StamdataOpt, app, console,
                                 with_store)
 from toolkit.danish import parse_dato
-from toolkit.errors import UsageError
+from toolkit.problems import UsageError
 
 PdfOpt = Annotated[bool, typer.Option("--pdf", help="Lav også PDF-filer (kræver LibreOffice).")]
 TemplatesOpt = Annotated[Optional[Path], typer.Option(
@@ -29,7 +29,7 @@ def dato(text: str, what: str) -> dt.date:
 
 
 def _report(written, pdf: bool, title: str) -> None:
-    from toolkit.office import convert
+    from toolkit.documents.pdf import convert
 
     table = Table(title=title)
     table.add_column("Fil", overflow="fold")

@@ -33,8 +33,8 @@ def generer_cmd(
 ):
     """Dan skemaerne som Excel-filer, én pr. modtager, forudfyldt fra stamdata."""
     from toolkit.definitions.model import FORMS
-    from toolkit.errors import UsageError
-    from toolkit.generate import generate_forms, history_prefill, planned_forms
+    from toolkit.problems import UsageError
+    from toolkit.forms.generate import generate_forms, history_prefill, planned_forms
     from toolkit.store.db import DB_FILE
     from toolkit.workspace import resolve_definitions
 
@@ -76,7 +76,7 @@ def demo_cmd(
     aar: Annotated[Optional[int], typer.Option("--aar", help="Årgang for eksemplet (standard 2028).")] = None,
 ):
     """Kør hele årets gang på det indbyggede eksempel og vis, hvor resultaterne ligger."""
-    from toolkit.demo import DEMO_YEAR, run_demo
+    from toolkit.demo.run import DEMO_YEAR, run_demo
 
     console.print(f"[bold]Demo: det forstærkede samarbejde, Nordjylland, {aar or DEMO_YEAR}[/bold]")
     run_demo(ud, aar or DEMO_YEAR, pdf=True,

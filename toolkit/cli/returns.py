@@ -11,7 +11,7 @@ from rich.table import Table
 from toolkit.cli.common import (AarOpt, MappeOpt, SkabelonOpt, StamdataOpt, app, console, definitions, load_sd,
                                 open_store, progress, setup, year_figures)
 from toolkit.danish import format_dato
-from toolkit.errors import UsageError
+from toolkit.problems import UsageError
 
 MAX_ROWS = 60
 
@@ -40,10 +40,10 @@ def indlaes_cmd(
     aar: AarOpt = None,
 ):
     """Indlæs returnerede skemaer: arkivér, validér, gem og opdatér det samlede overblik."""
-    from toolkit.ingest import collect_files, ingest
-    from toolkit.reports import consolidate
+    from toolkit.returns.ingest import collect_files, ingest
+    from toolkit.consolidate.year import consolidate
 
-    from toolkit.lock import workspace_lock
+    from toolkit.store.lock import workspace_lock
 
     sd, defs = load_sd(stamdata), definitions(skemaer)
     files, _ = collect_files(sti)
@@ -107,7 +107,7 @@ def status_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: Stamda
 def samlet_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None,
                skemaer: SkabelonOpt = None):
     """Skriv det samlede overblik (Excel) for året."""
-    from toolkit.reports import consolidate
+    from toolkit.consolidate.year import consolidate
 
     y, sd, defs = setup(aar, stamdata, skemaer)
     with open_store(mappe) as store:
@@ -123,7 +123,7 @@ def eksport_cmd(
     mappe: MappeOpt = Path("."),
 ):
     """Eksportér alle gældende værdier i langt format (UTF-8) til BI-værktøjer."""
-    from toolkit.export import export
+    from toolkit.store.export import export
 
     if format not in ("csv", "json"):
         raise UsageError(f"Ukendt format '{format}'. Brug csv eller json.")
@@ -169,8 +169,8 @@ def ret_cmd(
     skemaer: SkabelonOpt = None,
 ):
     """Ret en værdi efter aftale med respondenten; den oprindelige værdi bevares i historikken."""
-    from toolkit.corrections import correct_value
-    from toolkit.lock import workspace_lock
+    from toolkit.returns.corrections import correct_value
+    from toolkit.store.lock import workspace_lock
 
     y, sd, defs = setup(aar, stamdata, skemaer)
     with workspace_lock(mappe), open_store(mappe) as store:
@@ -182,7 +182,7 @@ def ret_cmd(
 def rykkerliste_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None,
                     skemaer: SkabelonOpt = None):
     """Skriv de manglende respondenter med kontaktoplysninger til Excel."""
-    from toolkit.reports import output_dir, write_reminder_list
+    from toolkit.consolidate.year import output_dir, write_reminder_list
 
     y, _sd, statuses, _figures = year_figures(aar, mappe, stamdata, skemaer)
     path, n = write_reminder_list(statuses, output_dir(mappe, y) / f"{y}_rykkerliste.xlsx")
@@ -204,8 +204,8 @@ def aarshjul_cmd(
     """Vis årets aktiviteter med datoer, og hvad der er udført, aktuelt eller forfaldent i dag."""
     import datetime as dt
 
-    from toolkit.ics import write_calendar
-    from toolkit.rules.cycle_status import year_cycle
+    from toolkit.documents.calendar import write_calendar
+    from toolkit.consolidate.cycle_state import year_cycle
 
     y, sd, defs = setup(aar, stamdata, skemaer)
     with open_store(mappe) as store:
@@ -232,8 +232,8 @@ def tjek_cmd(
     skemaer: SkabelonOpt = None,
 ):
     """Kontrollér filer (sikkerhed, genkendelse, validering) uden at gemme noget."""
-    from toolkit.ingest import IngestItem, collect_files
-    from toolkit.isolation import IsolatedReader
+    from toolkit.returns.ingest import IngestItem, collect_files
+    from toolkit.returns.isolation import IsolatedReader
 
     sd, defs = load_sd(stamdata), definitions(skemaer)
     files, skipped = collect_files(fil)

@@ -1,4 +1,2 @@
-"""The consolidated workbook (`skema samlet`)."""
-from toolkit.consolidate.workbook import write_consolidated
-
-__all__ = ["write_consolidated"]
+"""Consolidation: the year's data from the store (status, key figures), the consolidated workbook,
+the reminder list and the årshjul's state for today."""

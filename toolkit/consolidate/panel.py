@@ -1,7 +1,7 @@
 """The 'Ekspertpanel' sheet: every nomination with its assessment against criteria A, B, C."""
 from __future__ import annotations
 
-from toolkit.excel.safe import write_value
+from toolkit.consolidate.safe_cells import write_value
 from toolkit.rules.criteria import DISPENSATION, INDSTILLES
 
 

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.recipients import recipients
-from toolkit.keys import parse_key
+from toolkit.fieldkeys import parse_key
 from toolkit.stamdata.model import Stamdata
 
 SCOPE_COLUMNS = {"tilbud": ("Tilbud-id", "Tilbud"), "ydelse": ("Ydelse-id", "Ydelse"),

@@ -5,15 +5,15 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from toolkit.excel.fast_sheet import FastWorkbook
+from toolkit.forms.fast_sheet import FastWorkbook
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from toolkit.consolidate.tables import form_table
 from toolkit.danish import format_dato
 from toolkit.definitions.model import FORMS
-from toolkit.excel.safe import SAFE_OPTIONS, write_row_values, write_value
+from toolkit.consolidate.safe_cells import SAFE_OPTIONS, write_row_values, write_value
 from toolkit.files import atomic_path
-from toolkit.keyfigures import TilbudFigures
+from toolkit.rules.keyfigures import TilbudFigures
 
 SHEET_NAMES = {"indmelding": "Indmeldinger", "udmelding": "Udmeldinger", "aarsrapport": "Årsrapporter",
                "kommune": "Kommunale indmeldinger"}

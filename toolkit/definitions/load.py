@@ -8,7 +8,7 @@ import yaml
 from pydantic import ValidationError
 
 from toolkit.definitions.model import FORMS, Skemadefinition
-from toolkit.errors import DefinitionError
+from toolkit.problems import DefinitionError
 
 
 def bundled_definitions_dir() -> Path:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from toolkit.danish import format_dato, format_tal
-from toolkit.keys import parse_key
+from toolkit.fieldkeys import parse_key
 
 
 def common(sd, aar: int, today: dt.date) -> dict:

@@ -16,8 +16,8 @@ from toolkit.documents import charts
 from toolkit.documents.context import by_respondent, common, tilbud_section
 from toolkit.documents.render import ANCHOR, PAGEREF, load, render
 from toolkit.files import slug
-from toolkit.keys import parse_key
-from toolkit.reports import output_dir, year_data
+from toolkit.fieldkeys import parse_key
+from toolkit.consolidate.year import output_dir, year_data
 from toolkit.rules.criteria import CATEGORIES, assess_all
 from toolkit.rules.warnings import early_warnings
 

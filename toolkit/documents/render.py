@@ -14,7 +14,7 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from toolkit.danish import format_dato, format_tal
 from toolkit.documents.docx_fields import add_bookmark, add_field, update_fields_on_open
-from toolkit.errors import SkemaError
+from toolkit.problems import SkemaError
 from toolkit.files import atomic_path
 
 ANCHOR = "\u27e6BM:{}\u27e7"

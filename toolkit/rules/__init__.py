@@ -1,1 +1,2 @@
-"""The scheme's rules: criteria A, B, C; early-warning signals; the annual cycle. Pure functions."""
+"""The scheme's rules, pure over plain data: key figures, criteria A, B, C, early-warning signals and
+the annual cycle. No I/O."""

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from toolkit.keys import parse_key
+from toolkit.fieldkeys import parse_key
 
 INDSTILLES = "indstilles"
 DISPENSATION = "kan dispenseres – kræver enighed i DAS"

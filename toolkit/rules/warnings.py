@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from toolkit.danish import format_tal
-from toolkit.keyfigures import TilbudFigures
+from toolkit.rules.keyfigures import TilbudFigures
 from toolkit.stamdata.model import Stamdata
 
 DEFAULTS = {

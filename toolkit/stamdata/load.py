@@ -8,7 +8,7 @@ from pathlib import Path
 import openpyxl
 from pydantic import ValidationError
 
-from toolkit.errors import StamdataError
+from toolkit.problems import StamdataError
 from toolkit.stamdata.layout import SETTINGS, SETTINGS_SHEET, TABLES
 from toolkit.stamdata.model import Stamdata
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
 from toolkit.files import atomic_path
-from toolkit.issues import Issue
+from toolkit.problems import Issue
 
 DB_FILE = "skema.sqlite"
 ARCHIVE_DIR = "arkiv"

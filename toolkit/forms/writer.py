@@ -10,12 +10,12 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from toolkit import __version__
 from toolkit.danish import format_dato
 from toolkit.definitions.expand import FormPlan
-from toolkit.excel.fast_sheet import FastWorkbook
-from toolkit.excel.layout import Placed, SheetLayout, quote_sheet
-from toolkit.excel.meta import (LIST_SHEET, MAP_HEADER, MAP_START_ROW, META_KEYS, META_NAMES,
+from toolkit.forms.fast_sheet import FastWorkbook
+from toolkit.forms.layout import Placed, SheetLayout, quote_sheet
+from toolkit.forms.meta import (LIST_SHEET, MAP_HEADER, MAP_START_ROW, META_KEYS, META_NAMES,
                                 META_SHEET, STATUS_SHEET, defined_name)
-from toolkit.excel.styles import Styles
-from toolkit.excel.vejledning import write_vejledning
+from toolkit.forms.styles import Styles
+from toolkit.forms.vejledning import write_vejledning
 from toolkit.files import atomic_path
 from toolkit.gcpause import without_gc_pauses
 from toolkit.stamdata.model import Stamdata

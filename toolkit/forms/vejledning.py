@@ -3,8 +3,8 @@ criteria or duties the form refers to."""
 from __future__ import annotations
 
 from toolkit.danish import format_dato
-from toolkit.excel.layout import estimate_height
-from toolkit.excel.meta import STATUS_SHEET
+from toolkit.forms.layout import estimate_height
+from toolkit.forms.meta import STATUS_SHEET
 
 WIDTH = 88
 

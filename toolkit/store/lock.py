@@ -8,7 +8,7 @@ import sys
 import time
 from pathlib import Path
 
-from toolkit.errors import SkemaError
+from toolkit.problems import SkemaError
 
 LOCK_FILE = ".skema.lock"
 

@@ -10,7 +10,7 @@ from toolkit.definitions import load_definitions
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.model import FORMS
 from toolkit.definitions.recipients import recipients
-from toolkit.excel.writer import write_form
+from toolkit.forms.writer import write_form
 from toolkit.stamdata.model import Stamdata
 
 

@@ -4,10 +4,10 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from toolkit.reports import output_dir
+from toolkit.consolidate.year import output_dir
 from toolkit.rules.criteria import assess_all
 from toolkit.rules.cycle import activity_states, aarshjul
-from toolkit.status import return_status
+from toolkit.consolidate.status import return_status
 
 
 def year_cycle(store, sd, defs, aar: int, folder: Path, today: dt.date):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from toolkit.keys import parse_key
+from toolkit.fieldkeys import parse_key
 from toolkit.stamdata.model import Stamdata
 
 FIELDS = {"belaegning": "belaegning", "venteliste": "venteliste", "ledige": "ledige_pladser",

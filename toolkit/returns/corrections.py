@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import find_recipient
-from toolkit.errors import UsageError
-from toolkit.keys import parse_key
-from toolkit.normalize import normalize
+from toolkit.problems import UsageError
+from toolkit.fieldkeys import parse_key
+from toolkit.returns.normalize import normalize
 
 
 def correct_value(store, sd, defs, aar: int, respondent_id: str, felt: str, text: str, reason: str):

@@ -10,12 +10,12 @@ from typing import Any
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.recipients import Modtager, find_recipient
-from toolkit.excel.meta import defined_name
+from toolkit.forms.meta import defined_name
 from toolkit.gcpause import without_gc_pauses
-from toolkit.guards import check_file
-from toolkit.excel.reader import RawWorkbook, UnreadableWorkbook, open_workbook
-from toolkit.issues import FEJL, Issue
-from toolkit.normalize import normalize
+from toolkit.returns.guards import check_file
+from toolkit.returns.reader import RawWorkbook, UnreadableWorkbook, open_workbook
+from toolkit.problems import FEJL, Issue
+from toolkit.returns.normalize import normalize
 from toolkit.stamdata.model import Stamdata
 
 

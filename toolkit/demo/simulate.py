@@ -11,7 +11,7 @@ import openpyxl
 
 from toolkit.definitions.expand import FieldInstance, plan_form
 from toolkit.definitions.recipients import Modtager
-from toolkit.excel.meta import defined_name
+from toolkit.forms.meta import defined_name
 
 TEKSTER = [
     "Tilbuddet har i årets løb styrket den tværfaglige indsats og implementeret nye dokumentationsrutiner.",
@@ -68,7 +68,7 @@ def fill_form(path: Path, answers: dict[str, Any], target: Path | None = None) -
 
 
 def _meta_keys(wb) -> list[str]:
-    from toolkit.excel.meta import MAP_START_ROW, META_SHEET
+    from toolkit.forms.meta import MAP_START_ROW, META_SHEET
 
     return [r[0] for r in wb[META_SHEET].iter_rows(min_row=MAP_START_ROW + 2, values_only=True) if r[0]]
 

@@ -391,7 +391,7 @@ class FastWorkbook(xlsxwriter.Workbook):
         self.fh.write("".join(out))
 
     def define_valid_names(self, names: list[tuple[str, str]]) -> None:
-        """Workbook-scope names that `toolkit.excel.meta.defined_name` produced, so already valid
+        """Workbook-scope names that `toolkit.forms.meta.defined_name` produced, so already valid
         (ASCII, starts with a letter, not shaped like a cell reference; tested against
         `define_name`'s own checks): stored without re-running its five regexes per name."""
         self.defined_names.extend([name, -1, ref.lstrip("="), False] for name, ref in names)

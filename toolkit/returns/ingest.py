@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from toolkit.definitions.model import Skemadefinition
-from toolkit.issues import Issue
-from toolkit.returns import ReadResult
+from toolkit.problems import Issue
+from toolkit.returns.read import ReadResult
 from toolkit.stamdata.model import Stamdata
 from toolkit.store import Store
 from toolkit.store.db import sha256_file
@@ -68,9 +68,9 @@ def ingest(paths: Iterable[Path], store: Store, sd: Stamdata, defs: dict[str, Sk
            progress: Callable[[IngestItem], None] | None = None, reader: ReaderFn | None = None,
            workers: int = 2) -> IngestReport:
     """Ingest every spreadsheet under `paths`. By default files are read in worker processes
-    (toolkit.isolation), `workers` at a time, so a file that crashes or exhausts the reader is
+    (toolkit.returns.isolation), `workers` at a time, so a file that crashes or exhausts the reader is
     refused, not fatal. Results are stored in order, one transaction per file."""
-    from toolkit.isolation import IsolatedReader
+    from toolkit.returns.isolation import IsolatedReader
 
     files, skipped = collect_files(paths)
     report = IngestReport(list(skipped))

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from toolkit.files import write_bytes_atomic
-from toolkit.keys import parse_key
+from toolkit.fieldkeys import parse_key
 
 COLUMNS = ("aar", "skema", "respondent_id", "tilbud_id", "ydelse_id", "felt", "vaerdi", "raa_vaerdi",
            "kilde_fil", "ark", "celle", "modtaget")

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import xlsxwriter
 
-from toolkit.consolidate import write_consolidated
-from toolkit.excel.safe import SAFE_OPTIONS, write_value
+from toolkit.consolidate.workbook import write_consolidated
+from toolkit.consolidate.safe_cells import SAFE_OPTIONS, write_value
 from toolkit.files import atomic_path
 from toolkit.gcpause import without_gc_pauses
-from toolkit.keyfigures import tilbud_figures
-from toolkit.status import return_status
+from toolkit.rules.keyfigures import tilbud_figures
+from toolkit.consolidate.status import return_status
 
 
 def output_dir(folder: Path, aar: int) -> Path:

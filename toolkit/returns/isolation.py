@@ -11,7 +11,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
-from toolkit.returns import ReadResult, read_return
+from toolkit.returns.read import ReadResult, read_return
 
 WORKER_MEMORY_BYTES = 2 * 1024 ** 3
 WORKER_SECONDS = 60

@@ -10,8 +10,8 @@ from functools import lru_cache
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from toolkit.definitions.expand import FieldInstance, SectionPlan, SheetPlan
-from toolkit.excel.styles import CONTEXT_WIDTH, LABEL_WIDTH, WIDTHS
-from toolkit.excel.validation_rules import validation_for
+from toolkit.forms.styles import CONTEXT_WIDTH, LABEL_WIDTH, WIDTHS
+from toolkit.forms.validation_rules import validation_for
 
 ROW_LABEL_HEAD = {"ydelse": "Ydelse", "kommune": "Kommune", "tilbud": "Tilbud",
                   "egne_tilbud": "Tilbud", "linje": "Nr."}

@@ -25,7 +25,7 @@ _EXCEL_EPOCH = dt.date(1899, 12, 30)
 class Normalized:
     value: Any  # str, float, int, date or None
     raw: str  # what was in the cell, as text
-    code: str | None = None  # an issue code from toolkit.issues.CODES
+    code: str | None = None  # an issue code from toolkit.problems.CODES
     detail: str = ""
 
 

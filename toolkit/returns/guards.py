@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from toolkit.issues import Issue
+from toolkit.problems import Issue
 
 
 @dataclass(frozen=True)

@@ -10,13 +10,13 @@ from typing import Callable
 from toolkit.definitions import load_definitions
 from toolkit.definitions.recipients import recipients
 from toolkit.documents.produce import write_bilag, write_hoering, write_rykkere
-from toolkit.office import convert, soffice_path
-from toolkit.generate import generate_forms, history_prefill
-from toolkit.ingest import ingest
-from toolkit.reports import consolidate, output_dir, write_reminder_list, year_data
+from toolkit.documents.pdf import convert, soffice_path
+from toolkit.forms.generate import generate_forms, history_prefill
+from toolkit.returns.ingest import ingest
+from toolkit.consolidate.year import consolidate, output_dir, write_reminder_list, year_data
 from toolkit.rules.criteria import assess_all
 from toolkit.rules.warnings import early_warnings
-from toolkit.simulate import MANGLER, Simulator, fill_form
+from toolkit.demo.simulate import MANGLER, Simulator, fill_form
 from toolkit.stamdata import load_stamdata
 from toolkit.store import Store
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from toolkit.normalize import clean_text
+from toolkit.returns.normalize import clean_text
 
 SAFE_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False}
 
@@ -27,7 +27,7 @@ def write_value(ws, row: int, col: int, value, fmt=None, date_fmt=None, num_fmt=
 
 def write_row_values(ws, row: int, values, fmts, date_fmt=None, cleaned: dict | None = None) -> None:
     """`write_value` for a whole row starting in column A, with `fmts[c]` per column: the same cells,
-    written in one pass when `ws` offers `write_row_values` (toolkit.excel.fast_sheet). `cleaned`:
+    written in one pass when `ws` offers `write_row_values` (toolkit.forms.fast_sheet). `cleaned`:
     a dict kept by the caller across rows, remembering cleaned text (ids and names repeat a lot)."""
     bulk = getattr(ws, "write_row_values", None)
     if bulk is None:

@@ -15,7 +15,7 @@ from xml.parsers import expat
 from defusedxml import ElementTree as ET
 from python_calamine import CalamineWorkbook
 
-from toolkit.excel.meta import MAP_START_ROW, META_KEYS, META_NAMES, META_SHEET
+from toolkit.forms.meta import MAP_START_ROW, META_KEYS, META_NAMES, META_SHEET
 
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
 _DEFINED_NAME = re.compile(rb"<" + _PREFIX + rb"definedName\b([^>]*)>([^<]*)</" + _PREFIX + rb"definedName>")

@@ -7,7 +7,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from toolkit.errors import SkemaError
+from toolkit.problems import SkemaError
 
 INSTALL_HINT = ("LibreOffice er ikke installeret. Installér det fra https://da.libreoffice.org "
                 "(Windows) eller med 'apt-get install libreoffice-writer libreoffice-calc' (Linux), "

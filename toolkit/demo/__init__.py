@@ -1,0 +1,1 @@
+"""The demo: the whole year's cycle on the bundled example, with simulated returns."""

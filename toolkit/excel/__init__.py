@@ -1,1 +1,0 @@
-"""Excel: writing forms (xlsxwriter) and reading returns."""
