@@ -69,7 +69,7 @@ def main():
                     per_file.append(time.perf_counter() - t1)
                 runs.append(time.perf_counter() - t)
                 t = time.perf_counter()
-                consolidate(store, sd, defs, AAR, d / f"w{i}")
+                consolidate(store, sd, defs, AAR, d / f"w{i}" / "samlet.xlsx")
                 cons_runs.append(time.perf_counter() - t)
             with Store(d / f"r{i}") as store:  # as `skema indlaes` runs it: isolated, 2 worker processes
                 t = time.perf_counter()

@@ -28,7 +28,7 @@ def workbook(forms_dir, sd, defs, tmp_path):
     (inbox / "fremmed.xlsx").write_bytes(b"PK\x03\x04 broken")
     with Store(tmp_path / "w") as st:
         ingest([inbox], st, sd, defs)
-        path = consolidate(st, sd, defs, EVEN_YEAR, tmp_path / "w")
+        path = consolidate(st, sd, defs, EVEN_YEAR, tmp_path / "w" / f"{EVEN_YEAR}_samlet.xlsx")
         _v, statuses, _f = year_data(st, sd, defs, EVEN_YEAR)
     return path, statuses
 

@@ -1,12 +1,35 @@
-"""Where things are: the working folder's stamdata, definitions and output; `skema init`."""
+"""The working folder as one object: its stamdata, form definitions, Word templates, store and output
+folder, and every step of the year on top of the pipeline's stages. The CLI and the web page call
+this (through `toolkit`'s front door); tests call it directly.
+
+Everything a run writes goes under `output` (default `<folder>/output/<år>/…`); every location can be
+given explicitly. Nothing here prints: results are values the caller shows."""
 from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from toolkit.definitions.load import bundled_definitions_dir
-from toolkit.stamdata.load import default_stamdata_path
+from toolkit.definitions.load import bundled_definitions_dir, load_definitions
+from toolkit.stamdata.load import default_stamdata_path, load_stamdata
+from toolkit.store.db import DB_FILE
+
+if TYPE_CHECKING:  # the stages are imported where they are used: `skema --help` stays fast
+    from toolkit.consolidate.status import ReturnStatus
+    from toolkit.definitions.model import Skemadefinition
+    from toolkit.documents.produce import Written
+    from toolkit.forms.generate import GeneratedForm, SkippedForm
+    from toolkit.returns.ingest import IngestItem, IngestReport
+    from toolkit.rules.cycle import ActivityState
+    from toolkit.rules.keyfigures import TilbudFigures
+    from toolkit.rules.warnings import Signal
+    from toolkit.stamdata.model import Stamdata
+    from toolkit.store import Store, StoredValue
 
 STAMDATA_FILE = "stamdata.xlsx"
 
@@ -52,3 +75,228 @@ def init_workspace(folder: Path) -> list[tuple[Path, str]]:
         shutil.copy2(src, dst)
         done.append((dst, "kopieret"))
     return done
+
+
+@dataclass(frozen=True)
+class YearData:
+    """A year as the store knows it: current values, who answered, key figures and signals."""
+
+    aar: int
+    values: list[StoredValue]
+    statuses: list[ReturnStatus]
+    figures: list[TilbudFigures]
+    warnings: dict[str, list[Signal]]
+
+
+@dataclass
+class Workspace:
+    """A working folder. `stamdata`, `definitions` and `templates` default to the folder's own copies
+    (made by `init_workspace`), else the bundled example; `output` defaults to `<folder>/output`."""
+
+    folder: Path = Path(".")
+    stamdata: Path | None = None
+    definitions: Path | None = None
+    templates: Path | None = None
+    output: Path | None = None
+    workers: int = 2
+
+    def __post_init__(self) -> None:
+        self.folder = Path(self.folder)
+
+    # --- what the folder holds ---------------------------------------------------------------
+    @cached_property
+    def stamdata_source(self) -> tuple[Path, bool]:
+        """(stamdata file, whether it is the bundled example)."""
+        return resolve_stamdata(self.stamdata, self.folder)
+
+    @property
+    def uses_example(self) -> bool:
+        return self.stamdata_source[1]
+
+    @cached_property
+    def sd(self) -> Stamdata:
+        return load_stamdata(self.stamdata_source[0])
+
+    @cached_property
+    def definitions_dir(self) -> Path:
+        return resolve_definitions(self.definitions, self.folder)
+
+    @cached_property
+    def defs(self) -> dict[str, Skemadefinition]:
+        return load_definitions(self.definitions_dir)
+
+    @property
+    def templates_dir(self) -> Path | None:
+        if self.templates:
+            return Path(self.templates)
+        local = self.folder / "skabeloner"
+        return local if any(local.glob("*.docx")) else None
+
+    def out(self, aar: int) -> Path:
+        """The year's output folder."""
+        return (Path(self.output) if self.output else self.folder / "output") / str(aar)
+
+    def forms_dir(self, aar: int) -> Path:
+        return self.out(aar) / "skemaer"
+
+    @property
+    def has_store(self) -> bool:
+        return (self.folder / DB_FILE).exists()
+
+    @contextmanager
+    def store(self) -> Iterator[Store]:
+        from toolkit.store import Store
+
+        with Store(self.folder) as store:
+            yield store
+
+    @contextmanager
+    def writing(self, on_wait: Callable[[], None] | None = None) -> Iterator[Store]:
+        """The store, with the folder's lock held: one writing run at a time."""
+        from toolkit.store.lock import workspace_lock
+
+        with workspace_lock(self.folder, on_wait=on_wait), self.store() as store:
+            yield store
+
+    # --- send-out ----------------------------------------------------------------------------
+    def planned_forms(self, aar: int, skemaer: Iterable[str] | None = None) -> tuple[list, list[SkippedForm]]:
+        from toolkit.forms.generate import planned_forms
+
+        return planned_forms(self.sd, aar, skemaer, self.definitions_dir)
+
+    def generate(self, aar: int, skemaer: Iterable[str] | None = None, out_dir: Path | None = None,
+                 overwrite: bool = False, progress: Callable[[GeneratedForm], None] | None = None,
+                 ) -> tuple[list[GeneratedForm], list[SkippedForm], Path]:
+        """Write the year's forms (prefilled with earlier years' answers when the store has them)."""
+        from toolkit.forms.generate import generate_forms, history_prefill
+
+        out = Path(out_dir) if out_dir else self.forms_dir(aar)
+        prefill = None
+        if self.has_store:
+            with self.store() as store:
+                prefill = history_prefill(store, aar)
+        results, skipped = generate_forms(self.sd, aar, out, skemaer, overwrite, self.definitions_dir,
+                                          progress=progress, prefill=prefill)
+        return results, skipped, out
+
+    # --- returns -----------------------------------------------------------------------------
+    def collect(self, paths: Iterable[Path]) -> list[Path]:
+        from toolkit.returns.ingest import collect_files
+
+        return collect_files(paths)[0]
+
+    def check(self, paths: Iterable[Path], progress: Callable[[IngestItem], None] | None = None) -> IngestReport:
+        """Guard, identify and validate files without storing anything (`skema tjek`)."""
+        from toolkit.returns.ingest import check_returns
+
+        return check_returns(paths, self.sd, self.defs, progress=progress, workers=self.workers)
+
+    def ingest(self, paths: Iterable[Path], progress: Callable[[IngestItem], None] | None = None,
+               years: Iterable[int] | None = None, on_wait: Callable[[], None] | None = None,
+               ) -> tuple[IngestReport, list[Path]]:
+        """Read, archive and store returned files, then rewrite the consolidated workbook of `years`
+        (default: every year in the store). Returns the report and the workbooks written."""
+        from toolkit.returns.ingest import ingest
+
+        with self.writing(on_wait) as store:
+            report = ingest(paths, store, self.sd, self.defs, progress=progress, workers=self.workers)
+            todo = sorted({s.aar for s in store.submissions() if s.aar}) if years is None else list(years)
+            written = [self._consolidate(store, y) for y in todo]
+        return report, written
+
+    def correct(self, aar: int, respondent_id: str, felt: str, text: str, reason: str) -> Any:
+        """Correct one value after talking to the respondent; validated like the form's cell."""
+        from toolkit.returns.corrections import correct_value
+
+        with self.writing() as store:
+            return correct_value(store, self.sd, self.defs, aar, respondent_id, felt, text, reason)
+
+    # --- consolidation -----------------------------------------------------------------------
+    def year_data(self, aar: int, today: dt.date | None = None) -> YearData:
+        from toolkit.consolidate.year import year_data
+        from toolkit.rules.warnings import early_warnings
+
+        with self.store() as store:
+            values, statuses, figures = year_data(store, self.sd, self.defs, aar, today)
+        return YearData(aar, values, statuses, figures, early_warnings(self.sd, aar, figures))
+
+    def consolidate(self, aar: int, today: dt.date | None = None) -> Path:
+        with self.store() as store:
+            return self._consolidate(store, aar, today)
+
+    def _consolidate(self, store: Store, aar: int, today: dt.date | None = None) -> Path:
+        from toolkit.consolidate.year import consolidate
+
+        return consolidate(store, self.sd, self.defs, aar, self.out(aar) / f"{aar}_samlet.xlsx", today)
+
+    def reminder_list(self, aar: int, today: dt.date | None = None) -> tuple[Path, int]:
+        from toolkit.consolidate.year import write_reminder_list
+
+        return write_reminder_list(self.year_data(aar, today).statuses, self.out(aar) / f"{aar}_rykkerliste.xlsx")
+
+    def export(self, fmt: str, target: Path | None = None, aar: int | None = None) -> bytes:
+        from toolkit.store.export import export
+
+        with self.store() as store:
+            return export(store.current_values(aar), fmt, target)
+
+    def history(self, respondent_id: str) -> tuple[list, list]:
+        """(submissions, corrections) for one respondent, oldest first."""
+        with self.store() as store:
+            return store.history(respondent_id), store.corrections(respondent_id)
+
+    # --- the cycle ---------------------------------------------------------------------------
+    def cycle(self, aar: int, today: dt.date | None = None) -> list[ActivityState]:
+        """The årshjul with today's state of each activity."""
+        from toolkit.consolidate.cycle_state import year_cycle
+
+        forms = self.forms_dir(aar)
+        sent = {p.name.split("_")[1] for p in forms.glob(f"{aar}_*.xlsx")} if forms.exists() else set()
+        with self.store() as store:
+            return year_cycle(store, self.sd, self.defs, aar, sent, today or dt.date.today())
+
+    def calendar(self, aar: int, target: Path) -> Path:
+        """The årshjul as an .ics file for Outlook."""
+        from toolkit.documents.calendar import write_calendar
+
+        return write_calendar(Path(target), [s.activity for s in self.cycle(aar)], self.sd.region)
+
+    # --- documents ---------------------------------------------------------------------------
+    def hoering(self, aar: int, frist: dt.date, overwrite: bool = False, pdf: bool = False) -> list[Written]:
+        from toolkit.documents.produce import write_hoering
+
+        with self.store() as store:
+            written = write_hoering(store, self.sd, self.defs, aar, frist, self._doc_root(), overwrite,
+                                    templates=self.templates_dir)
+        return self._pdf(written, pdf)
+
+    def rykkere(self, aar: int, overwrite: bool = False, pdf: bool = False,
+                today: dt.date | None = None) -> list[Written]:
+        from toolkit.documents.produce import write_rykkere
+
+        with self.store() as store:
+            written = write_rykkere(store, self.sd, self.defs, aar, self._doc_root(), overwrite, today=today,
+                                    templates=self.templates_dir)
+        return self._pdf(written, pdf)
+
+    def bilag(self, aar: int, moede: dt.date, overwrite: bool = False, pdf: bool = False) -> Written:
+        from toolkit.documents.produce import write_bilag
+
+        with self.store() as store:
+            written = write_bilag(store, self.sd, self.defs, aar, moede, self._doc_root(), overwrite,
+                                  templates=self.templates_dir)
+        return self._pdf([written], pdf)[0]
+
+    def _doc_root(self) -> Path:
+        """The documents module puts its files in `<root>/output/<år>/…`."""
+        return Path(self.output).parent if self.output else self.folder
+
+    def _pdf(self, written: list[Written], pdf: bool) -> list[Written]:
+        if pdf:
+            from toolkit.documents.pdf import convert
+            from toolkit.statuses import WriteStatus
+
+            new = [w.path for w in written if w.status == WriteStatus.SKREVET]
+            for d in sorted({p.parent for p in new}):
+                convert([p for p in new if p.parent == d], "pdf", d)
+        return written

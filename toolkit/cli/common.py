@@ -1,16 +1,21 @@
-"""The Typer app, shared options and helpers, and the error handling around every command."""
+"""The Typer app, shared options, the workspace a command works on, and the error handling around
+every command. Commands parse options, call one `Workspace` method and print its result."""
 from __future__ import annotations
 
+import datetime as dt
+import gc
+import json
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from toolkit.cli.dansk import install as _dansk
-from toolkit.problems import SkemaError
+from toolkit.danish import parse_dato
+from toolkit.problems import SkemaError, UsageError
 
 _dansk()
 
@@ -26,6 +31,27 @@ console = Console()
 err_console = Console(stderr=True)
 STATE = {"debug": False}
 
+
+FORM_TYPES = ("indmelding", "udmelding", "aarsrapport", "kommune")  # = definitions.model.FORMS (tested)
+
+
+class UgyldigVaerdi(typer.BadParameter):
+    """A bad option value, said in Danish (Typer's own wording is English)."""
+
+    def format_message(self) -> str:
+        return self.message
+
+
+def choices(what: str, allowed: tuple[str, ...]):
+    """A Typer callback that accepts only `allowed` (one value or a list) and names them in Danish."""
+    def check(value):
+        for v in value if isinstance(value, list) else [value]:
+            if v is not None and v not in allowed:
+                raise UgyldigVaerdi(f"Ukendt {what} '{v}'. Brug et af: {', '.join(allowed)}.")
+        return value
+    return check
+
+
 AarOpt = Annotated[Optional[int], typer.Option("--aar", help="Årgang (standard: året for næste udsendelse).")]
 MappeOpt = Annotated[Path, typer.Option(
     "--mappe", help="Arbejdsmappe med database (skema.sqlite), arkiv/ og output/ (standard: den aktuelle).")]
@@ -33,7 +59,11 @@ StamdataOpt = Annotated[Optional[Path], typer.Option(
     "--stamdata", help="Stamdata-projektmappe (standard: ./stamdata.xlsx, ellers det indbyggede eksempel).")]
 SkabelonOpt = Annotated[Optional[Path], typer.Option(
     "--skemaer", help="Mappe med skemadefinitioner (standard: ./skabeloner/skemaer, ellers de indbyggede).")]
+TemplatesOpt = Annotated[Optional[Path], typer.Option(
+    "--skabeloner", help="Mappe med Word-skabeloner (standard: ./skabeloner, ellers de indbyggede).")]
 OverskrivOpt = Annotated[bool, typer.Option("--overskriv", help="Overskriv filer, der allerede findes.")]
+JsonOpt = Annotated[bool, typer.Option(
+    "--json", help="Skriv resultatet som JSON på standard-output (til andre programmer; se README).")]
 
 
 @app.callback()
@@ -41,21 +71,29 @@ def _root(debug: Annotated[bool, typer.Option("--debug", help="Vis tekniske deta
     STATE["debug"] = debug
 
 
-def load_sd(path):
-    from toolkit.stamdata import load_stamdata
-    from toolkit.workspace import resolve_stamdata
+def workspace(mappe: Path = Path("."), stamdata: Path | None = None, skemaer: Path | None = None,
+              skabeloner: Path | None = None, quiet: bool = False):
+    """The working folder a command works on; says so when the bundled example is used."""
+    from toolkit.workspace import Workspace
 
-    p, example = resolve_stamdata(path)
-    if example:
+    ws = Workspace(mappe, stamdata=stamdata, definitions=skemaer, templates=skabeloner)
+    if ws.uses_example and not quiet:
         console.print("[dim]Bruger det indbyggede eksempel (Nordjylland). Kør 'skema init' for at få "
                       "jeres egen stamdata.xlsx.[/dim]")
-    return load_stamdata(p)
+    return ws
 
 
-def year(aar):
+def year(aar: int | None) -> int:
     from toolkit.workspace import default_year
 
     return aar or default_year()
+
+
+def dato(text: str, what: str) -> dt.date:
+    d = parse_dato(text)
+    if d is None:
+        raise UsageError(f"{what} '{text}' er ikke en dato. Skriv fx 2027-05-01 eller 1.5.2027.")
+    return d
 
 
 def progress():
@@ -63,41 +101,19 @@ def progress():
                     TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal)
 
 
-def setup(aar, stamdata, skemaer):
-    """The year, stamdata and form definitions a command works with."""
-    return year(aar), load_sd(stamdata), definitions(skemaer)
+def print_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=1, default=str) + "\n")
 
 
-def with_store(aar, mappe, stamdata, skemaer, work):
-    """Set up, open the working folder's store and run `work(store, y, sd, defs)`; returns (y, sd, result)."""
-    y, sd, defs = setup(aar, stamdata, skemaer)
-    with open_store(mappe) as store:
-        return y, sd, work(store, y, sd, defs)
-
-
-def year_figures(aar, mappe, stamdata, skemaer):
-    """(year, stamdata, statuses, key figures) for the commands that report on a year."""
-    from toolkit.consolidate.year import year_data
-
-    y, sd, (_values, statuses, figures) = with_store(
-        aar, mappe, stamdata, skemaer, lambda store, y, sd, defs: year_data(store, sd, defs, y))
-    return y, sd, statuses, figures
-
-
-def open_store(mappe: Path):
-    from toolkit.store import Store
-
-    return Store(mappe)
-
-
-def definitions(skemaer=None):
-    from toolkit.definitions import load_definitions
-    from toolkit.workspace import resolve_definitions
-
-    return load_definitions(resolve_definitions(skemaer))
+def when(iso: str | None) -> str:
+    """'2028-03-02T10:15:00' -> '2028-03-02 10:15'"""
+    return (iso or "")[:16].replace("T", " ")
 
 
 def main():
+    # Writing forms and workbooks makes many short-lived cyclic objects (an xlsxwriter Workbook and
+    # its Worksheets refer to each other): collect less often. Set once, here, for the whole run.
+    gc.set_threshold(50_000, 20, 20)
     try:
         app()
     except SkemaError as exc:

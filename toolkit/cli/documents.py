@@ -1,53 +1,35 @@
 """Commands that write Word documents: hoering, rykker, bilag, skabeloner tjek."""
 from __future__ import annotations
 
-import datetime as dt
+import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from toolkit.cli.common import (AarOpt, MappeOpt, OverskrivOpt, SkabelonOpt, StamdataOpt, app, console,
-                                with_store)
-from toolkit.danish import parse_dato
-from toolkit.problems import UsageError
+from toolkit.cli.common import (AarOpt, MappeOpt, OverskrivOpt, SkabelonOpt, StamdataOpt, TemplatesOpt, app,
+                                console, dato, workspace, year)
+from toolkit.statuses import WriteStatus
 
 PdfOpt = Annotated[bool, typer.Option("--pdf", help="Lav også PDF-filer (kræver LibreOffice).")]
-TemplatesOpt = Annotated[Optional[Path], typer.Option(
-    "--skabeloner", help="Mappe med Word-skabeloner (standard: ./skabeloner, ellers de indbyggede).")]
 
 skabeloner_app = typer.Typer(help="Word-skabelonerne.", no_args_is_help=True)
 app.add_typer(skabeloner_app, name="skabeloner")
 
 
-def dato(text: str, what: str) -> dt.date:
-    d = parse_dato(text)
-    if d is None:
-        raise UsageError(f"{what} '{text}' er ikke en dato. Skriv fx 2027-05-01 eller 1.5.2027.")
-    return d
-
-
 def _report(written, pdf: bool, title: str) -> None:
-    from toolkit.documents.pdf import convert
-
     table = Table(title=title)
     table.add_column("Fil", overflow="fold")
     table.add_column("Status")
     for w in written:
-        table.add_row(str(w.path), w.status if w.status == "skrevet" else f"[yellow]{w.status}[/yellow]")
+        table.add_row(str(w.path), w.status if w.status == WriteStatus.SKREVET else f"[yellow]{w.status}[/yellow]")
     console.print(table)
-    kept = sum(w.status != "skrevet" for w in written)
+    kept = sum(w.status != WriteStatus.SKREVET for w in written)
     if kept:
         console.print(f"{kept} fandtes allerede og er ikke overskrevet (brug --overskriv).")
     if pdf:
-        new = [w.path for w in written if w.status == "skrevet"]
-        by_dir: dict[Path, list[Path]] = {}
-        for p in new:
-            by_dir.setdefault(p.parent, []).append(p)
-        for d, paths in by_dir.items():
-            convert(paths, "pdf", d)
-        console.print(f"{len(new)} PDF-filer skrevet.")
+        console.print(f"{len(written) - kept} PDF-filer skrevet.")
 
 
 @app.command("hoering")
@@ -57,11 +39,8 @@ def hoering_cmd(
     skabeloner: TemplatesOpt = None, overskriv: OverskrivOpt = False, pdf: PdfOpt = False,
 ):
     """Skriv høringsbreve til alle aftaleparter og et samlet høringsmateriale (Word)."""
-    from toolkit.documents.produce import write_hoering
-
-    f = dato(frist, "Fristen")
-    y, _sd, written = with_store(aar, mappe, stamdata, skemaer, lambda store, y, sd, defs: write_hoering(
-        store, sd, defs, y, f, mappe, overskriv, templates=skabeloner))
+    f, y = dato(frist, "Fristen"), year(aar)
+    written = workspace(mappe, stamdata, skemaer, skabeloner).hoering(y, f, overskriv, pdf)
     _report(written, pdf, f"Høring {y}")
 
 
@@ -70,10 +49,8 @@ def rykker_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: Stamda
                skemaer: SkabelonOpt = None, skabeloner: TemplatesOpt = None, overskriv: OverskrivOpt = False,
                pdf: PdfOpt = False):
     """Skriv en kort påmindelse til hver respondent, der mangler at svare (Word)."""
-    from toolkit.documents.produce import write_rykkere
-
-    y, _sd, written = with_store(aar, mappe, stamdata, skemaer, lambda store, y, sd, defs: write_rykkere(
-        store, sd, defs, y, mappe, overskriv, templates=skabeloner))
+    y = year(aar)
+    written = workspace(mappe, stamdata, skemaer, skabeloner).rykkere(y, overskriv, pdf)
     if not written:
         console.print("Ingen mangler – der er ikke noget at rykke for.")
         return
@@ -87,19 +64,14 @@ def bilag_cmd(
     skabeloner: TemplatesOpt = None, overskriv: OverskrivOpt = False, pdf: PdfOpt = False,
 ):
     """Skriv det samlede 'Bilag til DAS' med indholdsfortegnelse, status pr. tilbud, indmeldinger og udmeldinger."""
-    from toolkit.documents.produce import write_bilag
-
-    m = dato(moede, "Mødedatoen")
-    _y, _sd, written = with_store(aar, mappe, stamdata, skemaer, lambda store, y, sd, defs: write_bilag(
-        store, sd, defs, y, m, mappe, overskriv, templates=skabeloner))
+    m, y = dato(moede, "Mødedatoen"), year(aar)
+    written = workspace(mappe, stamdata, skemaer, skabeloner).bilag(y, m, overskriv, pdf)
     _report([written], pdf, f"Bilag til DAS {m.isoformat()}")
 
 
 @skabeloner_app.command("tjek")
 def skabeloner_tjek_cmd(skabeloner: TemplatesOpt = None):
     """Vis de felter i Word-skabelonerne, som værktøjet ikke kender."""
-    import sys
-
     from toolkit.documents.render import check_templates
 
     problems = check_templates(skabeloner)

@@ -7,8 +7,9 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from toolkit.cli.common import (AarOpt, MappeOpt, OverskrivOpt, SkabelonOpt, StamdataOpt, app, console, load_sd,
-                                open_store, progress, year)
+from toolkit.cli.common import (AarOpt, FORM_TYPES, MappeOpt, OverskrivOpt, SkabelonOpt, StamdataOpt, app, choices,
+                                console, progress, workspace, year)
+from toolkit.statuses import WriteStatus
 
 
 @app.command("init")
@@ -24,7 +25,8 @@ def init_cmd(mappe: Annotated[Path, typer.Argument(help="Arbejdsmappe (standard:
 def generer_cmd(
     aar: AarOpt = None,
     skema: Annotated[Optional[list[str]], typer.Option(
-        "--skema", help="Kun dette skema: indmelding, udmelding, aarsrapport eller kommune (kan gentages).")] = None,
+        "--skema", help=f"Kun dette skema: {', '.join(FORM_TYPES)} (kan gentages).",
+        callback=choices("skema", FORM_TYPES))] = None,
     stamdata: StamdataOpt = None,
     skemaer: SkabelonOpt = None,
     ud: Annotated[Optional[Path], typer.Option("--ud", help="Mappe til skemaerne (standard: output/<år>/skemaer).")] = None,
@@ -32,39 +34,24 @@ def generer_cmd(
     mappe: MappeOpt = Path("."),
 ):
     """Dan skemaerne som Excel-filer, én pr. modtager, forudfyldt fra stamdata."""
-    from toolkit.definitions.model import FORMS
-    from toolkit.problems import UsageError
-    from toolkit.forms.generate import generate_forms, history_prefill, planned_forms
-    from toolkit.store.db import DB_FILE
-    from toolkit.workspace import resolve_definitions
-
-    for s in skema or []:
-        if s not in FORMS:
-            raise UsageError(f"Ukendt skema '{s}'. Brug et af: {', '.join(FORMS)}.")
     y = year(aar)
-    sd = load_sd(stamdata)
-    defs_dir = resolve_definitions(skemaer)
-    out = ud or Path(mappe) / "output" / str(y) / "skemaer"
-    todo, _ = planned_forms(sd, y, skema, defs_dir)
-    prefill = None
-    if (Path(mappe) / DB_FILE).exists():  # earlier years' answers prefill the history columns
-        with open_store(mappe) as store:
-            prefill = history_prefill(store, y)
+    ws = workspace(mappe, stamdata, skemaer)
+    only = skema or None
+    todo, _ = ws.planned_forms(y, only)
     with progress() as bar:
         task = bar.add_task("Danner skemaer", total=len(todo))
-        results, skipped = generate_forms(sd, y, out, skema, overskriv, defs_dir,
-                                          progress=lambda r: bar.advance(task), prefill=prefill)
+        results, skipped, out = ws.generate(y, only, ud, overskriv, progress=lambda r: bar.advance(task))
     table = Table(title=f"Skemaer for {y}", show_lines=False)
     for col in ("Skema", "Modtager", "Fil", "Status"):
         table.add_column(col)
     for r in results:
         table.add_row(r.skema, r.modtager, r.path.name,
-                      r.status if r.status == "skrevet" else f"[yellow]{r.status}[/yellow]")
+                      r.status if r.status == WriteStatus.SKREVET else f"[yellow]{r.status}[/yellow]")
     if results:
         console.print(table)
     for s in skipped:
         console.print(f"[yellow]Springer over:[/yellow] {s.reason}")
-    written = sum(r.status == "skrevet" for r in results)
+    written = sum(r.status == WriteStatus.SKREVET for r in results)
     kept = len(results) - written
     console.print(f"{written} skemaer skrevet til {out}" +
                   (f"; {kept} fandtes allerede (brug --overskriv for at danne dem igen)." if kept else "."))

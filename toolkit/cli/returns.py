@@ -1,4 +1,5 @@
-"""Commands on returned forms: indlaes, status, samlet, eksport, historik, ret, rykkerliste."""
+"""Commands on returned forms and the year: indlaes, tjek, status, samlet, eksport, historik, ret,
+rykkerliste, aarshjul."""
 from __future__ import annotations
 
 import sys
@@ -8,12 +9,15 @@ from typing import Annotated, Optional
 import typer
 from rich.table import Table
 
-from toolkit.cli.common import (AarOpt, MappeOpt, SkabelonOpt, StamdataOpt, app, console, definitions, load_sd,
-                                open_store, progress, setup, year_figures)
+from toolkit.cli.common import (AarOpt, JsonOpt, MappeOpt, SkabelonOpt, StamdataOpt, app, choices, console,
+                                print_json, progress, when, workspace, year)
 from toolkit.danish import format_dato
-from toolkit.problems import UsageError
+from toolkit.statuses import AnswerStatus, FileResult
 
 MAX_ROWS = 60
+RESULT_COLOR = {FileResult.NY: "green", FileResult.ERSTATTER: "green", FileResult.GYLDIG: "green",
+                FileResult.FEJL: "yellow", FileResult.ALLEREDE: "yellow", FileResult.SPRUNGET_OVER: "yellow",
+                FileResult.AFVIST: "red"}
 
 
 def print_issues(items, title: str = "Fejl og mangler") -> None:
@@ -31,6 +35,18 @@ def print_issues(items, title: str = "Fejl og mangler") -> None:
         console.print(f"… og {len(rows) - MAX_ROWS} mere – se arket 'Fejl og mangler' i det samlede overblik.")
 
 
+def print_files(report, title: str) -> None:
+    table = Table(title=title)
+    for col in ("Fil", "Skema", "Respondent", "Resultat", "Fejl"):
+        table.add_column(col, overflow="fold")
+    for it in report.items:
+        color = "red" if not it.valid else RESULT_COLOR[it.status]
+        table.add_row(it.file.name, it.skema, it.respondent, f"[{color}]{it.status}[/{color}]",
+                      str(it.errors) if it.errors else "")
+    console.print(table)
+    print_issues(report.items)
+
+
 @app.command("indlaes")
 def indlaes_cmd(
     sti: Annotated[list[Path], typer.Argument(help="Filer og mapper med returnerede skemaer (mapper gennemsøges).")],
@@ -38,67 +54,88 @@ def indlaes_cmd(
     stamdata: StamdataOpt = None,
     skemaer: SkabelonOpt = None,
     aar: AarOpt = None,
+    som_json: JsonOpt = False,
 ):
     """Indlæs returnerede skemaer: arkivér, validér, gem og opdatér det samlede overblik."""
-    from toolkit.returns.ingest import collect_files, ingest
-    from toolkit.consolidate.year import consolidate
-
-    from toolkit.store.lock import workspace_lock
-
-    sd, defs = load_sd(stamdata), definitions(skemaer)
-    files, _ = collect_files(sti)
+    ws = workspace(mappe, stamdata, skemaer, quiet=som_json)
     waiting = lambda: console.print("[yellow]En anden kørsel arbejder i mappen – venter …[/yellow]")  # noqa: E731
-    with workspace_lock(mappe, on_wait=waiting), open_store(mappe) as store, progress() as bar:
-        task = bar.add_task("Indlæser", total=len(files))
-        report = ingest(sti, store, sd, defs, progress=lambda _i: bar.advance(task))
-        years = sorted({s.aar for s in store.submissions() if s.aar}) if aar is None else [aar]
-        paths = [consolidate(store, sd, defs, y, mappe) for y in years]
-    table = Table(title="Indlæste filer")
-    for col in ("Fil", "Skema", "Respondent", "Resultat", "Fejl"):
-        table.add_column(col, overflow="fold")
-    for it in report.items:
-        n = sum(1 for i in it.issues if i.severity == "fejl")
-        color = "green" if it.status in ("ny", "erstatter") and it.valid else (
-            "red" if it.status == "afvist" or not it.valid else "yellow")
-        table.add_row(it.file.name, it.skema, it.respondent, f"[{color}]{it.status}[/{color}]", str(n) if n else "")
-    console.print(table)
-    print_issues(report.items)
-    console.print(f"{report.count('ny')} nye, {report.count('erstatter')} erstatter en tidligere, "
-                  f"{report.count('allerede indlæst')} allerede indlæst, {report.count('afvist')} afvist, "
-                  f"{report.count('sprunget over')} sprunget over.")
-    for p in paths:
-        console.print(f"Samlet overblik: {p}")
+    with progress() as bar:
+        task = bar.add_task("Indlæser", total=len(ws.collect(sti)))
+        report, written = ws.ingest(sti, progress=lambda _i: bar.advance(task),
+                                    years=None if aar is None else [aar], on_wait=waiting)
+    if som_json:
+        print_json({**report.to_json(), "samlet": [str(p) for p in written]})
+    else:
+        print_files(report, "Indlæste filer")
+        console.print(f"{report.count(FileResult.NY)} nye, {report.count(FileResult.ERSTATTER)} erstatter en "
+                      f"tidligere, {report.count(FileResult.ALLEREDE)} allerede indlæst, "
+                      f"{report.count(FileResult.AFVIST)} afvist, {report.count(FileResult.SPRUNGET_OVER)} "
+                      f"sprunget over.")
+        for p in written:
+            console.print(f"Samlet overblik: {p}")
     if not report.ok:
         sys.exit(1)
 
 
+@app.command("tjek")
+def tjek_cmd(
+    fil: Annotated[list[Path], typer.Argument(help="Filer eller mapper at kontrollere.")],
+    stamdata: StamdataOpt = None,
+    skemaer: SkabelonOpt = None,
+    som_json: JsonOpt = False,
+):
+    """Kontrollér filer (sikkerhed, genkendelse, validering) uden at gemme noget."""
+    report = workspace(Path("."), stamdata, skemaer, quiet=som_json).check(fil)
+    if som_json:
+        print_json(report.to_json())
+    else:
+        print_files(report, "Kontrol")
+    if not report.ok:
+        sys.exit(1)
+
+
+def status_json(data) -> dict:
+    """The stable JSON form of `skema status --json` (documented in README)."""
+    return {
+        "version": 1, "aar": data.aar,
+        "svar": [{"skema": s.skema, "skema_navn": s.skema_navn, "respondent_id": s.modtager.id,
+                  "respondent": s.modtager.navn, "status": s.status.value, "modtaget": s.modtaget,
+                  "frist": s.frist.isoformat() if s.frist else None, "overskredet": s.overskredet,
+                  "fil": s.kilde_fil} for s in data.statuses],
+        "early_warning": [{"tilbud_id": f.tilbud_id, "tilbud": f.navn, "signal": sig.text}
+                          for f in data.figures for sig in data.warnings.get(f.tilbud_id, [])],
+    }
+
+
 @app.command("status")
 def status_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None,
-               skemaer: SkabelonOpt = None):
+               skemaer: SkabelonOpt = None, som_json: JsonOpt = False):
     """Vis pr. skema, hvem der har svaret, hvem der mangler, og om fristen er overskredet."""
-    from toolkit.rules.warnings import early_warnings
-
-    y, sd, statuses, figures = year_figures(aar, mappe, stamdata, skemaer)
-    for skema in dict.fromkeys(s.skema for s in statuses):
-        st = [s for s in statuses if s.skema == skema]
-        got = sum(s.status != "mangler" for s in st)
+    data = workspace(mappe, stamdata, skemaer, quiet=som_json).year_data(year(aar))
+    if som_json:
+        print_json(status_json(data))
+        return
+    for skema in dict.fromkeys(s.skema for s in data.statuses):
+        st = [s for s in data.statuses if s.skema == skema]
+        got = sum(s.status != AnswerStatus.MANGLER for s in st)
         frist = st[0].frist
-        table = Table(title=f"{st[0].skema_navn} {y}: {got} af {len(st)} modtaget"
+        table = Table(title=f"{st[0].skema_navn} {data.aar}: {got} af {len(st)} modtaget"
                             + (f" · frist {format_dato(frist)}" if frist else ""))
         for col in ("Modtager", "Status", "Modtaget"):
             table.add_column(col)
         for s in st:
-            label = {"gyldig": "[green]modtaget[/green]", "fejl": "[yellow]modtaget, med fejl[/yellow]",
-                     "mangler": "[red]mangler – overskredet[/red]" if s.overskredet else "mangler"}[s.status]
-            table.add_row(s.modtager.navn, label, (s.modtaget or "")[:16].replace("T", " "))
+            label = {AnswerStatus.GYLDIG: "[green]modtaget[/green]",
+                     AnswerStatus.FEJL: "[yellow]modtaget, med fejl[/yellow]",
+                     AnswerStatus.MANGLER: "[red]mangler – overskredet[/red]" if s.overskredet else "mangler",
+                     }.get(s.status, str(s.status))
+            table.add_row(s.modtager.navn, label, when(s.modtaget))
         console.print(table)
-    warnings = early_warnings(sd, y, figures)
-    if any(warnings.values()):
+    if any(data.warnings.values()):
         table = Table(title="Early warning")
         table.add_column("Tilbud")
         table.add_column("Signal", overflow="fold")
-        for f in figures:
-            for sig in warnings[f.tilbud_id]:
+        for f in data.figures:
+            for sig in data.warnings[f.tilbud_id]:
                 table.add_row(f.navn, sig.text)
         console.print(table)
 
@@ -107,28 +144,20 @@ def status_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: Stamda
 def samlet_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None,
                skemaer: SkabelonOpt = None):
     """Skriv det samlede overblik (Excel) for året."""
-    from toolkit.consolidate.year import consolidate
-
-    y, sd, defs = setup(aar, stamdata, skemaer)
-    with open_store(mappe) as store:
-        path = consolidate(store, sd, defs, y, mappe)
+    path = workspace(mappe, stamdata, skemaer).consolidate(year(aar))
     console.print(f"Samlet overblik skrevet: {path}")
 
 
 @app.command("eksport")
 def eksport_cmd(
-    format: Annotated[str, typer.Option("--format", help="csv eller json.")] = "csv",
+    format: Annotated[str, typer.Option("--format", help="csv eller json.",
+                                        callback=choices("format", ("csv", "json")))] = "csv",
     ud: Annotated[Optional[Path], typer.Option("--ud", help="Fil at skrive til (standard: skærmen).")] = None,
     aar: Annotated[Optional[int], typer.Option("--aar", help="Kun dette år (standard: alle år).")] = None,
     mappe: MappeOpt = Path("."),
 ):
     """Eksportér alle gældende værdier i langt format (UTF-8) til BI-værktøjer."""
-    from toolkit.store.export import export
-
-    if format not in ("csv", "json"):
-        raise UsageError(f"Ukendt format '{format}'. Brug csv eller json.")
-    with open_store(mappe) as store:
-        data = export(store.current_values(aar), format, ud)
+    data = workspace(mappe, quiet=True).export(format, ud, aar)
     if ud:
         console.print(f"Eksporteret til {ud}")
     else:
@@ -139,9 +168,7 @@ def eksport_cmd(
 def historik_cmd(respondent: Annotated[str, typer.Argument(help="Respondentens id (fx K851 eller T03).")],
                  mappe: MappeOpt = Path(".")):
     """Vis alle modtagne versioner og rettelser for en respondent."""
-    with open_store(mappe) as store:
-        subs = store.history(respondent)
-        corrections = store.corrections(respondent)
+    subs, corrections = workspace(mappe, quiet=True).history(respondent)
     if not subs and not corrections:
         console.print(f"Ingen indlæste skemaer for '{respondent}'.")
         return
@@ -149,12 +176,11 @@ def historik_cmd(respondent: Annotated[str, typer.Argument(help="Respondentens i
     for col in ("År", "Skema", "Modtaget", "Fil", "Status", "Gældende"):
         table.add_column(col)
     for s in subs:
-        table.add_row(str(s.aar), s.skema or "", s.received_at[:16].replace("T", " "), s.original_name, s.status,
+        table.add_row(str(s.aar), s.skema or "", when(s.received_at), s.original_name, s.status,
                       "ja" if s.current else f"erstattet af #{s.superseded_by}" if s.superseded_by else "nej")
     console.print(table)
     for c in corrections:
-        console.print(f"Rettelse {c['created_at'][:16].replace('T', ' ')}: {c['felt']} = {c['raw']!r} "
-                      f"(begrundelse: {c['reason']})")
+        console.print(f"Rettelse {when(c['created_at'])}: {c['felt']} = {c['raw']!r} (begrundelse: {c['reason']})")
 
 
 @app.command("ret")
@@ -169,12 +195,8 @@ def ret_cmd(
     skemaer: SkabelonOpt = None,
 ):
     """Ret en værdi efter aftale med respondenten; den oprindelige værdi bevares i historikken."""
-    from toolkit.returns.corrections import correct_value
-    from toolkit.store.lock import workspace_lock
-
-    y, sd, defs = setup(aar, stamdata, skemaer)
-    with workspace_lock(mappe), open_store(mappe) as store:
-        value = correct_value(store, sd, defs, y, respondent, felt, vaerdi, begrundelse)
+    y = year(aar)
+    value = workspace(mappe, stamdata, skemaer).correct(y, respondent, felt, vaerdi, begrundelse)
     console.print(f"Rettet: {felt} for {respondent} ({y}) = {value!r}. Kør 'skema samlet' for at opdatere overblikket.")
 
 
@@ -182,10 +204,7 @@ def ret_cmd(
 def rykkerliste_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None,
                     skemaer: SkabelonOpt = None):
     """Skriv de manglende respondenter med kontaktoplysninger til Excel."""
-    from toolkit.consolidate.year import output_dir, write_reminder_list
-
-    y, _sd, statuses, _figures = year_figures(aar, mappe, stamdata, skemaer)
-    path, n = write_reminder_list(statuses, output_dir(mappe, y) / f"{y}_rykkerliste.xlsx")
+    path, n = workspace(mappe, stamdata, skemaer).reminder_list(year(aar))
     console.print(f"{n} manglende skemaer skrevet til {path}")
 
 
@@ -202,54 +221,19 @@ def aarshjul_cmd(
     skemaer: SkabelonOpt = None,
 ):
     """Vis årets aktiviteter med datoer, og hvad der er udført, aktuelt eller forfaldent i dag."""
-    import datetime as dt
-
-    from toolkit.documents.calendar import write_calendar
-    from toolkit.consolidate.cycle_state import year_cycle
-
-    y, sd, defs = setup(aar, stamdata, skemaer)
-    with open_store(mappe) as store:
-        states = year_cycle(store, sd, defs, y, mappe, dt.date.today())
-    table = Table(title=f"Årshjul {y} – {sd.region}")
+    y = year(aar)
+    ws = workspace(mappe, stamdata, skemaer)
+    states = ws.cycle(y)
+    table = Table(title=f"Årshjul {y} – {ws.sd.region}")
     for col in ("Dato", "Aktivitet", "Status", "Bemærkning"):
         table.add_column(col, overflow="fold")
     for s in states:
         a = s.activity
-        when = (f"{format_dato(a.start)} – " if a.start else "") + format_dato(a.dato)
+        span = (f"{format_dato(a.start)} – " if a.start else "") + format_dato(a.dato)
         c = STATE_COLOR[s.state]
         note = "; ".join(dict.fromkeys(x for x in (s.detail, a.note) if x))
-        table.add_row(when, a.titel, f"[{c}]{s.state}[/{c}]", note)
+        table.add_row(span, a.titel, f"[{c}]{s.state}[/{c}]", note)
     console.print(table)
     if ics:
-        write_calendar(ics, [s.activity for s in states], sd.region)
+        ws.calendar(y, ics)
         console.print(f"Kalenderfil skrevet: {ics}")
-
-
-@app.command("tjek")
-def tjek_cmd(
-    fil: Annotated[list[Path], typer.Argument(help="Filer eller mapper at kontrollere.")],
-    stamdata: StamdataOpt = None,
-    skemaer: SkabelonOpt = None,
-):
-    """Kontrollér filer (sikkerhed, genkendelse, validering) uden at gemme noget."""
-    from toolkit.returns.ingest import IngestItem, collect_files
-    from toolkit.returns.isolation import IsolatedReader
-
-    sd, defs = load_sd(stamdata), definitions(skemaer)
-    files, skipped = collect_files(fil)
-    items = list(skipped)
-    with IsolatedReader(sd, defs) as reader:
-        for f in files:
-            res = reader(f, sd, defs, f.name)
-            items.append(IngestItem(f, res.status, res.skema or "", res.modtager.navn if res.modtager else "",
-                                    res.issues, res.valid))
-    table = Table(title="Kontrol")
-    for col in ("Fil", "Skema", "Respondent", "Resultat"):
-        table.add_column(col, overflow="fold")
-    for it in items:
-        color = {"gyldig": "green", "fejl": "yellow", "afvist": "red"}.get(it.status, "white")
-        table.add_row(it.file.name, it.skema, it.respondent, f"[{color}]{it.status}[/{color}]")
-    console.print(table)
-    print_issues(items)
-    if any(not it.valid for it in items if it.status != "sprunget over"):
-        sys.exit(1)

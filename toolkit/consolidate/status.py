@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from toolkit.definitions.model import FORMS, Skemadefinition
 from toolkit.definitions.recipients import Modtager, recipients
 from toolkit.stamdata.model import Stamdata
+from toolkit.statuses import AnswerStatus
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,7 @@ class ReturnStatus:
     modtager: Modtager
     frist: dt.date | None
     modtaget: str | None  # received time of the current submission
-    status: str  # gyldig | fejl | mangler
+    status: AnswerStatus  # gyldig | fejl | mangler (a refused file is not an answer)
     overskredet: bool
     kilde_fil: str = ""
 
@@ -35,5 +36,5 @@ def return_status(sd: Stamdata, defs: dict[str, Skemadefinition], aar: int, subm
             s = current.get((skema, m.id))
             late = s is None and frist is not None and today > frist
             out.append(ReturnStatus(skema, defn.navn, m, frist, s.received_at if s else None,
-                                    s.status if s else "mangler", late, s.original_name if s else ""))
+                                    AnswerStatus(s.status) if s else AnswerStatus.MANGLER, late, s.original_name if s else ""))
     return out

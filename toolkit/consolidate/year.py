@@ -12,6 +12,7 @@ from toolkit.files import atomic_path
 from toolkit.gcpause import without_gc_pauses
 from toolkit.rules.keyfigures import tilbud_figures
 from toolkit.consolidate.status import return_status
+from toolkit.statuses import AnswerStatus
 
 
 def output_dir(folder: Path, aar: int) -> Path:
@@ -28,12 +29,12 @@ def year_data(store, sd, defs, aar: int, today: dt.date | None = None):
 
 
 @without_gc_pauses
-def consolidate(store, sd, defs, aar: int, folder: Path, today: dt.date | None = None) -> Path:
+def consolidate(store, sd, defs, aar: int, target: Path, today: dt.date | None = None) -> Path:
+    """Write the consolidated workbook for `aar` to `target`."""
     from toolkit.rules.warnings import early_warnings
     from toolkit.rules.criteria import assess_all
 
     values, statuses, figures = year_data(store, sd, defs, aar, today)
-    target = output_dir(folder, aar) / f"{aar}_samlet.xlsx"
     return write_consolidated(target, region=sd.region, aar=aar, defs=defs, sd=sd, values=values,
                               figures=figures, statuses=statuses, issues=store.issues(aar),
                               warnings=early_warnings(sd, aar, figures),
@@ -41,7 +42,7 @@ def consolidate(store, sd, defs, aar: int, folder: Path, today: dt.date | None =
 
 
 def write_reminder_list(statuses, target: Path) -> tuple[Path, int]:
-    missing = [s for s in statuses if s.status == "mangler"]
+    missing = [s for s in statuses if s.status == AnswerStatus.MANGLER]
     with atomic_path(Path(target)) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), SAFE_OPTIONS)
         ws = wb.add_worksheet("Rykkerliste")

@@ -1,30 +1,43 @@
-"""`skema indlaes`: collect returned files, archive each untouched, read, validate and store it.
-One transaction per file; what was good is kept when another file is bad."""
+"""`skema indlaes` and `skema tjek`: collect returned files, read each in an isolated worker and —
+for indlaes — hand it to the store (archived untouched, one transaction per file). What was good
+is kept when another file is bad."""
 from __future__ import annotations
 
-import datetime as dt
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
 from toolkit.definitions.model import Skemadefinition
-from toolkit.problems import Issue
+from toolkit.problems import FEJL, Issue
 from toolkit.returns.read import ReadResult
 from toolkit.stamdata.model import Stamdata
+from toolkit.statuses import FileResult
 from toolkit.store import Store
-from toolkit.store.db import sha256_file
+from toolkit.store.receive import Admitted, Known, admit, record
 
 SPREADSHEET_EXT = {".xlsx", ".xlsm", ".xls", ".ods"}
+
+#: Version of the JSON written by `--json` (IngestReport.to_json). Bump on any incompatible change.
+JSON_SCHEMA_VERSION = 1
 
 
 @dataclass
 class IngestItem:
     file: Path
-    status: str  # ny | erstatter | allerede indlæst | afvist | sprunget over
+    status: FileResult
     skema: str = ""
     respondent: str = ""
     issues: list[Issue] = field(default_factory=list)
     valid: bool = True
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for i in self.issues if i.severity == FEJL)
+
+    def to_json(self) -> dict:
+        return {"fil": self.file.name, "sti": str(self.file), "resultat": self.status.value, "skema": self.skema,
+                "respondent": self.respondent, "gyldig": self.valid, "fejl": self.errors,
+                "problemer": [i.to_json() for i in self.issues]}
 
 
 @dataclass
@@ -33,10 +46,16 @@ class IngestReport:
 
     @property
     def ok(self) -> bool:
-        return all(i.valid for i in self.items if i.status != "sprunget over")
+        return all(i.valid for i in self.items if i.status != FileResult.SPRUNGET_OVER)
 
-    def count(self, status: str) -> int:
-        return sum(1 for i in self.items if i.status == status)
+    def count(self, result: FileResult) -> int:
+        return sum(1 for i in self.items if i.status == result)
+
+    def to_json(self) -> dict:
+        """The stable JSON form (documented in README, `--json`)."""
+        return {"version": JSON_SCHEMA_VERSION, "ok": self.ok,
+                "antal": {r.value: self.count(r) for r in FileResult if self.count(r)},
+                "filer": [i.to_json() for i in self.items]}
 
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestItem]]:
@@ -46,13 +65,13 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestItem]]:
         candidates = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
         for f in candidates:
             if f.name.startswith("~$") or f.name.startswith(".~lock."):
-                skipped.append(IngestItem(f, "sprunget over", issues=[Issue(
+                skipped.append(IngestItem(f, FileResult.SPRUNGET_OVER, issues=[Issue(
                     "laasefil", f"{f.name} er en låsefil fra Excel/LibreOffice og springes over.", file=f.name)]))
             elif not f.exists():
-                skipped.append(IngestItem(f, "sprunget over", valid=False, issues=[Issue(
+                skipped.append(IngestItem(f, FileResult.SPRUNGET_OVER, valid=False, issues=[Issue(
                     "ulaeselig-fil", f"{f} findes ikke.", file=f.name)]))
             elif f.suffix.lower() not in SPREADSHEET_EXT:
-                skipped.append(IngestItem(f, "sprunget over", issues=[Issue(
+                skipped.append(IngestItem(f, FileResult.SPRUNGET_OVER, issues=[Issue(
                     "ikke-regneark", f"{f.name} er ikke et regneark (.xlsx, .xlsm, .xls eller .ods) og springes over.",
                     file=f.name)]))
             else:
@@ -62,73 +81,85 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestItem]]:
 
 
 ReaderFn = Callable[[Path, Stamdata, dict, str], ReadResult]
+Progress = Callable[[IngestItem], None]
+
+
+def _read_all(jobs: list[tuple[Path, str]], sd: Stamdata, defs: dict, reader: ReaderFn | None, workers: int):
+    """Yield (index, ReadResult) in order: in isolated worker processes unless `reader` is given."""
+    if reader is not None:
+        for i, (path, name) in enumerate(jobs):
+            yield i, reader(path, sd, defs, name)
+        return
+    from toolkit.returns.isolation import IsolatedReader
+
+    with IsolatedReader(sd, defs, workers=workers) as isolated:
+        yield from isolated.read_many(jobs)
+
+
+def check_returns(paths: Iterable[Path], sd: Stamdata, defs: dict[str, Skemadefinition],
+                  progress: Progress | None = None, reader: ReaderFn | None = None,
+                  workers: int = 2) -> IngestReport:
+    """Guard, identify and validate every spreadsheet under `paths` without storing anything."""
+    files, skipped = collect_files(paths)
+    report = IngestReport(list(skipped))
+    for i, res in _read_all([(f, f.name) for f in files], sd, defs, reader, workers):
+        result = FileResult(res.status.value)  # afvist, gyldig or fejl
+        item = IngestItem(files[i], result, res.skema or "", res.modtager.navn if res.modtager else "",
+                          res.issues, res.valid)
+        report.items.append(item)
+        if progress:
+            progress(item)
+    return report
 
 
 def ingest(paths: Iterable[Path], store: Store, sd: Stamdata, defs: dict[str, Skemadefinition],
-           progress: Callable[[IngestItem], None] | None = None, reader: ReaderFn | None = None,
-           workers: int = 2) -> IngestReport:
+           progress: Progress | None = None, reader: ReaderFn | None = None, workers: int = 2) -> IngestReport:
     """Ingest every spreadsheet under `paths`. By default files are read in worker processes
-    (toolkit.returns.isolation), `workers` at a time, so a file that crashes or exhausts the reader is
+    (returns.isolation), `workers` at a time, so a file that crashes or exhausts the reader is
     refused, not fatal. Results are stored in order, one transaction per file."""
-    from toolkit.returns.isolation import IsolatedReader
-
     files, skipped = collect_files(paths)
     report = IngestReport(list(skipped))
 
-    def done(item):
+    def done(item: IngestItem) -> None:
         report.items.append(item)
         if progress:
             progress(item)
 
-    todo = []  # (file, hash, archived copy) still to read
+    todo: list[Admitted] = []
+    batch: dict[str, Path] = {}
     for f in files:
-        file_hash = sha256_file(f)
-        known = store.find_by_hash(file_hash)
-        if known:
-            done(_already(f, known))
-        elif any(h == file_hash for _f, h, _a in todo):
-            done(IngestItem(f, "allerede indlæst", issues=[Issue(
-                "allerede-indlaest", f"{f.name} er en kopi af en anden fil i samme indlæsning – intet ændret.",
-                file=f.name)]))
+        got = admit(store, f, batch)
+        if isinstance(got, Known):
+            done(_already(got))
         else:
-            todo.append((f, file_hash, store.archive(f, file_hash)))
-    if reader is not None:
-        results = ((i, reader(a, sd, defs, f.name)) for i, (f, _h, a) in enumerate(todo))
-        for i, res in results:
-            done(_record(store, todo[i], res))
-        return report
-    with IsolatedReader(sd, defs, workers=workers) as isolated:
-        for i, res in isolated.read_many([(a, f.name) for f, _h, a in todo]):
-            done(_record(store, todo[i], res))
+            todo.append(got)
+    for i, res in _read_all([(a.archived, a.file.name) for a in todo], sd, defs, reader, workers):
+        done(_record(store, todo[i], res))
     return report
 
 
-def _already(f: Path, known) -> IngestItem:
-    return IngestItem(f, "allerede indlæst", known.skema or "", known.respondent_navn or "", [Issue(
-        "allerede-indlaest", f"{f.name} er allerede indlæst ({known.received_at[:16].replace('T', ' ')}) – "
+def _already(known: Known) -> IngestItem:
+    f, k = known.file, known.earlier
+    if k is None:
+        return IngestItem(f, FileResult.ALLEREDE, issues=[Issue(
+            "allerede-indlaest", f"{f.name} er en kopi af en anden fil i samme indlæsning – intet ændret.",
+            file=f.name)])
+    return IngestItem(f, FileResult.ALLEREDE, k.skema or "", k.respondent_navn or "", [Issue(
+        "allerede-indlaest", f"{f.name} er allerede indlæst ({k.received_at[:16].replace('T', ' ')}) – "
         f"intet ændret.", file=f.name)])
 
 
-def _record(store: Store, job, res: ReadResult) -> IngestItem:
-    f, file_hash, archived = job
+def _record(store: Store, admitted: Admitted, res: ReadResult) -> IngestItem:
     m = res.modtager
-    try:
-        _sid, previous = store.record(
-            file_hash=file_hash, original_name=f.name, archive_name=archived.name,
-            received_at=dt.datetime.now().isoformat(timespec="seconds"), skema=res.skema, aar=res.aar,
-            respondent_id=m.id if m else None, respondent_navn=m.navn if m else None, version=res.version,
-            status=res.status, values=res.values, issues=res.issues)
-    except FileExistsError:  # another run stored the same file meanwhile
-        return IngestItem(f, "allerede indlæst", res.skema or "", m.navn if m else "")
-    status = "afvist" if res.refused else ("erstatter" if previous else "ny")
-    return IngestItem(f, status, res.skema or "", m.navn if m else "", res.issues, res.valid)
+    out = record(store, admitted, skema=res.skema, aar=res.aar, respondent_id=m.id if m else None,
+                 respondent_navn=m.navn if m else None, version=res.version, status=res.status,
+                 refused=res.refused, valid=res.valid, values=res.values, issues=res.issues)
+    return IngestItem(admitted.file, out.result, out.skema, out.respondent, out.issues, out.valid)
 
 
 def ingest_file(f: Path, store: Store, sd: Stamdata, defs, reader: ReaderFn) -> IngestItem:
     """One file, read by `reader` in this process (used by benchmarks and tests)."""
-    file_hash = sha256_file(f)
-    known = store.find_by_hash(file_hash)
-    if known:
-        return _already(f, known)
-    archived = store.archive(f, file_hash)
-    return _record(store, (f, file_hash, archived), reader(archived, sd, defs, f.name))
+    got = admit(store, f)
+    if isinstance(got, Known):
+        return _already(got)
+    return _record(store, got, reader(got.archived, sd, defs, f.name))

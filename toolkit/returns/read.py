@@ -17,6 +17,7 @@ from toolkit.returns.reader import RawWorkbook, UnreadableWorkbook, open_workboo
 from toolkit.problems import FEJL, Issue
 from toolkit.returns.normalize import normalize
 from toolkit.stamdata.model import Stamdata
+from toolkit.statuses import AnswerStatus
 
 
 @dataclass(frozen=True)
@@ -45,8 +46,10 @@ class ReadResult:
         return not self.refused and not any(i.severity == FEJL for i in self.issues)
 
     @property
-    def status(self) -> str:
-        return "afvist" if self.refused else ("gyldig" if self.valid else "fejl")
+    def status(self) -> AnswerStatus:
+        if self.refused:
+            return AnswerStatus.AFVIST
+        return AnswerStatus.GYLDIG if self.valid else AnswerStatus.FEJL
 
     def refuse(self, code: str, message: str) -> "ReadResult":
         self.issues.append(Issue(code, message, file=self.original_name, skema=self.skema or ""))
