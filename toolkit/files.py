@@ -3,13 +3,14 @@ readable ASCII-safe names, and a Danish error when Windows has the target open."
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import tempfile
 import unicodedata
 from pathlib import Path
 
-from toolkit.problems import OutputLockedError
+from toolkit.problems import OutputLockedError, SkemaError
 
 _TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø": "Oe", "Å": "Aa"})
 
@@ -22,17 +23,35 @@ def slug(text: str, max_len: int = 40) -> str:
     return t[:max_len].rstrip("_") or "uden_navn"
 
 
+class OutputError(SkemaError):
+    """An output file cannot be written (disk full, read-only folder, a folder in the way)."""
+
+    def __init__(self, target: Path, exc: OSError):
+        reasons = {errno.ENOSPC: "disken er fuld", errno.EROFS: "mappen er skrivebeskyttet",
+                   errno.EACCES: "der er ikke adgang til at skrive i mappen",
+                   errno.EISDIR: "der ligger en mappe med samme navn", errno.EDQUOT: "diskkvoten er opbrugt"}
+        self.path = target
+        super().__init__(f"{target} kunne ikke skrives: {reasons.get(exc.errno or 0, exc.strerror or 'ukendt fejl')}. "
+                         f"Ret det og kør kommandoen igen; intet eksisterende er overskrevet.")
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path):
-    """Yield a temporary path next to `target`; on success it replaces `target` in one rename."""
+    """Yield a temporary path next to `target`; on success it replaces `target` in one rename.
+    Failures to write become one Danish error; the old file is left as it was."""
     target = Path(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=".~tmp_", suffix=target.suffix, dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".~tmp_", suffix=target.suffix, dir=target.parent)
+    except OSError as exc:
+        raise OutputError(target, exc) from exc
     os.close(fd)
     tmp_path = Path(tmp)
     try:
         yield tmp_path
         replace(tmp_path, target)
+    except OSError as exc:
+        raise OutputError(target, exc) from exc
     finally:
         if tmp_path.exists():
             tmp_path.unlink()

@@ -198,10 +198,18 @@ class Workspace:
         (default: every year in the store). Returns the report and the workbooks written."""
         from toolkit.returns.ingest import ingest
 
+        from toolkit.problems import SkemaError
+
         with self.writing(on_wait) as store:
             report = ingest(paths, store, self.sd, self.defs, progress=progress, workers=self.workers)
             todo = sorted({s.aar for s in store.submissions() if s.aar}) if years is None else list(years)
-            written = [self._consolidate(store, y) for y in todo]
+            written = []
+            for y in todo:
+                try:  # the values are stored: a locked overview must not hide the per-file report
+                    written.append(self._consolidate(store, y))
+                except SkemaError as exc:
+                    report.notes.append(f"Det samlede overblik for {y} blev ikke skrevet: {exc} "
+                                        f"Kør 'skema samlet --aar {y}' bagefter.")
         return report, written
 
     def correct(self, aar: int, respondent_id: str, felt: str, text: str, reason: str) -> Any:

@@ -10,7 +10,7 @@ import typer
 from rich.table import Table
 
 from toolkit.cli.common import (AarOpt, JsonOpt, MappeOpt, SkabelonOpt, StamdataOpt, app, choices, console,
-                                print_json, progress, when, workspace, year)
+                                err_console, print_json, progress, when, workspace, year)
 from toolkit.danish import format_dato
 from toolkit.statuses import AnswerStatus, FileResult
 
@@ -59,22 +59,43 @@ def indlaes_cmd(
     """Indlæs returnerede skemaer: arkivér, validér, gem og opdatér det samlede overblik."""
     ws = workspace(mappe, stamdata, skemaer, quiet=som_json)
     waiting = lambda: console.print("[yellow]En anden kørsel arbejder i mappen – venter …[/yellow]")  # noqa: E731
+    files = ws.collect(sti)
+    done = []
     with progress() as bar:
-        task = bar.add_task("Indlæser", total=len(ws.collect(sti)))
-        report, written = ws.ingest(sti, progress=lambda _i: bar.advance(task),
-                                    years=None if aar is None else [aar], on_wait=waiting)
+        task = bar.add_task("Indlæser", total=len(files))
+
+        def step(item):
+            done.append(item)
+            bar.advance(task)
+
+        try:
+            report, written = ws.ingest(sti, progress=step, years=None if aar is None else [aar], on_wait=waiting)
+        except KeyboardInterrupt:
+            stored = sum(i.status in (FileResult.NY, FileResult.ERSTATTER, FileResult.AFVIST) for i in done)
+            err_console.print(f"[red]Afbrudt – {stored} af {len(files)} filer gemt. Kør kommandoen igen for at "
+                              f"fortsætte.[/red]")
+            sys.exit(130)
     if som_json:
         print_json({**report.to_json(), "samlet": [str(p) for p in written]})
     else:
-        print_files(report, "Indlæste filer")
-        console.print(f"{report.count(FileResult.NY)} nye, {report.count(FileResult.ERSTATTER)} erstatter en "
-                      f"tidligere, {report.count(FileResult.ALLEREDE)} allerede indlæst, "
-                      f"{report.count(FileResult.AFVIST)} afvist, {report.count(FileResult.SPRUNGET_OVER)} "
-                      f"sprunget over.")
-        for p in written:
-            console.print(f"Samlet overblik: {p}")
+        _indlaes_summary(report, written, sti)
     if not report.ok:
         sys.exit(1)
+
+
+def _indlaes_summary(report, written, sti) -> None:
+    if not report.read_any:
+        console.print(f"[yellow]Ingen regneark fundet i {', '.join(map(str, sti))}.[/yellow]")
+    if report.items:
+        print_files(report, "Indlæste filer")
+    console.print(f"{report.count(FileResult.NY)} nye, {report.count(FileResult.ERSTATTER)} erstatter en "
+                  f"tidligere, {report.count(FileResult.ALLEREDE)} allerede indlæst, "
+                  f"{report.count(FileResult.AFVIST)} afvist, {report.count(FileResult.SPRUNGET_OVER)} "
+                  f"sprunget over.")
+    for p in written:
+        console.print(f"Samlet overblik: {p}")
+    for note in report.notes:
+        console.print(f"[red]{note}[/red]")
 
 
 @app.command("tjek")
@@ -88,6 +109,8 @@ def tjek_cmd(
     report = workspace(Path("."), stamdata, skemaer, quiet=som_json).check(fil)
     if som_json:
         print_json(report.to_json())
+    elif not report.read_any:
+        console.print(f"[yellow]Ingen regneark fundet i {', '.join(map(str, fil))}.[/yellow]")
     else:
         print_files(report, "Kontrol")
     if not report.ok:

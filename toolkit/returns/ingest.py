@@ -6,9 +6,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+import errno
+import stat
 
 from toolkit.definitions.model import Skemadefinition
-from toolkit.problems import FEJL, Issue
+from toolkit.problems import FEJL, Issue, UsageError
 from toolkit.returns.read import ReadResult
 from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import FileResult
@@ -43,41 +45,91 @@ class IngestItem:
 @dataclass
 class IngestReport:
     items: list[IngestItem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # run-level problems, e.g. an overview that could not be written
+
+    @property
+    def read_any(self) -> bool:
+        """Whether any spreadsheet was found (an empty folder is worth saying)."""
+        return any(i.status != FileResult.SPRUNGET_OVER or not i.valid for i in self.items)
 
     @property
     def ok(self) -> bool:
-        return all(i.valid for i in self.items if i.status != FileResult.SPRUNGET_OVER)
+        return self.read_any and not self.notes and all(i.valid for i in self.items)
 
     def count(self, result: FileResult) -> int:
         return sum(1 for i in self.items if i.status == result)
 
     def to_json(self) -> dict:
         """The stable JSON form (documented in README, `--json`)."""
-        return {"version": JSON_SCHEMA_VERSION, "ok": self.ok,
+        return {"version": JSON_SCHEMA_VERSION, "ok": self.ok, "bemaerkninger": self.notes,
                 "antal": {r.value: self.count(r) for r in FileResult if self.count(r)},
                 "filer": [i.to_json() for i in self.items]}
 
 
+OTHER_EXCEL = {".xlsb": "binær Excel-projektmappe (.xlsb)", ".xltx": "Excel-skabelon (.xltx)",
+               ".xltm": "Excel-skabelon med makroer (.xltm)", ".xlt": "Excel-skabelon (.xlt)"}
+
+
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestItem]]:
-    """Spreadsheets under `paths` (recursively), oldest first; notes for what is skipped."""
+    """Spreadsheets under `paths` (recursively), oldest first; notes for what is skipped. Only
+    regular files are considered: a pipe or device named `x.xlsx` is skipped before anything reads it.
+    Raises UsageError for a path that does not exist."""
     files, skipped = [], []
     for p in map(Path, paths):
-        candidates = sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p]
+        if not p.exists():
+            raise UsageError(f"{p} findes ikke. Angiv en fil eller en mappe med returnerede skemaer.")
+        candidates = sorted(x for x in p.rglob("*") if not x.is_dir()) if p.is_dir() else [p]
         for f in candidates:
+            suffix = f.suffix.lower()
             if f.name.startswith("~$") or f.name.startswith(".~lock."):
-                skipped.append(IngestItem(f, FileResult.SPRUNGET_OVER, issues=[Issue(
-                    "laasefil", f"{f.name} er en låsefil fra Excel/LibreOffice og springes over.", file=f.name)]))
-            elif not f.exists():
-                skipped.append(IngestItem(f, FileResult.SPRUNGET_OVER, valid=False, issues=[Issue(
-                    "ulaeselig-fil", f"{f} findes ikke.", file=f.name)]))
-            elif f.suffix.lower() not in SPREADSHEET_EXT:
-                skipped.append(IngestItem(f, FileResult.SPRUNGET_OVER, issues=[Issue(
-                    "ikke-regneark", f"{f.name} er ikke et regneark (.xlsx, .xlsm, .xls eller .ods) og springes over.",
-                    file=f.name)]))
+                skipped.append(_skip(f, "laasefil", f"{f.name} er en låsefil fra Excel/LibreOffice og springes over."))
+            elif not _regular(f):
+                skipped.append(_skip(f, "ulaeselig-fil", f"{f.name} er ikke en almindelig fil og springes over.",
+                                     valid=False))
+            elif suffix in OTHER_EXCEL:
+                skipped.append(_skip(f, "ikke-regneark", f"{f.name} er en {OTHER_EXCEL[suffix]}. Åbn den i Excel, "
+                                     f"gem den som Excel-projektmappe (.xlsx) og send den igen.", valid=False))
+            elif suffix not in SPREADSHEET_EXT:
+                skipped.append(_skip(f, "ikke-regneark", f"{f.name} er ikke et regneark (.xlsx, .xlsm, .xls eller "
+                                     f".ods) og springes over."))
             else:
                 files.append(f)
-    files.sort(key=lambda f: (f.stat().st_mtime, f.name))
+    files.sort(key=_mtime_then_name)
     return files, skipped
+
+
+def _skip(f: Path, code: str, message: str, valid: bool = True) -> IngestItem:
+    return IngestItem(f, FileResult.SPRUNGET_OVER, issues=[Issue(code, message, file=f.name)], valid=valid)
+
+
+def _regular(f: Path) -> bool:
+    try:
+        return stat.S_ISREG(f.stat().st_mode)
+    except OSError:
+        return False
+
+
+def _mtime_then_name(f: Path) -> tuple[float, str]:
+    try:
+        return f.stat().st_mtime, f.name
+    except OSError:  # vanished meanwhile: admitting it reports that
+        return 0.0, f.name
+
+
+def _unreadable(f: Path, exc: OSError) -> IngestItem:
+    """A file the tool may not open (permissions, locked by another program, an online-only
+    OneDrive file, vanished) is that file's problem; the batch goes on."""
+    if isinstance(exc, FileNotFoundError):
+        why = "filen forsvandt under indlæsningen"
+    elif isinstance(exc, PermissionError):
+        why = "adgang nægtet – filen er måske åben i et andet program eller kun gemt online (OneDrive)"
+    elif getattr(exc, "errno", None) == errno.ENOSPC:
+        why = "disken er fuld, så filen kunne ikke arkiveres"
+    else:
+        why = f"den kunne ikke åbnes ({exc.strerror or exc.__class__.__name__})"
+    return IngestItem(f, FileResult.AFVIST, issues=[Issue(
+        "ulaeselig-fil", f"{f.name} blev ikke indlæst: {why}. Ret det og kør kommandoen igen.", file=f.name)],
+        valid=False)
 
 
 ReaderFn = Callable[[Path, Stamdata, dict, str], ReadResult]
@@ -128,7 +180,11 @@ def ingest(paths: Iterable[Path], store: Store, sd: Stamdata, defs: dict[str, Sk
     todo: list[Admitted] = []
     batch: dict[str, Path] = {}
     for f in files:
-        got = admit(store, f, batch)
+        try:
+            got = admit(store, f, batch)
+        except OSError as exc:
+            done(_unreadable(f, exc))
+            continue
         if isinstance(got, Known):
             done(_already(got))
         else:
