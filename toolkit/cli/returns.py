@@ -35,13 +35,15 @@ def print_issues(items, title: str = "Fejl og mangler") -> None:
         console.print(f"… og {len(rows) - MAX_ROWS} mere – se arket 'Fejl og mangler' i det samlede overblik.")
 
 
-def print_files(report, title: str) -> None:
+def print_files(report, title: str, aar: int | None = None) -> None:
+    """One row per file; a form for another year than `aar` says so ("svar for 2027")."""
     table = Table(title=title)
     for col in ("Fil", "Skema", "Respondent", "Resultat", "Fejl"):
         table.add_column(col, overflow="fold")
     for it in report.items:
         color = "red" if not it.valid else RESULT_COLOR[it.status]
-        table.add_row(it.file.name, it.skema, it.respondent, f"[{color}]{it.status}[/{color}]",
+        skema = it.skema + (f" [yellow](svar for {it.aar})[/yellow]" if aar and it.aar and it.aar != aar else "")
+        table.add_row(it.file.name, skema, it.respondent, f"[{color}]{it.status}[/{color}]",
                       str(it.errors) if it.errors else "")
     console.print(table)
     print_issues(report.items)
@@ -78,16 +80,16 @@ def indlaes_cmd(
     if som_json:
         print_json({**report.to_json(), "samlet": [str(p) for p in written]})
     else:
-        _indlaes_summary(report, written, sti)
+        _indlaes_summary(report, written, sti, year(aar))
     if not report.ok:
         sys.exit(1)
 
 
-def _indlaes_summary(report, written, sti) -> None:
+def _indlaes_summary(report, written, sti, aar: int) -> None:
     if not report.read_any:
         console.print(f"[yellow]Ingen regneark fundet i {', '.join(map(str, sti))}.[/yellow]")
     if report.items:
-        print_files(report, "Indlæste filer")
+        print_files(report, "Indlæste filer", aar)
     console.print(f"{report.count(FileResult.NY)} nye, {report.count(FileResult.ERSTATTER)} erstatter en "
                   f"tidligere, {report.count(FileResult.ALLEREDE)} allerede indlæst, "
                   f"{report.count(FileResult.AFVIST)} afvist, {report.count(FileResult.SPRUNGET_OVER)} "

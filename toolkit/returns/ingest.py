@@ -31,6 +31,7 @@ class IngestItem:
     respondent: str = ""
     issues: list[Issue] = field(default_factory=list)
     valid: bool = True
+    aar: int | None = None  # the year the form belongs to (from the form itself)
 
     @property
     def errors(self) -> int:
@@ -38,7 +39,7 @@ class IngestItem:
 
     def to_json(self) -> dict:
         return {"fil": self.file.name, "sti": str(self.file), "resultat": self.status.value, "skema": self.skema,
-                "respondent": self.respondent, "gyldig": self.valid, "fejl": self.errors,
+                "respondent": self.respondent, "aar": self.aar, "gyldig": self.valid, "fejl": self.errors,
                 "problemer": [i.to_json() for i in self.issues]}
 
 
@@ -157,7 +158,7 @@ def check_returns(paths: Iterable[Path], sd: Stamdata, defs: dict[str, Skemadefi
     for i, res in _read_all([(f, f.name) for f in files], sd, defs, reader, workers):
         result = FileResult(res.status.value)  # afvist, gyldig or fejl
         item = IngestItem(files[i], result, res.skema or "", res.modtager.navn if res.modtager else "",
-                          res.issues, res.valid)
+                          res.issues, res.valid, res.aar)
         report.items.append(item)
         if progress:
             progress(item)
@@ -200,7 +201,7 @@ def _already(known: Known) -> IngestItem:
         return IngestItem(f, FileResult.ALLEREDE, issues=[Issue(
             "allerede-indlaest", f"{f.name} er en kopi af en anden fil i samme indlæsning – intet ændret.",
             file=f.name)])
-    return IngestItem(f, FileResult.ALLEREDE, k.skema or "", k.respondent_navn or "", [Issue(
+    return IngestItem(f, FileResult.ALLEREDE, k.skema or "", k.respondent_navn or "", aar=k.aar, issues=[Issue(
         "allerede-indlaest", f"{f.name} er allerede indlæst ({k.received_at[:16].replace('T', ' ')}) – "
         f"intet ændret.", file=f.name)])
 
@@ -210,7 +211,7 @@ def _record(store: Store, admitted: Admitted, res: ReadResult) -> IngestItem:
     out = record(store, admitted, skema=res.skema, aar=res.aar, respondent_id=m.id if m else None,
                  respondent_navn=m.navn if m else None, version=res.version, status=res.status,
                  refused=res.refused, valid=res.valid, values=res.values, issues=res.issues)
-    return IngestItem(admitted.file, out.result, out.skema, out.respondent, out.issues, out.valid)
+    return IngestItem(admitted.file, out.result, out.skema, out.respondent, out.issues, out.valid, res.aar)
 
 
 def ingest_file(f: Path, store: Store, sd: Stamdata, defs, reader: ReaderFn) -> IngestItem:
