@@ -1,6 +1,6 @@
 import pytest
 
-from toolkit.definitions import bundled_definitions_dir, parse_definition
+from toolkit.definitions import bundled_definitions_dir, load_definitions, parse_definition
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import recipients
 from toolkit.problems import DefinitionError
@@ -42,22 +42,48 @@ def test_hash_ignores_comments_but_not_content():
     assert a.hash == b.hash != c.hash
 
 
-@pytest.mark.parametrize("bad,expected", [
-    (MINIMAL.replace("type: tal", "type: tekst\n            min: 3"), "linje 12: ark.0.sektioner.0.felter.0: 'min' og 'max' kan kun bruges med taltyper"),
-    (MINIMAL.replace("etiket: A", "etiket: A\n            obligatorsk: true"), "linje 14: ark.0.sektioner.0.felter.0.obligatorsk: ukendt nøgle (stavefejl?)"),
-    (MINIMAL.replace("type: tal", "type: valg"), "type 'valg' kræver en liste 'valg'"),
-    (MINIMAL.replace("modtager: kommune", "modtager: borger"), "linje 4: modtager: ugyldig værdi"),
-    (MINIMAL.replace("version: 1\n", ""), "version: mangler"),
-    (MINIMAL.replace("    titel: Ark 1", "    titel: [Ark 1"), "ugyldig YAML"),
-    (MINIMAL.replace("navn: Ark1", "navn: 'Ark:1'"), "arknavnet 'Ark:1' er ikke tilladt"),
-    (MINIMAL + "          - {noegle: a, etiket: igen, type: tekst}\n", "feltet 'a' i ark 'Ark1' giver samme nøgle"),
-    (MINIMAL.replace("      - titel: S\n", "      - titel: S\n        gentag: ydelse\n"), "'gentag: ydelse' kræver et tilbud"),
+@pytest.mark.parametrize("bad,line,expected", [
+    (MINIMAL.replace("type: tal", "type: tekst\n            min: 3"), 12, "ark.0.sektioner.0.felter.0: 'min' og 'max' kan kun bruges med taltyper"),
+    (MINIMAL.replace("etiket: A", "etiket: A\n            obligatorsk: true"), 14, "ark.0.sektioner.0.felter.0.obligatorsk: ukendt nøgle (stavefejl?)"),
+    (MINIMAL.replace("type: tal", "type: valg"), 12, "type 'valg' kræver en liste 'valg'"),
+    (MINIMAL.replace("modtager: kommune", "modtager: borger"), 4, "modtager: ugyldig værdi, forventet 'driftsherre', 'tilbud', 'aftalepart' eller 'kommune'"),
+    (MINIMAL.replace("version: 1\n", ""), 1, "version: mangler"),
+    (MINIMAL.replace("    titel: Ark 1", "    titel: [Ark 1"), 9, "ugyldig YAML"),
+    (MINIMAL.replace("navn: Ark1", "navn: 'Ark:1'"), 7, "arknavnet 'Ark:1' er ikke tilladt"),
+    (MINIMAL + "          - {noegle: a, etiket: igen, type: tekst}\n", 1, "feltet 'a' i ark 'Ark1' giver samme nøgle"),
+    (MINIMAL.replace("      - titel: S\n", "      - titel: S\n        gentag: ydelse\n"), 1, "'gentag: ydelse' kræver et tilbud"),
 ])
-def test_bad_definition_names_file_line_and_problem(bad, expected):
+def test_bad_definition_is_an_issue_with_file_and_line(bad, line, expected):
     with pytest.raises(DefinitionError) as exc:
         parse_definition(bad, "kommune.yaml")
-    assert "kommune.yaml" in str(exc.value)
-    assert any(expected in p for p in exc.value.problems), exc.value.problems
+    [issue] = exc.value.issues
+    assert (issue.file, issue.line) == ("kommune.yaml", line)
+    assert issue.code in ("definition-ugyldig", "definition-ugyldig-yaml") and expected in issue.message
+    assert issue.text() == f"kommune.yaml, linje {line}: {issue.message}"
+    assert f"Skemadefinitionen kommune.yaml har 1 fejl:\n  - linje {line}: {issue.message}" == str(exc.value)
+
+
+def test_every_definition_problem_is_reported_at_once():
+    bad = MINIMAL.replace("modtager: kommune", "modtager: borger").replace("etiket: A", "etiket: A\n            obligatorsk: true")
+    with pytest.raises(DefinitionError) as exc:
+        parse_definition(bad, "kommune.yaml")
+    assert [(i.line, i.message.split(":")[0]) for i in exc.value.issues] == [
+        (4, "modtager"), (14, "ark.0.sektioner.0.felter.0.obligatorsk")]
+    assert str(exc.value).startswith("Skemadefinitionen kommune.yaml har 2 fejl:\n  - linje 4: modtager: ")
+
+
+def test_unreadable_or_mismatched_definition_files_name_the_file(tmp_path):
+    for form in ("indmelding", "udmelding", "aarsrapport", "kommune"):
+        (tmp_path / f"{form}.yaml").write_text((bundled_definitions_dir() / f"{form}.yaml").read_text(encoding="utf-8"),
+                                               encoding="utf-8")
+    (tmp_path / "kommune.yaml").write_bytes(b"\xff\xfe skema: kommune")
+    with pytest.raises(DefinitionError) as exc:
+        load_definitions(tmp_path)
+    assert [(i.code, i.file) for i in exc.value.issues] == [("definition-ulaeselig", "kommune.yaml")]
+    (tmp_path / "kommune.yaml").write_text(MINIMAL.replace("skema: kommune", "skema: udmelding"), encoding="utf-8")
+    with pytest.raises(DefinitionError) as exc:
+        load_definitions(tmp_path)
+    assert [(i.code, i.file) for i in exc.value.issues] == [("definition-forkert-skema", "kommune.yaml")]
 
 
 def test_every_bundled_file_is_in_the_package_folder():

@@ -1,4 +1,5 @@
-"""Danish presentation and parsing of dates and numbers. Pure functions, no I/O."""
+"""What Danes write and read in cells: dates, numbers and e-mail addresses, formatted and parsed.
+Pure functions, no I/O; the stamdata loader and the reader of returned forms share them."""
 from __future__ import annotations
 
 import datetime as dt
@@ -8,7 +9,6 @@ MAANEDER = [
     "januar", "februar", "marts", "april", "maj", "juni",
     "juli", "august", "september", "oktober", "november", "december",
 ]
-UGEDAGE = ["mandag", "tirsdag", "onsdag", "torsdag", "fredag", "lørdag", "søndag"]
 
 
 def format_dato(d: dt.date) -> str:
@@ -25,17 +25,47 @@ def format_tal(x: float | int, decimaler: int | None = None) -> str:
     return ("-" if x < 0 else "") + s
 
 
-def format_procent(x: float, decimaler: int = 0) -> str:
-    return f"{format_tal(x, decimaler)} %"
+_NUM = re.compile(r"^([-+−]?)\s*(\d[\d.,\s ]*)\s*([a-zæøå%.]*\.?)$", re.IGNORECASE)
+
+
+def parse_tal(text: str) -> float | None:
+    """'5,5' '1.234' '36.500' '1.234,50 kr.' ' 12 ' '12 pladser' '50 %' -> float; None if unreadable.
+
+    A lone '.' followed by groups of three digits is a thousands separator (1.234 is a thousand,
+    as Danes write it); otherwise '.' and ',' both read as the decimal mark, and when both occur
+    the last one is."""
+    if not isinstance(text, str):
+        return None
+    m = _NUM.match(text.strip().replace("\u00a0", " "))
+    if not m:
+        return None
+    sign, digits, _unit = m.groups()
+    d = re.sub(r"[\s ]", "", digits)
+    if "," in d and "." in d:
+        if d.rfind(",") > d.rfind("."):
+            d = d.replace(".", "").replace(",", ".")  # 1.234,50
+        else:
+            d = d.replace(",", "")  # 1,234.50
+    elif "," in d:
+        d = d.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3}){2,}", d) else d.replace(",", ".")
+    elif "." in d and re.fullmatch(r"\d{1,3}(\.\d{3})+", d):
+        d = d.replace(".", "")
+    try:
+        x = float(d)
+    except ValueError:
+        return None
+    return -x if sign in ("-", "−") else x
 
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})\s*$")
 _DK = re.compile(r"^\s*(\d{1,2})[.\-/ ](\d{1,2})[.\-/ ](\d{2}|\d{4})\s*$")
 _DK_LANG = re.compile(r"^\s*(\d{1,2})\.?\s+([a-zæøå]+)\.?\s+(\d{4})\s*$", re.IGNORECASE)
+_EXCEL_EPOCH = dt.date(1899, 12, 30)
+_EXCEL_MAX = 2958466  # 1 January 10000
 
 
 def parse_dato(text: str) -> dt.date | None:
-    """Accepts 2027-05-01, 1.5.2027, 01-05-2027, 1/5/27 and '1. maj 2027'. None if unreadable."""
+    """Accepts 2027-05-01, 1.5.2027, 01-05-2027, 1/5/27, 1/3-2027 and '1. maj 2027'. None if unreadable."""
     if not isinstance(text, str):
         return None
     try:
@@ -54,3 +84,31 @@ def parse_dato(text: str) -> dt.date | None:
     except ValueError:
         return None
     return None
+
+
+def excel_dato(serial: float) -> dt.date | None:
+    """An Excel serial day number (1900 date system, as Excel and LibreOffice write it) as a date;
+    None outside Excel's range. 46447 -> 2027-03-01."""
+    if isinstance(serial, bool) or not isinstance(serial, (int, float)) or not 1 <= serial < _EXCEL_MAX:
+        return None
+    return _EXCEL_EPOCH + dt.timedelta(days=int(serial))
+
+
+def dato_fra_celle(v) -> dt.date | None:
+    """A cell's value as a date: a date or datetime, an Excel serial number, or ISO/Danish text."""
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    if isinstance(v, (int, float)):
+        return excel_dato(v)
+    return parse_dato(v)
+
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s.]+(\.[^@\s.]+)+$")
+
+
+def ligner_email(text: str) -> bool:
+    """A sane shape check, not RFC 5322: something@domain.tld, no spaces, one '@', no empty
+    domain labels. 'a@b.dk' yes; 'a@b', 'a b@c.dk', 'a@b..dk', 'a@b.dk; c@d.dk' no."""
+    return isinstance(text, str) and bool(_EMAIL.match(text))

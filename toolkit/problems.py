@@ -3,7 +3,7 @@ frozen `Issue` with a stable kebab code from one catalogue, a Danish message and
 the user must act on are `SkemaError`s; the CLI turns each into one red Danish line (exit code 2)."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 FEJL, ADVARSEL = "fejl", "advarsel"
 
@@ -42,11 +42,40 @@ CODES: dict[str, tuple[str, str]] = {
     "felt-mangler-i-fil": (FEJL, "Feltet findes ikke i filen"),
     "kontroltegn": (ADVARSEL, "Kontroltegn fjernet"),
     "for-lang-tekst": (FEJL, "Teksten er længere end Excel tillader"),
+    # stamdata (position: file, sheet, row, column letter)
+    "stamdata-mangler-fil": (FEJL, "Stamdatafilen findes ikke"),
+    "stamdata-ulaeselig": (FEJL, "Stamdatafilen kan ikke læses"),
+    "stamdata-mangler-ark": (FEJL, "Et ark mangler i stamdata"),
+    "stamdata-mangler-kolonne": (FEJL, "En kolonne mangler i stamdata"),
+    "stamdata-mangler-indstilling": (FEJL, "En indstilling mangler en værdi"),
+    "stamdata-mangler-vaerdi": (FEJL, "En obligatorisk værdi mangler"),
+    "stamdata-ugyldig-vaerdi": (FEJL, "Ugyldig værdi"),
+    "stamdata-ugyldig-email": (FEJL, "Ugyldig e-mailadresse"),
+    "stamdata-ukendt-id": (FEJL, "Henvisning til et id der ikke findes"),
+    "stamdata-dublet": (FEJL, "Samme id står flere gange"),
+    "stamdata-ugyldig-periode": (FEJL, "Perioden slutter før den begynder"),
+    "stamdata-ingen-ydelser": (FEJL, "Tilbuddet har ingen ydelser"),
+    # form definitions (position: file, line)
+    "definition-ulaeselig": (FEJL, "Definitionsfilen kan ikke læses"),
+    "definition-mangler": (FEJL, "En skemadefinition mangler"),
+    "definition-ugyldig-yaml": (FEJL, "Ugyldig YAML"),
+    "definition-ugyldig": (FEJL, "Definitionen er ugyldig"),
+    "definition-forkert-skema": (FEJL, "Filnavn og skema passer ikke sammen"),
 }
 
 
 @dataclass(frozen=True)
 class Issue:
+    """One problem and where it is. Positions are optional; use those that apply:
+
+    - a returned form: file, respondent, skema, sheet, cell, key (the field key);
+    - stamdata: file, sheet, row (the real sheet row, 1-based), column (a column letter);
+    - a form definition: file, line (1-based).
+
+    For stamdata and definitions `message` says what is wrong (and, where it can, how to fix it)
+    without repeating the position, and `text()` puts the two together. (Messages about returned
+    forms still name their cell in the text as well.)"""
+
     code: str
     message: str
     file: str = ""
@@ -55,6 +84,9 @@ class Issue:
     sheet: str = ""
     cell: str = ""
     key: str = ""
+    row: int | None = None
+    column: str = ""
+    line: int | None = None
 
     def __post_init__(self):
         if self.code not in CODES:
@@ -68,10 +100,42 @@ class Issue:
     def title(self) -> str:
         return CODES[self.code][1]
 
-    def as_dict(self) -> dict:
-        return {**asdict(self), "severity": self.severity, "title": self.title}
+    def position(self, with_file: bool = True) -> str:
+        """'stamdata.xlsx, ark Tilbud, række 7, kolonne C' / 'indmelding.yaml, linje 12'; '' if none."""
+        parts = [self.file] if with_file and self.file else []
+        if self.sheet:
+            parts.append(f"ark {self.sheet}")
+        if self.row is not None:
+            parts.append(f"række {self.row}")
+        if self.column:
+            parts.append(f"kolonne {self.column}")
+        if self.cell:
+            parts.append(f"celle {self.cell}")
+        if self.line is not None:
+            parts.append(f"linje {self.line}")
+        return ", ".join(parts)
+
+    def text(self, with_file: bool = True) -> str:
+        """One Danish line: position, then message. 'ark Tilbud, række 7, kolonne C: driftsherre …'.
+        `with_file=False` when the file is already named (as in the exceptions below)."""
+        where = self.position(with_file)
+        return f"{where}: {self.message}" if where else self.message
+
+    def to_json(self) -> dict:
+        """A stable, JSON-ready form (for `--json` output). Always exactly these keys:
+
+        code (str, kebab, from CODES), severity ("fejl" | "advarsel"), title (str, Danish),
+        message (str, Danish), file, respondent, skema, sheet, column, cell, key (str, "" if not
+        applicable), row, line (int, or None if not applicable)."""
+        return {
+            "code": self.code, "severity": self.severity, "title": self.title, "message": self.message,
+            "file": self.file, "respondent": self.respondent, "skema": self.skema, "sheet": self.sheet,
+            "row": self.row, "column": self.column, "cell": self.cell, "line": self.line, "key": self.key,
+        }
 
 
+def _listing(head: str, issues: list[Issue]) -> str:
+    return f"{head} har {len(issues)} fejl:\n" + "\n".join(f"  - {i.text(with_file=False)}" for i in issues)
 
 
 class SkemaError(Exception):
@@ -81,25 +145,23 @@ class SkemaError(Exception):
 
 
 class StamdataError(SkemaError):
-    """The stamdata workbook is missing, unreadable or inconsistent. Carries every problem."""
+    """The stamdata workbook is missing, unreadable or inconsistent. Carries every problem as an
+    `Issue` with sheet, row and column."""
 
-    def __init__(self, source: str, problems: list[str]):
+    def __init__(self, source: str, issues: list[Issue]):
         self.source = source
-        self.problems = problems
-        head = f"Stamdata i {source} har {len(problems)} fejl"
-        super().__init__(head + ":\n" + "\n".join(f"  - {p}" for p in problems))
+        self.issues = list(issues)
+        super().__init__(_listing(f"Stamdata i {source}", self.issues))
 
 
 class DefinitionError(SkemaError):
-    """A form definition file does not validate. Carries every problem with file and line."""
+    """A form definition file does not validate. Carries every problem as an `Issue` with file
+    and line."""
 
-    def __init__(self, source: str, problems: list[str]):
+    def __init__(self, source: str, issues: list[Issue]):
         self.source = source
-        self.problems = problems
-        super().__init__(
-            f"Skemadefinitionen {source} har {len(problems)} fejl:\n"
-            + "\n".join(f"  - {p}" for p in problems)
-        )
+        self.issues = list(issues)
+        super().__init__(_listing(f"Skemadefinitionen {source}", self.issues))
 
 
 class OutputLockedError(SkemaError):

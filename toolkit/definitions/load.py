@@ -1,4 +1,4 @@
-"""Load form definitions from YAML; every problem is reported with file and line."""
+"""Load form definitions from YAML; every problem is an `Issue` with file and line."""
 from __future__ import annotations
 
 from functools import lru_cache
@@ -8,7 +8,7 @@ import yaml
 from pydantic import ValidationError
 
 from toolkit.definitions.model import FORMS, Skemadefinition
-from toolkit.problems import DefinitionError
+from toolkit.problems import DefinitionError, Issue
 
 
 def bundled_definitions_dir() -> Path:
@@ -63,16 +63,19 @@ def parse_definition(text: str, source: str) -> Skemadefinition:
         data = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        where = f"linje {mark.line + 1}: " if mark else ""
-        raise DefinitionError(source, [f"{where}ugyldig YAML ({getattr(exc, 'problem', exc)})"]) from None
+        raise DefinitionError(source, [Issue(
+            "definition-ugyldig-yaml", f"ugyldig YAML ({getattr(exc, 'problem', exc)})",
+            file=source, line=mark.line + 1 if mark else None)]) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        raise DefinitionError(source, ["filen skal indeholde en skemadefinition (nøgler som skema, navn, version, ark)"])
+        raise DefinitionError(source, [Issue(
+            "definition-ugyldig", "filen skal indeholde en skemadefinition (nøgler som skema, navn, version, ark)",
+            file=source)])
     try:
         return Skemadefinition.model_validate(data)
     except ValidationError as exc:
-        problems = []
+        problems: list[Issue] = []
         errors = exc.errors()
         for err in errors:
             if err["type"] == "too_short" and any(
@@ -87,8 +90,8 @@ def parse_definition(text: str, source: str) -> Skemadefinition:
             elif err["type"] == "extra_forbidden":
                 msg = "ukendt nøgle (stavefejl?)"
             elif err["type"] == "literal_error":
-                msg = f"ugyldig værdi, forventet {err['ctx'].get('expected', '')}"
-            problems.append(f"linje {line}: {path}: {msg}" if line else f"{path}: {msg}")
+                msg = f"ugyldig værdi, forventet {err['ctx'].get('expected', '').replace(' or ', ' eller ')}"
+            problems.append(Issue("definition-ugyldig", f"{path}: {msg}" if path else msg, file=source, line=line))
         raise DefinitionError(source, problems) from None
 
 
@@ -97,7 +100,8 @@ def load_definition(path: Path) -> Skemadefinition:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionError(path.name, [f"filen kan ikke læses ({exc.__class__.__name__})"]) from None
+        raise DefinitionError(path.name, [Issue(
+            "definition-ulaeselig", f"filen kan ikke læses ({exc.__class__.__name__})", file=path.name)]) from None
     return parse_definition(text, path.name)
 
 
@@ -107,10 +111,13 @@ def _load_all(directory: str) -> dict[str, Skemadefinition]:
     for form in FORMS:
         path = Path(directory) / f"{form}.yaml"
         if not path.exists():
-            raise DefinitionError(path.name, [f"definitionen for '{form}' mangler i {directory}"])
+            raise DefinitionError(path.name, [Issue(
+                "definition-mangler", f"definitionen for '{form}' mangler i {directory}", file=path.name)])
         defn = load_definition(path)
         if defn.skema != form:
-            raise DefinitionError(path.name, [f"filen hedder {form}.yaml men definerer skema '{defn.skema}'"])
+            raise DefinitionError(path.name, [Issue(
+                "definition-forkert-skema", f"filen hedder {form}.yaml men definerer skema '{defn.skema}'",
+                file=path.name)])
         out[form] = defn
     return out
 

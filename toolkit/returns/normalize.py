@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from toolkit.danish import format_tal, parse_dato
+from toolkit.danish import dato_fra_celle, format_tal, ligner_email, parse_tal
 from toolkit.definitions.model import Felt
 
 PLACEHOLDERS = {"(venligst udfyld her)", "venligst udfyld her", "(angiv navn på tilbud)", "-", "–"}
@@ -16,9 +16,6 @@ JA = {"ja", "j", "x", "yes", "y", "true", "sand", "1", "✓", "✔"}
 NEJ = {"nej", "n", "no", "false", "falsk", "0"}
 EXCEL_MAX_TEXT = 32767
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-_NUM = re.compile(r"^([-+−]?)\s*(\d[\d.,\s ]*)\s*([a-zæøå%.]*\.?)$", re.IGNORECASE)
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-_EXCEL_EPOCH = dt.date(1899, 12, 30)
 
 
 @dataclass(frozen=True)
@@ -37,29 +34,6 @@ def raw_text(v) -> str:
     if isinstance(v, (dt.date, dt.datetime)):
         return v.isoformat()
     return str(v)
-
-
-def parse_number(text: str) -> float | None:
-    """'5,5' '1.234' '1.234,50 kr.' ' 12 ' '12 pladser' '50 %' -> float; None if unreadable."""
-    m = _NUM.match(text.strip().replace("\u00a0", " "))
-    if not m:
-        return None
-    sign, digits, _unit = m.groups()
-    d = re.sub(r"[\s ]", "", digits)
-    if "," in d and "." in d:
-        if d.rfind(",") > d.rfind("."):
-            d = d.replace(".", "").replace(",", ".")  # 1.234,50
-        else:
-            d = d.replace(",", "")  # 1,234.50
-    elif "," in d:
-        d = d.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3}){2,}", d) else d.replace(",", ".")
-    elif "." in d and re.fullmatch(r"\d{1,3}(\.\d{3})+", d):
-        d = d.replace(".", "")  # 1.234 is a thousand, as Danes write it
-    try:
-        x = float(d)
-    except ValueError:
-        return None
-    return -x if sign in ("-", "−") else x
 
 
 def normalize(felt: Felt, v: Any) -> Normalized:
@@ -88,7 +62,7 @@ def _number(felt: Felt, v, raw: str) -> Normalized:
     if isinstance(v, (int, float)):
         x = float(v)
     else:
-        x = parse_number(str(v))
+        x = parse_tal(str(v))
         if x is None:
             return Normalized(None, raw, "ikke-et-tal", f"'{raw}' kan ikke læses som et tal")
     if felt.type == "heltal":
@@ -105,13 +79,7 @@ def _number(felt: Felt, v, raw: str) -> Normalized:
 
 
 def _date(v, raw: str) -> Normalized:
-    if isinstance(v, dt.datetime):
-        return Normalized(v.date(), raw)
-    if isinstance(v, dt.date):
-        return Normalized(v, raw)
-    if isinstance(v, (int, float)) and not isinstance(v, bool) and 1 <= v < 2958466:
-        return Normalized(_EXCEL_EPOCH + dt.timedelta(days=int(v)), raw)
-    d = parse_dato(str(v))
+    d = dato_fra_celle(v if isinstance(v, (int, float, dt.date)) else str(v))
     if d is None:
         return Normalized(None, raw, "ikke-en-dato", f"'{raw}' kan ikke læses som en dato")
     return Normalized(d, raw)
@@ -155,7 +123,7 @@ def _text(t: str, v, raw: str) -> Normalized:
         detail = ("teksten er afkortet til 32.767 tegn" if code == "for-lang-tekst"
                   else "usynlige kontroltegn er fjernet")
         return Normalized(s, raw, code, detail)
-    if t == "email" and not _EMAIL.match(s):
+    if t == "email" and not ligner_email(s):
         return Normalized(s, raw, "ugyldig-email", f"'{s}' ligner ikke en e-mailadresse")
     if t == "url" and not re.match(r"^(https?://|www\.)\S+$", s, re.IGNORECASE):
         return Normalized(s, raw, "ugyldig-url", f"'{s}' ligner ikke en webadresse")

@@ -36,16 +36,16 @@ TABLES: dict[str, tuple[type, list[tuple[str, str, int]]]] = {
 SETTINGS_SHEET = "Indstillinger"
 SETTINGS_HEADERS = ("Nøgle", "Værdi", "Beskrivelse")
 
-# key -> (description, required)
-SETTINGS: dict[str, tuple[str, bool]] = {
-    "region": ("Regionens navn, fx Nordjylland", True),
-    "sekretariat": ("Sekretariatets navn", True),
-    "sekretariat_email": ("E-mail som skemaer returneres til", True),
-    "sekretariat_telefon": ("Sekretariatets telefon", False),
-    "sekretariat_kontaktperson": ("Kontaktperson i sekretariatet", True),
-    "aftaleperiode_start": ("Et år hvor en toårig aftaleperiode begynder (standard 2028)", False),
-    "ew_belaegning_margin": ("Early warning: procentpoint under budgetteret belægning før signal (standard 0)", False),
-    "ew_fald_min": ("Early warning: mindste fald i procentpoint over 3 år for 'faldende belægning' (standard 5)", False),
-    "ew_afvigelse_pct": ("Early warning: tilladt afvigelse i % mellem forventet brug og pladstal (standard 20)", False),
-    "ew_venteliste_vaekst": ("Early warning: vækst i venteliste (personer) før signal (standard 1)", False),
+# key -> (description, required, kind); kind is "tekst", "tal" (read the Danish way) or "email"
+SETTINGS: dict[str, tuple[str, bool, str]] = {
+    "region": ("Regionens navn, fx Nordjylland", True, "tekst"),
+    "sekretariat": ("Sekretariatets navn", True, "tekst"),
+    "sekretariat_email": ("E-mail som skemaer returneres til", True, "email"),
+    "sekretariat_telefon": ("Sekretariatets telefon", False, "tekst"),
+    "sekretariat_kontaktperson": ("Kontaktperson i sekretariatet", True, "tekst"),
+    "aftaleperiode_start": ("Et år hvor en toårig aftaleperiode begynder (standard 2028)", False, "tal"),
+    "ew_belaegning_margin": ("Early warning: procentpoint under budgetteret belægning før signal (standard 0)", False, "tal"),
+    "ew_fald_min": ("Early warning: mindste fald i procentpoint over 3 år for 'faldende belægning' (standard 5)", False, "tal"),
+    "ew_afvigelse_pct": ("Early warning: tilladt afvigelse i % mellem forventet brug og pladstal (standard 20)", False, "tal"),
+    "ew_venteliste_vaekst": ("Early warning: vækst i venteliste (personer) før signal (standard 1)", False, "tal"),
 }

@@ -4,12 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic_core import PydanticCustomError
 
+from toolkit.danish import ligner_email
 
 ID = r"^[A-Za-z0-9_-]+$"  # ids become parts of field keys: letters, digits, '_' and '-' only
+
+
+def _email(value: str) -> str:
+    if not ligner_email(value):
+        raise PydanticCustomError("email", "ligner ikke en e-mailadresse")
+    return value
+
+
+Email = Annotated[str, AfterValidator(_email)]
 
 
 class _Row(BaseModel):
@@ -21,7 +32,7 @@ class Aftalepart(_Row):
     navn: str
     type: Literal["kommune", "region"]
     kontaktperson: str
-    email: str
+    email: Email
     telefon: str = ""
     indbyggere: int = Field(ge=0)
 
@@ -31,7 +42,7 @@ class Driftsherre(_Row):
     navn: str
     aftalepart_id: str | None = None
     kontaktperson: str
-    email: str
+    email: Email
     telefon: str = ""
 
 

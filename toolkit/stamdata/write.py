@@ -34,7 +34,7 @@ def write_stamdata(sd: Stamdata, target: Path) -> Path:
             value = sd.indstillinger.get(key)
             if value is not None:
                 ws.write(r, 1, value)
-            ws.write_string(r, 2, SETTINGS.get(key, ("", False))[0])
+            ws.write_string(r, 2, SETTINGS.get(key, ("", False, "tekst"))[0])
         ws.freeze_panes(1, 0)
         for sheet, (_model, columns) in TABLES.items():
             ws = wb.add_worksheet(sheet)
