@@ -26,6 +26,7 @@ CODES: dict[str, tuple[str, str]] = {
     "manipuleret": (FEJL, "Skemaets skjulte oplysninger er ændret"),
     "allerede-indlaest": (ADVARSEL, "Filen er allerede indlæst"),
     "makro": (ADVARSEL, "Filen indeholder makroer (de køres ikke)"),
+    "definition-mangler-noegle": (FEJL, "Definitionen mangler et felt, som dokumenter eller regler bruger"),
     # per cell
     "mangler-obligatorisk": (FEJL, "Obligatorisk felt mangler"),
     "ikke-et-tal": (FEJL, "Ikke et tal"),
