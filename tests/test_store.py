@@ -91,7 +91,7 @@ def test_export_long_format_json_and_csv(returns, sd, defs, tmp_path):
 def test_csv_export_defuses_formula_prefixes(text):
     from types import SimpleNamespace as NS
     v = NS(aar=2028, skema="kommune", respondent_id="K1", felt="kommune.x", value=text, raw=text,
-           kilde_fil="f.xlsx", ark="A", celle="B2", modtaget="2028-01-01")
+           kilde_fil="f.xlsx", ark="A", celle="B2", modtaget="2028-01-01", tilbud_id=None, ydelse_id=None)
     import csv, io
     from toolkit.store.export import export_rows
     rows = list(csv.DictReader(io.StringIO(to_csv(export_rows([v])).decode("utf-8-sig"), newline="")))
@@ -121,3 +121,172 @@ def test_next_years_aarsrapport_is_prefilled_from_history(forms_dir, sd, defs, t
     assert cell("S_aarsrapport_ydelse_T01_Y1_belaegning_2027") == 93
     assert cell("S_aarsrapport_ydelse_T01_Y1_belaegning_2028") is None  # not reported yet
     assert cell("S_aarsrapport_ydelse_T01_Y1_venteliste") is None  # status fields are not carried over
+
+
+# --- structured field keys ------------------------------------------------------------------------
+
+import sqlite3
+import tempfile
+from pathlib import Path
+
+from hypothesis import given, settings, strategies as hs
+
+from toolkit.fieldkeys import KINDS, KeyParts, format_key
+from toolkit.returns.read import FieldValue
+from toolkit.store.db import SCHEMA_VERSION
+
+_ids = hs.text("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", min_size=1, max_size=8)
+_noegler = hs.from_regex(r"[a-z][a-z0-9_]{0,14}", fullmatch=True).filter(lambda n: n not in KINDS)
+key_parts_strategy = hs.builds(
+    KeyParts, skema=hs.sampled_from(["indmelding", "udmelding", "aarsrapport", "kommune"]),
+    tilbud_id=hs.none() | _ids, nr=hs.none() | hs.integers(1, 20).map(str), ydelse_id=hs.none() | _ids,
+    kommune_id=hs.none() | _ids, linje=hs.none() | hs.integers(1, 50).map(str), noegle=_noegler,
+    felt_aar=hs.none() | hs.integers(1990, 2100))
+
+
+def _record(st: Store, keys, n: int = 0, respondent: str = "R1", aar: int = 2028, skema: str = "kommune"):
+    return st.record(file_hash=f"h{n}", original_name=f"f{n}.xlsx", archive_name=f"h{n}.xlsx",
+                     received_at=f"2028-03-0{n % 9 + 1}T10:00:00", skema=skema, aar=aar, respondent_id=respondent,
+                     respondent_navn="R", version=1, status="gyldig",
+                     values=[FieldValue(k, i, str(i), "Ark", f"B{i + 2}") for i, k in enumerate(keys)], issues=[])
+
+
+@settings(max_examples=60, deadline=None)
+@given(hs.lists(key_parts_strategy, min_size=1, max_size=6, unique_by=format_key))
+def test_structured_columns_reconstruct_the_text_key(parts):
+    keys = [format_key(p) for p in parts]
+    with tempfile.TemporaryDirectory() as tmp, Store(Path(tmp)) as st:
+        _record(st, keys)
+        stored = {v.felt: v for v in st.current_values()}
+        columns = {r["felt"]: r for r in st.con.execute("SELECT * FROM vals")}
+    assert sorted(stored) == sorted(keys)
+    for p, key in zip(parts, keys):
+        v = stored[key]
+        as_columns = KeyParts(*(columns[key][c] for c in KeyParts._fields))
+        assert as_columns == p and format_key(as_columns) == key
+        assert (v.tilbud_id, v.nr, v.ydelse_id, v.kommune_id, v.linje, v.noegle, v.felt_aar) == tuple(p)[1:]
+
+
+def test_correction_carries_the_structured_key(tmp_path):
+    key = "kommune.tilbud.T01.ydelse.T01-Y1.forventet_pladser.2029"
+    with Store(tmp_path) as st:
+        _record(st, [key], respondent="K851")
+        st.correct(2028, "kommune", "K851", key, 4.5, "4,5", "Telefon")
+        (v,) = st.current_values()
+    assert v.rettet and v.value == 4.5
+    assert (v.tilbud_id, v.ydelse_id, v.noegle, v.felt_aar, v.nr, v.kommune_id) == ("T01", "T01-Y1", "forventet_pladser",
+                                                                                    2029, None, None)
+    assert v.scope == (("tilbud", "T01"), ("ydelse", "T01-Y1"))
+
+
+# The schema before the structured key columns (toolkit/store/schema.sql at commit 28c11c4), verbatim.
+OLD_SCHEMA = """
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    file_hash TEXT NOT NULL UNIQUE,
+    original_name TEXT NOT NULL,
+    archive_name TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    skema TEXT,
+    aar INTEGER,
+    respondent_id TEXT,
+    respondent_navn TEXT,
+    definition_version INTEGER,
+    status TEXT NOT NULL,          -- gyldig | fejl | afvist
+    current INTEGER NOT NULL DEFAULT 0,
+    superseded_by INTEGER REFERENCES submissions(id)
+);
+CREATE INDEX IF NOT EXISTS submissions_current ON submissions(aar, skema, respondent_id, current);
+
+CREATE TABLE IF NOT EXISTS vals (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    felt TEXT NOT NULL,
+    vtype TEXT,                    -- tal | dato | tekst | NULL (unreadable: only raw)
+    vtext TEXT,
+    vnum REAL,
+    raw TEXT NOT NULL,
+    ark TEXT NOT NULL,
+    celle TEXT NOT NULL,
+    PRIMARY KEY (submission_id, felt)
+);
+
+CREATE TABLE IF NOT EXISTS issues (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER REFERENCES submissions(id),
+    file TEXT, respondent TEXT, skema TEXT, sheet TEXT, cell TEXT, felt TEXT,
+    code TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY,
+    aar INTEGER NOT NULL, skema TEXT NOT NULL, respondent_id TEXT NOT NULL, felt TEXT NOT NULL,
+    vtype TEXT, vtext TEXT, vnum REAL, raw TEXT NOT NULL,
+    reason TEXT NOT NULL, created_at TEXT NOT NULL
+);
+"""
+OLD_KEYS = ["aarsrapport.ydelse.T01-Y1.belaegning.2027", "aarsrapport.bekymring",
+            "indmelding.nr.2.linje.3.pladser", "kommune.tilbud.T03.ydelse.T03-Y2.forventet_pladser.2029"]
+
+
+def _old_store(folder: Path) -> None:
+    """A skema.sqlite as the previous release wrote it: a submission per form, its values, one correction."""
+    folder.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(folder / "skema.sqlite")
+    con.executescript(OLD_SCHEMA)
+    forms = sorted({k.split(".")[0] for k in OLD_KEYS})
+    for sid, skema in enumerate(forms, start=1):
+        con.execute("INSERT INTO submissions (id, file_hash, original_name, archive_name, received_at, skema, aar, "
+                    "respondent_id, respondent_navn, definition_version, status, current) "
+                    "VALUES (?, ?, 'f.xlsx', 'h.xlsx', '2028-03-01T10:00:00', ?, 2028, ?, 'T', 1, 'gyldig', 1)",
+                    (sid, f"h{sid}", skema, "T01" if skema == "aarsrapport" else f"R{sid}"))
+    con.executemany("INSERT INTO vals (submission_id, felt, vtype, vtext, vnum, raw, ark, celle) "
+                    "VALUES (?, ?, 'tal', NULL, ?, ?, 'Ark', 'B2')",
+                    [(forms.index(k.split(".")[0]) + 1, k, i, str(i)) for i, k in enumerate(OLD_KEYS)])
+    con.execute("INSERT INTO corrections (aar, skema, respondent_id, felt, vtype, vnum, raw, reason, created_at) "
+                "VALUES (2028, 'aarsrapport', 'T01', 'aarsrapport.ydelse.T01-Y1.belaegning.2027', 'tal', 97, '97', "
+                "'Telefon', '2028-03-02T09:00:00')")
+    con.commit()
+    con.close()
+
+
+def test_store_from_the_previous_schema_opens_with_the_key_parts_filled_in(tmp_path):
+    _old_store(tmp_path)
+    with Store(tmp_path) as st:
+        assert st.con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        values = {v.felt: v for v in st.current_values(2028)}
+        assert sorted(values) == sorted(OLD_KEYS)
+        for key, v in values.items():
+            assert format_key(KeyParts(v.skema, v.tilbud_id, v.nr, v.ydelse_id, v.kommune_id, v.linje, v.noegle,
+                                       v.felt_aar)) == key
+        bel = values["aarsrapport.ydelse.T01-Y1.belaegning.2027"]
+        assert (bel.value, bel.rettet, bel.ydelse_id, bel.noegle, bel.felt_aar) == (97, True, "T01-Y1", "belaegning", 2027)
+        assert (values["indmelding.nr.2.linje.3.pladser"].nr, values["indmelding.nr.2.linje.3.pladser"].linje) == ("2", "3")
+        _record(st, ["aarsrapport.ydelse.T02-Y1.venteliste"], n=5, respondent="T02", skema="aarsrapport")
+        new = next(v for v in st.current_values(2028) if v.respondent_id == "T02")
+        assert (new.ydelse_id, new.noegle, new.felt_aar) == ("T02-Y1", "venteliste", None)
+    with Store(tmp_path) as st:  # a second open has nothing to do and changes nothing
+        assert len(st.current_values(2028)) == len(OLD_KEYS) + 1
+
+
+def test_a_failed_migration_leaves_the_old_store_as_it_was(tmp_path, monkeypatch):
+    import toolkit.store.db as db
+
+    _old_store(tmp_path)
+    calls = []
+
+    def failing(felt):
+        calls.append(felt)
+        if len(calls) == 3:
+            raise RuntimeError("afbrudt midt i opdateringen")
+        return real(felt)
+    real = db.key_parts
+    monkeypatch.setattr(db, "key_parts", failing)
+    with pytest.raises(RuntimeError, match="afbrudt"):
+        Store(tmp_path)
+    monkeypatch.undo()
+    con = sqlite3.connect(tmp_path / "skema.sqlite")
+    assert con.execute("PRAGMA user_version").fetchone()[0] == 0
+    assert "noegle" not in {r[1] for r in con.execute("PRAGMA table_info(vals)")}
+    con.close()
+    with Store(tmp_path) as st:  # and the next open migrates it
+        assert {v.noegle for v in st.current_values()} == {"belaegning", "bekymring", "pladser", "forventet_pladser"}

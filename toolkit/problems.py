@@ -26,6 +26,7 @@ CODES: dict[str, tuple[str, str]] = {
     "manipuleret": (FEJL, "Skemaets skjulte oplysninger er ændret"),
     "allerede-indlaest": (ADVARSEL, "Filen er allerede indlæst"),
     "makro": (ADVARSEL, "Filen indeholder makroer (de køres ikke)"),
+    "definition-mangler-noegle": (FEJL, "Definitionen mangler et felt, som dokumenter eller regler bruger"),
     # per cell
     "mangler-obligatorisk": (FEJL, "Obligatorisk felt mangler"),
     "ikke-et-tal": (FEJL, "Ikke et tal"),
@@ -135,7 +136,8 @@ class Issue:
 
 
 def _listing(head: str, issues: list[Issue]) -> str:
-    return f"{head} har {len(issues)} fejl:\n" + "\n".join(f"  - {i.text(with_file=False)}" for i in issues)
+    several = len({i.file for i in issues}) > 1  # then each line names its file
+    return f"{head} har {len(issues)} fejl:\n" + "\n".join(f"  - {i.text(with_file=several)}" for i in issues)
 
 
 class SkemaError(Exception):

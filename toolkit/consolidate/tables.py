@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.recipients import recipients
-from toolkit.fieldkeys import parse_key
 from toolkit.stamdata.model import Stamdata
 
 SCOPE_COLUMNS = {"tilbud": ("Tilbud-id", "Tilbud"), "ydelse": ("Ydelse-id", "Ydelse"),
@@ -48,9 +47,8 @@ def form_table(defn: Skemadefinition, sd: Stamdata, aar: int, values) -> FormTab
     for v in values:
         at = where.get(v.felt, False)
         if at is False:
-            k = parse_key(v.felt)
-            ci = col_index.get((k.noegle, k.aar))
-            at = where[v.felt] = None if ci is None else (ci, k.scope)
+            ci = col_index.get((v.noegle, v.felt_aar))
+            at = where[v.felt] = None if ci is None else (ci, v.scope)
         if at is None:
             continue
         gkey = (v.respondent_id, at[1])

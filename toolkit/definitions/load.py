@@ -8,6 +8,7 @@ import yaml
 from pydantic import ValidationError
 
 from toolkit.definitions.model import FORMS, Skemadefinition
+from toolkit.definitions.required import require_keys
 from toolkit.problems import DefinitionError, Issue
 
 
@@ -125,4 +126,4 @@ def _load_all(directory: str) -> dict[str, Skemadefinition]:
 def load_definitions(directory: Path | None = None) -> dict[str, Skemadefinition]:
     """All four definitions, from `directory` (an edited copy) or the bundled ones."""
     d = Path(directory) if directory else bundled_definitions_dir()
-    return _load_all(str(d.resolve()))
+    return require_keys(_load_all(str(d.resolve())), d)

@@ -11,6 +11,7 @@ import openpyxl
 
 from toolkit.definitions.expand import FieldInstance, plan_form
 from toolkit.definitions.recipients import Modtager
+from toolkit.fieldkeys import Aarsrapport as A, Indmelding as I, Kommune as K, Udmelding as U, key_parts
 from toolkit.forms.meta import defined_name
 
 TEKSTER = [
@@ -93,42 +94,49 @@ class Simulator:
         n = fi.felt.noegle
         if fi.prefill is not None:
             return None  # keep what we prefilled
-        if skema == "indmelding":
+        if skema == I.SKEMA:
             return self._nomination(m, fi)
-        if skema == "aarsrapport":
+        if skema == A.SKEMA:
             return self._aarsrapport(m, fi, aar)
-        if skema == "kommune":
+        if skema == K.SKEMA:
             return self._kommune(m, fi)
-        if skema == "udmelding":
-            if n in ("oenskes_udmeldt", "oenskes_udtaget"):
+        if skema == U.SKEMA:
+            if n in (U.OENSKES_UDMELDT, U.OENSKES_UDTAGET):
                 return "Ja" if (m.id, fi.tilbud_id) in {("K825", "T06")} else "Nej"
-            if n == "aarsag" and (m.id, fi.tilbud_id) == ("K825", "T06"):
+            if n == U.AARSAG and (m.id, fi.tilbud_id) == ("K825", "T06"):
                 return "Læsø Kommune har ikke haft borgere i målgruppen i fem år."
             return None
         return None
 
     def _nomination(self, m, fi):
         scen = NOMINERINGER.get(m.driftsherre_id or "")
-        if not scen or fi.key.split(".")[2] != "1":  # only the first block
+        key = key_parts(fi.key)
+        if not scen or key.nr != "1":  # only the first block
             return None
-        n = fi.felt.noegle
-        if n in ("tilbudsnavn", "nyoprettet"):
-            return scen[n]
-        if n.endswith("_opfyldt"):
-            return scen[n[:2]]
-        if n.endswith("_begrundelse") or n in ("maalgruppe", "c1_alternativer", "c2_optageomraade"):
+        n, linje = fi.felt.noegle, key.linje
+        if n == I.TILBUDSNAVN:
+            return scen["tilbudsnavn"]
+        if n == I.NYOPRETTET:
+            return scen["nyoprettet"]
+        opfyldt = {noegle: c for c, noegle in I.OPFYLDT.items()}
+        if n in opfyldt:
+            return scen[opfyldt[n]]
+        if n in I.BEGRUNDELSE.values() or n in (I.DISPENSATION_BEGRUNDELSE, I.MAALGRUPPE, I.C1_ALTERNATIVER,
+                                                I.C2_OPTAGEOMRAADE):
             return self.rng.choice(TEKSTER)
-        if n == "adresse":
+        if n == I.ADRESSE:
             return "Eksempelvej 1, 9000 Aalborg"
-        if n == "a1_tilfaelde":
+        if n == I.A1_TILFAELDE:
             return self.rng.randint(8, 18)
-        if n.startswith("forpligtelse_"):
+        if n in I.FORPLIGTELSER:
             return "Ja"
-        if n == "ydelse_navn" and fi.key.split(".")[4] in ("1", "2"):
-            return ["Døgnophold", "Dagtilbud"][int(fi.key.split(".")[4]) - 1]
-        if n == "pladser" and fi.key.split(".")[4] in ("1", "2"):
+        if linje not in ("1", "2"):
+            return None
+        if n == I.YDELSE_NAVN:
+            return ["Døgnophold", "Dagtilbud"][int(linje) - 1]
+        if n == I.PLADSER:
             return self.rng.randint(4, 12)
-        if n == "takst" and fi.key.split(".")[4] in ("1", "2"):
+        if n == I.TAKST:
             return self.rng.randint(30, 60) * 100
         return None
 
@@ -138,32 +146,32 @@ class Simulator:
         scen = AARSRAPPORT.get(t.id, {"trend": (0, 0, 0)})
         budget = t.budgetteret_belaegning or 95
         y = next((y for y in self.sd.ydelser if y.id == fi.ydelse_id), None)
-        if n == "belaegning":
+        if n == A.BELAEGNING:
             off = scen["trend"][fi.aar - aar + 3]
             return round(budget + off + rng.uniform(-0.8, 0.8), 1)
-        if n == "venteliste":
+        if n == A.VENTELISTE:
             return 1 + scen.get("venteliste_vaekst", 0) * (aar - 2026) // 2
-        if n == "ledige_pladser":
+        if n == A.LEDIGE_PLADSER:
             return rng.choice([0, 0, 1])
-        if n == "forbrug":
+        if n == A.FORBRUG:
             k = self.sd.aftalepart(fi.kommune_id)
             return round(sum(x.pladstal for x in self.sd.ydelser_for(t.id)) * k.indbyggere / 590000 * 0.9, 1)
-        if n == "forbrug_andre_regioner":
+        if n == A.FORBRUG_ANDRE_REGIONER:
             return rng.choice([0, 0.5, 1])
-        if n == "takst" and y is not None:
+        if n == A.TAKST and y is not None:
             return round((y.takst or 3000) * 1.025)
-        if n == "budget":
+        if n == A.BUDGET:
             return round(sum((x.takst or 0) * x.pladstal * 365 for x in self.sd.ydelser_for(t.id)) * 0.9, -3)
-        if n == "aarsresultat":
+        if n == A.AARSRESULTAT:
             return round(sum((x.takst or 0) * x.pladstal * 365 for x in self.sd.ydelser_for(t.id)) * 0.9
                          * rng.uniform(0.97, 1.02), -3)
-        if n == "budgetteret_belaegning":
+        if n == A.BUDGETTERET_BELAEGNING:
             return budget
-        if n == "bekymring":
+        if n == A.BEKYMRING:
             return "Ja" if scen.get("bekymring") else "Nej"
-        if n == "bekymring_begrundelse" and scen.get("bekymring"):
+        if n == A.BEKYMRING_BEGRUNDELSE and scen.get("bekymring"):
             return "Flere kommuner har hjemtaget borgere, og belægningen forventes at falde markant næste år."
-        if fi.felt.type == "langtekst" and n not in ("bekymring_begrundelse", "efterspoergsel_afvigelse"):
+        if fi.felt.type == "langtekst" and n not in (A.BEKYMRING_BEGRUNDELSE, A.EFTERSPOERGSEL_AFVIGELSE):
             return rng.choice(TEKSTER)
         return None
 
@@ -171,21 +179,21 @@ class Simulator:
         n, rng = fi.felt.noegle, self.rng
         k = self.sd.aftalepart(m.id)
         tid = fi.tilbud_id
-        if n == "forventet_pladser":
+        if n == K.FORVENTET_PLADSER:
             y = next(y for y in self.sd.ydelser if y.id == fi.ydelse_id)
             if (tid, m.id) in INGEN_BRUG:
                 return 0
             share = y.pladstal * k.indbyggere / 590000 * LAV_EFTERSPOERGSEL.get(tid, 1.0) * 1.05
             return round(share * rng.uniform(0.85, 1.15), 1)
-        if n == "forventning_tekst":
+        if n == K.FORVENTNING_TEKST:
             return "Vi forventer et stabilt forbrug på niveau med de seneste år."
-        if n in ("beskrivelser_tydelige", "samklang"):
+        if n in (K.BESKRIVELSER_TYDELIGE, K.SAMKLANG):
             return "Ja" if rng.random() < 0.85 else "Nej"
-        if n == "ingen_brug":
+        if n == K.INGEN_BRUG:
             return "Ja" if (tid, m.id) in INGEN_BRUG else "Nej"
-        if n == "brug_i_stedet" and (tid, m.id) in INGEN_BRUG:
+        if n == K.BRUG_I_STEDET and (tid, m.id) in INGEN_BRUG:
             return INGEN_BRUG[(tid, m.id)]
-        if n == "oenske_omraade" and fi.key.endswith("linje.1.oenske_omraade") and rng.random() < 0.3:
+        if n == K.OENSKE_OMRAADE and key_parts(fi.key).linje == "1" and rng.random() < 0.3:
             return rng.choice(fi.felt.valg)
         return None
 

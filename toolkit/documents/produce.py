@@ -16,7 +16,7 @@ from toolkit.documents import charts
 from toolkit.documents.context import by_respondent, common, tilbud_section
 from toolkit.documents.render import ANCHOR, PAGEREF, load, render
 from toolkit.files import slug
-from toolkit.fieldkeys import parse_key
+from toolkit.fieldkeys import Aarsrapport, Indmelding, Kommune, Udmelding
 from toolkit.consolidate.year import output_dir, year_data
 from toolkit.rules.criteria import CATEGORIES, assess_all
 from toolkit.rules.warnings import early_warnings
@@ -47,12 +47,12 @@ def write_hoering(store, sd, defs, aar: int, frist: dt.date, folder: Path, overw
     base = {**common(sd, aar, today), "frist": format_dato(frist)}
     rec = _received(statuses)
     n_kommuner = {f.tilbud_id: 0 for f in figures}
-    for rid, vals in by_respondent(values, "kommune").items():
-        for tid in {parse_key(k).get("tilbud") for k in vals}:
+    for rid, vals in by_respondent(values, Kommune.SKEMA).items():
+        for tid in {v.tilbud_id for v in vals}:
             if tid in n_kommuner:
                 n_kommuner[tid] += 1
     materiale = [{"navn": f.navn, "driftsherre": f.driftsherre,
-                  "aarsrapport": "modtaget" if rec.get(("aarsrapport", f.tilbud_id)) else "ikke modtaget",
+                  "aarsrapport": "modtaget" if rec.get((Aarsrapport.SKEMA, f.tilbud_id)) else "ikke modtaget",
                   "kommuner": f"{n_kommuner[f.tilbud_id]} af {len(sd.kommuner())}"} for f in figures]
     out_dir = output_dir(folder, aar) / "hoering"
     written = []
@@ -146,13 +146,13 @@ def _overview_section(figures, aar):
 
 def _nominations(values, sd):
     names = {d.id: d.navn for d in sd.driftsherrer}
-    blocks = by_respondent(values, "indmelding")
+    answers = {(v.respondent_id, v.nr, v.noegle): v.value for vals in by_respondent(values, Indmelding.SKEMA).values()
+               for v in vals if v.linje is None}  # (driftsherre, block, noegle) -> answer
     rows = []
     for a in assess_all(values):
-        vals = blocks.get(a.respondent_id, {})
-        v = lambda k: vals.get(f"indmelding.nr.{a.nr}.{k}")  # noqa: E731
-        kriterier = [{"navn": f"{c[0].upper()}.{c[1]}", "svar": v(f"{c}_opfyldt") or "ikke besvaret",
-                      "begrundelse": v(f"{c}_begrundelse") or ""} for codes in CATEGORIES.values() for c in codes]
+        v = lambda noegle: answers.get((a.respondent_id, a.nr, noegle))  # noqa: E731
+        kriterier = [{"navn": f"{c[0].upper()}.{c[1]}", "svar": v(Indmelding.OPFYLDT[c]) or "ikke besvaret",
+                      "begrundelse": v(Indmelding.BEGRUNDELSE[c]) or ""} for codes in CATEGORIES.values() for c in codes]
         rows.append({"tilbudsnavn": a.tilbudsnavn, "driftsherre": names.get(a.respondent_id, a.respondent_id),
                      "resultat": a.resultat, "kriterier": kriterier, "begrundelser": list(a.begrundelser)})
     intro = (f"{len(rows)} tilbud er indmeldt. Vurderingen følger modellens tabel 2: kategori A, B og C skal "
@@ -168,20 +168,17 @@ def _withdrawals(values, sd, aar):
     tilbud = {t.id: t.navn for t in sd.tilbud}
     names = {a.id: a.navn for a in sd.aftaleparter}
     rows = {}
-    for rid, vals in by_respondent(values, "udmelding").items():
-        for felt, v in vals.items():
-            k = parse_key(felt)
-            tid = k.get("tilbud")
-            if k.noegle in ("oenskes_udmeldt", "oenskes_udtaget") and v == "Ja":
-                row = rows.setdefault((tid, rid), {"tilbud": tilbud.get(tid, tid), "fra": names.get(rid, rid),
-                                                   "aarsager": []})
-                row["type"] = k.noegle
-        for felt, v in vals.items():
-            k = parse_key(felt)
-            key = (k.get("tilbud"), rid)
-            if key in rows and k.noegle in ("karakteristika", "andre_aarsager", "aarsag", "haandtering"):
-                rows[key]["aarsager"].append(str(v))
-            if key in rows and k.noegle == "konkurrerende_tilbud" and v == "Ja":
+    for rid, vals in by_respondent(values, Udmelding.SKEMA).items():
+        for v in vals:
+            if v.noegle in (Udmelding.OENSKES_UDMELDT, Udmelding.OENSKES_UDTAGET) and v.value == "Ja":
+                row = rows.setdefault((v.tilbud_id, rid), {"tilbud": tilbud.get(v.tilbud_id, v.tilbud_id),
+                                                           "fra": names.get(rid, rid), "aarsager": []})
+                row["type"] = v.noegle
+        for v in vals:
+            key = (v.tilbud_id, rid)
+            if key in rows and v.noegle in Udmelding.AARSAGER:
+                rows[key]["aarsager"].append(str(v.value))
+            if key in rows and v.noegle == Udmelding.KONKURRERENDE_TILBUD and v.value == "Ja":
                 rows[key]["aarsager"].append("Kommunen ønsker at oprette et konkurrerende tilbud.")
     if aar % 2:
         intro = f"{aar} er et ulige år; der er ikke udsendt skema til udmelding."

@@ -5,12 +5,12 @@ from __future__ import annotations
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import find_recipient
 from toolkit.problems import UsageError
-from toolkit.fieldkeys import parse_key
+from toolkit.fieldkeys import key_parts
 from toolkit.returns.normalize import normalize
 
 
 def correct_value(store, sd, defs, aar: int, respondent_id: str, felt: str, text: str, reason: str):
-    skema = parse_key(felt).skema
+    skema = key_parts(felt).skema
     if skema not in defs:
         raise UsageError(f"'{felt}' er ikke en feltnøgle (den skal begynde med indmelding, udmelding, "
                          f"aarsrapport eller kommune).")

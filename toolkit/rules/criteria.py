@@ -7,14 +7,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from toolkit.fieldkeys import parse_key
+from toolkit.fieldkeys import Indmelding
 
 INDSTILLES = "indstilles"
 DISPENSATION = "kan dispenseres – kræver enighed i DAS"
 IKKE = "indstilles ikke"
 MANGLER = "mangler svar"
 
-CATEGORIES = {"A": ("a1", "a2", "a3"), "B": ("b1",), "C": ("c1", "c2")}
+CATEGORIES = {"A": ("a1", "a2", "a3"), "B": ("b1",), "C": ("c1", "c2")}  # codes: Indmelding.KRITERIER
 RULE = {"A": "mindst ét", "B": "B.1", "C": "både C.1 og C.2"}
 
 
@@ -77,17 +77,13 @@ def assess_all(values) -> list[Assessment]:
     """Assess every used nomination block in the current indmelding values."""
     blocks: dict[tuple[str, str], dict] = {}
     for v in values:
-        if v.skema != "indmelding":
+        if v.skema != Indmelding.SKEMA or v.nr is None or v.linje is not None:
             continue
-        k = parse_key(v.felt)
-        nr = k.get("nr")
-        if nr is None or k.get("linje"):
-            continue
-        blocks.setdefault((v.respondent_id, nr), {})[k.noegle] = v.value
+        blocks.setdefault((v.respondent_id, v.nr), {})[v.noegle] = v.value
     out = []
     for (rid, nr), b in sorted(blocks.items()):
-        if not b.get("tilbudsnavn"):
+        if not b.get(Indmelding.TILBUDSNAVN):
             continue
-        answers = {c: b.get(f"{c}_opfyldt") for codes in CATEGORIES.values() for c in codes}
-        out.append(assess_nomination(answers, b.get("nyoprettet"), rid, nr, str(b["tilbudsnavn"])))
+        answers = {c: b.get(Indmelding.OPFYLDT[c]) for codes in CATEGORIES.values() for c in codes}
+        out.append(assess_nomination(answers, b.get(Indmelding.NYOPRETTET), rid, nr, str(b[Indmelding.TILBUDSNAVN])))
     return out

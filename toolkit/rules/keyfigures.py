@@ -1,16 +1,11 @@
-"""Key figures per tilbud from the returns (pure). The field keys used here are the domain's core
-figures; they are named once, in FIELDS."""
+"""Key figures per tilbud from the returns (pure). The noegler read here are the domain's core
+figures; they are named in toolkit/fieldkeys.py and required of the definitions when they load."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from toolkit.fieldkeys import parse_key
+from toolkit.fieldkeys import Aarsrapport as A, Kommune as K
 from toolkit.stamdata.model import Stamdata
-
-FIELDS = {"belaegning": "belaegning", "venteliste": "venteliste", "ledige": "ledige_pladser",
-          "pladstal": "pladstal", "forventet": "forventet_pladser", "bekymring": "bekymring",
-          "budget_belaegning": "budgetteret_belaegning", "ingen_brug": "ingen_brug",
-          "brug_i_stedet": "brug_i_stedet"}
 
 
 @dataclass
@@ -32,7 +27,8 @@ class TilbudFigures:
 
 
 def tilbud_figures(sd: Stamdata, aar: int, values, history=()) -> list[TilbudFigures]:
-    """`values`: StoredValue-like rows (skema, respondent_id, felt, value) of year `aar`;
+    """`values`: StoredValue-like rows (aar, skema, respondent_id, value and the key's parts: noegle,
+    felt_aar, tilbud_id, ydelse_id) of year `aar`;
     `history`: the same from earlier years (for the venteliste trend)."""
     out = {}
     ydelser = {y.id: y for y in sd.ydelser}
@@ -45,42 +41,41 @@ def tilbud_figures(sd: Stamdata, aar: int, values, history=()) -> list[TilbudFig
     no_use: set[tuple[str, str]] = set()  # (tilbud, kommune) expecting no or very limited use
     instead: dict[tuple[str, str], str] = {}  # (tilbud, kommune) -> what they use instead
     for v in list(values) + list(history):
-        k = parse_key(v.felt)
         if v.value is None:
             continue
-        if v.skema == "aarsrapport" and v.respondent_id in out:
+        n = v.noegle
+        if v.skema == A.SKEMA and v.respondent_id in out:
             f = out[v.respondent_id]
             if v.aar == aar:
                 f.aarsrapport_modtaget = True
-            y = ydelser.get(k.get("ydelse") or "")
-            if k.noegle == FIELDS["belaegning"] and y and v.aar == aar:
-                bel.setdefault((f.tilbud_id, k.aar), []).append((float(v.value), y.pladstal))
-            elif k.noegle == FIELDS["venteliste"]:
+            y = ydelser.get(v.ydelse_id or "")
+            if n == A.BELAEGNING and y and v.aar == aar:
+                bel.setdefault((f.tilbud_id, v.felt_aar), []).append((float(v.value), y.pladstal))
+            elif n == A.VENTELISTE:
                 f.venteliste[v.aar] = f.venteliste.get(v.aar, 0) + float(v.value)
-            elif k.noegle == FIELDS["ledige"] and v.aar == aar:
+            elif n == A.LEDIGE_PLADSER and v.aar == aar:
                 f.ledige = (f.ledige or 0) + float(v.value)
-            elif k.noegle == FIELDS["pladstal"] and v.aar == aar and k.aar is not None:
-                f.planlagt_pladstal[k.aar] = f.planlagt_pladstal.get(k.aar, 0) + float(v.value)
-            elif k.noegle == FIELDS["bekymring"] and v.aar == aar:
+            elif n == A.PLADSTAL and v.aar == aar and v.felt_aar is not None:
+                f.planlagt_pladstal[v.felt_aar] = f.planlagt_pladstal.get(v.felt_aar, 0) + float(v.value)
+            elif n == A.BEKYMRING and v.aar == aar:
                 f.bekymring = v.value
-            elif k.noegle == FIELDS["budget_belaegning"] and v.aar == aar:
+            elif n == A.BUDGETTERET_BELAEGNING and v.aar == aar:
                 f.budgetteret_belaegning = float(v.value)
-        elif v.skema == "kommune" and v.aar == aar:
-            tid = k.get("tilbud")
+        elif v.skema == K.SKEMA and v.aar == aar:
+            tid = v.tilbud_id
             if tid not in out:
                 continue
             f = out[tid]
-            if k.noegle == FIELDS["forventet"]:
+            if n == K.FORVENTET_PLADSER:
                 f.forventet = (f.forventet or 0) + float(v.value)
-            elif k.noegle == FIELDS["ingen_brug"] and v.value == "Ja":
+            elif n == K.INGEN_BRUG and v.value == "Ja":
                 no_use.add((tid, v.respondent_id))
-            elif k.noegle == FIELDS["brug_i_stedet"]:
+            elif n == K.BRUG_I_STEDET:
                 instead[(tid, v.respondent_id)] = str(v.value)
     kommuner_med_forventning: dict[str, set] = {}
     for v in values:
-        k = parse_key(v.felt)
-        if v.skema == "kommune" and k.noegle == FIELDS["forventet"] and v.value is not None:
-            kommuner_med_forventning.setdefault(k.get("tilbud"), set()).add(v.respondent_id)
+        if v.skema == K.SKEMA and v.noegle == K.FORVENTET_PLADSER and v.value is not None:
+            kommuner_med_forventning.setdefault(v.tilbud_id, set()).add(v.respondent_id)
     for tid, f in out.items():
         f.forventet_antal_kommuner = len(kommuner_med_forventning.get(tid, ()))
         for year in range(aar - 3, aar):

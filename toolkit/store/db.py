@@ -1,5 +1,9 @@
 """SQLite store. Every write of one file's result is one transaction (crash-safe); a newer return
-from the same respondent for the same form and year supersedes the older one, which is kept."""
+from the same respondent for the same form and year supersedes the older one, which is kept.
+
+A value's field key is stored twice: as text (`felt`, for display, `skema ret` and export) and as
+its structured parts (skema, tilbud_id, nr, ydelse_id, kommune_id, linje, noegle, felt_aar), parsed
+once when the value is written. A store made before the parts existed gets them on open."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,11 +14,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, NamedTuple
 
+from toolkit.fieldkeys import KeyParts, key_parts
 from toolkit.files import atomic_path
 from toolkit.problems import Issue
 
 DB_FILE = "skema.sqlite"
 ARCHIVE_DIR = "arkiv"
+SCHEMA_VERSION = 1  # PRAGMA user_version; 0: before the structured key columns
+_KEY_TYPES = {"skema": "TEXT", "tilbud_id": "TEXT", "nr": "TEXT", "ydelse_id": "TEXT", "kommune_id": "TEXT",
+              "linje": "TEXT", "noegle": "TEXT", "felt_aar": "INTEGER"}  # KeyParts, as columns
+_KEY_COLUMNS = {"vals": KeyParts._fields, "corrections": KeyParts._fields[1:]}  # corrections has skema already
 
 
 @dataclass(frozen=True)
@@ -35,7 +44,9 @@ class Submission:
 
 
 class StoredValue(NamedTuple):  # tens of thousands per consolidation: cheap to make
-    """One current value: as stored, or as corrected with `skema ret`."""
+    """One current value: as stored, or as corrected with `skema ret`. `felt` is the text key; its
+    parts are attributes (`tilbud_id`, `ydelse_id`, `noegle`, `felt_aar`, …: None where the key has
+    no such part), so no consumer parses keys."""
     aar: int
     skema: str
     respondent_id: str
@@ -46,7 +57,21 @@ class StoredValue(NamedTuple):  # tens of thousands per consolidation: cheap to 
     ark: str
     celle: str
     modtaget: str
-    rettet: bool = False
+    rettet: bool
+    tilbud_id: str | None
+    nr: str | None
+    ydelse_id: str | None
+    kommune_id: str | None
+    linje: str | None
+    noegle: str
+    felt_aar: int | None  # the year a column asks about (belaegning.2027), not the form year
+
+    @property
+    def scope(self) -> tuple[tuple[str, str], ...]:
+        """The (kind, id) pairs of the key, in key order, e.g. (('tilbud', 'T01'), ('ydelse', 'T01-Y1'))."""
+        ids = (("tilbud", self.tilbud_id), ("nr", self.nr), ("ydelse", self.ydelse_id),
+               ("kommune", self.kommune_id), ("linje", self.linje))
+        return tuple((kind, i) for kind, i in ids if i is not None)
 
 
 def encode(value) -> tuple[str | None, str | None, float | None]:
@@ -65,6 +90,12 @@ def decode(vtype, vtext, vnum):
     if vtype == "dato":
         return dt.date.fromisoformat(vtext)
     return vtext
+
+
+def _parts(felt: str, table: str) -> tuple:
+    """The key's parts as the columns of `table` hold them (corrections has its own skema column)."""
+    parts = tuple(key_parts(felt))
+    return parts if table == "vals" else parts[1:]
 
 
 def sha256_file(path: Path) -> str:
@@ -87,6 +118,31 @@ class Store:
         self.con.execute("PRAGMA synchronous=NORMAL")
         self.con.execute("PRAGMA foreign_keys=ON")
         self.con.executescript((Path(__file__).parent / "schema.sql").read_text(encoding="utf-8"))
+        if self.con.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            self._migrate()
+
+    def _migrate(self) -> None:
+        """Bring a store from an earlier schema up to date, in one transaction: add the structured key
+        columns and fill them from the text keys. Another process may have done it meanwhile."""
+        con = self.con
+        con.execute("BEGIN IMMEDIATE")
+        try:
+            if con.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+                for table, columns in _KEY_COLUMNS.items():
+                    have = {r["name"] for r in con.execute(f"PRAGMA table_info({table})")}
+                    for c in columns:
+                        if c not in have:
+                            con.execute(f"ALTER TABLE {table} ADD COLUMN {c} {_KEY_TYPES[c]}")
+                    rows = con.execute(f"SELECT rowid, felt FROM {table} WHERE noegle IS NULL").fetchall()
+                    parts = [(*_parts(felt, table), rowid) for rowid, felt in rows]
+                    con.executemany(f"UPDATE {table} SET " + ", ".join(f"{c} = ?" for c in columns)
+                                    + " WHERE rowid = ?", parts)
+                con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            con.execute("COMMIT")
+        except BaseException:
+            if con.in_transaction:
+                con.execute("ROLLBACK")
+            raise
 
     def close(self):
         self.con.close()
@@ -136,8 +192,9 @@ class Store:
             if previous:
                 con.execute("UPDATE submissions SET current = 0, superseded_by = ? WHERE id = ?", (sid, previous["id"]))
             con.executemany(
-                "INSERT INTO vals (submission_id, felt, vtype, vtext, vnum, raw, ark, celle) VALUES (?,?,?,?,?,?,?,?)",
-                [(sid, v.key, *encode(v.value), v.raw, v.sheet, v.cell) for v in values])
+                "INSERT INTO vals (submission_id, felt, vtype, vtext, vnum, raw, ark, celle, "
+                + ", ".join(_KEY_COLUMNS["vals"]) + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(sid, v.key, *encode(v.value), v.raw, v.sheet, v.cell, *key_parts(v.key)) for v in values])
             con.executemany(
                 "INSERT INTO issues (submission_id, file, respondent, skema, sheet, cell, felt, code, severity, message) "
                 "VALUES (?,?,?,?,?,?,?,?,?,?)",
@@ -154,10 +211,10 @@ class Store:
         with self.con:
             self.con.execute("BEGIN IMMEDIATE")
             self.con.execute(
-                "INSERT INTO corrections (aar, skema, respondent_id, felt, vtype, vtext, vnum, raw, reason, created_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?)",
+                "INSERT INTO corrections (aar, skema, respondent_id, felt, vtype, vtext, vnum, raw, reason, created_at, "
+                + ", ".join(_KEY_COLUMNS["corrections"]) + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (aar, skema, respondent_id, felt, *encode(value), raw, reason,
-                 dt.datetime.now().replace(microsecond=0).isoformat()))
+                 dt.datetime.now().replace(microsecond=0).isoformat(), *_parts(felt, "corrections")))
 
     # --- reading --------------------------------------------------------------------------------
     def submissions(self, aar: int | None = None, current_only: bool = False) -> list[Submission]:
@@ -192,18 +249,19 @@ class Store:
                 "SELECT id, aar, skema, respondent_id, original_name, received_at FROM submissions WHERE "
                 + " AND ".join(conds), args)}
             rows = cur.execute(
-                "SELECT v.submission_id, v.felt, v.vtype, v.vtext, v.vnum, v.raw, v.ark, v.celle FROM vals v "
+                "SELECT v.submission_id, v.felt, v.vtype, v.vtext, v.vnum, v.raw, v.ark, v.celle, v.tilbud_id, v.nr, "
+                "v.ydelse_id, v.kommune_id, v.linje, v.noegle, v.felt_aar FROM vals v "
                 "JOIN submissions s ON s.id = v.submission_id WHERE " + " AND ".join("s." + c for c in conds)
                 + " ORDER BY v.submission_id, v.felt", args).fetchall()  # primary-key order: no sorting
         finally:
             if own:
                 cur.execute("COMMIT")
         out = {}
-        for sid, felt, vtype, vtext, vnum, raw, ark, celle in rows:
+        for sid, felt, vtype, vtext, vnum, raw, ark, celle, *parts in rows:
             s_aar, s_skema, rid, name, received = subs[sid]
             value = vtext if vtype not in ("tal", "dato") else decode(vtype, vtext, vnum)
             out[(s_aar, s_skema, rid, felt)] = StoredValue(s_aar, s_skema, rid, felt, value, raw, name, ark, celle,
-                                                           received)
+                                                           received, False, *parts)
         csql = "SELECT * FROM corrections WHERE 1=1"
         if aar is not None:
             csql += f" AND aar = {int(aar)}"
@@ -215,7 +273,7 @@ class Store:
             out[k] = StoredValue(c["aar"], c["skema"], c["respondent_id"], c["felt"],
                                  decode(c["vtype"], c["vtext"], c["vnum"]), c["raw"],
                                  f"rettelse: {c['reason']}", old.ark if old else "", old.celle if old else "",
-                                 c["created_at"], rettet=True)
+                                 c["created_at"], True, *(c[col] for col in _KEY_COLUMNS["corrections"]))
         return list(out.values())
 
     def corrections(self, respondent_id: str | None = None) -> list[sqlite3.Row]:

@@ -11,7 +11,6 @@ import json
 from pathlib import Path
 
 from toolkit.files import write_bytes_atomic
-from toolkit.fieldkeys import parse_key
 
 COLUMNS = ("aar", "skema", "respondent_id", "tilbud_id", "ydelse_id", "felt", "vaerdi", "raa_vaerdi",
            "kilde_fil", "ark", "celle", "modtaget")
@@ -21,10 +20,9 @@ _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 def export_rows(values, aarsrapport_is_per_tilbud: bool = True) -> list[dict]:
     rows = []
     for v in sorted(values, key=lambda v: (v.aar, v.skema, v.respondent_id, v.felt)):
-        k = parse_key(v.felt)
-        tilbud = k.get("tilbud") or (v.respondent_id if v.skema == "aarsrapport" and aarsrapport_is_per_tilbud else None)
+        tilbud = v.tilbud_id or (v.respondent_id if v.skema == "aarsrapport" and aarsrapport_is_per_tilbud else None)
         rows.append({"aar": v.aar, "skema": v.skema, "respondent_id": v.respondent_id, "tilbud_id": tilbud,
-                     "ydelse_id": k.get("ydelse"), "felt": v.felt, "vaerdi": v.value, "raa_vaerdi": v.raw,
+                     "ydelse_id": v.ydelse_id, "felt": v.felt, "vaerdi": v.value, "raa_vaerdi": v.raw,
                      "kilde_fil": v.kilde_fil, "ark": v.ark, "celle": v.celle, "modtaget": v.modtaget})
     return rows
 

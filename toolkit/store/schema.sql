@@ -24,6 +24,8 @@ CREATE TABLE IF NOT EXISTS vals (
     raw TEXT NOT NULL,
     ark TEXT NOT NULL,
     celle TEXT NOT NULL,
+    -- the key's structured parts (toolkit.fieldkeys.KeyParts); felt stays the full text key
+    skema TEXT, tilbud_id TEXT, nr TEXT, ydelse_id TEXT, kommune_id TEXT, linje TEXT, noegle TEXT, felt_aar INTEGER,
     PRIMARY KEY (submission_id, felt)
 );
 
@@ -38,5 +40,6 @@ CREATE TABLE IF NOT EXISTS corrections (
     id INTEGER PRIMARY KEY,
     aar INTEGER NOT NULL, skema TEXT NOT NULL, respondent_id TEXT NOT NULL, felt TEXT NOT NULL,
     vtype TEXT, vtext TEXT, vnum REAL, raw TEXT NOT NULL,
-    reason TEXT NOT NULL, created_at TEXT NOT NULL
+    reason TEXT NOT NULL, created_at TEXT NOT NULL,
+    tilbud_id TEXT, nr TEXT, ydelse_id TEXT, kommune_id TEXT, linje TEXT, noegle TEXT, felt_aar INTEGER
 );

@@ -1,0 +1,93 @@
+"""The noegler that key figures, rules and documents read (named in toolkit/fieldkeys.py) must exist
+in the definitions, in the right repetition and with the right years. Checked when the definitions
+load, so that renaming one in a YAML file fails with the file and line instead of silently
+emptying an output."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import difflib
+import re
+from collections.abc import Mapping
+from pathlib import Path
+
+from toolkit.definitions.model import Skemadefinition
+from toolkit.fieldkeys import NAMED, NamedKey, required_keys
+from toolkit.problems import DefinitionError, Issue
+
+CODE = "definition-mangler-noegle"
+
+
+def _kinds(ark, sektion) -> set[str]:
+    """The kinds a field's key carries (docs/skemaformat.md); egne_tilbud repeats over tilbud."""
+    return {k for k in (ark.gentag, "tilbud" if sektion.gentag == "egne_tilbud" else sektion.gentag) if k}
+
+
+def _years(offsets) -> str:
+    return "[" + ", ".join(str(o) for o in offsets) + "]"
+
+
+def _problems(defs: Mapping[str, Skemadefinition]) -> list[tuple[Issue, str | None]]:
+    """Each issue with the noegle whose line in the YAML file shows where it is (None: no such line)."""
+    out = []
+    for need in required_keys():
+        defn = defs.get(need.skema)
+        if defn is None:
+            continue
+        found = [(ark, sek, felt) for ark, sek, felt in defn.all_fields() if felt.noegle == need.noegle]
+        if not found:
+            out.append(_missing(defn, need))
+            continue
+        placed = [x for x in found if set(need.scope) <= _kinds(x[0], x[1])]
+        if not placed:
+            ark = found[0][0]
+            where = " og ".join(f"'gentag: {k}'" for k in need.scope)
+            out.append((_issue(need, ark.navn, f"feltet '{need.noegle}' (ark '{ark.navn}') skal stå i et ark eller en "
+                                               f"sektion med {where}; det bruges til {need.bruges_til}."),
+                        need.noegle))
+        elif not any(set(need.aar) <= set(felt.aar) for _a, _s, felt in placed):
+            ark, _s, felt = placed[0]
+            out.append((_issue(need, ark.navn, f"feltet '{need.noegle}' (ark '{ark.navn}') skal spørge til årene "
+                                               f"aar: {_years(need.aar)} (har {_years(felt.aar)}); det bruges til "
+                                               f"{need.bruges_til}."),
+                        need.noegle))
+    return out
+
+
+def _missing(defn: Skemadefinition, need: NamedKey) -> tuple[Issue, str | None]:
+    named = {k.noegle for k in NAMED if k.skema == need.skema}
+    others = {felt.noegle: ark.navn for ark, _s, felt in defn.all_fields() if felt.noegle not in named}
+    guess = difflib.get_close_matches(need.noegle, list(others), n=1, cutoff=0.7)
+    hint = (f" Mente du '{guess[0]}' (ark '{others[guess[0]]}')? Giv feltet noeglen '{need.noegle}' igen."
+            if guess else f" Tilføj et felt med 'noegle: {need.noegle}', eller brug de medfølgende definitioner.")
+    message = f"feltet med noeglen '{need.noegle}' mangler; det bruges til {need.bruges_til}.{hint}"
+    return _issue(need, others[guess[0]] if guess else "", message), (guess[0] if guess else None)
+
+
+def _issue(need: NamedKey, sheet: str, message: str) -> Issue:
+    return Issue(CODE, message, file=f"{need.skema}.yaml", skema=need.skema, key=need.noegle)
+
+
+def check_required_keys(defs: Mapping[str, Skemadefinition]) -> list[Issue]:
+    """Every required noegle, for the definitions in `defs` (skema -> definition)."""
+    return [issue for issue, _line_noegle in _problems(defs)]
+
+
+def require_keys(defs: dict[str, Skemadefinition], directory: Path) -> dict[str, Skemadefinition]:
+    """`defs` unchanged, or DefinitionError naming the file(s) and, where it can be found, the line."""
+    problems = _problems(defs)
+    if not problems:
+        return defs
+    files = sorted({issue.file for issue, _n in problems})
+    located = [replace(issue, line=_line_of_noegle(Path(directory) / issue.file, noegle) if noegle else None)
+               for issue, noegle in problems]
+    raise DefinitionError(", ".join(files), located)
+
+
+def _line_of_noegle(path: Path, noegle: str) -> int | None:
+    pattern = re.compile(rf"\bnoegle:\s*[\"']?{re.escape(noegle)}[\"']?\s*(?:[,}}#]|$)")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
+    return next((n for n, line in enumerate(text.splitlines(), start=1) if pattern.search(line)), None)
