@@ -9,7 +9,6 @@ import xlsxwriter
 from toolkit.consolidate.workbook import write_consolidated
 from toolkit.consolidate.safe_cells import SAFE_OPTIONS, write_value
 from toolkit.files import atomic_path
-from toolkit.gcpause import without_gc_pauses
 from toolkit.rules.keyfigures import tilbud_figures
 from toolkit.consolidate.status import return_status
 
@@ -27,7 +26,6 @@ def year_data(store, sd, defs, aar: int, today: dt.date | None = None):
     return values, statuses, figures
 
 
-@without_gc_pauses
 def consolidate(store, sd, defs, aar: int, folder: Path, today: dt.date | None = None) -> Path:
     from toolkit.rules.warnings import early_warnings
     from toolkit.rules.criteria import assess_all
