@@ -152,6 +152,6 @@ def test_check_lists_unknown_variables(tmp_path):
 def test_documents_are_not_overwritten_without_overskriv(demo, sd, defs):
     work, _ = demo
     with Store(work) as store:
-        again = write_rykkere(store, sd, defs, AAR, work)
-        b = write_bilag(store, sd, defs, AAR, dt.date(2028, 5, 20), work)
+        again = write_rykkere(store, sd, defs, AAR, work / "output" / str(AAR))
+        b = write_bilag(store, sd, defs, AAR, dt.date(2028, 5, 20), work / "output" / str(AAR))
     assert {w.status for w in again} == {"findes allerede"} and b.status == "findes allerede"

@@ -129,3 +129,161 @@ def test_required_cells_are_highlighted_until_filled(forms_dir, form, defs, sd):
             assert rules[0].type == "expression" and "AND(LEN(" in rules[0].formula[0]
         else:
             assert rules[0].type == "containsBlanks"
+
+
+# --- only xlsxwriter's public API -------------------------------------------------------------
+XLSXWRITER_PUBLIC_MODULES = {"xlsxwriter", "xlsxwriter.utility", "xlsxwriter.exceptions"}
+# internals without a leading underscore that a shadow serialiser reaches for (not `defined_names`:
+# openpyxl's public name for a workbook's names)
+XLSXWRITER_INTERNALS = {"str_table", "row_info", "col_info", "merged_cells", "table_cells",
+                        "worksheet_class", "dim_rowmin", "dim_rowmax", "dim_colmax", "xls_rowmax",
+                        "xls_colmax", "xls_strmax", "default_row_height", "original_row_height"}
+
+
+def _xlsxwriter_private_names() -> set[str]:
+    """Every `_name` (not dunder) that xlsxwriter's modules, classes and objects define."""
+    import importlib
+    import pkgutil
+
+    import xlsxwriter
+
+    names: set[str] = set()
+    for info in pkgutil.iter_modules(xlsxwriter.__path__):
+        mod = importlib.import_module(f"xlsxwriter.{info.name}")
+        for obj in [mod, *(v for v in vars(mod).values() if isinstance(v, type))]:
+            names |= {n for n in dir(obj) if n.startswith("_") and not n.startswith("__")}
+    wb = xlsxwriter.Workbook(None, {"in_memory": True})  # instance attributes set in __init__
+    for obj in (wb, wb.add_worksheet(), wb.add_format(), wb.add_chart({"type": "column"})):
+        names |= {n for n in vars(obj) if n.startswith("_") and not n.startswith("__")}
+    return names | XLSXWRITER_INTERNALS
+
+
+def _private_uses(source: str, private: set[str]) -> list[str]:
+    """Uses of xlsxwriter internals in one module's source: private modules, `_names` imported or
+    accessed as attributes (or as getattr strings), and subclasses of xlsxwriter's classes."""
+    import ast
+
+    tree = ast.parse(source)
+    problems, aliases = [], set()
+    for node in ast.walk(tree):
+        line = getattr(node, "lineno", 0)
+        if isinstance(node, ast.Import):
+            for a in node.names:
+                if a.name.split(".")[0] == "xlsxwriter":
+                    aliases.add(a.asname or "xlsxwriter")
+                    if a.name not in XLSXWRITER_PUBLIC_MODULES:
+                        problems.append(f"{line}: import {a.name}")
+        elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "xlsxwriter":
+            for a in node.names:
+                submodule = node.module == "xlsxwriter" and a.name.islower()
+                if (node.module not in XLSXWRITER_PUBLIC_MODULES or a.name.startswith("_")
+                        or (submodule and f"xlsxwriter.{a.name}" not in XLSXWRITER_PUBLIC_MODULES)):
+                    problems.append(f"{line}: from {node.module} import {a.name}")
+                else:
+                    aliases.add(a.asname or a.name)
+        elif isinstance(node, ast.Attribute) and node.attr in private:
+            problems.append(f"{line}: .{node.attr}")
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str) and node.value in private:
+            problems.append(f"{line}: {node.value!r}")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            for base in node.bases:
+                if ast.unparse(base).split(".")[0] in aliases:
+                    problems.append(f"{node.lineno}: class {node.name}({ast.unparse(base)})")
+    return problems
+
+
+def test_toolkit_uses_only_xlsxwriters_public_api():
+    """No private module, name or attribute of xlsxwriter anywhere in toolkit/, and no subclass of
+    its classes (the way to override its internals): a new xlsxwriter release cannot break us."""
+    from pathlib import Path
+
+    import toolkit
+
+    # namedtuple's documented API shares the underscore; it is not xlsxwriter's
+    private = _xlsxwriter_private_names() - {"_fields", "_replace", "_asdict", "_make"}
+    assert {"_write_rows", "_prepare_formula", "_check_dimensions", "_write_sst_strings"} <= private
+    problems = {}
+    for path in sorted(Path(toolkit.__file__).parent.rglob("*.py")):
+        found = _private_uses(path.read_text(encoding="utf-8"), private)
+        if found:
+            problems[str(path)] = found
+    assert problems == {}
+
+
+def test_the_scan_catches_a_shadow_serialiser():
+    """What the removed toolkit/forms/fast_sheet.py did is caught by the scan above."""
+    source = """
+import xlsxwriter
+from xlsxwriter import worksheet as _xw
+from xlsxwriter.packager import Packager
+from xlsxwriter.utility import _preserve_whitespace, xl_range
+
+class FastWorkbook(xlsxwriter.Workbook):
+    def define_valid_names(self, names):
+        self.defined_names.extend(names)
+        return getattr(self, "_get_packager")
+
+def rows(ws):
+    ws._write_rows()
+    return ws.str_table
+"""
+    found = _private_uses(source, _xlsxwriter_private_names())
+    assert sorted(found) == ["10: '_get_packager'", "13: ._write_rows", "14: .str_table",
+                             "3: from xlsxwriter import worksheet", "4: from xlsxwriter.packager import Packager",
+                             "5: from xlsxwriter.utility import _preserve_whitespace",
+                             "7: class FastWorkbook(xlsxwriter.Workbook)"]
+
+
+def test_two_processes_write_the_same_forms_in_plan_order(sd, tmp_path):
+    from toolkit.forms.generate import POOL_MIN_FORMS, generate_forms
+
+    seen = []
+    one, _ = generate_forms(sd, EVEN_YEAR, tmp_path / "a", ["aarsrapport"], workers=1)
+    two, _ = generate_forms(sd, EVEN_YEAR, tmp_path / "b", ["aarsrapport"], workers=2, progress=seen.append)
+    assert len(two) >= POOL_MIN_FORMS  # the pool was used
+    assert seen == two
+    assert [(r.modtager_id, r.path.name, r.status, r.fields) for r in one] == \
+           [(r.modtager_id, r.path.name, r.status, r.fields) for r in two]
+    for r in two:
+        assert openpyxl.load_workbook(r.path, read_only=True).sheetnames[0] == "Vejledning"
+
+
+def test_a_form_that_cannot_be_written_raises_after_the_ones_before_it(sd, tmp_path):
+    from toolkit.forms.generate import generate_forms, planned_forms, form_filename
+
+    todo, _ = planned_forms(sd, EVEN_YEAR, ["aarsrapport"])
+    defn, m = todo[4]
+    (tmp_path / form_filename(EVEN_YEAR, defn.skema, m.filnavn)).mkdir(parents=True)  # not a file
+    seen = []
+    with pytest.raises(IsADirectoryError):
+        generate_forms(sd, EVEN_YEAR, tmp_path, ["aarsrapport"], overwrite=True, workers=2,
+                       progress=seen.append)
+    assert [r.modtager_id for r in seen] == [m.id for _d, m in todo[:4]]
+
+
+def test_defined_names_pass_xlsxwriters_own_checks(tmp_path_factory):
+    """Every name `defined_name` makes is one xlsxwriter's define_name accepts (it refuses a bad name
+    with a warning and leaves it out of the workbook)."""
+    import warnings
+
+    import xlsxwriter
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    @settings(max_examples=200, deadline=None)
+    @given(keys=st.lists(st.text(min_size=1, max_size=400), min_size=1, max_size=5))
+    def check(keys):
+        used: set[str] = set()
+        wb = xlsxwriter.Workbook(str(tmp_path_factory.mktemp("n") / "n.xlsx"))
+        wb.add_worksheet("Ark")
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for key in keys + keys:  # the repeats must get names of their own
+                name = defined_name(key, used)
+                assert len(name) <= 255
+                assert wb.define_name(name, "=Ark!$A$1") == 0
+        assert len(used) == 2 * len(keys)
+        wb.close()
+
+    check()

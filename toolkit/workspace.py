@@ -274,7 +274,7 @@ class Workspace:
         from toolkit.documents.produce import write_hoering
 
         with self.store() as store:
-            written = write_hoering(store, self.sd, self.defs, aar, frist, self._doc_root(), overwrite,
+            written = write_hoering(store, self.sd, self.defs, aar, frist, self.out(aar), overwrite,
                                     templates=self.templates_dir)
         return self._pdf(written, pdf)
 
@@ -283,7 +283,7 @@ class Workspace:
         from toolkit.documents.produce import write_rykkere
 
         with self.store() as store:
-            written = write_rykkere(store, self.sd, self.defs, aar, self._doc_root(), overwrite, today=today,
+            written = write_rykkere(store, self.sd, self.defs, aar, self.out(aar), overwrite, today=today,
                                     templates=self.templates_dir)
         return self._pdf(written, pdf)
 
@@ -291,13 +291,9 @@ class Workspace:
         from toolkit.documents.produce import write_bilag
 
         with self.store() as store:
-            written = write_bilag(store, self.sd, self.defs, aar, moede, self._doc_root(), overwrite,
+            written = write_bilag(store, self.sd, self.defs, aar, moede, self.out(aar), overwrite,
                                   templates=self.templates_dir)
         return self._pdf([written], pdf)[0]
-
-    def _doc_root(self) -> Path:
-        """The documents module puts its files in `<root>/output/<år>/…`."""
-        return Path(self.output).parent if self.output else self.folder
 
     def _pdf(self, written: list[Written], pdf: bool) -> list[Written]:
         if pdf:

@@ -26,32 +26,24 @@ def write_value(ws, row: int, col: int, value, fmt=None, date_fmt=None, num_fmt=
 
 
 def write_row_values(ws, row: int, values, fmts, date_fmt=None, cleaned: dict | None = None) -> None:
-    """`write_value` for a whole row starting in column A, with `fmts[c]` per column: the same cells,
-    written in one pass when `ws` offers `write_row_values` (toolkit.forms.fast_sheet). `cleaned`:
-    a dict kept by the caller across rows, remembering cleaned text (ids and names repeat a lot)."""
-    bulk = getattr(ws, "write_row_values", None)
-    if bulk is None:
-        for c, v in enumerate(values):
-            write_value(ws, row, c, v, fmts[c], date_fmt)
-        return
-    plain = list(values)
-    for c, v in enumerate(plain):
+    """`write_value` for a whole row starting in column A, with `fmts[c]` per column; empty values
+    write no cell. `cleaned`: a dict kept by the caller across rows, remembering cleaned text (ids
+    and names repeat a lot)."""
+    write_string, write_number = ws.write_string, ws.write_number
+    for c, v in enumerate(values):
         if v is None:
             continue
         cls = v.__class__
         if cls is str:
             if not v:
-                plain[c] = None
                 continue
             text = cleaned.get(v) if cleaned is not None else None
             if text is None:
                 text = clean_text(v)[0]
                 if cleaned is not None:
                     cleaned[v] = text
-            plain[c] = text
-        elif cls is bool:
-            plain[c] = "Ja" if v else "Nej"
-        elif cls is not int and cls is not float:  # dates, other types: one by one
-            plain[c] = None
+            write_string(row, c, text, fmts[c])
+        elif cls is int or cls is float:
+            write_number(row, c, v, fmts[c])
+        else:  # booleans, dates, other types
             write_value(ws, row, c, v, fmts[c], date_fmt)
-    bulk(row, 0, plain, fmts)

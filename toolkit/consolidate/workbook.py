@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from toolkit.forms.fast_sheet import FastWorkbook
+import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from toolkit.consolidate.tables import form_table
@@ -46,7 +46,7 @@ def write_consolidated(target: Path, *, region: str, aar: int, defs, sd, values,
     """`values`: current StoredValues of the year; `statuses`: ReturnStatus list; `issues`: store rows;
     `warnings`: {tilbud_id: [Signal]} (optional); `assessments`: nomination assessments (optional)."""
     with atomic_path(Path(target)) as tmp:
-        wb = FastWorkbook(str(tmp), {**SAFE_OPTIONS, "in_memory": True})
+        wb = xlsxwriter.Workbook(str(tmp), {**SAFE_OPTIONS, "in_memory": True})
         f = _Fmt(wb)
         ws = wb.add_worksheet("Overblik")
         _overview(wb, ws, f, region, aar, defs, statuses, figures, warnings or {})

@@ -9,14 +9,9 @@ import xlsxwriter
 from toolkit.consolidate.workbook import write_consolidated
 from toolkit.consolidate.safe_cells import SAFE_OPTIONS, write_value
 from toolkit.files import atomic_path
-from toolkit.gcpause import without_gc_pauses
 from toolkit.rules.keyfigures import tilbud_figures
 from toolkit.consolidate.status import return_status
 from toolkit.statuses import AnswerStatus
-
-
-def output_dir(folder: Path, aar: int) -> Path:
-    return Path(folder) / "output" / str(aar)
 
 
 def year_data(store, sd, defs, aar: int, today: dt.date | None = None):
@@ -28,7 +23,6 @@ def year_data(store, sd, defs, aar: int, today: dt.date | None = None):
     return values, statuses, figures
 
 
-@without_gc_pauses
 def consolidate(store, sd, defs, aar: int, target: Path, today: dt.date | None = None) -> Path:
     """Write the consolidated workbook for `aar` to `target`."""
     from toolkit.rules.warnings import early_warnings

@@ -17,30 +17,31 @@ from toolkit.documents.context import by_respondent, common, tilbud_section
 from toolkit.documents.render import ANCHOR, PAGEREF, load, render
 from toolkit.files import slug
 from toolkit.fieldkeys import Aarsrapport, Indmelding, Kommune, Udmelding
-from toolkit.consolidate.year import output_dir, year_data
+from toolkit.consolidate.year import year_data
 from toolkit.rules.criteria import CATEGORIES, assess_all
 from toolkit.rules.warnings import early_warnings
+from toolkit.statuses import AnswerStatus, WriteStatus
 
 
 @dataclass(frozen=True)
 class Written:
     path: Path
-    status: str  # skrevet | findes allerede
+    status: WriteStatus
 
 
 def _write(name: str, context_fn, target: Path, overwrite: bool, folder=None) -> Written:
     if target.exists() and not overwrite:
-        return Written(target, "findes allerede")
+        return Written(target, WriteStatus.FINDES)
     tpl = load(name, folder)
     render(tpl, name, context_fn(tpl), target)
-    return Written(target, "skrevet")
+    return Written(target, WriteStatus.SKREVET)
 
 
 def _received(statuses) -> dict:
     return {(s.skema, s.modtager.id): s.modtaget for s in statuses if s.modtaget}
 
 
-def write_hoering(store, sd, defs, aar: int, frist: dt.date, folder: Path, overwrite=False,
+def write_hoering(store, sd, defs, aar: int, frist: dt.date, out_dir: Path, overwrite=False,
                   today: dt.date | None = None, templates=None) -> list[Written]:
     today = today or dt.date.today()
     values, statuses, figures = year_data(store, sd, defs, aar, today)
@@ -54,7 +55,7 @@ def write_hoering(store, sd, defs, aar: int, frist: dt.date, folder: Path, overw
     materiale = [{"navn": f.navn, "driftsherre": f.driftsherre,
                   "aarsrapport": "modtaget" if rec.get((Aarsrapport.SKEMA, f.tilbud_id)) else "ikke modtaget",
                   "kommuner": f"{n_kommuner[f.tilbud_id]} af {len(sd.kommuner())}"} for f in figures]
-    out_dir = output_dir(folder, aar) / "hoering"
+    out_dir = Path(out_dir) / "hoering"
     written = []
     for a in sd.aftaleparter:
         ctx = {**base, "modtager": {"navn": a.navn, "kontaktperson": a.kontaktperson, "email": a.email},
@@ -68,16 +69,16 @@ def write_hoering(store, sd, defs, aar: int, frist: dt.date, folder: Path, overw
     return written
 
 
-def write_rykkere(store, sd, defs, aar: int, folder: Path, overwrite=False, today: dt.date | None = None,
+def write_rykkere(store, sd, defs, aar: int, out_dir: Path, overwrite=False, today: dt.date | None = None,
                   templates=None) -> list[Written]:
     today = today or dt.date.today()
     _values, statuses, _f = year_data(store, sd, defs, aar, today)
     missing: dict[tuple[str, str], list] = {}
     for s in statuses:
-        if s.status == "mangler":
+        if s.status == AnswerStatus.MANGLER:
             missing.setdefault((s.modtager.navn, s.modtager.email), []).append(s)
     base = common(sd, aar, today)
-    out_dir = output_dir(folder, aar) / "rykkere"
+    out_dir = Path(out_dir) / "rykkere"
     written = []
     for (navn, _email), items in sorted(missing.items()):
         m = items[0].modtager
@@ -91,13 +92,13 @@ def write_rykkere(store, sd, defs, aar: int, folder: Path, overwrite=False, toda
     return written
 
 
-def write_bilag(store, sd, defs, aar: int, moede: dt.date, folder: Path, overwrite=False,
+def write_bilag(store, sd, defs, aar: int, moede: dt.date, out_dir: Path, overwrite=False,
                 today: dt.date | None = None, templates=None) -> Written:
     today = today or dt.date.today()
     values, statuses, figures = year_data(store, sd, defs, aar, today)
-    target = output_dir(folder, aar) / f"{aar}_bilag_das_{moede.isoformat()}.docx"
+    target = Path(out_dir) / f"{aar}_bilag_das_{moede.isoformat()}.docx"
     if target.exists() and not overwrite:
-        return Written(target, "findes allerede")
+        return Written(target, WriteStatus.FINDES)
     warnings = early_warnings(sd, aar, figures)
     rec = _received(statuses)
     with tempfile.TemporaryDirectory(prefix="skema_graf_") as tmp:
@@ -125,7 +126,7 @@ def write_bilag(store, sd, defs, aar: int, moede: dt.date, folder: Path, overwri
         ctx = {**common(sd, aar, today), "moede": format_dato(moede), "dagsorden": dagsorden, "status": status,
                "indmelding": indmelding, "udmelding": udmelding}
         render(tpl, "bilag_das.docx", ctx, target)
-    return Written(target, "skrevet")
+    return Written(target, WriteStatus.SKREVET)
 
 
 def _overview_section(figures, aar):

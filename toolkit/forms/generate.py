@@ -2,6 +2,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+import multiprocessing as mp
+import os
+import sys
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterable
@@ -11,6 +16,7 @@ from toolkit.definitions.expand import plan_form
 from toolkit.definitions.model import FORMS
 from toolkit.definitions.recipients import recipients
 from toolkit.forms.writer import write_form
+from toolkit.problems import OutputLockedError
 from toolkit.stamdata.model import Stamdata
 
 
@@ -73,24 +79,93 @@ def history_prefill(store, aar: int) -> Callable[[str, str], dict]:
     return lambda skema, respondent_id: earlier.get((skema, respondent_id), {})
 
 
+POOL_MIN_FORMS = 8  # fewer forms than this are written in this process (a pool costs ~0.1 s to start)
+GC_THRESHOLDS = (50_000, 20, 20)  # worker processes only: see _worker_init
+
+_worker: dict = {}
+
+
+def _worker_init(sd: Stamdata, defs: dict) -> None:
+    """Entry of each worker process. Its process-wide settings are its own: a form's workbook and
+    worksheets reference each other, so the cycle collector would otherwise walk every live cell
+    tuple again and again while a form is written; it runs rarely here and never over what the
+    worker inherited (frozen)."""
+    _worker["sd"], _worker["defs"] = sd, defs
+    gc.freeze()
+    gc.set_threshold(*GC_THRESHOLDS)
+
+
+def _write_one(sd: Stamdata, defn, m, aar: int, target: Path, generated: dt.datetime,
+               values: dict | None) -> int:
+    plan = plan_form(defn, sd, m, aar)
+    if values:
+        apply_prefill(plan, values)
+    return write_form(plan, sd, target, sd.frist(defn.skema, aar), generated).fields
+
+
+def _write_in_worker(skema: str, m, aar: int, target: str, generated: dt.datetime, values: dict | None):
+    try:
+        return _write_one(_worker["sd"], _worker["defs"][skema], m, aar, Path(target), generated, values)
+    except OutputLockedError as exc:  # rebuilt in the parent (its constructor takes the path)
+        return exc
+
+
+def _pool(sd: Stamdata, defs: dict, workers: int) -> ProcessPoolExecutor:
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
+                               initargs=(sd, defs))
+
+
 def generate_forms(sd: Stamdata, aar: int, out_dir: Path, skemaer: Iterable[str] | None = None,
                    overwrite: bool = False, definitions_dir: Path | None = None,
                    progress: Callable[[GeneratedForm], None] | None = None,
-                   prefill: Callable[[str, str], dict] | None = None):
+                   prefill: Callable[[str, str], dict] | None = None, workers: int | None = None):
+    """Write every planned form; results in plan order. `workers`: processes that write forms
+    (default: up to 2, the machine's cores permitting; 1 writes them all in this process). The first
+    form that fails raises its error after the forms before it have been reported."""
     todo, skipped = planned_forms(sd, aar, skemaer, definitions_dir)
     generated = dt.datetime.now().replace(microsecond=0)
-    results = []
+    jobs = []  # (defn, modtager, target, values) or a finished result
     for defn, m in todo:
         target = Path(out_dir) / form_filename(aar, defn.skema, m.filnavn)
         if target.exists() and not overwrite:
-            res = GeneratedForm(defn.skema, m.id, m.navn, target, "findes allerede")
+            jobs.append(GeneratedForm(defn.skema, m.id, m.navn, target, "findes allerede"))
         else:
-            plan = plan_form(defn, sd, m, aar)
-            if prefill:
-                apply_prefill(plan, prefill(defn.skema, m.id))
-            written = write_form(plan, sd, target, sd.frist(defn.skema, aar), generated)
-            res = GeneratedForm(defn.skema, m.id, m.navn, target, "skrevet", written.fields)
+            jobs.append((defn, m, target, prefill(defn.skema, m.id) if prefill else None))
+    n_write = sum(isinstance(j, tuple) for j in jobs)
+    workers = max(1, min(workers or 2, os.cpu_count() or 1))
+    results = []
+
+    def report(res: GeneratedForm) -> None:
         results.append(res)
         if progress:
             progress(res)
+
+    if workers == 1 or n_write < POOL_MIN_FORMS:
+        for job in jobs:
+            if isinstance(job, GeneratedForm):
+                report(job)
+                continue
+            defn, m, target, values = job
+            fields = _write_one(sd, defn, m, aar, target, generated, values)
+            report(GeneratedForm(defn.skema, m.id, m.navn, target, "skrevet", fields))
+        return results, skipped
+    defs = {defn.skema: defn for defn, _m in todo}
+    with _pool(sd, defs, workers) as pool:
+        futures = [job if isinstance(job, GeneratedForm) else
+                   (job, pool.submit(_write_in_worker, job[0].skema, job[1], aar, str(job[2]), generated, job[3]))
+                   for job in jobs]
+        try:
+            for item in futures:
+                if isinstance(item, GeneratedForm):
+                    report(item)
+                    continue
+                (defn, m, target, _values), future = item
+                fields = future.result()
+                if isinstance(fields, OutputLockedError):
+                    raise OutputLockedError(fields.path)
+                report(GeneratedForm(defn.skema, m.id, m.navn, target, "skrevet", fields))
+        except BaseException:
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return results, skipped

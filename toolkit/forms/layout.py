@@ -41,24 +41,41 @@ def _spans_to_end(sec: SectionPlan) -> bool:
     return bool(sec.columns) and sec.columns[-1][0].type == "langtekst"
 
 
+def _table_extent(sheet: SheetPlan) -> int:
+    """Columns used by the widest table of the sheet (label column included)."""
+    return max((1 + len(sec.context_columns) + len(sec.columns) for block in sheet.blocks
+                for sec in block.sections if sec.rows is not None), default=1)
+
+
+def _merges_to_end(sec: SectionPlan, extent: int) -> bool:
+    """A trailing long text spans to the sheet's last column only when a wider table shares the
+    sheet; otherwise its own column is made wide (one cell, no merge)."""
+    return _spans_to_end(sec) and 1 + len(sec.context_columns) + len(sec.columns) < extent
+
+
 def _col_widths(sheet: SheetPlan) -> list[float]:
     widths = [LABEL_WIDTH]
+    extent = _table_extent(sheet)
     for block in sheet.blocks:
         for sec in block.sections:
             if sec.rows is None:
                 continue
             cols = [CONTEXT_WIDTH] * len(sec.context_columns) + [WIDTHS[f.type] for f, _y in sec.columns]
-            if _spans_to_end(sec):
+            if _merges_to_end(sec, extent):
                 cols[-1] = 14  # a trailing long text spans to the sheet's last column instead
             for i, w in enumerate(cols, start=1):
                 if i < len(widths):
                     widths[i] = max(widths[i], w)
                 else:
                     widths.append(w)
-    while len(widths) < 5:  # felter inputs span at least B:E
+    if len(widths) == 1:  # no tables: column B holds the single-line answers of field rows
+        types = [fi.felt.type for block in sheet.blocks for sec in block.sections if sec.rows is None
+                 for fi in sec.cells.values() if fi.felt.type != "langtekst"]
+        widths.append(max([WIDTHS[t] for t in types], default=16))
+    while len(widths) < 3:
         widths.append(16)
-    while sum(widths[1:]) < 64:
-        widths[1] += 4
+    while sum(widths[1:]) < 64:  # long-text answers of field rows span B to the last column
+        widths.append(16)
     return widths
 
 
@@ -69,6 +86,7 @@ class SheetLayout:
         self.list_refs = list_refs
         self.widths = _col_widths(sheet)
         self.last = len(self.widths) - 1
+        self.extent = _table_extent(sheet)
         self.placed: list[Placed] = []
         self.key_cell: dict[str, tuple[int, int]] = {}
         self.title, self.subtitle = title, subtitle
@@ -83,9 +101,10 @@ class SheetLayout:
         ws, st = self.ws, self.st
         for c, w in enumerate(self.widths):
             ws.set_column(c, c, w)
-        ws.merge_range(0, 0, 0, self.last, self.title, st.title)
+        # titles are single cells: unwrapped text runs on over the empty cells to its right
+        ws.write_string(0, 0, self.title, st.title)
         ws.set_row(0, 24)
-        ws.merge_range(1, 0, 1, self.last, self.subtitle, st.subtitle)
+        ws.write_string(1, 0, self.subtitle, st.subtitle)
         ws.set_row(2, 18)
         if self.sheet.ark.beskrivelse:
             self._paragraph(self.sheet.ark.beskrivelse, st.descr)
@@ -96,6 +115,7 @@ class SheetLayout:
                 self._section(sec)
             self.row += 1
         ws.freeze_panes(3, 0)
+        ws.print_area(0, 0, max(self.row - 1, 2), self.last)  # the row formats run on to the right
         self._flush_rules()
         return self.placed
 
@@ -105,31 +125,28 @@ class SheetLayout:
         self.ws.set_row(self.row, estimate_height(text, width))
         self.row += 1
 
-    def _band(self, text: str, fmt):
-        """A coloured heading across the sheet's width (no merge: cheaper, and text may overflow)."""
+    def _band(self, text: str, fmt, height: float):
+        """A coloured heading: one cell and the row's format (no blank cells across the sheet)."""
         self.ws.write_string(self.row, 0, text, fmt)
-        for c in range(1, self.last + 1):
-            self.ws.write_blank(self.row, c, None, fmt)
+        self.ws.set_row(self.row, height, fmt)
 
     def _block_header(self, block):
         ws, st = self.ws, self.st
         label = block.item.label if block.item.kind != "tilbud" else f"Tilbud: {block.item.label}"
-        self._band(label, st.block)
-        ws.set_row(self.row, 22)
+        self._band(label, st.block, 22)
         self.row += 1
         for name, value, is_url in block.context:
+            ws.set_row(self.row, None, st.context_band)  # the value runs on over the grey row
             ws.write_string(self.row, 0, name, st.context)
-            ws.merge_range(self.row, 1, self.row, self.last, "", st.context)
             if is_url and value.startswith(("http://", "https://")) and len(value) < 2000:
                 ws.write_url(self.row, 1, value, st.link, string=value)
             else:
-                ws.write_string(self.row, 1, value, st.context)
+                ws.write_string(self.row, 1, value, st.context_value)
             self.row += 1
 
     def _section(self, sec: SectionPlan):
         ws, st = self.ws, self.st
-        self._band(sec.sektion.titel, st.section)
-        ws.set_row(self.row, 19)
+        self._band(sec.sektion.titel, st.section, 19)
         self.row += 1
         if sec.sektion.beskrivelse:
             self._paragraph(sec.sektion.beskrivelse, st.descr)
@@ -152,10 +169,12 @@ class SheetLayout:
         span = sum(self.widths[1:])
         for (_r, _c), fi in sorted(sec.cells.items()):
             h = self._label(self.row, fi)
-            fmt = self.st.inputs[fi.felt.type]
-            self.ws.merge_range(self.row, 1, self.row, self.last, "", fmt)
+            t = fi.felt.type
+            fmt = self.st.inputs[t]
+            if t == "langtekst" or self.widths[1] < WIDTHS[t]:  # one wide input cell, B to the end
+                self.ws.merge_range(self.row, 1, self.row, self.last, "", fmt)
             self._input(self.row, 1, fi, fmt)
-            if fi.felt.type == "langtekst":
+            if t == "langtekst":
                 h = max(h, 66.0, estimate_height(str(fi.prefill or ""), span))
             self.ws.set_row(self.row, max(h, 18.0))
             self._validate(self.row, 1, self.row, fi)
@@ -173,7 +192,7 @@ class SheetLayout:
         first_input = col
         for i, (felt, year) in enumerate(sec.columns):
             text = felt.etiket + (f" {year}" if year is not None else "") + (" *" if felt.obligatorisk else "")
-            if i == len(sec.columns) - 1 and _spans_to_end(sec) and col < self.last:
+            if i == len(sec.columns) - 1 and _merges_to_end(sec, self.extent) and col < self.last:
                 ws.merge_range(head_row, col, head_row, self.last, "", st.head)
             ws.write_string(head_row, col, text, st.head)
             heights.append(estimate_height(text, self.widths[col]))
@@ -181,7 +200,7 @@ class SheetLayout:
         ws.set_row(head_row, max(heights))
         self.row += 1
         if not sec.rows:
-            ws.merge_range(self.row, 0, self.row, self.last, "(ingen)", st.descr)
+            ws.write_string(self.row, 0, "(ingen)", st.descr)
             self.row += 1
             return
         has_long = any(f.type == "langtekst" for f, _ in sec.columns)
@@ -198,7 +217,7 @@ class SheetLayout:
                 fi = sec.cells[(r, c)]
                 fmt = st.inputs[fi.felt.type]
                 col = first_input + c
-                if c == len(sec.columns) - 1 and _spans_to_end(sec) and col < self.last:
+                if c == len(sec.columns) - 1 and _merges_to_end(sec, self.extent) and col < self.last:
                     ws.merge_range(row, col, row, self.last, "", fmt)
                 self._input(row, col, fi, fmt)
             ws.set_row(row, 60.0 if has_long else max(18.0, estimate_height(item.label, LABEL_WIDTH)))

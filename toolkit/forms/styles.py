@@ -47,6 +47,8 @@ class Styles:
         self.head_left = fmt(bold=True, text_wrap=True, bg_color=GREY, border=1, border_color=BORDER,
                              valign="vcenter")
         self.context = fmt(bg_color=GREY, border=1, border_color=BORDER, text_wrap=True)
+        self.context_value = fmt(bg_color=GREY, border=1, border_color=BORDER)  # unwrapped: runs on
+        self.context_band = wb.add_format({"bg_color": GREY})
         self.context_num = fmt(bg_color=GREY, border=1, border_color=BORDER, num_format="#,##0.##")
         self.link = fmt(font_color="#0563C1", underline=1, bg_color=GREY, border=1, border_color=BORDER)
         self.required = wb.add_format({"bg_color": REQUIRED})

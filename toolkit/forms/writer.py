@@ -5,19 +5,18 @@ import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
+import xlsxwriter
 from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 
 from toolkit import __version__
 from toolkit.danish import format_dato
 from toolkit.definitions.expand import FormPlan
-from toolkit.forms.fast_sheet import FastWorkbook
 from toolkit.forms.layout import Placed, SheetLayout, quote_sheet
 from toolkit.forms.meta import (LIST_SHEET, MAP_HEADER, MAP_START_ROW, META_KEYS, META_NAMES,
                                 META_SHEET, STATUS_SHEET, defined_name)
 from toolkit.forms.styles import Styles
 from toolkit.forms.vejledning import write_vejledning
 from toolkit.files import atomic_path
-from toolkit.gcpause import without_gc_pauses
 from toolkit.stamdata.model import Stamdata
 
 WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
@@ -33,12 +32,11 @@ class WrittenForm:
     required: int
 
 
-@without_gc_pauses
 def write_form(plan: FormPlan, sd: Stamdata, target: Path, frist: dt.date | None,
                generated: dt.datetime | None = None) -> WrittenForm:
     generated = generated or dt.datetime.now().replace(microsecond=0)
     with atomic_path(Path(target)) as tmp:
-        wb = FastWorkbook(str(tmp), WORKBOOK_OPTIONS)
+        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
         result = _build(wb, plan, sd, frist, generated)
         wb.close()
     return WrittenForm(Path(target), *result)
@@ -109,36 +107,59 @@ def _missing_text(n: int) -> str:
 
 
 def _required_runs(placed: list[Placed]):
-    """Required cells grouped into vertical runs: (aktiv_cell, col, first_row, last_row, missing)."""
+    """Required cells grouped into rectangles: (aktiv_cell, first_col, last_col, first_row, last_row,
+    missing). Vertical runs first; runs of the same rows in adjacent columns then join."""
     runs: list[list] = []
     for p in sorted((p for p in placed if p.fi.required), key=lambda p: (p.aktiv_cell or "", p.col, p.row)):
         missing = 0 if p.aktiv_cell else int(p.fi.prefill in (None, ""))  # blocks start inactive
         last = runs[-1] if runs else None
-        if last and last[0] == p.aktiv_cell and last[1] == p.col and last[3] == p.row - 1:
-            last[3] = p.row
-            last[4] += missing
+        if last and last[0] == p.aktiv_cell and last[1] == p.col and last[4] == p.row - 1:
+            last[4] = p.row
+            last[5] += missing
         else:
-            runs.append([p.aktiv_cell, p.col, p.row, p.row, missing])
-    return runs
+            runs.append([p.aktiv_cell, p.col, p.col, p.row, p.row, missing])
+    joined: dict[tuple, list] = {}  # (aktiv, rows, last column) -> rectangle
+    out = []
+    for aktiv, c, _c, r0, r1, missing in runs:  # sorted by column within each aktiv
+        rect = joined.pop((aktiv, r0, r1, c - 1), None)
+        if rect is None:
+            rect = [aktiv, c, c, r0, r1, missing]
+            out.append(rect)
+        else:
+            rect[2] = c
+            rect[5] += missing
+        joined[(aktiv, r0, r1, c)] = rect
+    return out
+
+
+TERMS_PER_FORMULA = 24  # COUNTBLANK takes one range; a sum of a few dozen stays far below 8,192 characters
 
 
 def _status_sheet(status, placed_by_sheet, st) -> tuple[list[str], int]:
-    """One column per input sheet: COUNTBLANK over each run of required cells, the sum in row 1.
-    Each input sheet shows its own count in row 3; returns the sum cells and the initial total."""
+    """One column per input sheet: the blanks among its required cells as sums of COUNTBLANKs (one
+    per rectangle, those of a numbered block only once its activating cell is filled), the total in
+    row 1. Each input sheet shows its own count in row 3; returns the sum cells and the initial total."""
     sums, total = [], 0
     for col, (name, placed, ws) in enumerate(placed_by_sheet):
         q = quote_sheet(name)
+        by_aktiv: dict[str | None, list[tuple[str, int]]] = {}
+        for aktiv, c0, c1, r0, r1, missing in _required_runs(placed):
+            rng = f"{q}!{xl_rowcol_to_cell(r0, c0, True, True)}:{xl_rowcol_to_cell(r1, c1, True, True)}"
+            by_aktiv.setdefault(aktiv, []).append((f"COUNTBLANK({rng})", missing))
         n_missing, row = 0, 1
-        for aktiv, c, r0, r1, missing in _required_runs(placed):
-            rng = f"{q}!{xl_rowcol_to_cell(r0, c, True, True)}:{xl_rowcol_to_cell(r1, c, True, True)}"
-            formula = f"=IF(LEN({q}!{aktiv})>0,COUNTBLANK({rng}),0)" if aktiv else f"=COUNTBLANK({rng})"
-            status.write_formula(row, col, formula, None, missing)
-            n_missing += missing
-            row += 1
+        for aktiv, terms in by_aktiv.items():
+            for i in range(0, len(terms), TERMS_PER_FORMULA):
+                chunk = terms[i:i + TERMS_PER_FORMULA]
+                count = "+".join(t for t, _m in chunk)
+                missing = sum(m for _t, m in chunk)
+                formula = f"=IF(LEN({q}!{aktiv})>0,{count},0)" if aktiv else f"={count}"
+                status.write_formula(row, col, formula, None, missing)
+                n_missing += missing
+                row += 1
         ref = f"{STATUS_SHEET}!{xl_rowcol_to_cell(0, col, row_abs=True, col_abs=True)}"
         status.write_formula(0, col, f"=SUM({xl_rowcol_to_cell(1, col)}:{xl_rowcol_to_cell(max(row, 2), col)})",
                              None, n_missing)
-        ws.merge_range(2, 0, 2, 3, "", st.missing)
+        # one unwrapped cell: the text runs on over the empty cells to its right
         ws.write_formula(2, 0, _missing_formula(ref), st.missing, _missing_text(n_missing))
         ws.conditional_format(2, 0, 2, 0, {"type": "formula", "criteria": f"={ref}=0", "format": st.done})
         sums.append(ref.replace(f"{STATUS_SHEET}!", ""))
@@ -173,7 +194,8 @@ def _meta_sheet(wb, meta, plan: FormPlan, sd: Stamdata, generated, placed_by_she
             meta.write_string(row, 1, name)
             meta.write_string(row, 2, f"{col}{p.row + 1}")
             row += 1
-    wb.define_valid_names(names)
+    for name, ref in names:
+        wb.define_name(name, "=" + ref)
     meta.set_column(0, 0, 60)
     meta.set_column(1, 2, 14)
     return row - MAP_START_ROW - 1

@@ -11,7 +11,6 @@ from toolkit.definitions.expand import plan_form
 from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.recipients import Modtager, find_recipient
 from toolkit.forms.meta import defined_name
-from toolkit.gcpause import without_gc_pauses
 from toolkit.returns.guards import check_file
 from toolkit.returns.reader import RawWorkbook, UnreadableWorkbook, open_workbook
 from toolkit.problems import FEJL, Issue
@@ -57,7 +56,6 @@ class ReadResult:
         return self
 
 
-@without_gc_pauses
 def read_return(path: Path, sd: Stamdata, defs: dict[str, Skemadefinition],
                 original_name: str | None = None) -> ReadResult:
     path = Path(path)
