@@ -12,7 +12,6 @@ from openpyxl.cell.cell import ERROR_CODES
 from toolkit.store.export import export
 from toolkit.returns.ingest import ingest
 from toolkit.returns.normalize import PLACEHOLDERS
-from toolkit.documents.pdf import convert
 from toolkit.store import Store
 
 from conftest import EVEN_YEAR, one_form_per_type
@@ -102,7 +101,7 @@ def test_roundtrip_fill_ingest_export(data, plans, sd, defs, tmp_path_factory):
 @settings(max_examples=2, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate),
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(data=st.data())
-def test_roundtrip_after_libreoffice_resave(data, fmt, ext, plans, sd, defs, soffice, tmp_path_factory):
+def test_roundtrip_after_libreoffice_resave(data, fmt, ext, plans, sd, defs, libreoffice, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("lo")
     filled, expected = [], {}
     (tmp / "filled").mkdir()
@@ -110,7 +109,7 @@ def test_roundtrip_after_libreoffice_resave(data, fmt, ext, plans, sd, defs, sof
         answers = data.draw(answers_for(plan.fields()), label=src.name)
         filled.append(fill_form(src, answers, tmp / "filled" / src.name))
         expected[plan.defn.skema] = answers
-    converted = convert(filled, fmt, tmp / "resaved")
+    converted = libreoffice(filled, fmt, tmp / "resaved")
     assert all(p.suffix == f".{ext}" for p in converted)
     with Store(tmp / "w") as store:
         report = ingest([tmp / "resaved"], store, sd, defs)

@@ -9,12 +9,12 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from toolkit.cli.dansk import install as _dansk
+from toolkit.cli.dansk import DanskTyper, install as _dansk
 from toolkit.problems import SkemaError
 
 _dansk()
 
-app = typer.Typer(
+app = DanskTyper(
     name="skema",
     help="Skemaer, indlæsning og dokumenter til det forstærkede samarbejde om de mest "
          "specialiserede sociale tilbud.",

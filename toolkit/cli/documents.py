@@ -10,6 +10,7 @@ from rich.table import Table
 
 from toolkit.cli.common import (AarOpt, MappeOpt, OverskrivOpt, SkabelonOpt, StamdataOpt, app, console,
                                 with_store)
+from toolkit.cli.dansk import DanskTyper
 from toolkit.danish import parse_dato
 from toolkit.problems import UsageError
 
@@ -17,7 +18,7 @@ PdfOpt = Annotated[bool, typer.Option("--pdf", help="Lav også PDF-filer (kræve
 TemplatesOpt = Annotated[Optional[Path], typer.Option(
     "--skabeloner", help="Mappe med Word-skabeloner (standard: ./skabeloner, ellers de indbyggede).")]
 
-skabeloner_app = typer.Typer(help="Word-skabelonerne.", no_args_is_help=True)
+skabeloner_app = DanskTyper(help="Word-skabelonerne.", no_args_is_help=True)
 app.add_typer(skabeloner_app, name="skabeloner")
 
 
