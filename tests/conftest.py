@@ -110,11 +110,18 @@ def libreoffice(soffice, tmp_path_factory):
     try:
         yield convert
     finally:
-        _stop(proc)
+        _stop(proc, pipe)
 
 
-def _stop(proc) -> None:
-    """End the LibreOffice we started: its whole process group (the launcher and soffice.bin)."""
+def _stop(proc, pipe: str) -> None:
+    """End the LibreOffice we started: ask it to quit, else end its process group (launcher and
+    soffice.bin)."""
+    try:
+        subprocess.run([UNO_PYTHON, str(LO_HELPER), pipe, "--quit"], capture_output=True, timeout=60)
+        proc.wait(timeout=30)
+        return
+    except subprocess.TimeoutExpired:
+        pass
     for sig in (signal.SIGTERM, signal.SIGKILL):
         try:
             os.killpg(proc.pid, sig)

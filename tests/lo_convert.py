@@ -2,6 +2,7 @@
 which has the `uno` module; the project's venv does not).
 
     /usr/bin/python3 tests/lo_convert.py PIPE_NAME FORMAT OUTDIR FILE...
+    /usr/bin/python3 tests/lo_convert.py PIPE_NAME --quit
 
 FORMAT as for `soffice --convert-to`: 'xlsx', 'ods', 'pdf' or 'xls:MS Excel 97' (extension:filter)."""
 import sys
@@ -42,8 +43,14 @@ def connect(pipe: str, attempts: int = 1800):
     raise SystemExit(f"LibreOffice svarer ikke på {pipe}")
 
 
-def main(pipe: str, fmt: str, outdir: str, *files: str) -> None:
+def main(pipe: str, fmt: str, outdir: str = "", *files: str) -> None:
     desktop = connect(pipe)
+    if fmt == "--quit":
+        try:
+            desktop.terminate()
+        except Exception:  # noqa: BLE001 - the bridge closes as LibreOffice exits
+            pass
+        return
     ext, _, explicit = fmt.partition(":")
     for f in files:
         src = Path(f).resolve()
