@@ -108,4 +108,10 @@ def test_help_chrome_is_danish():
     r = runner.invoke(app, ["--help"])
     out = flat(r.output)
     assert "Vis denne hjælp og afslut." in out and "Kommandoer" in out and "Tilvalg" in out
-    assert "Show this message" not in out
+    assert "Show this message" not in out and "Options" not in out and "Commands" not in out
+    for command in (["indlaes"], ["skabeloner", "tjek"]):
+        r = runner.invoke(app, [*command, "--help"])
+        out = flat(r.output)
+        assert r.exit_code == 0 and "Vis denne hjælp og afslut." in out and "Tilvalg" in out, command
+        assert "Show this message" not in out and "Options" not in out, command
+    assert "Argumenter" in flat(runner.invoke(app, ["indlaes", "--help"]).output)

@@ -1,10 +1,8 @@
 """Forms must survive being opened and re-saved by LibreOffice Calc."""
 import openpyxl
+from conftest import one_form_per_type
 
 from toolkit.forms.meta import MAP_START_ROW, META_SHEET, defined_name
-from toolkit.documents.pdf import convert
-
-from conftest import one_form_per_type
 
 
 def _mapping(wb):
@@ -13,10 +11,10 @@ def _mapping(wb):
     return {r[0]: (r[1], r[2], defined_name(r[0], used)) for r in rows if r[0]}
 
 
-def test_defined_names_and_meta_sheet_survive_libreoffice_resave(forms_dir, soffice, tmp_path):
+def test_defined_names_and_meta_sheet_survive_libreoffice_resave(forms_dir, libreoffice, tmp_path):
     originals = one_form_per_type(forms_dir)
-    resaved = convert(originals, "xlsx", tmp_path)
-    for orig, new in zip(originals, resaved):
+    resaved = libreoffice(originals, "xlsx", tmp_path)
+    for orig, new in zip(originals, resaved, strict=True):
         wb0, wb1 = openpyxl.load_workbook(orig), openpyxl.load_workbook(new)
         m0, m1 = _mapping(wb0), _mapping(wb1)
         assert m0 == m1, orig.name

@@ -1,4 +1,6 @@
 """Every generated form honours the fill contract (docs/skemaformat.md)."""
+from functools import lru_cache
+
 import openpyxl
 import pytest
 
@@ -7,6 +9,12 @@ from toolkit.definitions.recipients import find_recipient
 from toolkit.forms.meta import defined_name, LIST_SHEET, MAP_HEADER, MAP_START_ROW, META_KEYS, META_SHEET
 
 from conftest import EVEN_YEAR
+
+
+@lru_cache(maxsize=None)
+def _load(path):
+    """Each generated form is loaded once for this module (the tests only read it)."""
+    return openpyxl.load_workbook(path)
 
 
 def _meta(wb):
@@ -29,7 +37,7 @@ def test_every_field_key_resolves_by_name_to_an_unlocked_cell(forms_dir, defs, s
     files = sorted(forms_dir.glob("*.xlsx"))
     assert len(files) == 12 + 12 + 8 + 11
     for path in files:
-        wb = openpyxl.load_workbook(path)
+        wb = _load(path)
         meta, mapping = _meta(wb)
         defn = defs[meta["skema"]]
         assert meta["version"] == defn.version and meta["definition_hash"] == defn.hash
@@ -45,7 +53,7 @@ def test_every_field_key_resolves_by_name_to_an_unlocked_cell(forms_dir, defs, s
 
 def test_sheets_are_protected_and_everything_else_is_locked(forms_dir):
     for path in sorted(forms_dir.glob("*.xlsx"))[::5]:
-        wb = openpyxl.load_workbook(path)
+        wb = _load(path)
         _meta_, mapping = _meta(wb)
         inputs = {(sheet, cell) for _k, sheet, cell, *_ in mapping}
         for ws in wb.worksheets:
@@ -69,7 +77,7 @@ def _fields(wb, defs, sd):
 
 def test_every_input_has_a_validation_and_lists_point_at_the_hidden_sheet(forms_dir, defs, sd):
     for path in sorted(forms_dir.glob("*.xlsx"))[::4]:
-        wb = openpyxl.load_workbook(path)
+        wb = _load(path)
         lists = wb[LIST_SHEET]
         for fi, sheet, cell in _fields(wb, defs, sd):
             key, ftype = fi.key, fi.felt.type
@@ -90,7 +98,7 @@ def test_every_input_has_a_validation_and_lists_point_at_the_hidden_sheet(forms_
 
 def test_prefill_and_context_from_stamdata(forms_dir, sd):
     path = next(forms_dir.glob("*_kommune_laesoe_kommune.xlsx"))
-    wb = openpyxl.load_workbook(path)
+    wb = _load(path)
     _m, mapping = _meta(wb)
     by_key = {k: (s, c) for k, s, c, *_ in mapping}
     s, c = by_key["kommune.kontaktperson"]
@@ -105,7 +113,7 @@ def test_prefill_and_context_from_stamdata(forms_dir, sd):
 
 def test_print_setup_is_a4_fit_to_width(forms_dir):
     path = sorted(forms_dir.glob("*_aarsrapport_*.xlsx"))[0]
-    wb = openpyxl.load_workbook(path)
+    wb = _load(path)
     for name in wb.sheetnames:
         ws = wb[name]
         if ws.sheet_state != "visible":
@@ -118,7 +126,7 @@ def test_print_setup_is_a4_fit_to_width(forms_dir):
 
 @pytest.mark.parametrize("form", ["indmelding", "aarsrapport"])
 def test_required_cells_are_highlighted_until_filled(forms_dir, form, defs, sd):
-    wb = openpyxl.load_workbook(sorted(forms_dir.glob(f"*_{form}_*.xlsx"))[0])
+    wb = _load(sorted(forms_dir.glob(f"*_{form}_*.xlsx"))[0])
     for fi, sheet, cell in _fields(wb, defs, sd):
         key, aktiv = fi.key, fi.aktiv_key
         if not fi.required:

@@ -13,13 +13,14 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from toolkit.cli.dansk import DanskTyper
 from toolkit.cli.dansk import install as _dansk
 from toolkit.danish import parse_dato
 from toolkit.problems import SkemaError, UsageError
 
 _dansk()
 
-app = typer.Typer(
+app = DanskTyper(
     name="skema",
     help="Skemaer, indlæsning og dokumenter til det forstærkede samarbejde om de mest "
          "specialiserede sociale tilbud.",

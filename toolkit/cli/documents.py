@@ -10,11 +10,12 @@ from rich.table import Table
 
 from toolkit.cli.common import (AarOpt, MappeOpt, OverskrivOpt, SkabelonOpt, StamdataOpt, TemplatesOpt, app,
                                 console, dato, workspace, year)
+from toolkit.cli.dansk import DanskTyper
 from toolkit.statuses import WriteStatus
 
 PdfOpt = Annotated[bool, typer.Option("--pdf", help="Lav også PDF-filer (kræver LibreOffice).")]
 
-skabeloner_app = typer.Typer(help="Word-skabelonerne.", no_args_is_help=True)
+skabeloner_app = DanskTyper(help="Word-skabelonerne.", no_args_is_help=True)
 app.add_typer(skabeloner_app, name="skabeloner")
 
 

@@ -39,7 +39,7 @@ def convert(paths: list[Path], fmt: str, outdir: Path, timeout: int = 300) -> li
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="skema_lo_") as profile:
-        cmd = [exe, f"-env:UserInstallation=file://{Path(profile).as_posix()}", "--headless",
+        cmd = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
                "--norestore", "--convert-to", fmt, "--outdir", str(outdir), *map(str, paths)]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     ext = fmt.split(":")[0]

@@ -3,13 +3,16 @@ aborts the process (python-calamine does on absurd sheet extents), exhausts memo
 costs that file, which is refused with 'laeser-doede'. POSIX: the worker's address space is capped."""
 from __future__ import annotations
 
+import contextlib
 import multiprocessing as mp
 import os
+import signal
 import sys
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
+from typing import Any
 
 from toolkit.returns.read import ReadResult, read_return
 
@@ -19,7 +22,8 @@ WORKER_SECONDS = 60
 _state: dict = {}
 
 
-def _init(sd, defs, memory: int):
+def _init(sd, defs, memory: int, pids):
+    pids.put(os.getpid())  # so that the parent can kill this worker if it hangs
     _state["sd"], _state["defs"] = sd, defs
     # A reader that aborts prints its own panic text; the user gets our one Danish line instead.
     import faulthandler
@@ -46,26 +50,33 @@ class IsolatedReader:
                  workers: int = 1):
         self.sd, self.defs, self.memory, self.seconds = sd, defs, memory, seconds
         self.workers = max(1, min(workers, os.cpu_count() or 1))
-        self.pool = None
+        self.pool: ProcessPoolExecutor | None = None
+        self.pids: Any = None  # a SimpleQueue: each worker of the pool puts its process id here when it starts
 
-    def _start(self, workers: int = 1):
+    def _start(self, workers: int = 1) -> ProcessPoolExecutor:
         ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+        self.pids = ctx.SimpleQueue()
         self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
-                                        initargs=(self.sd, self.defs, self.memory))
+                                        initargs=(self.sd, self.defs, self.memory, self.pids))
+        return self.pool
 
     def _kill(self):
-        if self.pool is not None:
-            for p in list(getattr(self.pool, "_processes", {}).values()):
-                p.kill()
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            self.pool = None
+        """Stop the pool now, also a worker that hangs (shutdown alone would wait for it)."""
+        if self.pool is None:
+            return
+        while not self.pids.empty():
+            pid = self.pids.get()
+            with contextlib.suppress(OSError):  # already gone
+                os.kill(pid, getattr(signal, "SIGKILL", signal.SIGTERM))  # SIGTERM: TerminateProcess
+        self.pool.shutdown(wait=False, cancel_futures=True)
+        self.pids.close()
+        self.pool = self.pids = None
 
     def __call__(self, path: Path, sd, defs, original_name: str | None = None) -> ReadResult:
         name = original_name or Path(path).name
-        if self.pool is None:
-            self._start()
+        pool = self.pool or self._start()
         try:
-            return self.pool.submit(_read, str(path), name).result(timeout=self.seconds)
+            return pool.submit(_read, str(path), name).result(timeout=self.seconds)
         except FutureTimeout:
             self._kill()
             why = f"læsningen tog mere end {self.seconds} sekunder"
@@ -87,8 +98,8 @@ class IsolatedReader:
                 yield i, self(path, self.sd, self.defs, name)
             return
         self._kill()
-        self._start(self.workers)
-        futures = {i: self.pool.submit(_read, str(p), n) for i, (p, n) in enumerate(jobs)}
+        pool = self._start(self.workers)
+        futures = {i: pool.submit(_read, str(p), n) for i, (p, n) in enumerate(jobs)}
         for i, (path, name) in enumerate(jobs):
             try:
                 res = futures[i].result(timeout=self.seconds)
@@ -96,8 +107,8 @@ class IsolatedReader:
                 self._kill()
                 res = self(path, self.sd, self.defs, name)  # alone, in a single-worker pool
                 self._kill()
-                self._start(self.workers)
-                futures.update({j: self.pool.submit(_read, str(p), n)
+                pool = self._start(self.workers)
+                futures.update({j: pool.submit(_read, str(p), n)
                                 for j, (p, n) in enumerate(jobs) if j > i})
             except Exception:  # noqa: BLE001 - e.g. an unpicklable result: read it alone
                 res = self(path, self.sd, self.defs, name)
@@ -110,4 +121,5 @@ class IsolatedReader:
     def __exit__(self, *exc):
         if self.pool is not None:
             self.pool.shutdown(wait=True, cancel_futures=True)
-            self.pool = None
+            self.pids.close()
+            self.pool = self.pids = None

@@ -13,6 +13,8 @@ from typing import Any
 from xml.parsers import expat
 
 from defusedxml import ElementTree as ET
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
+from openpyxl.utils.exceptions import CellCoordinatesException
 from python_calamine import CalamineWorkbook
 
 from toolkit.forms.meta import MAP_START_ROW, META_KEYS, META_NAMES, META_SHEET
@@ -25,8 +27,6 @@ _NAME_ATTR = re.compile(rb"""(?:^|\s)name\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _C_START = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*)>')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
-_CELL = re.compile(r"[A-Z]{1,3}[0-9]{1,7}")
-_CELL_ANY = re.compile(r"\$?([A-Za-z]{1,3})\$?([0-9]{1,7})")
 _ODS_ADDR = re.compile(r"^\$?'?(.+?)'?\.\$?([A-Z]{1,3})\$?([0-9]+)$")
 
 
@@ -165,15 +165,22 @@ def _ref_of(text: bytes) -> tuple[str, str] | None:
 
 
 @lru_cache(maxsize=65536)
+def _cell(ref: str) -> tuple[str, int] | None:
+    """'$ab$12' -> ('AB', 12); anything that is not a single cell address -> None."""
+    try:
+        col, row = coordinate_from_string(ref)
+    except CellCoordinatesException:
+        return None
+    return col.upper(), row
+
+
+@lru_cache(maxsize=65536)
 def _rowcol(cell: str) -> tuple[int, int]:
-    """'AB12' -> (11, 27), zero-based; anything that is not a cell address -> (-1, -1)."""
-    m = _CELL_ANY.fullmatch(cell)
-    if not m:
+    """'AB12' or '$AB$12' -> (11, 27), zero-based; anything that is not a cell address -> (-1, -1)."""
+    parsed = _cell(cell)
+    if parsed is None:
         return -1, -1
-    col = 0
-    for ch in m.group(1).upper():
-        col = col * 26 + (ord(ch) - 64)
-    return int(m.group(2)) - 1, col - 1
+    return parsed[1] - 1, column_index_from_string(parsed[0]) - 1
 
 
 def _parse_ref(text: str) -> tuple[str, str] | None:
@@ -184,8 +191,8 @@ def _parse_ref(text: str) -> tuple[str, str] | None:
     sheet = sheet.strip("=")
     if sheet.startswith("'") and sheet.endswith("'"):
         sheet = sheet[1:-1].replace("''", "'")
-    ref = ref.replace("$", "")
-    return (sheet, ref) if _CELL.fullmatch(ref) else None
+    parsed = _cell(ref)
+    return (sheet, f"{parsed[0]}{parsed[1]}") if parsed else None
 
 
 def _xlsx_flags(path: Path, sheet_files: dict[str, str], sheets: set[str], parts: dict[str, bytes]) -> dict:
