@@ -87,3 +87,14 @@ def test_a_write_that_fails_gives_a_danish_error_and_keeps_the_old_file(tmp_path
     with pytest.raises(OutputError, match="der ligger en mappe med samme navn"):
         write_bytes_atomic(tmp_path / "d.bin", b"ny")
     assert target.read_bytes() == b"gammel" and not list(tmp_path.glob(".~tmp_*"))
+
+
+def test_danish_errors_survive_the_trip_from_a_worker_process(tmp_path):
+    import pickle
+
+    from toolkit.problems import OutputLockedError
+
+    for err in (OutputError(tmp_path / "x.xlsx", IsADirectoryError(21, "Is a directory")),
+                OutputLockedError(tmp_path / "y.xlsx")):
+        back = pickle.loads(pickle.dumps(err))
+        assert type(back) is type(err) and str(back) == str(err) and back.path == err.path

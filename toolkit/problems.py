@@ -143,6 +143,11 @@ def _listing(head: str, issues: list[Issue]) -> str:
 class SkemaError(Exception):
     """Base: a Danish, user-facing message; the run cannot proceed."""
 
+    def __reduce__(self):
+        # Subclasses take other constructor arguments than the message: rebuild from the message and
+        # attributes, so an error raised in a worker process reaches the parent intact.
+        return _rebuild_error, (self.__class__, str(self), self.__dict__)
+
     exit_code = 2
 
 
@@ -176,3 +181,10 @@ class OutputLockedError(SkemaError):
 
 class UsageError(SkemaError):
     """Wrong arguments (bad date, unknown form type)."""
+
+
+def _rebuild_error(cls: type[SkemaError], message: str, attributes: dict) -> SkemaError:
+    err = Exception.__new__(cls)
+    Exception.__init__(err, message)
+    err.__dict__.update(attributes)
+    return err
