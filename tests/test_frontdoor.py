@@ -12,7 +12,7 @@ PKG = ROOT / "toolkit"
 
 # Lowest first. A module may import only from its own layer or lower ones.
 LAYERS = [
-    {"danish", "problems", "files", "fieldkeys", "statuses"},
+    {"danish", "problems", "files", "fieldkeys", "statuses", "workers"},
     {"stamdata"},
     {"definitions"},
     {"rules"},

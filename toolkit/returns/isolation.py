@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from toolkit.returns.read import ReadResult, read_return
+from toolkit.workers import die_with_parent
 
 WORKER_MEMORY_BYTES = 2 * 1024 ** 3
 WORKER_SECONDS = 60
@@ -23,6 +24,7 @@ _state: dict = {}
 
 
 def _init(sd, defs, memory: int, pids):
+    die_with_parent()  # a killed run leaves no reader behind holding the folder's lock
     pids.put(os.getpid())  # so that the parent can kill this worker if it hangs
     _state["sd"], _state["defs"] = sd, defs
     # A reader that aborts prints its own panic text; the user gets our one Danish line instead.
