@@ -1,5 +1,5 @@
-"""Write the consolidated workbook: Overblik (returns and key figures with charts), one Excel
-table per form, Fejl og mangler, and Status. Respondent text is always written as text."""
+"""Write the consolidated workbook: Overblik (returns and key figures with charts), one filtered
+data sheet per form, Fejl og mangler, and Status. Respondent text is always written as text."""
 from __future__ import annotations
 
 import datetime as dt
