@@ -39,7 +39,11 @@ def test_sheets_tables_and_charts(workbook):
     assert wb.sheetnames == ["Overblik", "Ekspertpanel", "Indmeldinger", "Udmeldinger", "Årsrapporter",
                              "Kommunale indmeldinger", "Fejl og mangler", "Status"]
     assert len(wb["Overblik"]._charts) == 2
-    assert "T_aarsrapport" in wb["Årsrapporter"].tables and wb["Årsrapporter"].freeze_panes == "C2"
+    ws = wb["Årsrapporter"]
+    assert ws.freeze_panes == "C2" and ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"
+    assert ws["A1"].value == "Respondent-id" and ws["A1"].font.b  # the header row, written first
+    for name in ("Ekspertpanel", "Fejl og mangler", "Status"):
+        assert wb[name].auto_filter.ref.startswith("A1:"), name
 
 
 def test_respondent_text_is_never_a_live_formula(workbook):

@@ -14,15 +14,14 @@ def write_panel_sheet(wb, f, assessments):
     txt = {True: "Opfyldt", False: "Ikke opfyldt", None: "Mangler svar"}
     rows = [[a.respondent_id, int(a.nr), a.tilbudsnavn, a.nyoprettet or "", txt[a.kategorier["A"]],
              txt[a.kategorier["B"]], txt[a.kategorier["C"]], a.resultat, "\n".join(a.begrundelser)]
-            for a in assessments] or [[None] * len(heads)]
+            for a in assessments]
+    ws.write_row(0, 0, heads, f.head)
+    ws.autofilter(0, 0, max(len(rows), 1), len(heads) - 1)
     for r, row in enumerate(rows, start=1):
+        ws.set_row(r, 15 * (len(row[8].splitlines()) + 1))
         for c, v in enumerate(row):
             write_value(ws, r, c, v, f.wrap)
-        if assessments:
-            ws.set_row(r, 15 * (len(row[8].splitlines()) + 1))
-    ws.add_table(0, 0, len(rows), len(heads) - 1, {"name": "T_ekspertpanel", "style": "Table Style Light 9",
-                                                     "columns": [{"header": h} for h in heads]})
-    n = len(rows)
+    n = max(len(rows), 1)
     ws.conditional_format(1, 7, n, 7, {"type": "cell", "criteria": "==", "value": f'"{INDSTILLES}"', "format": f.green})
     ws.conditional_format(1, 7, n, 7, {"type": "cell", "criteria": "==", "value": f'"{DISPENSATION}"', "format": f.amber})
     ws.conditional_format(1, 7, n, 7, {"type": "text", "criteria": "begins with", "value": "indstilles ikke", "format": f.red})
