@@ -193,4 +193,4 @@ def _withdrawals(values, sd, aar):
             "indledning": intro, "rows": list(rows.values())}
 
 
-__all__ = ["FORMS", "write_bilag", "write_hoering", "write_rykkere"]
+__all__ = ["write_bilag", "write_hoering", "write_rykkere"]

@@ -16,7 +16,8 @@ from toolkit.definitions.expand import plan_form
 from toolkit.definitions.model import FORMS
 from toolkit.definitions.recipients import recipients
 from toolkit.forms.writer import write_form
-from toolkit.problems import OutputLockedError
+from toolkit.statuses import WriteStatus
+from toolkit.workers import die_with_parent
 from toolkit.stamdata.model import Stamdata
 
 
@@ -26,7 +27,7 @@ class GeneratedForm:
     modtager_id: str
     modtager: str
     path: Path
-    status: str  # "skrevet" | "findes allerede"
+    status: WriteStatus
     fields: int = 0
 
 
@@ -90,6 +91,7 @@ def _worker_init(sd: Stamdata, defs: dict) -> None:
     worksheets reference each other, so the cycle collector would otherwise walk every live cell
     tuple again and again while a form is written; it runs rarely here and never over what the
     worker inherited (frozen)."""
+    die_with_parent()  # a killed send-out leaves no writer behind
     _worker["sd"], _worker["defs"] = sd, defs
     gc.freeze()
     gc.set_threshold(*GC_THRESHOLDS)
@@ -104,10 +106,7 @@ def _write_one(sd: Stamdata, defn, m, aar: int, target: Path, generated: dt.date
 
 
 def _write_in_worker(skema: str, m, aar: int, target: str, generated: dt.datetime, values: dict | None):
-    try:
-        return _write_one(_worker["sd"], _worker["defs"][skema], m, aar, Path(target), generated, values)
-    except OutputLockedError as exc:  # rebuilt in the parent (its constructor takes the path)
-        return exc
+    return _write_one(_worker["sd"], _worker["defs"][skema], m, aar, Path(target), generated, values)
 
 
 def _pool(sd: Stamdata, defs: dict, workers: int) -> ProcessPoolExecutor:
@@ -129,7 +128,7 @@ def generate_forms(sd: Stamdata, aar: int, out_dir: Path, skemaer: Iterable[str]
     for defn, m in todo:
         target = Path(out_dir) / form_filename(aar, defn.skema, m.filnavn)
         if target.exists() and not overwrite:
-            jobs.append(GeneratedForm(defn.skema, m.id, m.navn, target, "findes allerede"))
+            jobs.append(GeneratedForm(defn.skema, m.id, m.navn, target, WriteStatus.FINDES))
         else:
             jobs.append((defn, m, target, prefill(defn.skema, m.id) if prefill else None))
     n_write = sum(isinstance(j, tuple) for j in jobs)
@@ -148,7 +147,7 @@ def generate_forms(sd: Stamdata, aar: int, out_dir: Path, skemaer: Iterable[str]
                 continue
             defn, m, target, values = job
             fields = _write_one(sd, defn, m, aar, target, generated, values)
-            report(GeneratedForm(defn.skema, m.id, m.navn, target, "skrevet", fields))
+            report(GeneratedForm(defn.skema, m.id, m.navn, target, WriteStatus.SKREVET, fields))
         return results, skipped
     defs = {defn.skema: defn for defn, _m in todo}
     with _pool(sd, defs, workers) as pool:
@@ -161,10 +160,8 @@ def generate_forms(sd: Stamdata, aar: int, out_dir: Path, skemaer: Iterable[str]
                     report(item)
                     continue
                 (defn, m, target, _values), future = item
-                fields = future.result()
-                if isinstance(fields, OutputLockedError):
-                    raise OutputLockedError(fields.path)
-                report(GeneratedForm(defn.skema, m.id, m.navn, target, "skrevet", fields))
+                fields = future.result()  # a worker's SkemaError arrives whole (problems.SkemaError.__reduce__)
+                report(GeneratedForm(defn.skema, m.id, m.navn, target, WriteStatus.SKREVET, fields))
         except BaseException:
             pool.shutdown(wait=True, cancel_futures=True)
             raise
