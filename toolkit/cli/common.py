@@ -43,13 +43,15 @@ class UgyldigVaerdi(typer.BadParameter):
         return self.message
 
 
-def choices(what: str, allowed: tuple[str, ...]):
-    """A Typer callback that accepts only `allowed` (one value or a list) and names them in Danish."""
+def choices(what: str, allowed: tuple[str, ...], many: bool = False):
+    """A Typer callback that accepts only `allowed` and names them in Danish. `many`: the option may
+    be repeated (its value is then always a list, also when it is not given)."""
     def check(value):
-        for v in value if isinstance(value, list) else [value]:
+        values = list(value or []) if many else [value]
+        for v in values:
             if v is not None and v not in allowed:
                 raise UgyldigVaerdi(f"Ukendt {what} '{v}'. Brug et af: {', '.join(allowed)}.")
-        return value
+        return values if many else value
     return check
 
 

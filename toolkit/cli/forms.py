@@ -26,7 +26,7 @@ def generer_cmd(
     aar: AarOpt = None,
     skema: Annotated[Optional[list[str]], typer.Option(
         "--skema", help=f"Kun dette skema: {', '.join(FORM_TYPES)} (kan gentages).",
-        callback=choices("skema", FORM_TYPES))] = None,
+        callback=choices("skema", FORM_TYPES, many=True))] = None,
     stamdata: StamdataOpt = None,
     skemaer: SkabelonOpt = None,
     ud: Annotated[Optional[Path], typer.Option("--ud", help="Mappe til skemaerne (standard: output/<år>/skemaer).")] = None,
