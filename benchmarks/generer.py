@@ -12,6 +12,7 @@ Timings are wall-clock medians; CPU time is shown next to them, since a busy mac
 wall-clock time. Peak memory is what Python allocated during consolidation (tracemalloc, in a
 separate run: tracing slows it down) and the process's peak resident size (getrusage).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -110,7 +111,7 @@ def samlet(sd, forms, d: Path, gentag: int):
         tracemalloc.stop()
         rss = _rss_in_child(lambda: consolidate(store, sd, defs, AAR, d / "w" / "samlet.xlsx"))
     rows = _table_rows(path)
-    return n, statistics.median(walls), statistics.median(cpus), peak / 2 ** 20, rss, rows
+    return n, statistics.median(walls), statistics.median(cpus), peak / 2**20, rss, rows
 
 
 def _rss_in_child(work) -> tuple[float, float]:
@@ -136,8 +137,11 @@ def _table_rows(path: Path) -> dict[str, int]:
     import re
 
     with zipfile.ZipFile(path) as z:
-        return {name.rsplit("/", 1)[-1]: int(re.search(rb'ref="[A-Z]+\d+:[A-Z]+(\d+)"', z.read(name)).group(1)) - 1
-                for name in z.namelist() if name.startswith("xl/tables/")}
+        return {
+            name.rsplit("/", 1)[-1]: int(re.search(rb'ref="[A-Z]+\d+:[A-Z]+(\d+)"', z.read(name)).group(1)) - 1
+            for name in z.namelist()
+            if name.startswith("xl/tables/")
+        }
 
 
 def main():
@@ -150,8 +154,10 @@ def main():
     sd = national_stamdata(AAR)
     import toolkit
 
-    print(f"Maskine: {cpu_model()}, {os.cpu_count()} kerner (nproc), Python {platform.python_version()}, "
-          f"belastning før start {os.getloadavg()[0]:.1f}")
+    print(
+        f"Maskine: {cpu_model()}, {os.cpu_count()} kerner (nproc), Python {platform.python_version()}, "
+        f"belastning før start {os.getloadavg()[0]:.1f}"
+    )
     print(f"toolkit fra {Path(toolkit.__file__).parent}")
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)
@@ -167,8 +173,10 @@ def main():
             print("Udfylder og indlæser returneringer til 'skema samlet' (ikke målt) …", flush=True)
             n, sw, sc, peak, (rss0, rss1), rows = samlet(sd, forms, d, args.gentag)
             print(f"skema samlet ({n} returneringer; rækker pr. tabel {rows}):")
-            print(f"    {sw:6.2f} s (CPU {sc:.2f} s); højst {peak:.0f} MiB allokeret af Python undervejs "
-                  f"(tracemalloc); proces: {rss0:.0f} MiB før, højst {rss1:.0f} MiB RSS (+{rss1 - rss0:.0f} MiB)")
+            print(
+                f"    {sw:6.2f} s (CPU {sc:.2f} s); højst {peak:.0f} MiB allokeret af Python undervejs "
+                f"(tracemalloc); proces: {rss0:.0f} MiB før, højst {rss1:.0f} MiB RSS (+{rss1 - rss0:.0f} MiB)"
+            )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ values bare (every sheet, to_python), in the same run.
 
     python benchmarks/indlaes.py [--gentag 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -78,10 +79,14 @@ def main():
     n = len(files)
     ing, bare, cons = statistics.median(runs), statistics.median(bare_runs), statistics.median(cons_runs)
     print(f"Maskine: {platform.machine()}, {platform.python_version()}, {n} filer, {args.gentag} gentagelser")
-    print(f"indlæsning i én proces (identificér, læs, normalisér, validér, gem): {ing:.2f} s "
-          f"(median pr. fil {statistics.median(per_file) * 1000:.1f} ms)")
-    print(f"calamine bar læsning af samme filer:                         {bare:.2f} s "
-          f"(pr. fil {bare / n * 1000:.1f} ms)  faktor {ing / bare:.2f}")
+    print(
+        f"indlæsning i én proces (identificér, læs, normalisér, validér, gem): {ing:.2f} s "
+        f"(median pr. fil {statistics.median(per_file) * 1000:.1f} ms)"
+    )
+    print(
+        f"calamine bar læsning af samme filer:                         {bare:.2f} s "
+        f"(pr. fil {bare / n * 1000:.1f} ms)  faktor {ing / bare:.2f}"
+    )
     real = statistics.median(real_runs)
     print(f"indlæsning som 'skema indlaes' (2 isolerede arbejdsprocesser):  {real:.2f} s  faktor {real / bare:.2f}")
     print(f"samlet overblik:                                              {cons:.2f} s")

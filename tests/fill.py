@@ -1,4 +1,5 @@
 """Helpers shared by the read-back tests: fill generated forms by defined name."""
+
 from pathlib import Path
 
 from toolkit.definitions.expand import plan_form

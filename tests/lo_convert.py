@@ -5,6 +5,7 @@ which has the `uno` module; the project's venv does not).
     /usr/bin/python3 tests/lo_convert.py PIPE_NAME --quit
 
 FORMAT as for `soffice --convert-to`: 'xlsx', 'ods', 'pdf' or 'xls:MS Excel 97' (extension:filter)."""
+
 import sys
 import time
 from pathlib import Path

@@ -1,4 +1,5 @@
 """`--json` on tjek, indlaes and status: the documented, stable schema."""
+
 import json
 import shutil
 
@@ -9,8 +10,21 @@ from toolkit.cli import app
 
 runner = CliRunner()
 FILE_KEYS = {"fil", "sti", "resultat", "skema", "respondent", "aar", "gyldig", "fejl", "problemer"}
-ISSUE_KEYS = {"code", "severity", "title", "message", "file", "respondent", "skema", "sheet", "row", "column",
-              "cell", "line", "key"}
+ISSUE_KEYS = {
+    "code",
+    "severity",
+    "title",
+    "message",
+    "file",
+    "respondent",
+    "skema",
+    "sheet",
+    "row",
+    "column",
+    "cell",
+    "line",
+    "key",
+}
 
 
 def test_tjek_json_names_each_file_with_its_result_and_problems(forms_dir, tmp_path):

@@ -13,6 +13,7 @@ and the stages one by one (`load_stamdata`, `load_definitions`, `generate_forms`
 `ingest`, `consolidate`, `write_bilag`, `aarshjul`, …) for callers that hold their own objects.
 Names are imported on first use, so `import toolkit` stays cheap.
 """
+
 from __future__ import annotations
 
 import importlib

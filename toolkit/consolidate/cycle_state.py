@@ -1,5 +1,6 @@
 """The årshjul for a year with today's state, from stamdata and the store. The forms already sent
 are given by the caller (the workspace looks in its output folder)."""
+
 from __future__ import annotations
 
 import datetime as dt

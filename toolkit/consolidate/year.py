@@ -1,4 +1,5 @@
 """Outputs derived from the store: the consolidated workbook and the list of missing returns."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,10 +30,19 @@ def consolidate(store, sd, defs, aar: int, target: Path, today: dt.date | None =
     from toolkit.rules.criteria import assess_all
 
     values, statuses, figures = year_data(store, sd, defs, aar, today)
-    return write_consolidated(target, region=sd.region, aar=aar, defs=defs, sd=sd, values=values,
-                              figures=figures, statuses=statuses, issues=store.issues(aar),
-                              warnings=early_warnings(sd, aar, figures),
-                              assessments=assess_all(values))
+    return write_consolidated(
+        target,
+        region=sd.region,
+        aar=aar,
+        defs=defs,
+        sd=sd,
+        values=values,
+        figures=figures,
+        statuses=statuses,
+        issues=store.issues(aar),
+        warnings=early_warnings(sd, aar, figures),
+        assessments=assess_all(values),
+    )
 
 
 def write_reminder_list(statuses, target: Path) -> tuple[Path, int]:
@@ -48,8 +58,9 @@ def write_reminder_list(statuses, target: Path) -> tuple[Path, int]:
             ws.set_column(c, c, w)
         for r, s in enumerate(missing, start=1):
             m = s.modtager
-            for c, v in enumerate([s.skema_navn, m.navn, m.kontaktperson, m.email, m.telefon, s.frist,
-                                   "Ja" if s.overskredet else "Nej"]):
+            for c, v in enumerate(
+                [s.skema_navn, m.navn, m.kontaktperson, m.email, m.telefon, s.frist, "Ja" if s.overskredet else "Nej"]
+            ):
                 write_value(ws, r, c, v, None, date)
         ws.autofilter(0, 0, max(1, len(missing)), len(heads) - 1)
         ws.freeze_panes(1, 0)

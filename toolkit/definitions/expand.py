@@ -1,6 +1,7 @@
 """Expand a definition for one recipient and year into a plan: sheets, blocks, sections and the
 concrete field instances with their keys. Pure: the Excel writer lays the plan out, the reader and
 validator use its field instances. See docs/skemaformat.md for the key scheme."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -14,6 +15,7 @@ from toolkit.stamdata.model import Stamdata, Tilbud
 @dataclass(frozen=True)
 class Item:
     """One repetition: a tilbud, ydelse, kommune, numbered block or free line."""
+
     kind: str
     id: str
     label: str
@@ -69,8 +71,9 @@ class FormPlan:
     sheets: list[SheetPlan]
 
     def fields(self) -> list[FieldInstance]:
-        return [fi for s in self.sheets for b in s.blocks for sec in b.sections
-                for _pos, fi in sorted(sec.cells.items())]
+        return [
+            fi for s in self.sheets for b in s.blocks for sec in b.sections for _pos, fi in sorted(sec.cells.items())
+        ]
 
 
 def plan_form(defn: Skemadefinition, sd: Stamdata, modtager: Modtager, aar: int) -> FormPlan:
@@ -89,9 +92,10 @@ def plan_form(defn: Skemadefinition, sd: Stamdata, modtager: Modtager, aar: int)
             if ark.aktiv_naar:
                 aktiv = ".".join([defn.skema, *prefix, ark.aktiv_naar])
             context = _block_context(ark, tilbud, sd) if item and item.kind == "tilbud" else []
-            sections = [_shared_section(defn, i, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv,
-                                        item.label if item else "")
-                        for i, sek in enumerate(ark.sektioner)]
+            sections = [
+                _shared_section(defn, i, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, item.label if item else "")
+                for i, sek in enumerate(ark.sektioner)
+            ]
             blocks.append(BlockPlan(item, context, sections))
         sheets.append(SheetPlan(ark, blocks))
     return FormPlan(defn, modtager, aar, sheets)
@@ -144,10 +148,19 @@ def _shared_section(defn, index, sek, ark, sd, modtager, aar, tilbud, prefix, ak
     prefills; otherwise every recipient gets the same plan (e.g. the 60 tilbud blocks of each
     municipality's form), so it is made once per stamdata and shared. Plans are never mutated
     (generate.apply_prefill copies)."""
-    personal = sek.gentag == "egne_tilbud" or any(
-        (f.forudfyld or "").startswith(_PERSONAL_SOURCES) for f in sek.felter)
-    key = (defn.skema, defn.hash, ark.navn, index, aar, tilbud.id if tilbud else None, tuple(prefix), aktiv,
-           block_label, _who(modtager) if personal else None)
+    personal = sek.gentag == "egne_tilbud" or any((f.forudfyld or "").startswith(_PERSONAL_SOURCES) for f in sek.felter)
+    key = (
+        defn.skema,
+        defn.hash,
+        ark.navn,
+        index,
+        aar,
+        tilbud.id if tilbud else None,
+        tuple(prefix),
+        aktiv,
+        block_label,
+        _who(modtager) if personal else None,
+    )
     memo = sd.memo.setdefault("sections", {})
     plan = memo.get(key)
     if plan is None:
@@ -175,7 +188,10 @@ def _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, bloc
         for c, (felt, year) in enumerate(columns):
             key = ".".join([defn.skema, *parts, felt.noegle] + ([str(year)] if year is not None else []))
             plan.cells[(r, c)] = FieldInstance(
-                key=key, felt=felt, ark=ark.navn, aar=year,
+                key=key,
+                felt=felt,
+                ark=ark.navn,
+                aar=year,
                 prefill=_prefill(felt, modtager, row_tilbud, item, sd),
                 aktiv_key=aktiv,
                 tilbud_id=row_tilbud.id if row_tilbud else None,

@@ -1,6 +1,7 @@
 """Render a Word template with docxtpl: sandboxed Jinja with autoescape (a value with & < > or æøå
 never corrupts the document), Danish filters, errors that name the template and the tag, and the
 post-processing that turns anchors into bookmarks and page references into PAGEREF fields."""
+
 from __future__ import annotations
 
 import io
@@ -95,11 +96,15 @@ def render(tpl: DocxTemplate, name: str, context: dict, target: Path) -> Path:
     try:
         tpl.render(context, jinja_env=jinja_env(), autoescape=True)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"Skabelonen {name} har en fejl i et felt (linje {exc.lineno}): {exc.message}. "
-                            f"Ret feltet {{{{ … }}}} eller {{% … %}} i Word.") from None
+        raise TemplateError(
+            f"Skabelonen {name} har en fejl i et felt (linje {exc.lineno}): {exc.message}. "
+            f"Ret feltet {{{{ … }}}} eller {{% … %}} i Word."
+        ) from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"Skabelonen {name} bruger en ukendt værdi: {exc.message}. "
-                            f"Se docs/skabeloner.md for de værdier, der kan bruges.") from None
+        raise TemplateError(
+            f"Skabelonen {name} bruger en ukendt værdi: {exc.message}. "
+            f"Se docs/skabeloner.md for de værdier, der kan bruges."
+        ) from None
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(f"Skabelonen {name} forsøger noget, der ikke er tilladt: {exc}") from None
     _fields(tpl.docx)
