@@ -29,12 +29,12 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from national import national_stamdata  # noqa: E402
-
 from toolkit.definitions import load_definitions  # noqa: E402
 from toolkit.definitions.expand import plan_form  # noqa: E402
 from toolkit.forms.generate import generate_forms, planned_forms  # noqa: E402
 from toolkit.forms.writer import write_form  # noqa: E402
+
+from national import national_stamdata  # noqa: E402
 
 AAR = 2028
 # the benchmark's own process-wide setting, as a command-line entry would set it: the cycle
@@ -133,8 +133,8 @@ def _rss_in_child(work) -> tuple[float, float]:
 
 
 def _table_rows(path: Path) -> dict[str, int]:
-    import zipfile
     import re
+    import zipfile
 
     with zipfile.ZipFile(path) as z:
         return {

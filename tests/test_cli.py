@@ -31,7 +31,8 @@ def test_udmelding_is_skipped_in_odd_years_with_a_reason(tmp_path):
 
 
 def test_unknown_form_is_a_usage_error_in_danish(tmp_path):
-    import subprocess, sys
+    import subprocess
+    import sys
 
     p = subprocess.run(
         [sys.executable, "-m", "toolkit", "generer", "--skema", "foo", "--ud", str(tmp_path)],
@@ -43,7 +44,8 @@ def test_unknown_form_is_a_usage_error_in_danish(tmp_path):
 
 
 def test_broken_stamdata_gives_one_danish_error_not_a_traceback(tmp_path):
-    import subprocess, sys
+    import subprocess
+    import sys
 
     bad = tmp_path / "stamdata.xlsx"
     bad.write_bytes(b"not a workbook")
@@ -80,6 +82,7 @@ def test_every_command_has_danish_help_and_is_in_the_readme():
 
 def test_indlaes_status_eksport_historik_ret_rykkerliste(forms_dir, tmp_path):
     import json
+
     from fill import fill_form
 
     inbox = tmp_path / "in"
@@ -122,7 +125,8 @@ def test_indlaes_status_eksport_historik_ret_rykkerliste(forms_dir, tmp_path):
 
 
 def test_eksport_rejects_unknown_format(tmp_path):
-    import subprocess, sys
+    import subprocess
+    import sys
 
     p = subprocess.run(
         [sys.executable, "-m", "toolkit", "eksport", "--format", "xml", "--mappe", str(tmp_path)],

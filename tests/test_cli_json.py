@@ -5,8 +5,9 @@ import shutil
 
 from typer.testing import CliRunner
 
-from conftest import EVEN_YEAR, one_form_per_type
 from toolkit.cli import app
+
+from conftest import EVEN_YEAR, one_form_per_type
 
 runner = CliRunner()
 FILE_KEYS = {"fil", "sti", "resultat", "skema", "respondent", "aar", "gyldig", "fejl", "problemer"}

@@ -3,8 +3,8 @@
 import openpyxl
 import pytest
 
-from toolkit.returns.ingest import ingest
 from toolkit.consolidate.year import consolidate, write_reminder_list, year_data
+from toolkit.returns.ingest import ingest
 from toolkit.store import Store
 
 from conftest import EVEN_YEAR

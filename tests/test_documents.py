@@ -11,9 +11,9 @@ import pytest
 from docx import Document
 
 from toolkit.demo.run import run_demo
-from toolkit.documents.render import TemplateError, check_templates, load, render
-from toolkit.documents.produce import write_bilag, write_rykkere
 from toolkit.documents.pdf import convert
+from toolkit.documents.produce import write_bilag, write_rykkere
+from toolkit.documents.render import TemplateError, check_templates, load, render
 from toolkit.store import Store
 
 from conftest import built_once

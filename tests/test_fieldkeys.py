@@ -3,7 +3,8 @@
 import shutil
 
 import pytest
-from hypothesis import given, strategies as hs
+from hypothesis import given
+from hypothesis import strategies as hs
 
 from toolkit.definitions import bundled_definitions_dir, load_definitions
 from toolkit.definitions.required import check_required_keys

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from corpus.make_corpus import make_corpus
+
 from fill import fill_form
 
 GIB = 1024**3

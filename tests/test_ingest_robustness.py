@@ -6,11 +6,12 @@ import shutil
 import pytest
 from typer.testing import CliRunner
 
-from conftest import EVEN_YEAR, one_form_per_type
 from toolkit import FileResult, Workspace
 from toolkit.cli import app
 from toolkit.files import OutputError, write_bytes_atomic
 from toolkit.returns.ingest import collect_files
+
+from conftest import EVEN_YEAR, one_form_per_type
 
 runner = CliRunner()
 

@@ -1,9 +1,10 @@
 """Forms must survive being opened and re-saved by LibreOffice Calc."""
 
 import openpyxl
-from conftest import one_form_per_type
 
 from toolkit.forms.meta import MAP_START_ROW, META_SHEET, defined_name
+
+from conftest import one_form_per_type
 
 
 def _mapping(wb):

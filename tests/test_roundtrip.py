@@ -8,8 +8,6 @@ import string
 
 import openpyxl
 import pytest
-from conftest import EVEN_YEAR, one_form_per_type
-from fill import plan_for
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ERROR_CODES
@@ -19,6 +17,9 @@ from toolkit.returns.ingest import ingest
 from toolkit.returns.normalize import PLACEHOLDERS
 from toolkit.store import Store
 from toolkit.store.export import export
+
+from conftest import EVEN_YEAR, one_form_per_type
+from fill import plan_for
 
 # Typing an error literal such as '#VALUE!' makes an error value in Excel (and openpyxl), not text:
 # that case is test_returns' error-cell test, not a round trip of text.

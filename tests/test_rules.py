@@ -6,11 +6,11 @@ import itertools
 import icalendar
 import pytest
 
-from toolkit.rules.keyfigures import TilbudFigures
-from toolkit.rules.criteria import DISPENSATION, IKKE, INDSTILLES, MANGLER, assess_nomination
-from toolkit.rules.cycle import activity_states, aarshjul, withdrawal_effective
-from toolkit.rules.warnings import DEFAULTS, signals_for
 from toolkit.documents.calendar import calendar
+from toolkit.rules.criteria import DISPENSATION, IKKE, INDSTILLES, MANGLER, assess_nomination
+from toolkit.rules.cycle import aarshjul, activity_states, withdrawal_effective
+from toolkit.rules.keyfigures import TilbudFigures
+from toolkit.rules.warnings import DEFAULTS, signals_for
 
 CRIT = ("a1", "a2", "a3", "b1", "c1", "c2")
 

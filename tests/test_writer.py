@@ -1,18 +1,18 @@
 """Every generated form honours the fill contract (docs/skemaformat.md)."""
 
-from functools import lru_cache
+from functools import cache
 
 import openpyxl
 import pytest
 
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import find_recipient
-from toolkit.forms.meta import defined_name, LIST_SHEET, MAP_HEADER, MAP_START_ROW, META_KEYS, META_SHEET
+from toolkit.forms.meta import LIST_SHEET, MAP_HEADER, MAP_START_ROW, META_KEYS, META_SHEET, defined_name
 
 from conftest import EVEN_YEAR
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path):
     """Each generated form is loaded once for this module (the tests only read it)."""
     return openpyxl.load_workbook(path)
@@ -283,7 +283,7 @@ def test_two_processes_write_the_same_forms_in_plan_order(sd, tmp_path):
 
 
 def test_a_form_that_cannot_be_written_raises_after_the_ones_before_it(sd, tmp_path):
-    from toolkit.forms.generate import generate_forms, planned_forms, form_filename
+    from toolkit.forms.generate import form_filename, generate_forms, planned_forms
 
     todo, _ = planned_forms(sd, EVEN_YEAR, ["aarsrapport"])
     defn, m = todo[4]

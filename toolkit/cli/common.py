@@ -8,7 +8,7 @@ import gc
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -55,7 +55,7 @@ def choices(what: str, allowed: tuple[str, ...]):
     return check
 
 
-AarOpt = Annotated[Optional[int], typer.Option("--aar", help="Årgang (standard: året for næste udsendelse).")]
+AarOpt = Annotated[int | None, typer.Option("--aar", help="Årgang (standard: året for næste udsendelse).")]
 MappeOpt = Annotated[
     Path,
     typer.Option(
@@ -63,19 +63,19 @@ MappeOpt = Annotated[
     ),
 ]
 StamdataOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--stamdata", help="Stamdata-projektmappe (standard: ./stamdata.xlsx, ellers det indbyggede eksempel)."
     ),
 ]
 SkabelonOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option(
         "--skemaer", help="Mappe med skemadefinitioner (standard: ./skabeloner/skemaer, ellers de indbyggede)."
     ),
 ]
 TemplatesOpt = Annotated[
-    Optional[Path],
+    Path | None,
     typer.Option("--skabeloner", help="Mappe med Word-skabeloner (standard: ./skabeloner, ellers de indbyggede)."),
 ]
 OverskrivOpt = Annotated[bool, typer.Option("--overskriv", help="Overskriv filer, der allerede findes.")]

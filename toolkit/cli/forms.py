@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
 from toolkit.cli.common import (
-    AarOpt,
     FORM_TYPES,
+    AarOpt,
     MappeOpt,
     OverskrivOpt,
     SkabelonOpt,
@@ -38,7 +38,7 @@ def init_cmd(mappe: Annotated[Path, typer.Argument(help="Arbejdsmappe (standard:
 def generer_cmd(
     aar: AarOpt = None,
     skema: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(
             "--skema",
             help=f"Kun dette skema: {', '.join(FORM_TYPES)} (kan gentages).",
@@ -48,7 +48,7 @@ def generer_cmd(
     stamdata: StamdataOpt = None,
     skemaer: SkabelonOpt = None,
     ud: Annotated[
-        Optional[Path], typer.Option("--ud", help="Mappe til skemaerne (standard: output/<år>/skemaer).")
+        Path | None, typer.Option("--ud", help="Mappe til skemaerne (standard: output/<år>/skemaer).")
     ] = None,
     overskriv: OverskrivOpt = False,
     mappe: MappeOpt = Path("."),
@@ -88,7 +88,7 @@ def demo_cmd(
     ud: Annotated[Path, typer.Option("--ud", help="Mappe til resultaterne (demoen bruger <ud>/demo).")] = Path(
         "output"
     ),
-    aar: Annotated[Optional[int], typer.Option("--aar", help="Årgang for eksemplet (standard 2028).")] = None,
+    aar: Annotated[int | None, typer.Option("--aar", help="Årgang for eksemplet (standard 2028).")] = None,
 ):
     """Kør hele årets gang på det indbyggede eksempel og vis, hvor resultaterne ligger."""
     from toolkit.demo.run import DEMO_YEAR, run_demo

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
@@ -226,8 +226,8 @@ def eksport_cmd(
     format: Annotated[
         str, typer.Option("--format", help="csv eller json.", callback=choices("format", ("csv", "json")))
     ] = "csv",
-    ud: Annotated[Optional[Path], typer.Option("--ud", help="Fil at skrive til (standard: skærmen).")] = None,
-    aar: Annotated[Optional[int], typer.Option("--aar", help="Kun dette år (standard: alle år).")] = None,
+    ud: Annotated[Path | None, typer.Option("--ud", help="Fil at skrive til (standard: skærmen).")] = None,
+    aar: Annotated[int | None, typer.Option("--aar", help="Kun dette år (standard: alle år).")] = None,
     mappe: MappeOpt = Path("."),
 ):
     """Eksportér alle gældende værdier i langt format (UTF-8) til BI-værktøjer."""
@@ -305,7 +305,7 @@ STATE_COLOR = {
 def aarshjul_cmd(
     aar: AarOpt = None,
     ics: Annotated[
-        Optional[Path], typer.Option("--ics", help="Skriv årshjulet som kalenderfil (.ics) til Outlook.")
+        Path | None, typer.Option("--ics", help="Skriv årshjulet som kalenderfil (.ics) til Outlook.")
     ] = None,
     mappe: MappeOpt = Path("."),
     stamdata: StamdataOpt = None,

@@ -7,7 +7,7 @@ import datetime as dt
 
 from toolkit.consolidate.status import return_status
 from toolkit.rules.criteria import assess_all
-from toolkit.rules.cycle import ActivityState, activity_states, aarshjul
+from toolkit.rules.cycle import ActivityState, aarshjul, activity_states
 from toolkit.statuses import AnswerStatus
 
 

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import xlsxwriter
 
-from toolkit.consolidate.workbook import write_consolidated
 from toolkit.consolidate.safe_cells import SAFE_OPTIONS, write_value
+from toolkit.consolidate.status import return_status
+from toolkit.consolidate.workbook import write_consolidated
 from toolkit.files import atomic_path
 from toolkit.rules.keyfigures import tilbud_figures
-from toolkit.consolidate.status import return_status
 from toolkit.statuses import AnswerStatus
 
 
@@ -26,8 +26,8 @@ def year_data(store, sd, defs, aar: int, today: dt.date | None = None):
 
 def consolidate(store, sd, defs, aar: int, target: Path, today: dt.date | None = None) -> Path:
     """Write the consolidated workbook for `aar` to `target`."""
-    from toolkit.rules.warnings import early_warnings
     from toolkit.rules.criteria import assess_all
+    from toolkit.rules.warnings import early_warnings
 
     values, statuses, figures = year_data(store, sd, defs, aar, today)
     return write_consolidated(

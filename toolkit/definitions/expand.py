@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from toolkit.definitions.model import Ark, BLOCK_CONTEXT, CONTEXT_COLUMNS, Felt, Sektion, Skemadefinition
+from toolkit.definitions.model import BLOCK_CONTEXT, CONTEXT_COLUMNS, Ark, Felt, Sektion, Skemadefinition
 from toolkit.definitions.recipients import Modtager
 from toolkit.stamdata.model import Stamdata, Tilbud
 

@@ -5,11 +5,10 @@ emptying an output."""
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 import difflib
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from toolkit.definitions.model import Skemadefinition

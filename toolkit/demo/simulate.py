@@ -12,7 +12,11 @@ import openpyxl
 
 from toolkit.definitions.expand import FieldInstance, plan_form
 from toolkit.definitions.recipients import Modtager
-from toolkit.fieldkeys import Aarsrapport as A, Indmelding as I, Kommune as K, Udmelding as U, key_parts
+from toolkit.fieldkeys import Aarsrapport as A
+from toolkit.fieldkeys import Indmelding as I
+from toolkit.fieldkeys import Kommune as K
+from toolkit.fieldkeys import Udmelding as U
+from toolkit.fieldkeys import key_parts
 from toolkit.forms.meta import defined_name
 
 TEKSTER = [

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 
 from toolkit.danish import format_dato, format_tal
-from toolkit.fieldkeys import Aarsrapport as A, Kommune as K
+from toolkit.fieldkeys import Aarsrapport as A
+from toolkit.fieldkeys import Kommune as K
 
 
 def common(sd, aar: int, today: dt.date) -> dict:

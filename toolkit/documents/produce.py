@@ -11,14 +11,14 @@ from pathlib import Path
 from docx.shared import Mm
 from docxtpl import InlineImage
 
+from toolkit.consolidate.year import year_data
 from toolkit.danish import format_dato
 from toolkit.definitions.model import FORMS
 from toolkit.documents import charts
 from toolkit.documents.context import by_respondent, common, tilbud_section
 from toolkit.documents.render import ANCHOR, PAGEREF, load, render
-from toolkit.files import slug
 from toolkit.fieldkeys import Aarsrapport, Indmelding, Kommune, Udmelding
-from toolkit.consolidate.year import year_data
+from toolkit.files import slug
 from toolkit.rules.criteria import CATEGORIES, assess_all
 from toolkit.rules.warnings import early_warnings
 from toolkit.statuses import AnswerStatus, WriteStatus

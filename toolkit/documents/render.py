@@ -15,8 +15,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from toolkit.danish import format_dato, format_tal
 from toolkit.documents.docx_fields import add_bookmark, add_field, update_fields_on_open
-from toolkit.problems import SkemaError
 from toolkit.files import atomic_path
+from toolkit.problems import SkemaError
 
 ANCHOR = "\u27e6BM:{}\u27e7"
 PAGEREF = "\u27e6PAGEREF:{}\u27e7"

@@ -7,10 +7,10 @@ import gc
 import multiprocessing as mp
 import os
 import sys
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable
 
 from toolkit.definitions import load_definitions
 from toolkit.definitions.expand import plan_form

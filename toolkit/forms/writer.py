@@ -12,6 +12,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from toolkit import __version__
 from toolkit.danish import format_dato
 from toolkit.definitions.expand import FormPlan
+from toolkit.files import atomic_path
 from toolkit.forms.layout import Placed, SheetLayout, quote_sheet
 from toolkit.forms.meta import (
     LIST_SHEET,
@@ -25,7 +26,6 @@ from toolkit.forms.meta import (
 )
 from toolkit.forms.styles import Styles
 from toolkit.forms.vejledning import write_vejledning
-from toolkit.files import atomic_path
 from toolkit.stamdata.model import Stamdata
 
 WORKBOOK_OPTIONS = {

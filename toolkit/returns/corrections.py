@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import find_recipient
-from toolkit.problems import UsageError
 from toolkit.fieldkeys import key_parts
+from toolkit.problems import UsageError
 from toolkit.returns.normalize import normalize
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from toolkit.fieldkeys import Aarsrapport as A, Kommune as K
+from toolkit.fieldkeys import Aarsrapport as A
+from toolkit.fieldkeys import Kommune as K
 from toolkit.stamdata.model import Stamdata
 
 
