@@ -14,18 +14,18 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from toolkit.consolidate.year import year_data  # noqa: E402
-from toolkit.definitions import load_definitions  # noqa: E402
-from toolkit.definitions.recipients import recipients  # noqa: E402
-from toolkit.demo.simulate import Simulator, fill_form  # noqa: E402
-from toolkit.documents.context import common  # noqa: E402
-from toolkit.documents.produce import _write, write_bilag  # noqa: E402
-from toolkit.forms.generate import generate_forms  # noqa: E402
-from toolkit.returns.ingest import ingest  # noqa: E402
-from toolkit.returns.read import read_return  # noqa: E402
-from toolkit.store import Store  # noqa: E402
+from toolkit.consolidate.year import year_data
+from toolkit.definitions import load_definitions
+from toolkit.definitions.recipients import recipients
+from toolkit.demo.simulate import Simulator, fill_form
+from toolkit.documents.context import common
+from toolkit.documents.produce import _write, write_bilag
+from toolkit.forms.generate import generate_forms
+from toolkit.returns.ingest import ingest
+from toolkit.returns.read import read_return
+from toolkit.store import Store
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from national import national_stamdata  # noqa: E402
 
 AAR = 2028

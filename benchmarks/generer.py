@@ -28,12 +28,12 @@ import time
 import tracemalloc
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from toolkit.definitions import load_definitions  # noqa: E402
-from toolkit.definitions.expand import plan_form  # noqa: E402
-from toolkit.forms.generate import generate_forms, planned_forms  # noqa: E402
-from toolkit.forms.writer import write_form  # noqa: E402
+from toolkit.definitions import load_definitions
+from toolkit.definitions.expand import plan_form
+from toolkit.forms.generate import generate_forms, planned_forms
+from toolkit.forms.writer import write_form
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from national import national_stamdata  # noqa: E402
 
 AAR = 2028

@@ -17,16 +17,16 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from toolkit.consolidate.year import consolidate  # noqa: E402
-from toolkit.definitions import load_definitions  # noqa: E402
-from toolkit.definitions.recipients import recipients  # noqa: E402
-from toolkit.demo.simulate import Simulator, fill_form  # noqa: E402
-from toolkit.forms.generate import generate_forms  # noqa: E402
-from toolkit.returns.ingest import ingest, ingest_file  # noqa: E402
-from toolkit.returns.read import read_return  # noqa: E402
-from toolkit.store import Store  # noqa: E402
+from toolkit.consolidate.year import consolidate
+from toolkit.definitions import load_definitions
+from toolkit.definitions.recipients import recipients
+from toolkit.demo.simulate import Simulator, fill_form
+from toolkit.forms.generate import generate_forms
+from toolkit.returns.ingest import ingest, ingest_file
+from toolkit.returns.read import read_return
+from toolkit.store import Store
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 from national import national_stamdata  # noqa: E402
 
 AAR = 2028

@@ -10,15 +10,13 @@ from toolkit.definitions import bundled_definitions_dir, load_definitions
 from toolkit.definitions.required import check_required_keys
 from toolkit.fieldkeys import NAMED, Indmelding, KeyParts, format_key, key_parts
 from toolkit.problems import DefinitionError
+from toolkit.rules.criteria import CATEGORIES
 
 
 def problems(err) -> list[str]:
     """The problem lines as the error lists them (each naming its file when there are several)."""
     several = len({i.file for i in err.value.issues}) > 1
     return [i.text(with_file=several) for i in err.value.issues]
-
-
-from toolkit.rules.criteria import CATEGORIES
 
 
 @given(

@@ -38,7 +38,7 @@ def expected_outcome(ans, ny):
 @pytest.mark.parametrize("ny", ["Ja", "Nej", None])
 def test_every_combination_of_answers(ny):
     for combo in itertools.product(["Ja", "Nej", None], repeat=6):
-        ans = dict(zip(CRIT, combo))
+        ans = dict(zip(CRIT, combo, strict=True))
         res = assess_nomination(ans, ny)
         assert res.resultat == expected_outcome(ans, ny), (ans, ny)
         assert len(res.begrundelser) >= 3
@@ -56,7 +56,7 @@ def test_every_combination_of_answers(ny):
     ],
 )
 def test_results_carry_danish_reasons(ans, ny, result, reason):
-    res = assess_nomination(dict(zip(CRIT, ans)), ny)
+    res = assess_nomination(dict(zip(CRIT, ans, strict=True)), ny)
     assert res.resultat == result
     assert any(reason in r for r in res.begrundelser), res.begrundelser
 
@@ -85,7 +85,7 @@ def test_belaegning_under_budget_at_threshold(last, signal):
     "series,signal", [((98, 95, 93), True), ((98, 95, 93.1), False), ((98, 99, 90), False), ((97.9, 95, 93), False)]
 )
 def test_falling_trend_needs_three_falling_years_and_the_minimum_drop(series, signal):
-    f = fig(belaegning=dict(zip((2025, 2026, 2027), series)), budgetteret_belaegning=None)
+    f = fig(belaegning=dict(zip((2025, 2026, 2027), series, strict=True)), budgetteret_belaegning=None)
     assert ("faldende-belaegning" in codes(f)) == signal
 
 

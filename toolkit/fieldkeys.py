@@ -70,7 +70,7 @@ def key_parts(key: str) -> KeyParts:
 def format_key(parts: KeyParts) -> str:
     """The text key of structured parts (the inverse of `key_parts`)."""
     ids = (parts.tilbud_id, parts.nr, parts.ydelse_id, parts.kommune_id, parts.linje)
-    scope = [f"{kind}.{i}" for kind, i in zip(KINDS, ids) if i is not None]
+    scope = [f"{kind}.{i}" for kind, i in zip(KINDS, ids, strict=True) if i is not None]
     year = [str(parts.felt_aar)] if parts.felt_aar is not None else []
     return ".".join([parts.skema, *scope, parts.noegle, *year])
 

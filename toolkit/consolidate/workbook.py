@@ -186,9 +186,10 @@ def _overview(wb, ws, f, region, aar, defs, statuses, figures, warnings):
 
 
 def _charts(wb, ws, first, last, years, row):
-    ref = lambda r0, c, r1=None: (
-        f"='Overblik'!{xl_rowcol_to_cell(r0, c, True, True)}:{xl_rowcol_to_cell(r1 if r1 is not None else r0, c, True, True)}"
-    )  # noqa: E731
+    def ref(r0, c, r1=None):
+        end = r1 if r1 is not None else r0
+        return f"='Overblik'!{xl_rowcol_to_cell(r0, c, True, True)}:{xl_rowcol_to_cell(end, c, True, True)}"
+
     chart = wb.add_chart({"type": "column"})
     for i, y in enumerate(years):
         chart.add_series({"name": str(y), "categories": ref(first, 0, last), "values": ref(first, 3 + i, last)})

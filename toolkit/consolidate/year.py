@@ -53,7 +53,7 @@ def write_reminder_list(statuses, target: Path) -> tuple[Path, int]:
         head = wb.add_format({"bold": True, "bg_color": "#D6E4F0", "border": 1})
         date = wb.add_format({"num_format": "[$-406]d. mmmm yyyy"})
         heads = ["Skema", "Modtager", "Kontaktperson", "E-mail", "Telefon", "Frist", "Overskredet"]
-        for c, (h, w) in enumerate(zip(heads, [30, 34, 24, 38, 18, 18, 12])):
+        for c, (h, w) in enumerate(zip(heads, [30, 34, 24, 38, 18, 18, 12], strict=True)):
             ws.write_string(0, c, h, head)
             ws.set_column(c, c, w)
         for r, s in enumerate(missing, start=1):

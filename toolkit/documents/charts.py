@@ -29,7 +29,7 @@ def belaegning_chart(fig_data, years: list[int], target: Path) -> Path:
     values = [fig_data.belaegning.get(y) for y in years]
     fig, ax = _reused_axes("belaegning", (6.2, 2.6), 110)
     bars = ax.bar([str(y) for y in years], [v or 0 for v in values], color=BLUE, width=0.55)
-    for b, v in zip(bars, values):
+    for b, v in zip(bars, values, strict=True):
         ax.text(
             b.get_x() + b.get_width() / 2,
             (v or 0) + 1,
@@ -95,4 +95,4 @@ def belaegning_charts(figures, years: list[int], folder: Path, workers: int = 2)
         ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
             paths = list(pool.map(_one, jobs, chunksize=max(1, len(jobs) // (workers * 2))))
-    return {f.tilbud_id: Path(p) for f, p in zip(figures, paths)}
+    return {f.tilbud_id: Path(p) for f, p in zip(figures, paths, strict=True)}

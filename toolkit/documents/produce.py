@@ -58,7 +58,7 @@ def write_hoering(
     base = {**common(sd, aar, today), "frist": format_dato(frist)}
     rec = _received(statuses)
     n_kommuner = {f.tilbud_id: 0 for f in figures}
-    for rid, vals in by_respondent(values, Kommune.SKEMA).items():
+    for vals in by_respondent(values, Kommune.SKEMA).values():
         for tid in {v.tilbud_id for v in vals}:
             if tid in n_kommuner:
                 n_kommuner[tid] += 1
@@ -114,7 +114,7 @@ def write_rykkere(
     base = common(sd, aar, today)
     out_dir = Path(out_dir) / "rykkere"
     written = []
-    for (navn, _email), items in sorted(missing.items()):
+    for (_navn, _email), items in sorted(missing.items()):
         m = items[0].modtager
         mangler = [
             {
@@ -245,20 +245,19 @@ def _overview_section(figures, aar):
 
 def _nominations(values, sd):
     names = {d.id: d.navn for d in sd.driftsherrer}
-    answers = {
-        (v.respondent_id, v.nr, v.noegle): v.value
-        for vals in by_respondent(values, Indmelding.SKEMA).values()
-        for v in vals
-        if v.linje is None
-    }  # (driftsherre, block, noegle) -> answer
+    answers: dict[tuple, dict] = {}  # (driftsherre, block) -> {noegle: answer}
+    for vals in by_respondent(values, Indmelding.SKEMA).values():
+        for v in vals:
+            if v.linje is None:
+                answers.setdefault((v.respondent_id, v.nr), {})[v.noegle] = v.value
     rows = []
     for a in assess_all(values):
-        v = lambda noegle: answers.get((a.respondent_id, a.nr, noegle))  # noqa: E731
+        given = answers.get((a.respondent_id, a.nr), {})
         kriterier = [
             {
                 "navn": f"{c[0].upper()}.{c[1]}",
-                "svar": v(Indmelding.OPFYLDT[c]) or "ikke besvaret",
-                "begrundelse": v(Indmelding.BEGRUNDELSE[c]) or "",
+                "svar": given.get(Indmelding.OPFYLDT[c]) or "ikke besvaret",
+                "begrundelse": given.get(Indmelding.BEGRUNDELSE[c]) or "",
             }
             for codes in CATEGORIES.values()
             for c in codes

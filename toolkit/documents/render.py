@@ -89,7 +89,9 @@ def load(name: str, folder: Path | None = None) -> DocxTemplate:
     try:
         return DocxTemplate(io.BytesIO(_template_bytes(str(path), path.stat().st_mtime)))
     except Exception as exc:  # noqa: BLE001 - a broken .docx is the user's to fix
-        raise TemplateError(f"Skabelonen {path.name} kan ikke åbnes som Word-dokument ({exc.__class__.__name__}).")
+        raise TemplateError(
+            f"Skabelonen {path.name} kan ikke åbnes som Word-dokument ({exc.__class__.__name__})."
+        ) from exc
 
 
 def render(tpl: DocxTemplate, name: str, context: dict, target: Path) -> Path:

@@ -157,7 +157,7 @@ class SheetLayout:
             self.row += 1
 
     def _section(self, sec: SectionPlan):
-        ws, st = self.ws, self.st
+        st = self.st
         self._band(sec.sektion.titel, st.section, 19)
         self.row += 1
         if sec.sektion.beskrivelse:

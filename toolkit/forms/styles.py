@@ -66,7 +66,7 @@ class Styles:
         self.link = fmt(font_color="#0563C1", underline=1, bg_color=GREY, border=1, border_color=BORDER)
         self.required = wb.add_format({"bg_color": REQUIRED})
         self.inputs = {}
-        for t, width in WIDTHS.items():
+        for t in WIDTHS:
             kw = {
                 "locked": False,
                 "border": 1,
