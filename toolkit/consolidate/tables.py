@@ -51,8 +51,9 @@ def form_table(defn: Skemadefinition, sd: Stamdata, aar: int, values) -> FormTab
     groups: dict[tuple, dict] = {}
     sources: dict[tuple, str] = {}
     for v in values:
-        at = where.get(v.felt, False)
-        if at is False:
+        if v.felt in where:
+            at = where[v.felt]
+        else:
             ci = col_index.get((v.noegle, v.felt_aar))
             at = where[v.felt] = None if ci is None else (ci, v.scope)
         if at is None:

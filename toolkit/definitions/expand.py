@@ -91,7 +91,7 @@ def plan_form(defn: Skemadefinition, sd: Stamdata, modtager: Modtager, aar: int)
             aktiv = None
             if ark.aktiv_naar:
                 aktiv = ".".join([defn.skema, *prefix, ark.aktiv_naar])
-            context = _block_context(ark, tilbud, sd) if item and item.kind == "tilbud" else []
+            context = _block_context(ark, item.obj, sd) if item and item.kind == "tilbud" else []
             sections = [
                 _shared_section(defn, i, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, item.label if item else "")
                 for i, sek in enumerate(ark.sektioner)
@@ -111,6 +111,7 @@ def _sheet_items(ark: Ark, sd: Stamdata, aar: int) -> list[Item | None]:
     if ark.gentag == "tilbud":
         return [Item("tilbud", t.id, t.navn, t) for t in sd.omfattede_tilbud(aar)]
     if ark.gentag == "nr":
+        assert ark.antal is not None  # the model requires antal with gentag 'nr'
         return [Item("nr", str(n), f"Tilbud {n}") for n in range(1, ark.antal + 1)]
     return [None]
 
@@ -137,6 +138,7 @@ def _row_items(sek: Sektion, sd: Stamdata, modtager: Modtager, aar: int, tilbud:
         return [Item("tilbud", t.id, t.navn, t) for t in sd.omfattede_tilbud(aar)]
     if g == "egne_tilbud":
         return [Item("tilbud", t.id, t.navn, t) for t in _own(sd, modtager, aar)]
+    assert sek.antal is not None  # gentag 'linje': the model requires antal
     return [Item("linje", str(n), f"{n}") for n in range(1, sek.antal + 1)]
 
 
@@ -174,7 +176,7 @@ def _who(m: Modtager) -> tuple:
 
 def _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, block_label) -> SectionPlan:
     rows = _row_items(sek, sd, modtager, aar, tilbud)
-    columns = []
+    columns: list[tuple[Felt, int | None]] = []
     for f in sek.felter:
         columns += [(f, aar + off) for off in f.aar] if f.aar else [(f, None)]
     ctx_cols = [(c, CONTEXT_COLUMNS[sek.gentag][c]) for c in sek.vis] if sek.gentag else []

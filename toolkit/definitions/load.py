@@ -22,6 +22,10 @@ def bundled_definitions_dir() -> Path:
 class _LineLoader(yaml.SafeLoader):
     """SafeLoader that remembers the line of every mapping and sequence item."""
 
+    lines: dict[int, int]  # id(node) -> line
+    item_lines: dict[int, list[int]]  # id(list) -> line of each item
+    key_lines: dict[int, dict[str, int]]  # id(dict) -> line of each key
+
 
 def _construct_mapping(loader, node, deep=False):
     mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
@@ -128,7 +132,7 @@ def load_definition(path: Path) -> Skemadefinition:
 
 @lru_cache(maxsize=8)
 def _load_all(directory: str) -> dict[str, Skemadefinition]:
-    out = {}
+    out: dict[str, Skemadefinition] = {}
     for form in FORMS:
         path = Path(directory) / f"{form}.yaml"
         if not path.exists():

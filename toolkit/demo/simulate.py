@@ -28,7 +28,7 @@ TEKSTER = [
     "Vi ønsker tættere dialog om visitationen og tidligere inddragelse ved overgange.",
 ]
 # nominations (driftsherre id -> block answers); outcomes: indstilles / dispensation / ikke / mangler svar
-NOMINERINGER = {
+NOMINERINGER: dict[str, dict[str, Any]] = {
     "DH-AAL": dict(
         tilbudsnavn="Specialenheden for Sjældne Syndromer",
         nyoprettet="Nej",
@@ -64,7 +64,7 @@ NOMINERINGER = {
     ),
 }
 # årsrapport scenarios per tilbud: belægning offsets from budget for the last three years, etc.
-AARSRAPPORT = {
+AARSRAPPORT: dict[str, dict[str, Any]] = {
     "T01": dict(trend=(1, 2, 1)),
     "T02": dict(trend=(-2, -4, -9)),  # under budget
     "T03": dict(trend=(6, 0, -6)),  # falling trend (and under budget)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument  # the class; `docx.Document` is its factory
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.shared import Cm, Pt, RGBColor
 
@@ -16,7 +17,7 @@ BLUE = RGBColor(0x1F, 0x4E, 0x79)
 TABLE_STYLE = "Light List Accent 1"
 
 
-def base() -> Document:
+def base() -> DocxDocument:
     d = Document()
     st = d.styles["Normal"]
     st.font.name, st.font.size = "Calibri", Pt(11)

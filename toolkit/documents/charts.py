@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
 BLUE, ORANGE, GREY = "#1F4E79", "#C55A11", "#7F7F7F"
 
 
-_FIG = {}
+_FIG: dict[str, tuple[Figure, Axes]] = {}  # chart kind -> its reused figure
 
 
 def _reused_axes(key, figsize, dpi):

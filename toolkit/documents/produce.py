@@ -7,6 +7,7 @@ import datetime as dt
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from docx.shared import Mm
 from docxtpl import InlineImage
@@ -293,7 +294,7 @@ def _withdrawals(values, sd, aar):
 
     tilbud = {t.id: t.navn for t in sd.tilbud}
     names = {a.id: a.navn for a in sd.aftaleparter}
-    rows = {}
+    rows: dict[tuple, dict[str, Any]] = {}  # (tilbud, respondent) -> row
     for rid, vals in by_respondent(values, Udmelding.SKEMA).items():
         for v in vals:
             if v.noegle in (Udmelding.OENSKES_UDMELDT, Udmelding.OENSKES_UDTAGET) and v.value == "Ja":

@@ -132,7 +132,7 @@ def generate_forms(
     form that fails raises its error after the forms before it have been reported."""
     todo, skipped = planned_forms(sd, aar, skemaer, definitions_dir)
     generated = dt.datetime.now().replace(microsecond=0)
-    jobs = []  # (defn, modtager, target, values) or a finished result
+    jobs: list[tuple | GeneratedForm] = []  # (defn, modtager, target, values) or a finished result
     for defn, m in todo:
         target = Path(out_dir) / form_filename(aar, defn.skema, m.filnavn)
         if target.exists() and not overwrite:

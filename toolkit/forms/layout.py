@@ -61,7 +61,7 @@ def _merges_to_end(sec: SectionPlan, extent: int) -> bool:
 
 
 def _col_widths(sheet: SheetPlan) -> list[float]:
-    widths = [LABEL_WIDTH]
+    widths: list[float] = [LABEL_WIDTH]
     extent = _table_extent(sheet)
     for block in sheet.blocks:
         for sec in block.sections:
@@ -195,6 +195,7 @@ class SheetLayout:
     def _table(self, sec: SectionPlan):
         ws, st = self.ws, self.st
         head_row = self.row
+        assert sec.sektion.gentag is not None  # a table is a repeated section
         ws.write_string(head_row, 0, ROW_LABEL_HEAD[sec.sektion.gentag], st.head_left)
         heights = [18.0]
         col = 1

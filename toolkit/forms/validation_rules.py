@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from toolkit.danish import format_tal
 from toolkit.definitions.model import Felt
@@ -21,6 +22,7 @@ def validation_for(felt: Felt, top_left: str, list_ref: str | None) -> dict:
     t = felt.type
     lo = felt.min if felt.min is not None else -_BIG
     hi = felt.max if felt.max is not None else _BIG
+    opts: dict[str, Any]
     if t in ("tal", "heltal", "beloeb", "procent"):
         rng = ""
         if felt.min is not None and felt.max is not None:

@@ -92,8 +92,11 @@ def aarshjul(sd: Stamdata, aar: int, nominations: int | None = None) -> list[Act
     for key, title, md, start_md, skema, only_even in DEFAULTS:
         if only_even and not even:
             continue
-        # udsendelse: Monday of week 5
-        default = dt.date.fromisocalendar(aar, 5, 1) if key == "udsendelse" else dt.date(aar, *md)
+        if key == "udsendelse":
+            default = dt.date.fromisocalendar(aar, 5, 1)  # Monday of week 5
+        else:
+            assert md is not None  # every other activity has a default (month, day)
+            default = dt.date(aar, *md)
         date = _override(sd, key, aar) or default
         start = dt.date(aar, *start_md) if start_md else None
         aflyst, note = False, ""

@@ -42,8 +42,8 @@ def signals_for(fig: TilbudFigures, aar: int, th: dict[str, float]) -> list[Sign
                 f"Belægning {aar - 1} {format_tal(last, 1)} % mod budgetteret {format_tal(budget, 1)} %",
             )
         )
-    series = [fig.belaegning.get(y) for y in range(aar - 3, aar)]
-    if None not in series and series[0] > series[1] > series[2] and series[0] - series[2] >= th["ew_fald_min"]:
+    series = [x for x in (fig.belaegning.get(y) for y in range(aar - 3, aar)) if x is not None]
+    if len(series) == 3 and series[0] > series[1] > series[2] and series[0] - series[2] >= th["ew_fald_min"]:
         out.append(
             Signal("faldende-belaegning", "Faldende belægning: " + " → ".join(f"{format_tal(x, 1)} %" for x in series))
         )

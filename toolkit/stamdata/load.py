@@ -17,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from toolkit.danish import dato_fra_celle, format_tal, ligner_email, parse_tal
 from toolkit.problems import Issue, StamdataError
 from toolkit.stamdata.layout import SETTINGS, SETTINGS_SHEET, TABLES
-from toolkit.stamdata.model import Stamdata
+from toolkit.stamdata.model import Stamdata, Tilbud
 
 _PYDANTIC_DA = {
     "missing": "mangler",
@@ -88,7 +88,8 @@ def load_stamdata(path: Path | None = None) -> Stamdata:
     issues += _cross_checks(tables)
     if issues:
         raise StamdataError(path.name, [replace(i, file=path.name) for i in issues])
-    items = {sheet: [r.item for r in t.rows] for sheet, t in tables.items()}
+    # each sheet's rows are instances of its model in TABLES (Aftalepart, Tilbud, ...)
+    items: dict[str, list[typing.Any]] = {sheet: [r.item for r in t.rows] for sheet, t in tables.items()}
     return Stamdata(
         indstillinger=settings,
         aftaleparter=items["Aftaleparter"],
@@ -156,7 +157,7 @@ def _read_settings(wb) -> tuple[dict, list[Issue]]:
         if value is None:
             continue
         kind = SETTINGS.get(key, ("", False, "tekst"))[2]
-        here = {"sheet": SETTINGS_SHEET, "row": n, "column": "B"}
+        here: dict[str, typing.Any] = {"sheet": SETTINGS_SHEET, "row": n, "column": "B"}
         if kind == "tal":
             value, wrong = _convert(float, value)
             if wrong:
@@ -173,7 +174,7 @@ def _read_settings(wb) -> tuple[dict, list[Issue]]:
         out[key] = value.isoformat() if isinstance(value, dt.date) else value
     for key, (_desc, required, _kind) in SETTINGS.items():
         if required and key not in out:
-            where = {"row": row_of[key], "column": "B"} if key in row_of else {}
+            where: dict[str, typing.Any] = {"row": row_of[key], "column": "B"} if key in row_of else {}
             issues.append(
                 Issue(
                     "stamdata-mangler-indstilling",
@@ -250,7 +251,7 @@ def _read_table(wb, sheet: str, model: type[BaseModel], columns) -> tuple[_Table
     return table, issues
 
 
-def _explain(err: dict) -> str:
+def _explain(err: typing.Mapping[str, typing.Any]) -> str:
     if err["type"] == "literal_error":
         what = f"skal være {err.get('ctx', {}).get('expected', '').replace(' or ', ' eller ')}"
     else:
@@ -317,7 +318,12 @@ def _cross_checks(tables: dict[str, _Table]) -> list[Issue]:
     tilbud, ydelser = tables["Tilbud"], tables["Ydelser"]
     for r in tilbud.rows:
         item = r.item
-        if item is not None and item.omfattet_fra and item.omfattet_til and item.omfattet_til < item.omfattet_fra:
+        if (
+            isinstance(item, Tilbud)
+            and item.omfattet_fra
+            and item.omfattet_til
+            and item.omfattet_til < item.omfattet_fra
+        ):
             issues.append(
                 Issue(
                     "stamdata-ugyldig-periode",
