@@ -3,6 +3,7 @@ on a store filled with simulated årsrapporter and kommunale indmeldinger.
 
     python benchmarks/dokumenter.py
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,19 +14,19 @@ import tempfile
 import time
 from pathlib import Path
 
+from toolkit.consolidate.year import year_data
+from toolkit.definitions import load_definitions
+from toolkit.definitions.recipients import recipients
+from toolkit.demo.simulate import Simulator, fill_form
+from toolkit.documents.context import common
+from toolkit.documents.produce import _write, write_bilag
+from toolkit.forms.generate import generate_forms
+from toolkit.returns.ingest import ingest
+from toolkit.returns.read import read_return
+from toolkit.store import Store
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from national import national_stamdata  # noqa: E402
-
-from toolkit.definitions import load_definitions  # noqa: E402
-from toolkit.definitions.recipients import recipients  # noqa: E402
-from toolkit.documents.produce import _write, write_bilag  # noqa: E402
-from toolkit.documents.context import common  # noqa: E402
-from toolkit.forms.generate import generate_forms  # noqa: E402
-from toolkit.returns.ingest import ingest  # noqa: E402
-from toolkit.consolidate.year import year_data  # noqa: E402
-from toolkit.returns.read import read_return  # noqa: E402
-from toolkit.demo.simulate import Simulator, fill_form  # noqa: E402
-from toolkit.store import Store  # noqa: E402
 
 AAR = 2028
 
@@ -48,13 +49,18 @@ def main():
             _values, _statuses, figures = year_data(store, sd, defs, AAR)
             t_data = time.perf_counter() - t0
             base = {**common(sd, AAR, dt.date.today()), "frist": "1. juni 2028"}
-            materiale = [{"navn": f.navn, "driftsherre": f.driftsherre, "aarsrapport": "modtaget", "kommuner": "20 af 98"}
-                         for f in figures]
+            materiale = [
+                {"navn": f.navn, "driftsherre": f.driftsherre, "aarsrapport": "modtaget", "kommuner": "20 af 98"}
+                for f in figures
+            ]
             per_letter = []
             t0 = time.perf_counter()
             for a in sd.aftaleparter:
-                ctx = {**base, "modtager": {"navn": a.navn, "kontaktperson": a.kontaktperson, "email": a.email},
-                       "materiale": materiale}
+                ctx = {
+                    **base,
+                    "modtager": {"navn": a.navn, "kontaktperson": a.kontaktperson, "email": a.email},
+                    "materiale": materiale,
+                }
                 t = time.perf_counter()
                 _write("hoeringsbrev.docx", lambda _t, c=ctx: c, d / "out" / f"{a.id}.docx", True)
                 per_letter.append(time.perf_counter() - t)
@@ -63,8 +69,10 @@ def main():
             write_bilag(store, sd, defs, AAR, dt.date(AAR, 5, 20), d, overwrite=True)
             t_bilag = time.perf_counter() - t0
     print(f"Maskine: {platform.machine()}, Python {platform.python_version()}")
-    print(f"høringsbrev: median {statistics.median(per_letter) * 1000:.1f} ms pr. brev, "
-          f"{len(per_letter)} breve i alt {t_letters:.2f} s (nøgletal hentet én gang: {t_data:.2f} s)")
+    print(
+        f"høringsbrev: median {statistics.median(per_letter) * 1000:.1f} ms pr. brev, "
+        f"{len(per_letter)} breve i alt {t_letters:.2f} s (nøgletal hentet én gang: {t_data:.2f} s)"
+    )
     print(f"Bilag til DAS ({len(figures)} tilbud, {len(figures) + 1} grafer): {t_bilag:.2f} s")
     print(f"landssæt i alt (breve + bilag): {t_letters + t_bilag + t_data:.2f} s")
 

@@ -12,6 +12,7 @@ Timings are wall-clock medians; CPU time is shown next to them, since a busy mac
 wall-clock time. Peak memory is what Python allocated during consolidation (tracemalloc, in a
 separate run: tracing slows it down) and the process's peak resident size (getrusage).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -28,12 +29,12 @@ import tracemalloc
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from national import national_stamdata  # noqa: E402
-
 from toolkit.definitions import load_definitions  # noqa: E402
 from toolkit.definitions.expand import plan_form  # noqa: E402
 from toolkit.forms.generate import generate_forms, planned_forms  # noqa: E402
 from toolkit.forms.writer import write_form  # noqa: E402
+
+from national import national_stamdata  # noqa: E402
 
 AAR = 2028
 # the benchmark's own process-wide setting, as a command-line entry would set it: the cycle
@@ -110,7 +111,7 @@ def samlet(sd, forms, d: Path, gentag: int):
         tracemalloc.stop()
         rss = _rss_in_child(lambda: consolidate(store, sd, defs, AAR, d / "w" / "samlet.xlsx"))
     rows = _table_rows(path)
-    return n, statistics.median(walls), statistics.median(cpus), peak / 2 ** 20, rss, rows
+    return n, statistics.median(walls), statistics.median(cpus), peak / 2**20, rss, rows
 
 
 def _rss_in_child(work) -> tuple[float, float]:
@@ -137,8 +138,13 @@ def _table_rows(path: Path) -> int:
     import zipfile
 
     with zipfile.ZipFile(path) as z:
-        return max(int(m.group(1)) for name in z.namelist() if name.startswith("xl/worksheets/sheet")
-                   for m in [re.search(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', z.read(name))] if m)
+        return max(
+            int(m.group(1))
+            for name in z.namelist()
+            if name.startswith("xl/worksheets/sheet")
+            for m in [re.search(rb'<dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', z.read(name))]
+            if m
+        )
 
 
 def main():
@@ -151,8 +157,10 @@ def main():
     sd = national_stamdata(AAR)
     import toolkit
 
-    print(f"Maskine: {cpu_model()}, {os.cpu_count()} kerner (nproc), Python {platform.python_version()}, "
-          f"belastning før start {os.getloadavg()[0]:.1f}")
+    print(
+        f"Maskine: {cpu_model()}, {os.cpu_count()} kerner (nproc), Python {platform.python_version()}, "
+        f"belastning før start {os.getloadavg()[0]:.1f}"
+    )
     print(f"toolkit fra {Path(toolkit.__file__).parent}")
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)
@@ -168,8 +176,10 @@ def main():
             print("Udfylder og indlæser returneringer til 'skema samlet' (ikke målt) …", flush=True)
             n, sw, sc, peak, (rss0, rss1), rows = samlet(sd, forms, d, args.gentag)
             print(f"skema samlet ({n} returneringer; største ark {rows} rækker):")
-            print(f"    {sw:6.2f} s (CPU {sc:.2f} s); højst {peak:.0f} MiB allokeret af Python undervejs "
-                  f"(tracemalloc); proces: {rss0:.0f} MiB før, højst {rss1:.0f} MiB RSS (+{rss1 - rss0:.0f} MiB)")
+            print(
+                f"    {sw:6.2f} s (CPU {sc:.2f} s); højst {peak:.0f} MiB allokeret af Python undervejs "
+                f"(tracemalloc); proces: {rss0:.0f} MiB før, højst {rss1:.0f} MiB RSS (+{rss1 - rss0:.0f} MiB)"
+            )
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ values bare (every sheet, to_python), in the same run.
 
     python benchmarks/indlaes.py [--gentag 3]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -16,17 +17,17 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook
 
+from toolkit.consolidate.year import consolidate
+from toolkit.definitions import load_definitions
+from toolkit.definitions.recipients import recipients
+from toolkit.demo.simulate import Simulator, fill_form
+from toolkit.forms.generate import generate_forms
+from toolkit.returns.ingest import ingest, ingest_file
+from toolkit.returns.read import read_return
+from toolkit.store import Store
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from national import national_stamdata  # noqa: E402
-
-from toolkit.definitions import load_definitions  # noqa: E402
-from toolkit.definitions.recipients import recipients  # noqa: E402
-from toolkit.forms.generate import generate_forms  # noqa: E402
-from toolkit.returns.ingest import ingest, ingest_file  # noqa: E402
-from toolkit.consolidate.year import consolidate  # noqa: E402
-from toolkit.returns.read import read_return  # noqa: E402
-from toolkit.demo.simulate import Simulator, fill_form  # noqa: E402
-from toolkit.store import Store  # noqa: E402
 
 AAR = 2028
 
@@ -78,10 +79,14 @@ def main():
     n = len(files)
     ing, bare, cons = statistics.median(runs), statistics.median(bare_runs), statistics.median(cons_runs)
     print(f"Maskine: {platform.machine()}, {platform.python_version()}, {n} filer, {args.gentag} gentagelser")
-    print(f"indlæsning i én proces (identificér, læs, normalisér, validér, gem): {ing:.2f} s "
-          f"(median pr. fil {statistics.median(per_file) * 1000:.1f} ms)")
-    print(f"calamine bar læsning af samme filer:                         {bare:.2f} s "
-          f"(pr. fil {bare / n * 1000:.1f} ms)  faktor {ing / bare:.2f}")
+    print(
+        f"indlæsning i én proces (identificér, læs, normalisér, validér, gem): {ing:.2f} s "
+        f"(median pr. fil {statistics.median(per_file) * 1000:.1f} ms)"
+    )
+    print(
+        f"calamine bar læsning af samme filer:                         {bare:.2f} s "
+        f"(pr. fil {bare / n * 1000:.1f} ms)  faktor {ing / bare:.2f}"
+    )
     real = statistics.median(real_runs)
     print(f"indlæsning som 'skema indlaes' (2 isolerede arbejdsprocesser):  {real:.2f} s  faktor {real / bare:.2f}")
     print(f"samlet overblik:                                              {cons:.2f} s")

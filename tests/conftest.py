@@ -94,16 +94,32 @@ def libreoffice(soffice, tmp_path_factory):
         return
     profile = tmp_path_factory.mktemp("lo_profil")
     pipe = f"skema_test_{os.getpid()}"
-    proc = subprocess.Popen([soffice, f"-env:UserInstallation={profile.as_uri()}", "--headless", "--invisible",
-                             "--nologo", "--nodefault", "--norestore", "--nolockcheck",
-                             f"--accept=pipe,name={pipe};urp;"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    proc = subprocess.Popen(
+        [
+            soffice,
+            f"-env:UserInstallation={profile.as_uri()}",
+            "--headless",
+            "--invisible",
+            "--nologo",
+            "--nodefault",
+            "--norestore",
+            "--nolockcheck",
+            f"--accept=pipe,name={pipe};urp;",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
 
     def convert(paths, fmt: str, outdir: Path) -> list[Path]:
         outdir = Path(outdir)
         outdir.mkdir(parents=True, exist_ok=True)
-        p = subprocess.run([UNO_PYTHON, str(LO_HELPER), pipe, fmt, str(outdir), *map(str, paths)],
-                           capture_output=True, text=True, timeout=600)
+        p = subprocess.run(
+            [UNO_PYTHON, str(LO_HELPER), pipe, fmt, str(outdir), *map(str, paths)],
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
         assert p.returncode == 0, p.stderr[-2000:]
         return [outdir / f"{Path(f).stem}.{fmt.split(':')[0]}" for f in paths]
 

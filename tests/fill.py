@@ -1,4 +1,5 @@
 """Helpers shared by the read-back tests: fill generated forms by defined name."""
+
 from pathlib import Path
 
 from toolkit.definitions.expand import plan_form
@@ -8,6 +9,7 @@ from toolkit.demo.simulate import fill_form
 
 def plan_for(path: Path, defs, sd, aar: int):
     import openpyxl
+
     from toolkit.forms.meta import META_SHEET
 
     wb = openpyxl.load_workbook(path, read_only=True)

@@ -5,6 +5,8 @@ which has the `uno` module; the project's venv does not).
     /usr/bin/python3 tests/lo_convert.py PIPE_NAME --quit
 
 FORMAT as for `soffice --convert-to`: 'xlsx', 'ods', 'pdf' or 'xls:MS Excel 97' (extension:filter)."""
+
+import contextlib
 import sys
 import time
 from pathlib import Path
@@ -46,10 +48,8 @@ def connect(pipe: str, attempts: int = 1800):
 def main(pipe: str, fmt: str, outdir: str = "", *files: str) -> None:
     desktop = connect(pipe)
     if fmt == "--quit":
-        try:
+        with contextlib.suppress(Exception):  # the bridge closes as LibreOffice exits
             desktop.terminate()
-        except Exception:  # noqa: BLE001 - the bridge closes as LibreOffice exits
-            pass
         return
     ext, _, explicit = fmt.partition(":")
     for f in files:

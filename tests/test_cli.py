@@ -31,19 +31,29 @@ def test_udmelding_is_skipped_in_odd_years_with_a_reason(tmp_path):
 
 
 def test_unknown_form_is_a_usage_error_in_danish(tmp_path):
-    import subprocess, sys
-    p = subprocess.run([sys.executable, "-m", "toolkit", "generer", "--skema", "foo", "--ud", str(tmp_path)],
-                       capture_output=True, text=True)
+    import subprocess
+    import sys
+
+    p = subprocess.run(
+        [sys.executable, "-m", "toolkit", "generer", "--skema", "foo", "--ud", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 2
     assert "Ukendt skema 'foo'" in flat(p.stderr) and "Traceback" not in p.stderr
 
 
 def test_broken_stamdata_gives_one_danish_error_not_a_traceback(tmp_path):
-    import subprocess, sys
+    import subprocess
+    import sys
+
     bad = tmp_path / "stamdata.xlsx"
     bad.write_bytes(b"not a workbook")
-    p = subprocess.run([sys.executable, "-m", "toolkit", "generer", "--stamdata", str(bad), "--ud", str(tmp_path)],
-                       capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "toolkit", "generer", "--stamdata", str(bad), "--ud", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 2 and "Stamdata i stamdata.xlsx" in flat(p.stderr) and "Traceback" not in p.stderr
 
 
@@ -60,8 +70,10 @@ def test_init_copies_stamdata_and_definitions_once(tmp_path):
 
 def test_every_command_has_danish_help_and_is_in_the_readme():
     from pathlib import Path
+
     readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
     import typer.main
+
     group = typer.main.get_command(app)
     for name, cmd in group.commands.items():
         assert cmd.help, name
@@ -70,7 +82,9 @@ def test_every_command_has_danish_help_and_is_in_the_readme():
 
 def test_indlaes_status_eksport_historik_ret_rykkerliste(forms_dir, tmp_path):
     import json
+
     from fill import fill_form
+
     inbox = tmp_path / "in"
     inbox.mkdir()
     k = sorted(forms_dir.glob("*_kommune_laesoe*.xlsx"))[0]
@@ -83,8 +97,21 @@ def test_indlaes_status_eksport_historik_ret_rykkerliste(forms_dir, tmp_path):
     assert (tmp_path / "w" / "output" / "2028" / "2028_samlet.xlsx").exists()
     r = runner.invoke(app, ["status", "--aar", "2028", "--mappe", w])
     assert r.exit_code == 0 and "1 af 11 modtaget" in flat(r.output)
-    r = runner.invoke(app, ["ret", "K825", "kommune.tilbud.T01.ydelse.T01-Y1.forventet_pladser.2029", "3",
-                            "--begrundelse", "Telefon", "--aar", "2028", "--mappe", w])
+    r = runner.invoke(
+        app,
+        [
+            "ret",
+            "K825",
+            "kommune.tilbud.T01.ydelse.T01-Y1.forventet_pladser.2029",
+            "3",
+            "--begrundelse",
+            "Telefon",
+            "--aar",
+            "2028",
+            "--mappe",
+            w,
+        ],
+    )
     assert r.exit_code == 0, r.output
     r = runner.invoke(app, ["eksport", "--format", "json", "--ud", str(tmp_path / "e.json"), "--mappe", w])
     rows = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
@@ -98,9 +125,14 @@ def test_indlaes_status_eksport_historik_ret_rykkerliste(forms_dir, tmp_path):
 
 
 def test_eksport_rejects_unknown_format(tmp_path):
-    import subprocess, sys
-    p = subprocess.run([sys.executable, "-m", "toolkit", "eksport", "--format", "xml", "--mappe", str(tmp_path)],
-                       capture_output=True, text=True)
+    import subprocess
+    import sys
+
+    p = subprocess.run(
+        [sys.executable, "-m", "toolkit", "eksport", "--format", "xml", "--mappe", str(tmp_path)],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 2 and "Ukendt format 'xml'" in flat(p.stderr)
 
 

@@ -1,16 +1,31 @@
 """`--json` on tjek, indlaes and status: the documented, stable schema."""
+
 import json
 import shutil
 
 from typer.testing import CliRunner
 
-from conftest import EVEN_YEAR, one_form_per_type
 from toolkit.cli import app
+
+from conftest import EVEN_YEAR, one_form_per_type
 
 runner = CliRunner()
 FILE_KEYS = {"fil", "sti", "resultat", "skema", "respondent", "aar", "gyldig", "fejl", "problemer"}
-ISSUE_KEYS = {"code", "severity", "title", "message", "file", "respondent", "skema", "sheet", "row", "column",
-              "cell", "line", "key"}
+ISSUE_KEYS = {
+    "code",
+    "severity",
+    "title",
+    "message",
+    "file",
+    "respondent",
+    "skema",
+    "sheet",
+    "row",
+    "column",
+    "cell",
+    "line",
+    "key",
+}
 
 
 def test_tjek_json_names_each_file_with_its_result_and_problems(forms_dir, tmp_path):

@@ -1,9 +1,10 @@
 """The consolidated workbook: sheets, tables, charts, and text that never becomes a formula."""
+
 import openpyxl
 import pytest
 
-from toolkit.returns.ingest import ingest
 from toolkit.consolidate.year import consolidate, write_reminder_list, year_data
+from toolkit.returns.ingest import ingest
 from toolkit.store import Store
 
 from conftest import EVEN_YEAR
@@ -17,14 +18,24 @@ def workbook(forms_dir, sd, defs, tmp_path):
     inbox = tmp_path / "in"
     inbox.mkdir()
     a = sorted(forms_dir.glob("*_aarsrapport_center_for_tale*.xlsx"))[0]
-    answers = {f"aarsrapport.ydelse.T01-Y{i}.belaegning.{y}": b for i in (1, 2, 3)
-               for y, b in ((2025, 90), (2026, 85), (2027, 80))}
-    answers.update({"aarsrapport.faglig_udvikling": EVIL, "aarsrapport.metodeudvikling": "@SUM(A1)",
-                    "aarsrapport.bekymring": "Ja"})
+    answers = {
+        f"aarsrapport.ydelse.T01-Y{i}.belaegning.{y}": b
+        for i in (1, 2, 3)
+        for y, b in ((2025, 90), (2026, 85), (2027, 80))
+    }
+    answers.update(
+        {"aarsrapport.faglig_udvikling": EVIL, "aarsrapport.metodeudvikling": "@SUM(A1)", "aarsrapport.bekymring": "Ja"}
+    )
     fill_form(a, answers, inbox / a.name)
     k = sorted(forms_dir.glob("*_kommune_aalborg*.xlsx"))[0]
-    fill_form(k, {"kommune.tilbud.T01.ydelse.T01-Y1.forventet_pladser.2029": 30,
-                  "kommune.tilbud.T01.forventning_tekst": "-ingen ændringer"}, inbox / k.name)
+    fill_form(
+        k,
+        {
+            "kommune.tilbud.T01.ydelse.T01-Y1.forventet_pladser.2029": 30,
+            "kommune.tilbud.T01.forventning_tekst": "-ingen ændringer",
+        },
+        inbox / k.name,
+    )
     (inbox / "fremmed.xlsx").write_bytes(b"PK\x03\x04 broken")
     with Store(tmp_path / "w") as st:
         ingest([inbox], st, sd, defs)
@@ -36,8 +47,16 @@ def workbook(forms_dir, sd, defs, tmp_path):
 def test_sheets_tables_and_charts(workbook):
     path, _ = workbook
     wb = openpyxl.load_workbook(path)
-    assert wb.sheetnames == ["Overblik", "Ekspertpanel", "Indmeldinger", "Udmeldinger", "Årsrapporter",
-                             "Kommunale indmeldinger", "Fejl og mangler", "Status"]
+    assert wb.sheetnames == [
+        "Overblik",
+        "Ekspertpanel",
+        "Indmeldinger",
+        "Udmeldinger",
+        "Årsrapporter",
+        "Kommunale indmeldinger",
+        "Fejl og mangler",
+        "Status",
+    ]
     assert len(wb["Overblik"]._charts) == 2
     ws = wb["Årsrapporter"]
     assert ws.freeze_panes == "C2" and ws.auto_filter.ref == f"A1:{ws.cell(1, ws.max_column).column_letter}{ws.max_row}"

@@ -25,11 +25,29 @@ ark:
 
 def test_bundled_definitions_carry_what_the_domain_requires(defs):
     keys = {f.noegle for d in defs.values() for _a, _s, f in d.all_fields()}
-    for required in ("belaegning", "venteliste", "ledige_pladser", "forbrug", "pladstal", "takst_forklaring",
-                     "budget", "aarsresultat", "faglig_udvikling", "bekymring", "forventet_pladser",
-                     "oenske_omraade", "ingen_brug", "brug_i_stedet", "a1_tilfaelde", "c1_alternativer",
-                     "c2_optageomraade", "forpligtelse_6", "dispensation_begrundelse", "oenskes_udmeldt",
-                     "konkurrerende_tilbud"):
+    for required in (
+        "belaegning",
+        "venteliste",
+        "ledige_pladser",
+        "forbrug",
+        "pladstal",
+        "takst_forklaring",
+        "budget",
+        "aarsresultat",
+        "faglig_udvikling",
+        "bekymring",
+        "forventet_pladser",
+        "oenske_omraade",
+        "ingen_brug",
+        "brug_i_stedet",
+        "a1_tilfaelde",
+        "c1_alternativer",
+        "c2_optageomraade",
+        "forpligtelse_6",
+        "dispensation_begrundelse",
+        "oenskes_udmeldt",
+        "konkurrerende_tilbud",
+    ):
         assert required in keys, required
     for form in ("indmelding", "udmelding", "aarsrapport", "kommune"):
         assert defs[form].skema == form and defs[form].version >= 1
@@ -42,17 +60,40 @@ def test_hash_ignores_comments_but_not_content():
     assert a.hash == b.hash != c.hash
 
 
-@pytest.mark.parametrize("bad,line,expected", [
-    (MINIMAL.replace("type: tal", "type: tekst\n            min: 3"), 12, "ark.0.sektioner.0.felter.0: 'min' og 'max' kan kun bruges med taltyper"),
-    (MINIMAL.replace("etiket: A", "etiket: A\n            obligatorsk: true"), 14, "ark.0.sektioner.0.felter.0.obligatorsk: ukendt nøgle (stavefejl?)"),
-    (MINIMAL.replace("type: tal", "type: valg"), 12, "type 'valg' kræver en liste 'valg'"),
-    (MINIMAL.replace("modtager: kommune", "modtager: borger"), 4, "modtager: ugyldig værdi, forventet 'driftsherre', 'tilbud', 'aftalepart' eller 'kommune'"),
-    (MINIMAL.replace("version: 1\n", ""), 1, "version: mangler"),
-    (MINIMAL.replace("    titel: Ark 1", "    titel: [Ark 1"), 9, "ugyldig YAML"),
-    (MINIMAL.replace("navn: Ark1", "navn: 'Ark:1'"), 7, "arknavnet 'Ark:1' er ikke tilladt"),
-    (MINIMAL + "          - {noegle: a, etiket: igen, type: tekst}\n", 1, "feltet 'a' i ark 'Ark1' giver samme nøgle"),
-    (MINIMAL.replace("      - titel: S\n", "      - titel: S\n        gentag: ydelse\n"), 1, "'gentag: ydelse' kræver et tilbud"),
-])
+@pytest.mark.parametrize(
+    "bad,line,expected",
+    [
+        (
+            MINIMAL.replace("type: tal", "type: tekst\n            min: 3"),
+            12,
+            "ark.0.sektioner.0.felter.0: 'min' og 'max' kan kun bruges med taltyper",
+        ),
+        (
+            MINIMAL.replace("etiket: A", "etiket: A\n            obligatorsk: true"),
+            14,
+            "ark.0.sektioner.0.felter.0.obligatorsk: ukendt nøgle (stavefejl?)",
+        ),
+        (MINIMAL.replace("type: tal", "type: valg"), 12, "type 'valg' kræver en liste 'valg'"),
+        (
+            MINIMAL.replace("modtager: kommune", "modtager: borger"),
+            4,
+            "modtager: ugyldig værdi, forventet 'driftsherre', 'tilbud', 'aftalepart' eller 'kommune'",
+        ),
+        (MINIMAL.replace("version: 1\n", ""), 1, "version: mangler"),
+        (MINIMAL.replace("    titel: Ark 1", "    titel: [Ark 1"), 9, "ugyldig YAML"),
+        (MINIMAL.replace("navn: Ark1", "navn: 'Ark:1'"), 7, "arknavnet 'Ark:1' er ikke tilladt"),
+        (
+            MINIMAL + "          - {noegle: a, etiket: igen, type: tekst}\n",
+            1,
+            "feltet 'a' i ark 'Ark1' giver samme nøgle",
+        ),
+        (
+            MINIMAL.replace("      - titel: S\n", "      - titel: S\n        gentag: ydelse\n"),
+            1,
+            "'gentag: ydelse' kræver et tilbud",
+        ),
+    ],
+)
 def test_bad_definition_is_an_issue_with_file_and_line(bad, line, expected):
     with pytest.raises(DefinitionError) as exc:
         parse_definition(bad, "kommune.yaml")
@@ -64,18 +105,23 @@ def test_bad_definition_is_an_issue_with_file_and_line(bad, line, expected):
 
 
 def test_every_definition_problem_is_reported_at_once():
-    bad = MINIMAL.replace("modtager: kommune", "modtager: borger").replace("etiket: A", "etiket: A\n            obligatorsk: true")
+    bad = MINIMAL.replace("modtager: kommune", "modtager: borger").replace(
+        "etiket: A", "etiket: A\n            obligatorsk: true"
+    )
     with pytest.raises(DefinitionError) as exc:
         parse_definition(bad, "kommune.yaml")
     assert [(i.line, i.message.split(":")[0]) for i in exc.value.issues] == [
-        (4, "modtager"), (14, "ark.0.sektioner.0.felter.0.obligatorsk")]
+        (4, "modtager"),
+        (14, "ark.0.sektioner.0.felter.0.obligatorsk"),
+    ]
     assert str(exc.value).startswith("Skemadefinitionen kommune.yaml har 2 fejl:\n  - linje 4: modtager: ")
 
 
 def test_unreadable_or_mismatched_definition_files_name_the_file(tmp_path):
     for form in ("indmelding", "udmelding", "aarsrapport", "kommune"):
-        (tmp_path / f"{form}.yaml").write_text((bundled_definitions_dir() / f"{form}.yaml").read_text(encoding="utf-8"),
-                                               encoding="utf-8")
+        (tmp_path / f"{form}.yaml").write_text(
+            (bundled_definitions_dir() / f"{form}.yaml").read_text(encoding="utf-8"), encoding="utf-8"
+        )
     (tmp_path / "kommune.yaml").write_bytes(b"\xff\xfe skema: kommune")
     with pytest.raises(DefinitionError) as exc:
         load_definitions(tmp_path)
@@ -107,13 +153,14 @@ def test_udmelding_sections_depend_on_the_recipient(defs, sd):
     d = defs["udmelding"]
     by_id = {m.id: m for m in recipients(d, sd, 2028)}
     sheets = lambda m: [s.ark.navn for s in plan_form(d, sd, m, 2028).sheets]  # noqa: E731
-    assert sheets(by_id["RN"]) == ["Afsnit 1 Driftsherre"]            # region: operator only
-    assert sheets(by_id["K825"]) == ["Afsnit 2 Kommune"]              # Læsø runs no tilbud
+    assert sheets(by_id["RN"]) == ["Afsnit 1 Driftsherre"]  # region: operator only
+    assert sheets(by_id["K825"]) == ["Afsnit 2 Kommune"]  # Læsø runs no tilbud
     assert sheets(by_id["K851"]) == ["Afsnit 1 Driftsherre", "Afsnit 2 Kommune"]
 
 
 def test_udmelding_afsnit_1_is_prefilled_from_the_driftsherre(defs, sd):
     from toolkit.definitions.recipients import find_recipient
+
     m = find_recipient(defs["udmelding"], sd, 2028, "K851")
     fields = {fi.key: fi.prefill for fi in plan_form(defs["udmelding"], sd, m, 2028).fields()}
     assert fields["udmelding.driftsherre_kontakt"] == sd.driftsherre("DH-AAL").kontaktperson

@@ -1,4 +1,5 @@
 """Word documents: letters, hearing material, reminders and the DAS appendix."""
+
 import datetime as dt
 import re
 import shutil
@@ -10,9 +11,9 @@ import pytest
 from docx import Document
 
 from toolkit.demo.run import run_demo
-from toolkit.documents.render import TemplateError, check_templates, load, render
-from toolkit.documents.produce import write_bilag, write_rykkere
 from toolkit.documents.pdf import convert
+from toolkit.documents.produce import write_bilag, write_rykkere
+from toolkit.documents.render import TemplateError, check_templates, load, render
 from toolkit.store import Store
 
 from conftest import built_once
@@ -100,9 +101,11 @@ def test_bilag_index_page_numbers_match_the_pdf(demo, libreoffice, tmp_path):
 
 def test_all_documents_convert_to_pdf(demo, soffice, tmp_path):
     work, _ = demo
-    docs = [next((work / "output" / str(AAR) / "hoering").glob("*hoeringsbrev_aalborg*.docx")),
-            work / "output" / str(AAR) / "hoering" / f"{AAR}_hoeringsmateriale.docx",
-            next((work / "output" / str(AAR) / "rykkere").glob("*.docx"))]
+    docs = [
+        next((work / "output" / str(AAR) / "hoering").glob("*hoeringsbrev_aalborg*.docx")),
+        work / "output" / str(AAR) / "hoering" / f"{AAR}_hoeringsmateriale.docx",
+        next((work / "output" / str(AAR) / "rykkere").glob("*.docx")),
+    ]
     for p in convert(docs, "pdf", tmp_path):
         assert p.stat().st_size > 5000
 
@@ -110,11 +113,18 @@ def test_all_documents_convert_to_pdf(demo, soffice, tmp_path):
 def test_special_characters_render_intact(tmp_path):
     tpl = load("rykkerbrev.docx")
     name = 'Tale & Hjerne <Nord> "Ø" æøå'
-    ctx = {"sekretariat": "S & Co", "sekretariat_email": "a@b", "sekretariat_telefon": "", "kontaktperson": "K",
-           "region": "R", "dato": "1. maj 2028", "aar": 2028, "modtager": {"navn": name, "kontaktperson": "<K>",
-                                                                          "email": "x@y"},
-           "mangler": [{"navn": "Årsrapport for " + name, "frist": "15. april 2028", "overskredet": True}],
-           "mangler_tekst": "ét skema"}
+    ctx = {
+        "sekretariat": "S & Co",
+        "sekretariat_email": "a@b",
+        "sekretariat_telefon": "",
+        "kontaktperson": "K",
+        "region": "R",
+        "dato": "1. maj 2028",
+        "aar": 2028,
+        "modtager": {"navn": name, "kontaktperson": "<K>", "email": "x@y"},
+        "mangler": [{"navn": "Årsrapport for " + name, "frist": "15. april 2028", "overskredet": True}],
+        "mangler_tekst": "ét skema",
+    }
     out = render(tpl, "rykkerbrev.docx", ctx, tmp_path / "r.docx")
     text = text_of(out)
     assert name in text and "Kære <K>" in text and "S & Co" in text
@@ -125,6 +135,7 @@ def _edited_template(tmp_path, name, old, new):
     folder = tmp_path / "skabeloner"
     folder.mkdir(exist_ok=True)
     from toolkit.documents.render import template_path
+
     shutil.copy(template_path(name), folder / name)
     doc = Document(str(folder / name))
     for p in doc.paragraphs:

@@ -1,37 +1,51 @@
 """Field keys: the parts of a key, and the noegler the code reads, which every definition must have."""
+
 import shutil
 
 import pytest
-from hypothesis import given, strategies as hs
+from hypothesis import given
+from hypothesis import strategies as hs
 
 from toolkit.definitions import bundled_definitions_dir, load_definitions
 from toolkit.definitions.required import check_required_keys
 from toolkit.fieldkeys import NAMED, Indmelding, KeyParts, format_key, key_parts
 from toolkit.problems import DefinitionError
+from toolkit.rules.criteria import CATEGORIES
 
 
 def problems(err) -> list[str]:
     """The problem lines as the error lists them (each naming its file when there are several)."""
     several = len({i.file for i in err.value.issues}) > 1
     return [i.text(with_file=several) for i in err.value.issues]
-from toolkit.rules.criteria import CATEGORIES
 
 
-@given(hs.builds(KeyParts, skema=hs.sampled_from(["kommune", "aarsrapport"]),
-                 tilbud_id=hs.none() | hs.just("T01"), nr=hs.none() | hs.integers(1, 9).map(str),
-                 ydelse_id=hs.none() | hs.just("T01-Y1"), kommune_id=hs.none() | hs.just("K851"),
-                 linje=hs.none() | hs.integers(1, 12).map(str), noegle=hs.sampled_from(["belaegning", "a1_opfyldt"]),
-                 felt_aar=hs.none() | hs.integers(2000, 2040)))
+@given(
+    hs.builds(
+        KeyParts,
+        skema=hs.sampled_from(["kommune", "aarsrapport"]),
+        tilbud_id=hs.none() | hs.just("T01"),
+        nr=hs.none() | hs.integers(1, 9).map(str),
+        ydelse_id=hs.none() | hs.just("T01-Y1"),
+        kommune_id=hs.none() | hs.just("K851"),
+        linje=hs.none() | hs.integers(1, 12).map(str),
+        noegle=hs.sampled_from(["belaegning", "a1_opfyldt"]),
+        felt_aar=hs.none() | hs.integers(2000, 2040),
+    )
+)
 def test_key_parts_and_text_key_are_each_others_inverse(parts):
     assert key_parts(format_key(parts)) == parts
 
 
 def test_examples_from_the_format_document():
     assert key_parts("kommune.tilbud.T03.ydelse.T03-Y2.forventet_pladser.2029") == KeyParts(
-        "kommune", "T03", None, "T03-Y2", None, None, "forventet_pladser", 2029)
+        "kommune", "T03", None, "T03-Y2", None, None, "forventet_pladser", 2029
+    )
     assert key_parts("indmelding.nr.1.linje.3.pladser") == KeyParts(
-        "indmelding", None, "1", None, None, "3", "pladser", None)
-    assert key_parts("aarsrapport.bekymring") == KeyParts("aarsrapport", None, None, None, None, None, "bekymring", None)
+        "indmelding", None, "1", None, None, "3", "pladser", None
+    )
+    assert key_parts("aarsrapport.bekymring") == KeyParts(
+        "aarsrapport", None, None, None, None, None, "bekymring", None
+    )
 
 
 def test_every_named_noegle_is_in_the_bundled_definitions(defs):
@@ -95,19 +109,23 @@ def test_check_returns_issues_with_code_file_and_noegle(copy, defs):
     edited = {**defs, "udmelding": load_definition(copy / "udmelding.yaml")}
     issues = check_required_keys(edited)
     assert [(i.code, i.file, i.key, i.severity) for i in issues] == [
-        ("definition-mangler-noegle", "udmelding.yaml", "konkurrerende_tilbud", "fejl")]
+        ("definition-mangler-noegle", "udmelding.yaml", "konkurrerende_tilbud", "fejl")
+    ]
     assert "Tilføj et felt med 'noegle: konkurrerende_tilbud'" in issues[0].message  # no close name to suggest
 
 
 def test_required_years_and_repetition_are_checked(copy):
-    budget = _edit(copy / "aarsrapport.yaml", "{noegle: budget, etiket: Budget (kr.), type: beloeb, obligatorisk: true, "
-                   "min: 0, max: 10000000000, aar: [-1]}", "{noegle: budget, etiket: Budget (kr.), type: beloeb, "
-                   "obligatorisk: true, min: 0, max: 10000000000, aar: [-2]}")
+    budget = _edit(
+        copy / "aarsrapport.yaml",
+        "{noegle: budget, etiket: Budget (kr.), type: beloeb, obligatorisk: true, min: 0, max: 10000000000, aar: [-1]}",
+        "{noegle: budget, etiket: Budget (kr.), type: beloeb, obligatorisk: true, min: 0, max: 10000000000, aar: [-2]}",
+    )
     with pytest.raises(DefinitionError) as err:
         load_definitions(copy)
     assert problems(err) == [
         f"linje {budget}: feltet 'budget' (ark 'Økonomi') skal spørge til årene aar: [-1] (har [-2]); det bruges til "
-        "høringsmaterialet og DAS-bilaget (budget sidste år)."]
+        "høringsmaterialet og DAS-bilaget (budget sidste år)."
+    ]
 
 
 def test_the_format_document_lists_every_required_noegle():

@@ -1,4 +1,5 @@
 """The library's front door, the layering of its packages, and the README's Python example."""
+
 import ast
 import re
 from pathlib import Path
@@ -44,8 +45,11 @@ def _imports(path: Path):
 
 
 def test_every_stage_is_in_a_layer():
-    stages = {p.stem if p.is_file() else p.name for p in PKG.iterdir()
-              if (p.suffix == ".py" or (p / "__init__.py").exists()) and p.name != "__init__.py"}
+    stages = {
+        p.stem if p.is_file() else p.name
+        for p in PKG.iterdir()
+        if (p.suffix == ".py" or (p / "__init__.py").exists()) and p.name != "__init__.py"
+    }
     assert stages - set(LAYER_OF) == set()
 
 

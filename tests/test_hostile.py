@@ -1,4 +1,5 @@
 """Hostile and broken returns: no crash, no hang, nothing lost (issue: guards and crash safety)."""
+
 import multiprocessing as mp
 import os
 import resource
@@ -11,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from corpus.make_corpus import make_corpus
+
 from fill import fill_form
 
-GIB = 1024 ** 3
+GIB = 1024**3
 
 
 def _limits():
@@ -21,9 +23,15 @@ def _limits():
 
 
 def skema(*args, cwd=None, limit=True, timeout=120):
-    return subprocess.run([sys.executable, "-m", "toolkit", *map(str, args)], capture_output=True, text=True,
-                          timeout=timeout, cwd=cwd, preexec_fn=_limits if limit else None,
-                          env={**os.environ, "COLUMNS": "250"})
+    return subprocess.run(
+        [sys.executable, "-m", "toolkit", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=cwd,
+        preexec_fn=_limits if limit else None,
+        env={**os.environ, "COLUMNS": "250"},
+    )
 
 
 @pytest.fixture(scope="module")
@@ -52,9 +60,14 @@ def test_each_hostile_file_alone_is_refused_with_its_danish_message(corpus, tmp_
     """One process under a 1 GiB address-space limit reads each hostile file into its own working
     folder, as `skema indlaes FILE` would: exit code 1, the issue code, no traceback."""
     files = _hostile(corpus)
-    p = subprocess.run([sys.executable, "-c", EACH_ALONE, str(tmp_path), *(str(f) for f, _c in files)],
-                       capture_output=True, text=True, timeout=600, preexec_fn=_limits,
-                       env={**os.environ, "COLUMNS": "250"})
+    p = subprocess.run(
+        [sys.executable, "-c", EACH_ALONE, str(tmp_path), *(str(f) for f, _c in files)],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        preexec_fn=_limits,
+        env={**os.environ, "COLUMNS": "250"},
+    )
     assert p.returncode == 0, p.stderr[-2000:]
     results = dict(zip((f.name for f, _c in files), p.stdout.split("\f\n")[:-1], strict=True))
     for f, code in files:
@@ -103,6 +116,7 @@ def test_a_whole_mail_folder_keeps_the_good_files_and_records_the_refused(corpus
 def _dying_read(path, name):
     """Stands in for a reader that aborts the process (module level: it is sent to the worker)."""
     import toolkit.returns.isolation as iso
+
     if name == "crash.xlsx":
         os.kill(os.getpid(), signal.SIGABRT)
     return iso.read_return(Path(path), iso._state["sd"], iso._state["defs"], name)
@@ -135,8 +149,14 @@ def _inbox(forms_dir, tmp_path, n=8):
     inbox = tmp_path / "indbakke"
     inbox.mkdir()
     for i, src in enumerate(sorted(forms_dir.glob("*_kommune_*.xlsx"))[:n]):
-        fill_form(src, {"kommune.kontaktperson": f"Person {i}",
-                        "kommune.tilbud.T01.ydelse.T01-Y1.forventet_pladser.2029": i + 0.5}, inbox / src.name)
+        fill_form(
+            src,
+            {
+                "kommune.kontaktperson": f"Person {i}",
+                "kommune.tilbud.T01.ydelse.T01-Y1.forventet_pladser.2029": i + 0.5,
+            },
+            inbox / src.name,
+        )
     return inbox
 
 
@@ -144,8 +164,11 @@ def _snapshot(folder: Path):
     con = sqlite3.connect(folder / "skema.sqlite")
     assert con.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     subs = sorted(con.execute("SELECT original_name, status, current FROM submissions").fetchall())
-    vals = sorted(con.execute("SELECT s.original_name, v.felt, v.vtext, v.vnum FROM vals v JOIN submissions s "
-                              "ON s.id = v.submission_id").fetchall())
+    vals = sorted(
+        con.execute(
+            "SELECT s.original_name, v.felt, v.vtext, v.vnum FROM vals v JOIN submissions s ON s.id = v.submission_id"
+        ).fetchall()
+    )
     issues = con.execute("SELECT COUNT(*) FROM issues").fetchone()[0]
     return subs, vals, issues
 
@@ -181,9 +204,13 @@ def test_sigkill_at_any_point_then_rerun_equals_a_clean_run(forms_dir, tmp_path)
     assert skema("indlaes", inbox, "--mappe", clean, limit=False).returncode in (0, 1)
     crashed = tmp_path / "afbrudt"
     for where, n in [("archive", 3), ("encode", 3), ("record", 2), ("encode", 2)]:
-        proc = subprocess.run([sys.executable, "-c", KILL_AT, where, str(n), "indlaes", str(inbox),
-                               "--mappe", str(crashed)], capture_output=True, text=True, timeout=120,
-                              start_new_session=True)
+        proc = subprocess.run(
+            [sys.executable, "-c", KILL_AT, where, str(n), "indlaes", str(inbox), "--mappe", str(crashed)],
+            capture_output=True,
+            text=True,
+            timeout=120,
+            start_new_session=True,
+        )
         assert proc.returncode == -signal.SIGKILL, (where, n, proc.returncode, proc.stderr[-500:])
     assert skema("indlaes", inbox, "--mappe", crashed, limit=False).returncode in (0, 1)
     assert _snapshot(crashed) == _snapshot(clean)
@@ -194,8 +221,11 @@ def test_a_second_run_waits_once_then_gives_up_in_danish(tmp_path):
 
     told = []
     busy = "En anden kørsel af skema arbejder i .* og er ikke færdig"
-    with workspace_lock(tmp_path), pytest.raises(WorkspaceBusy, match=busy), \
-            workspace_lock(tmp_path, wait_seconds=0.5, on_wait=lambda: told.append(1)):
+    with (
+        workspace_lock(tmp_path),
+        pytest.raises(WorkspaceBusy, match=busy),
+        workspace_lock(tmp_path, wait_seconds=0.5, on_wait=lambda: told.append(1)),
+    ):
         pass
     assert told == [1]
     with workspace_lock(tmp_path, wait_seconds=0, on_wait=lambda: told.append(2)):
@@ -206,8 +236,15 @@ def test_a_second_run_waits_once_then_gives_up_in_danish(tmp_path):
 def test_two_concurrent_runs_never_corrupt_the_store(forms_dir, tmp_path):
     inbox = _inbox(forms_dir, tmp_path)
     w = tmp_path / "w"
-    procs = [subprocess.Popen([sys.executable, "-m", "toolkit", "indlaes", str(inbox), "--mappe", str(w)],
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(2)]
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", "toolkit", "indlaes", str(inbox), "--mappe", str(w)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
     outs = [p.communicate(timeout=120) for p in procs]
     assert all(p.returncode in (0, 1) for p in procs), outs
     assert all("Traceback" not in o + e for o, e in outs)
@@ -221,6 +258,7 @@ def test_output_open_in_excel_gives_a_danish_line(tmp_path, monkeypatch):
 
     def locked(src, dst):
         raise PermissionError(13, "locked")
+
     monkeypatch.setattr(os, "replace", locked)
     with pytest.raises(OutputLockedError, match="Luk filen .*x.xlsx i Excel og prøv igen"):
         write_bytes_atomic(tmp_path / "x.xlsx", b"data")
@@ -244,13 +282,13 @@ def test_parallel_reading_pins_a_crash_on_the_right_file(good_return, sd, defs, 
 
 def _hanging_read(path, name):
     import toolkit.returns.isolation as iso
+
     if name == "haenger.xlsx":
         signal.pause()  # a reader that never returns
     return iso.read_return(Path(path), iso._state["sd"], iso._state["defs"], name)
 
 
-def test_a_hanging_reader_costs_only_that_file_and_its_worker_is_stopped(good_return, sd, defs, tmp_path,
-                                                                        monkeypatch):
+def test_a_hanging_reader_costs_only_that_file_and_its_worker_is_stopped(good_return, sd, defs, tmp_path, monkeypatch):
     import toolkit.returns.isolation as iso
     from toolkit.returns.isolation import IsolatedReader
 

@@ -1,15 +1,17 @@
 """One file never stops the others; exit codes and messages for odd paths (issue 11, items 10–15)."""
+
 import os
 import shutil
 
 import pytest
 from typer.testing import CliRunner
 
-from conftest import EVEN_YEAR, one_form_per_type
 from toolkit import FileResult, Workspace
 from toolkit.cli import app
 from toolkit.files import OutputError, write_bytes_atomic
 from toolkit.returns.ingest import collect_files
+
+from conftest import EVEN_YEAR, one_form_per_type
 
 runner = CliRunner()
 
@@ -57,8 +59,11 @@ def test_missing_path_is_a_usage_error_and_empty_folder_says_so(tmp_path):
     import subprocess
     import sys
 
-    p = subprocess.run([sys.executable, "-m", "toolkit", "indlaes", str(tmp_path / "findes-ikke"), "--mappe",
-                        str(tmp_path / "w")], capture_output=True, text=True)
+    p = subprocess.run(
+        [sys.executable, "-m", "toolkit", "indlaes", str(tmp_path / "findes-ikke"), "--mappe", str(tmp_path / "w")],
+        capture_output=True,
+        text=True,
+    )
     assert p.returncode == 2 and "findes ikke" in flat(p.stderr) and "Traceback" not in p.stderr
     (tmp_path / "tom").mkdir()
     r = runner.invoke(app, ["indlaes", str(tmp_path / "tom"), "--mappe", str(tmp_path / "w")])
@@ -94,7 +99,9 @@ def test_danish_errors_survive_the_trip_from_a_worker_process(tmp_path):
 
     from toolkit.problems import OutputLockedError
 
-    for err in (OutputError(tmp_path / "x.xlsx", IsADirectoryError(21, "Is a directory")),
-                OutputLockedError(tmp_path / "y.xlsx")):
+    for err in (
+        OutputError(tmp_path / "x.xlsx", IsADirectoryError(21, "Is a directory")),
+        OutputLockedError(tmp_path / "y.xlsx"),
+    ):
         back = pickle.loads(pickle.dumps(err))
         assert type(back) is type(err) and str(back) == str(err) and back.path == err.path

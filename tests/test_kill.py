@@ -1,6 +1,7 @@
 """A killed run leaves nothing behind: `kill -9` of the main process of `skema indlaes` (not its
 process group) at several points of a 40-file ingest leaves no reader process alive and no blocked
 folder, and the next run stores exactly what a clean run stores (issue 11, item 9)."""
+
 import os
 import select
 import signal
@@ -72,9 +73,13 @@ def test_kill_9_of_the_main_process_leaves_no_reader_and_no_blocked_folder(forms
     for n in (1, 10, 15):  # counted from where the last killed run stopped: files 1, 11 and 26
         marker = f"SKEMA_KILLTEST={uuid.uuid4().hex}"
         key, value = marker.split("=")
-        proc = subprocess.run([sys.executable, "-c", KILL_SELF_AT, str(n), "indlaes", str(inbox), "--mappe",
-                               str(crashed)], capture_output=True, text=True, timeout=180,
-                              env={**os.environ, key: value})
+        proc = subprocess.run(
+            [sys.executable, "-c", KILL_SELF_AT, str(n), "indlaes", str(inbox), "--mappe", str(crashed)],
+            capture_output=True,
+            text=True,
+            timeout=180,
+            env={**os.environ, key: value},
+        )
         assert proc.returncode == -signal.SIGKILL, (n, proc.returncode, proc.stderr[-500:])
         left = [pid for pid in _processes_with(marker) if not _wait_gone(pid)]
         assert left == [], f"reader processes still alive after kill -9 at file {n}: {left}"

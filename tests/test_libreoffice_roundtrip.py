@@ -1,8 +1,10 @@
 """Forms must survive being opened and re-saved by LibreOffice Calc."""
+
 import openpyxl
-from conftest import one_form_per_type
 
 from toolkit.forms.meta import MAP_START_ROW, META_SHEET, defined_name
+
+from conftest import one_form_per_type
 
 
 def _mapping(wb):
@@ -19,7 +21,7 @@ def test_defined_names_and_meta_sheet_survive_libreoffice_resave(forms_dir, libr
         m0, m1 = _mapping(wb0), _mapping(wb1)
         assert m0 == m1, orig.name
         for key, (sheet, cell, name) in m1.items():
-            (dest_sheet, ref), = list(wb1.defined_names[name].destinations)
+            ((dest_sheet, ref),) = list(wb1.defined_names[name].destinations)
             assert (dest_sheet, ref.replace("$", "")) == (sheet, cell), (orig.name, key)
             assert wb1[sheet][cell].protection.locked is False
         assert wb1[META_SHEET].sheet_state != "visible"

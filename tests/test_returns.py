@@ -1,4 +1,5 @@
 """Reading one returned form: values, typical mistakes, and files that are not our forms."""
+
 import shutil
 import zipfile
 
@@ -24,9 +25,15 @@ def codes(res):
 
 
 def test_values_read_back_by_name_with_typical_input(aarsrapport, sd, defs):
-    fill_form(aarsrapport, {"aarsrapport.bekymring": "x", "aarsrapport.ydelse.T01-Y1.belaegning.2025": "87,5 %",
-                            "aarsrapport.budget.2027": "1.234.500 kr.",
-                            "aarsrapport.ydelse.T01-Y2.belaegning.2025": "ca. 5"})
+    fill_form(
+        aarsrapport,
+        {
+            "aarsrapport.bekymring": "x",
+            "aarsrapport.ydelse.T01-Y1.belaegning.2025": "87,5 %",
+            "aarsrapport.budget.2027": "1.234.500 kr.",
+            "aarsrapport.ydelse.T01-Y2.belaegning.2025": "ca. 5",
+        },
+    )
     res = read_return(aarsrapport, sd, defs)
     assert (res.skema, res.aar, res.modtager.id) == ("aarsrapport", EVEN_YEAR, "T01")
     got = {v.key: v.value for v in res.values}
@@ -51,7 +58,7 @@ def test_text_that_looks_like_a_formula_stays_text(aarsrapport, sd, defs):
 def test_formula_without_cached_value_and_error_cells_are_named(aarsrapport, sd, defs, tmp_path):
     wb = openpyxl.load_workbook(aarsrapport)
     put = lambda name, v: _cell(wb, name).__setattr__("value", v)  # noqa: E731
-    put("S_aarsrapport_budget_2027", "=1+1")           # openpyxl writes no cached value
+    put("S_aarsrapport_budget_2027", "=1+1")  # openpyxl writes no cached value
     put("S_aarsrapport_ydelse_T01_Y1_venteliste", "=1/0")
     wb.save(aarsrapport)
     # an error value as Excel saves it: t="e" with the cached error
@@ -76,7 +83,7 @@ def test_formula_with_cached_value_is_used_with_a_warning(forms_dir, sd, defs, t
 def test_moved_name_wins_over_meta_address_and_is_reported(aarsrapport, sd, defs):
     wb = openpyxl.load_workbook(aarsrapport)
     dn = wb.defined_names["S_aarsrapport_telefon"]
-    (sheet, ref), = list(dn.destinations)
+    ((sheet, ref),) = list(dn.destinations)
     dn.attr_text = f"'{sheet}'!$B$40"
     wb[sheet]["B40"] = "+45 11 22 33 44"
     wb.save(aarsrapport)
@@ -120,15 +127,16 @@ def test_edited_meta_sheet_is_flagged_and_stamdata_wins(aarsrapport, sd, defs):
 
 
 def _cell(wb, name):
-    (sheet, ref), = list(wb.defined_names[name].destinations)
+    ((sheet, ref),) = list(wb.defined_names[name].destinations)
     return wb[sheet][ref.replace("$", "")]
 
 
 def _patch_cell(path, name, xml_template):
     """Replace one cell's XML directly (to create what Excel writes but openpyxl cannot)."""
     import re
+
     wb = openpyxl.load_workbook(path)
-    (sheet, ref), = list(wb.defined_names[name].destinations)
+    ((sheet, ref),) = list(wb.defined_names[name].destinations)
     ref = ref.replace("$", "")
     idx = wb.sheetnames.index(sheet) + 1
     wb.close()

@@ -1,14 +1,13 @@
 """Property: whatever valid answers are filled into a generated form (by defined name), ingesting and
 exporting gives back exactly those answers, for every form type, also after LibreOffice re-saves the
 file as .xlsx, .xls or .ods."""
+
 import datetime as dt
 import json
 import string
 
 import openpyxl
 import pytest
-from conftest import EVEN_YEAR, one_form_per_type
-from fill import plan_for
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ERROR_CODES
@@ -19,12 +18,21 @@ from toolkit.returns.normalize import PLACEHOLDERS
 from toolkit.store import Store
 from toolkit.store.export import export
 
+from conftest import EVEN_YEAR, one_form_per_type
+from fill import plan_for
+
 # Typing an error literal such as '#VALUE!' makes an error value in Excel (and openpyxl), not text:
 # that case is test_returns' error-cell test, not a round trip of text.
-TEXT = st.text(alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp")),
-               min_size=1, max_size=40).map(str.strip).filter(
-    lambda s: s and s.lower() not in PLACEHOLDERS and s.isprintable() and s not in ERROR_CODES)
-FORMULA_LIKE = st.sampled_from(['=1+1', '+45 12 34 56', '@SUM(A1)', '=HYPERLINK("http://x.example.invalid","y")'])
+TEXT = (
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp")),
+        min_size=1,
+        max_size=40,
+    )
+    .map(str.strip)
+    .filter(lambda s: s and s.lower() not in PLACEHOLDERS and s.isprintable() and s not in ERROR_CODES)
+)
+FORMULA_LIKE = st.sampled_from(["=1+1", "+45 12 34 56", "@SUM(A1)", '=HYPERLINK("http://x.example.invalid","y")'])
 
 
 def value_strategy(felt):
@@ -40,12 +48,15 @@ def value_strategy(felt):
     if t == "dato":
         return st.dates(dt.date(2000, 1, 1), dt.date(2099, 12, 31))
     if t == "email":
-        return st.builds(lambda a, b: f"{a}@{b}.example.invalid",
-                         st.text(string.ascii_lowercase, min_size=1, max_size=8),
-                         st.text(string.ascii_lowercase, min_size=1, max_size=8))
+        return st.builds(
+            lambda a, b: f"{a}@{b}.example.invalid",
+            st.text(string.ascii_lowercase, min_size=1, max_size=8),
+            st.text(string.ascii_lowercase, min_size=1, max_size=8),
+        )
     if t == "url":
         return st.text(string.ascii_lowercase + "-/", min_size=1, max_size=20).map(
-            lambda p: "https://tilbud.example.invalid/" + p)
+            lambda p: "https://tilbud.example.invalid/" + p
+        )
     return st.one_of(TEXT, FORMULA_LIKE)
 
 
@@ -93,7 +104,7 @@ def fill(wb, answers: dict, target):
     as `target` (as toolkit.demo.simulate.fill_form does, without loading the form again)."""
     used: set[str] = set()
     for key in (r[0] for r in wb[META_SHEET].iter_rows(min_row=MAP_START_ROW + 2, values_only=True) if r[0]):
-        (sheet, ref), = list(wb.defined_names[defined_name(key, used)].destinations)
+        ((sheet, ref),) = list(wb.defined_names[defined_name(key, used)].destinations)
         if key in answers:
             cell = wb[sheet][ref.replace("$", "")]
             cell.value = answers[key]
@@ -103,8 +114,9 @@ def fill(wb, answers: dict, target):
     return target
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                   HealthCheck.too_slow])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(data=st.data())
 def test_roundtrip_fill_ingest_export(data, plans, forms, sd, defs, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("rt")
@@ -122,8 +134,12 @@ def test_roundtrip_fill_ingest_export(data, plans, forms, sd, defs, tmp_path_fac
 
 
 @pytest.mark.parametrize("fmt,ext", [("xlsx", "xlsx"), ("xls:MS Excel 97", "xls"), ("ods", "ods")])
-@settings(max_examples=2, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate),
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    max_examples=2,
+    deadline=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(data=st.data())
 def test_roundtrip_after_libreoffice_resave(data, fmt, ext, plans, forms, sd, defs, libreoffice, tmp_path_factory):
     tmp = tmp_path_factory.mktemp("lo")
@@ -137,8 +153,9 @@ def test_roundtrip_after_libreoffice_resave(data, fmt, ext, plans, forms, sd, de
     assert all(p.suffix == f".{ext}" for p in converted)
     with Store(tmp / "w") as store:
         report = ingest([tmp / "resaved"], store, sd, defs)
-        assert report.count("ny") == 4, [(i.file.name, i.status, [x.message for x in i.issues][:2])
-                                         for i in report.items]
+        assert report.count("ny") == 4, [
+            (i.file.name, i.status, [x.message for x in i.issues][:2]) for i in report.items
+        ]
         rows = json.loads(export(store.current_values(), "json", None))
     for skema, answers in expected.items():
         _check([r for r in rows if r["skema"] == skema], answers)

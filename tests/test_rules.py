@@ -1,25 +1,31 @@
 """The rules: criteria A/B/C, early-warning thresholds, the årshjul and its calendar file."""
+
 import datetime as dt
 import itertools
 
 import icalendar
 import pytest
 
-from toolkit.rules.keyfigures import TilbudFigures
-from toolkit.rules.criteria import DISPENSATION, IKKE, INDSTILLES, MANGLER, assess_nomination
-from toolkit.rules.cycle import activity_states, aarshjul, withdrawal_effective
-from toolkit.rules.warnings import DEFAULTS, signals_for
 from toolkit.documents.calendar import calendar
+from toolkit.rules.criteria import DISPENSATION, IKKE, INDSTILLES, MANGLER, assess_nomination
+from toolkit.rules.cycle import aarshjul, activity_states, withdrawal_effective
+from toolkit.rules.keyfigures import TilbudFigures
+from toolkit.rules.warnings import DEFAULTS, signals_for
 
 CRIT = ("a1", "a2", "a3", "b1", "c1", "c2")
 
 
 def expected_outcome(ans, ny):
     """The rule written out independently: three-valued logic over Ja/Nej/None."""
+
     def val(c):
         return {"Ja": True, "Nej": False}.get(ans[c])
-    a = True if any(val(c) is True for c in ("a1", "a2", "a3")) else (
-        False if all(val(c) is False for c in ("a1", "a2", "a3")) else None)
+
+    a = (
+        True
+        if any(val(c) is True for c in ("a1", "a2", "a3"))
+        else (False if all(val(c) is False for c in ("a1", "a2", "a3")) else None)
+    )
     b = val("b1")
     c = False if False in (val("c1"), val("c2")) else (True if val("c1") and val("c2") else None)
     if a and b and c:
@@ -32,22 +38,25 @@ def expected_outcome(ans, ny):
 @pytest.mark.parametrize("ny", ["Ja", "Nej", None])
 def test_every_combination_of_answers(ny):
     for combo in itertools.product(["Ja", "Nej", None], repeat=6):
-        ans = dict(zip(CRIT, combo))
+        ans = dict(zip(CRIT, combo, strict=True))
         res = assess_nomination(ans, ny)
         assert res.resultat == expected_outcome(ans, ny), (ans, ny)
         assert len(res.begrundelser) >= 3
 
 
-@pytest.mark.parametrize("ans,ny,result,reason", [
-    (("Ja", "Nej", "Nej", "Ja", "Ja", "Ja"), "Nej", INDSTILLES, "Kategori A er opfyldt (A.1)."),
-    (("Nej", "Nej", "Ja", "Ja", "Ja", "Nej"), "Ja", DISPENSATION, "ikke opfyldt: C.2"),
-    (("Nej", "Nej", "Ja", "Ja", "Ja", "Nej"), "Nej", IKKE, "både C.1 og C.2 skal være opfyldt"),
-    (("Nej", "Nej", "Nej", "Ja", "Ja", "Ja"), "Nej", IKKE, "Kategori A er ikke opfyldt"),
-    (("Ja", "Nej", "Nej", "Ja", None, "Ja"), "Nej", MANGLER, "mangler svar på C.1"),
-    (("Ja", "Ja", "Ja", "Nej", "Ja", "Ja"), None, IKKE, "ikke oplyst, om tilbuddet er nyoprettet"),
-])
+@pytest.mark.parametrize(
+    "ans,ny,result,reason",
+    [
+        (("Ja", "Nej", "Nej", "Ja", "Ja", "Ja"), "Nej", INDSTILLES, "Kategori A er opfyldt (A.1)."),
+        (("Nej", "Nej", "Ja", "Ja", "Ja", "Nej"), "Ja", DISPENSATION, "ikke opfyldt: C.2"),
+        (("Nej", "Nej", "Ja", "Ja", "Ja", "Nej"), "Nej", IKKE, "både C.1 og C.2 skal være opfyldt"),
+        (("Nej", "Nej", "Nej", "Ja", "Ja", "Ja"), "Nej", IKKE, "Kategori A er ikke opfyldt"),
+        (("Ja", "Nej", "Nej", "Ja", None, "Ja"), "Nej", MANGLER, "mangler svar på C.1"),
+        (("Ja", "Ja", "Ja", "Nej", "Ja", "Ja"), None, IKKE, "ikke oplyst, om tilbuddet er nyoprettet"),
+    ],
+)
 def test_results_carry_danish_reasons(ans, ny, result, reason):
-    res = assess_nomination(dict(zip(CRIT, ans)), ny)
+    res = assess_nomination(dict(zip(CRIT, ans, strict=True)), ny)
     assert res.resultat == result
     assert any(reason in r for r in res.begrundelser), res.begrundelser
 
@@ -72,10 +81,11 @@ def test_belaegning_under_budget_at_threshold(last, signal):
     assert ("belaegning-under-budget" in codes(f)) == signal
 
 
-@pytest.mark.parametrize("series,signal", [((98, 95, 93), True), ((98, 95, 93.1), False), ((98, 99, 90), False),
-                                           ((97.9, 95, 93), False)])
+@pytest.mark.parametrize(
+    "series,signal", [((98, 95, 93), True), ((98, 95, 93.1), False), ((98, 99, 90), False), ((97.9, 95, 93), False)]
+)
 def test_falling_trend_needs_three_falling_years_and_the_minimum_drop(series, signal):
-    f = fig(belaegning=dict(zip((2025, 2026, 2027), series)), budgetteret_belaegning=None)
+    f = fig(belaegning=dict(zip((2025, 2026, 2027), series, strict=True)), budgetteret_belaegning=None)
     assert ("faldende-belaegning" in codes(f)) == signal
 
 
@@ -107,7 +117,9 @@ def test_operator_concern_and_municipalities_without_use():
     f = fig(bekymring="Ja", ingen_brug=[("Læsø Kommune", "Køber i Region Midtjylland")])
     texts = [s.text for s in signals_for(f, AAR, TH)]
     assert "Driftsherren melder bekymring for bæredygtigheden" in texts
-    assert "Læsø Kommune forventer ingen eller meget begrænset brug (bruger i stedet: Køber i Region Midtjylland)" in texts
+    assert (
+        "Læsø Kommune forventer ingen eller meget begrænset brug (bruger i stedet: Køber i Region Midtjylland)" in texts
+    )
 
 
 def test_even_year_has_withdrawal_and_period_start(sd):
@@ -126,20 +138,25 @@ def test_odd_year_has_no_withdrawal_and_cancels_the_march_panel_without_nominati
     assert not {a.key: a for a in aarshjul(sd, 2028, nominations=0)}["ekspertpanel_marts"].aflyst
 
 
-@pytest.mark.parametrize("asked,effective", [
-    (dt.date(2028, 3, 1), dt.date(2029, 12, 31)),
-    (dt.date(2029, 12, 31), dt.date(2031, 12, 31)),
-    (dt.date(2030, 1, 1), dt.date(2031, 12, 31)),
-    (dt.date(2028, 12, 31), dt.date(2029, 12, 31)),
-])
+@pytest.mark.parametrize(
+    "asked,effective",
+    [
+        (dt.date(2028, 3, 1), dt.date(2029, 12, 31)),
+        (dt.date(2029, 12, 31), dt.date(2031, 12, 31)),
+        (dt.date(2030, 1, 1), dt.date(2031, 12, 31)),
+        (dt.date(2028, 12, 31), dt.date(2029, 12, 31)),
+    ],
+)
 def test_withdrawal_takes_effect_at_a_period_end_after_a_years_notice(asked, effective):
     assert withdrawal_effective(asked, 2028) == effective
 
 
 def test_states_for_today(sd):
     acts = aarshjul(sd, 2028)
-    states = {s.activity.key: s for s in activity_states(
-        acts, dt.date(2028, 3, 20), {"kommune": (9, 11), "indmelding": (12, 12)}, {"kommune"})}
+    states = {
+        s.activity.key: s
+        for s in activity_states(acts, dt.date(2028, 3, 20), {"kommune": (9, 11), "indmelding": (12, 12)}, {"kommune"})
+    }
     assert states["kommune"].state == "forfalden" and states["kommune"].detail == "9 af 11 modtaget"
     assert states["indmelding"].state == "udført"
     assert states["ekspertpanel_marts"].state == "nu"

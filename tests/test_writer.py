@@ -1,17 +1,18 @@
 """Every generated form honours the fill contract (docs/skemaformat.md)."""
-from functools import lru_cache
+
+from functools import cache
 
 import openpyxl
 import pytest
 
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import find_recipient
-from toolkit.forms.meta import defined_name, LIST_SHEET, MAP_HEADER, MAP_START_ROW, META_KEYS, META_SHEET
+from toolkit.forms.meta import LIST_SHEET, MAP_HEADER, MAP_START_ROW, META_KEYS, META_SHEET, defined_name
 
 from conftest import EVEN_YEAR
 
 
-@lru_cache(maxsize=None)
+@cache
 def _load(path):
     """Each generated form is loaded once for this module (the tests only read it)."""
     return openpyxl.load_workbook(path)
@@ -20,16 +21,16 @@ def _load(path):
 def _meta(wb):
     ws = wb[META_SHEET]
     rows = list(ws.iter_rows(values_only=True))
-    meta = {r[0]: r[1] for r in rows[:len(META_KEYS)]}
-    assert rows[MAP_START_ROW][:len(MAP_HEADER)] == MAP_HEADER
+    meta = {r[0]: r[1] for r in rows[: len(META_KEYS)]}
+    assert rows[MAP_START_ROW][: len(MAP_HEADER)] == MAP_HEADER
     used = set()
-    mapping = [(r[0], r[1], r[2], defined_name(r[0], used)) for r in rows[MAP_START_ROW + 1:] if r[0]]
+    mapping = [(r[0], r[1], r[2], defined_name(r[0], used)) for r in rows[MAP_START_ROW + 1 :] if r[0]]
     return meta, mapping
 
 
 def _name_target(wb, name):
     dn = wb.defined_names[name]
-    (sheet, ref), = list(dn.destinations)
+    ((sheet, ref),) = list(dn.destinations)
     return sheet, ref.replace("$", "")
 
 
@@ -107,8 +108,10 @@ def test_prefill_and_context_from_stamdata(forms_dir, sd):
     for t in sd.omfattede_tilbud(EVEN_YEAR):
         assert t.navn in values or f"Tilbud: {t.navn}" in values
         assert t.ydelseskatalog_url in values and t.tilsynsrapport_url in values
-    assert any(isinstance(v, str) and v.startswith("=IF(") and '"Mangler: "' in v for v in
-               (c.value for row in wb["Tilbud"].iter_rows(max_row=3) for c in row))
+    assert any(
+        isinstance(v, str) and v.startswith("=IF(") and '"Mangler: "' in v
+        for v in (c.value for row in wb["Tilbud"].iter_rows(max_row=3) for c in row)
+    )
 
 
 def test_print_setup_is_a4_fit_to_width(forms_dir):
@@ -143,9 +146,22 @@ def test_required_cells_are_highlighted_until_filled(forms_dir, form, defs, sd):
 XLSXWRITER_PUBLIC_MODULES = {"xlsxwriter", "xlsxwriter.utility", "xlsxwriter.exceptions"}
 # internals without a leading underscore that a shadow serialiser reaches for (not `defined_names`:
 # openpyxl's public name for a workbook's names)
-XLSXWRITER_INTERNALS = {"str_table", "row_info", "col_info", "merged_cells", "table_cells",
-                        "worksheet_class", "dim_rowmin", "dim_rowmax", "dim_colmax", "xls_rowmax",
-                        "xls_colmax", "xls_strmax", "default_row_height", "original_row_height"}
+XLSXWRITER_INTERNALS = {
+    "str_table",
+    "row_info",
+    "col_info",
+    "merged_cells",
+    "table_cells",
+    "worksheet_class",
+    "dim_rowmin",
+    "dim_rowmax",
+    "dim_colmax",
+    "xls_rowmax",
+    "xls_colmax",
+    "xls_strmax",
+    "default_row_height",
+    "original_row_height",
+}
 
 
 def _xlsxwriter_private_names() -> set[str]:
@@ -184,8 +200,11 @@ def _private_uses(source: str, private: set[str]) -> list[str]:
         elif isinstance(node, ast.ImportFrom) and (node.module or "").split(".")[0] == "xlsxwriter":
             for a in node.names:
                 submodule = node.module == "xlsxwriter" and a.name.islower()
-                if (node.module not in XLSXWRITER_PUBLIC_MODULES or a.name.startswith("_")
-                        or (submodule and f"xlsxwriter.{a.name}" not in XLSXWRITER_PUBLIC_MODULES)):
+                if (
+                    node.module not in XLSXWRITER_PUBLIC_MODULES
+                    or a.name.startswith("_")
+                    or (submodule and f"xlsxwriter.{a.name}" not in XLSXWRITER_PUBLIC_MODULES)
+                ):
                     problems.append(f"{line}: from {node.module} import {a.name}")
                 else:
                     aliases.add(a.asname or a.name)
@@ -237,10 +256,15 @@ def rows(ws):
     return ws.str_table
 """
     found = _private_uses(source, _xlsxwriter_private_names())
-    assert sorted(found) == ["10: '_get_packager'", "13: ._write_rows", "14: .str_table",
-                             "3: from xlsxwriter import worksheet", "4: from xlsxwriter.packager import Packager",
-                             "5: from xlsxwriter.utility import _preserve_whitespace",
-                             "7: class FastWorkbook(xlsxwriter.Workbook)"]
+    assert sorted(found) == [
+        "10: '_get_packager'",
+        "13: ._write_rows",
+        "14: .str_table",
+        "3: from xlsxwriter import worksheet",
+        "4: from xlsxwriter.packager import Packager",
+        "5: from xlsxwriter.utility import _preserve_whitespace",
+        "7: class FastWorkbook(xlsxwriter.Workbook)",
+    ]
 
 
 def test_two_processes_write_the_same_forms_in_plan_order(sd, tmp_path):
@@ -251,14 +275,15 @@ def test_two_processes_write_the_same_forms_in_plan_order(sd, tmp_path):
     two, _ = generate_forms(sd, EVEN_YEAR, tmp_path / "b", ["aarsrapport"], workers=2, progress=seen.append)
     assert len(two) >= POOL_MIN_FORMS  # the pool was used
     assert seen == two
-    assert [(r.modtager_id, r.path.name, r.status, r.fields) for r in one] == \
-           [(r.modtager_id, r.path.name, r.status, r.fields) for r in two]
+    assert [(r.modtager_id, r.path.name, r.status, r.fields) for r in one] == [
+        (r.modtager_id, r.path.name, r.status, r.fields) for r in two
+    ]
     for r in two:
         assert openpyxl.load_workbook(r.path, read_only=True).sheetnames[0] == "Vejledning"
 
 
 def test_a_form_that_cannot_be_written_raises_after_the_ones_before_it(sd, tmp_path):
-    from toolkit.forms.generate import generate_forms, planned_forms, form_filename
+    from toolkit.forms.generate import form_filename, generate_forms, planned_forms
 
     todo, _ = planned_forms(sd, EVEN_YEAR, ["aarsrapport"])
     defn, m = todo[4]
@@ -267,8 +292,7 @@ def test_a_form_that_cannot_be_written_raises_after_the_ones_before_it(sd, tmp_p
     from toolkit.files import OutputError
 
     with pytest.raises(OutputError, match="der ligger en mappe med samme navn"):
-        generate_forms(sd, EVEN_YEAR, tmp_path, ["aarsrapport"], overwrite=True, workers=2,
-                       progress=seen.append)
+        generate_forms(sd, EVEN_YEAR, tmp_path, ["aarsrapport"], overwrite=True, workers=2, progress=seen.append)
     assert [r.modtager_id for r in seen] == [m.id for _d, m in todo[:4]]
 
 

@@ -13,6 +13,7 @@ and the stages one by one (`load_stamdata`, `load_definitions`, `generate_forms`
 `ingest`, `consolidate`, `write_bilag`, `aarshjul`, …) for callers that hold their own objects.
 Names are imported on first use, so `import toolkit` stays cheap.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -103,10 +104,10 @@ if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eag
     from toolkit.returns.ingest import IngestReport, check_returns, ingest
     from toolkit.returns.read import read_return
     from toolkit.rules.criteria import assess_all
-    from toolkit.rules.cycle import activity_states, aarshjul
+    from toolkit.rules.cycle import aarshjul, activity_states
     from toolkit.rules.keyfigures import tilbud_figures
     from toolkit.rules.warnings import early_warnings
     from toolkit.stamdata import Stamdata, load_stamdata, write_stamdata
-    from toolkit.store import Store
     from toolkit.statuses import AnswerStatus, FileResult, WriteStatus
+    from toolkit.store import Store
     from toolkit.workspace import Workspace, YearData, default_year, init_workspace

@@ -6,6 +6,7 @@ read those attributes instead of parsing dotted strings. The noegler that key fi
 documents and the demo simulator use are named here, per form, and nowhere else: the required ones
 are checked when the definitions load (toolkit/definitions/required.py), so renaming one of them in
 a YAML definition fails loudly instead of silently emptying an output."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -40,6 +41,7 @@ def parse_key(key: str) -> ParsedKey:
 
 class KeyParts(NamedTuple):
     """A key's structured parts, in the order of the store's columns."""
+
     skema: str
     tilbud_id: str | None
     nr: str | None
@@ -53,19 +55,28 @@ class KeyParts(NamedTuple):
 def key_parts(key: str) -> KeyParts:
     k = parse_key(key)
     ids = dict(k.scope)
-    return KeyParts(k.skema, ids.get("tilbud"), ids.get("nr"), ids.get("ydelse"), ids.get("kommune"),
-                    ids.get("linje"), k.noegle, k.aar)
+    return KeyParts(
+        k.skema,
+        ids.get("tilbud"),
+        ids.get("nr"),
+        ids.get("ydelse"),
+        ids.get("kommune"),
+        ids.get("linje"),
+        k.noegle,
+        k.aar,
+    )
 
 
 def format_key(parts: KeyParts) -> str:
     """The text key of structured parts (the inverse of `key_parts`)."""
     ids = (parts.tilbud_id, parts.nr, parts.ydelse_id, parts.kommune_id, parts.linje)
-    scope = [f"{kind}.{i}" for kind, i in zip(KINDS, ids) if i is not None]
+    scope = [f"{kind}.{i}" for kind, i in zip(KINDS, ids, strict=True) if i is not None]
     year = [str(parts.felt_aar)] if parts.felt_aar is not None else []
     return ".".join([parts.skema, *scope, parts.noegle, *year])
 
 
 # --- the noegler the code reads -----------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class NamedKey:
@@ -83,8 +94,7 @@ class NamedKey:
 NAMED: list[NamedKey] = []
 
 
-def _required(skema: str, noegle: str, bruges_til: str, scope: tuple[str, ...] = (),
-              aar: tuple[int, ...] = ()) -> str:
+def _required(skema: str, noegle: str, bruges_til: str, scope: tuple[str, ...] = (), aar: tuple[int, ...] = ()) -> str:
     NAMED.append(NamedKey(skema, noegle, bruges_til, scope, aar))
     return noegle
 
@@ -105,8 +115,9 @@ _HOERING = "høringsmaterialet og DAS-bilaget"
 
 class Aarsrapport:
     SKEMA = "aarsrapport"
-    BELAEGNING = _required(SKEMA, "belaegning", _KEYFIGURES + " (belægning pr. ydelse, de sidste 3 år)",
-                           ("ydelse",), (-3, -2, -1))
+    BELAEGNING = _required(
+        SKEMA, "belaegning", _KEYFIGURES + " (belægning pr. ydelse, de sidste 3 år)", ("ydelse",), (-3, -2, -1)
+    )
     VENTELISTE = _required(SKEMA, "venteliste", _KEYFIGURES + " (venteliste)")
     LEDIGE_PLADSER = _required(SKEMA, "ledige_pladser", _KEYFIGURES + " (ledige pladser)")
     PLADSTAL = _required(SKEMA, "pladstal", _KEYFIGURES + " (pladstal nu og planlagt)", aar=(0,))
@@ -116,9 +127,11 @@ class Aarsrapport:
     AARSRESULTAT = _required(SKEMA, "aarsresultat", _HOERING + " (årsresultat sidste år)", aar=(-1,))
     TAKST_FORKLARING = _required(SKEMA, "takst_forklaring", _HOERING + " (økonomi)")
     OEKONOMI_BEMAERKNING = _required(SKEMA, "oekonomi_bemaerkning", _HOERING + " (økonomi)")
-    UDVIKLING = (_required(SKEMA, "faglig_udvikling", _HOERING + " (udvikling)"),
-                 _required(SKEMA, "metodeudvikling", _HOERING + " (udvikling)"),
-                 _required(SKEMA, "organisatorisk_udvikling", _HOERING + " (udvikling)"))
+    UDVIKLING = (
+        _required(SKEMA, "faglig_udvikling", _HOERING + " (udvikling)"),
+        _required(SKEMA, "metodeudvikling", _HOERING + " (udvikling)"),
+        _required(SKEMA, "organisatorisk_udvikling", _HOERING + " (udvikling)"),
+    )
     # filled in by the demo only
     FORBRUG = _demo(SKEMA, "forbrug")
     FORBRUG_ANDRE_REGIONER = _demo(SKEMA, "forbrug_andre_regioner")
@@ -129,13 +142,16 @@ class Aarsrapport:
 
 class Kommune:
     SKEMA = "kommune"
-    FORVENTET_PLADSER = _required(SKEMA, "forventet_pladser", _KEYFIGURES + " (kommunernes forventede brug)",
-                                  ("tilbud",))
+    FORVENTET_PLADSER = _required(
+        SKEMA, "forventet_pladser", _KEYFIGURES + " (kommunernes forventede brug)", ("tilbud",)
+    )
     INGEN_BRUG = _required(SKEMA, "ingen_brug", "early warning (kommuner uden brug)", ("tilbud",))
-    BRUG_I_STEDET = _required(SKEMA, "brug_i_stedet", "early warning og høringsmaterialet (hvad kommunen bruger i stedet)",
-                              ("tilbud",))
-    BESKRIVELSER_BEMAERKNING = _required(SKEMA, "beskrivelser_bemaerkning", _HOERING + " (kommunernes ønsker)",
-                                         ("tilbud",))
+    BRUG_I_STEDET = _required(
+        SKEMA, "brug_i_stedet", "early warning og høringsmaterialet (hvad kommunen bruger i stedet)", ("tilbud",)
+    )
+    BESKRIVELSER_BEMAERKNING = _required(
+        SKEMA, "beskrivelser_bemaerkning", _HOERING + " (kommunernes ønsker)", ("tilbud",)
+    )
     OENSKE_OMRAADE = _required(SKEMA, "oenske_omraade", _HOERING + " (kommunernes ønsker)", ("tilbud", "linje"))
     OENSKE_TEKST = _required(SKEMA, "oenske_tekst", _HOERING + " (kommunernes ønsker)", ("tilbud", "linje"))
     # filled in by the demo only
@@ -152,10 +168,14 @@ class Indmelding:
     KRITERIER = ("a1", "a2", "a3", "b1", "c1", "c2")  # A.1 … C.2 of the model's table 2
     TILBUDSNAVN = _required(SKEMA, "tilbudsnavn", "vurderingen af indmeldte tilbud", ("nr",))
     NYOPRETTET = _required(SKEMA, "nyoprettet", "vurderingen af indmeldte tilbud (dispensation)", ("nr",))
-    OPFYLDT = {c: _required(_INDMELDING, f"{c}_opfyldt", f"vurderingen af indmeldte tilbud ({c[0].upper()}.{c[1]})",
-                            ("nr",)) for c in KRITERIER}
-    BEGRUNDELSE = {c: _required(_INDMELDING, f"{c}_begrundelse", f"DAS-bilaget ({c[0].upper()}.{c[1]}, begrundelse)",
-                                ("nr",)) for c in KRITERIER}
+    OPFYLDT = {
+        c: _required(_INDMELDING, f"{c}_opfyldt", f"vurderingen af indmeldte tilbud ({c[0].upper()}.{c[1]})", ("nr",))
+        for c in KRITERIER
+    }
+    BEGRUNDELSE = {
+        c: _required(_INDMELDING, f"{c}_begrundelse", f"DAS-bilaget ({c[0].upper()}.{c[1]}, begrundelse)", ("nr",))
+        for c in KRITERIER
+    }
     # filled in by the demo only
     ADRESSE = _demo(SKEMA, "adresse")
     MAALGRUPPE = _demo(SKEMA, "maalgruppe")
@@ -173,9 +193,11 @@ class Udmelding:
     SKEMA = "udmelding"
     OENSKES_UDMELDT = _required(SKEMA, "oenskes_udmeldt", "DAS-bilaget (driftsherrers udmeldinger)", ("tilbud",))
     OENSKES_UDTAGET = _required(SKEMA, "oenskes_udtaget", "DAS-bilaget (kommuners ønsker om udtagning)", ("tilbud",))
-    AARSAGER = (_required(SKEMA, "karakteristika", "DAS-bilaget (årsager til udmelding)", ("tilbud",)),
-                _required(SKEMA, "andre_aarsager", "DAS-bilaget (årsager til udmelding)", ("tilbud",)),
-                _required(SKEMA, "aarsag", "DAS-bilaget (årsager til udmelding)", ("tilbud",)),
-                _required(SKEMA, "haandtering", "DAS-bilaget (årsager til udmelding)", ("tilbud",)))
+    AARSAGER = (
+        _required(SKEMA, "karakteristika", "DAS-bilaget (årsager til udmelding)", ("tilbud",)),
+        _required(SKEMA, "andre_aarsager", "DAS-bilaget (årsager til udmelding)", ("tilbud",)),
+        _required(SKEMA, "aarsag", "DAS-bilaget (årsager til udmelding)", ("tilbud",)),
+        _required(SKEMA, "haandtering", "DAS-bilaget (årsager til udmelding)", ("tilbud",)),
+    )
     AARSAG = AARSAGER[2]
     KONKURRERENDE_TILBUD = _required(SKEMA, "konkurrerende_tilbud", "DAS-bilaget (konkurrerende tilbud)", ("tilbud",))

@@ -1,5 +1,6 @@
 """Everything that writes a file goes through here: atomic replace, no silent overwrite,
 readable ASCII-safe names, and a Danish error when Windows has the target open."""
+
 from __future__ import annotations
 
 import contextlib
@@ -27,12 +28,18 @@ class OutputError(SkemaError):
     """An output file cannot be written (disk full, read-only folder, a folder in the way)."""
 
     def __init__(self, target: Path, exc: OSError):
-        reasons = {errno.ENOSPC: "disken er fuld", errno.EROFS: "mappen er skrivebeskyttet",
-                   errno.EACCES: "der er ikke adgang til at skrive i mappen",
-                   errno.EISDIR: "der ligger en mappe med samme navn", errno.EDQUOT: "diskkvoten er opbrugt"}
+        reasons = {
+            errno.ENOSPC: "disken er fuld",
+            errno.EROFS: "mappen er skrivebeskyttet",
+            errno.EACCES: "der er ikke adgang til at skrive i mappen",
+            errno.EISDIR: "der ligger en mappe med samme navn",
+            errno.EDQUOT: "diskkvoten er opbrugt",
+        }
         self.path = target
-        super().__init__(f"{target} kunne ikke skrives: {reasons.get(exc.errno or 0, exc.strerror or 'ukendt fejl')}. "
-                         f"Ret det og kør kommandoen igen; intet eksisterende er overskrevet.")
+        super().__init__(
+            f"{target} kunne ikke skrives: {reasons.get(exc.errno or 0, exc.strerror or 'ukendt fejl')}. "
+            f"Ret det og kør kommandoen igen; intet eksisterende er overskrevet."
+        )
 
 
 @contextlib.contextmanager

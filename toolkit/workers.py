@@ -4,6 +4,7 @@ closed terminal) must not leave readers or writers behind holding the working fo
 `die_with_parent()` is called first in a worker's initializer (the worker process's own entry):
 on Linux the kernel sends SIGKILL when the parent dies (prctl PR_SET_PDEATHSIG); elsewhere a small
 daemon thread notices that the parent is gone (its pid changes) and ends the worker."""
+
 from __future__ import annotations
 
 import ctypes

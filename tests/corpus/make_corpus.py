@@ -3,6 +3,7 @@
     python tests/corpus/make_corpus.py UD_MAPPE GOD_FORMULAR.xlsx
 
 Returns {file name: expected issue code} (None: not refused)."""
+
 from __future__ import annotations
 
 import shutil
@@ -12,8 +13,10 @@ from pathlib import Path
 
 import xlsxwriter
 
-CONTENT_TYPES = (b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
-                 b'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>')
+CONTENT_TYPES = (
+    b'<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/'
+    b'package/2006/content-types"><Default Extension="xml" ContentType="application/xml"/></Types>'
+)
 
 
 def _rezip(src: Path, dst: Path, edit) -> None:
@@ -45,24 +48,30 @@ def make_corpus(out: Path, good: Path) -> dict[str, str | None]:
     expected["pakket.xlsx"] = "zip-bombe"
 
     # billion laughs in workbook.xml of an otherwise real form
-    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-              + b"".join(b'<!ENTITY lol%d "%s">' % (i, b"&lol%d;" % (i - 1) * 10 if i > 1 else b"&lol;" * 10)
-                         for i in range(1, 10)) + b"]>")
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + b"".join(
+            b'<!ENTITY lol%d "%s">' % (i, b"&lol%d;" % (i - 1) * 10 if i > 1 else b"&lol;" * 10) for i in range(1, 10)
+        )
+        + b"]>"
+    )
 
     def xxe(parts):
         body = lambda d: d.split(b"?>", 1)[1] if d.lstrip().startswith(b"<?xml") else d  # noqa: E731
         return [(n, laughs + body(d) if n == "xl/workbook.xml" else d) for n, d in parts]
+
     _rezip(good, out / "entiteter.xlsx", xxe)
     expected["entiteter.xlsx"] = "xml-entitet"
 
     # the same DTD behind 10 kB of comment, past the guard's prolog window: the reader's XML
     # parser refuses it instead of expanding anything
     head = b'<?xml version="1.0"?>'
-    padded = head + b"<!--" + b" " * 10_000 + b"-->" + laughs[len(head):]
+    padded = head + b"<!--" + b" " * 10_000 + b"-->" + laughs[len(head) :]
 
     def late_xxe(parts):
         body = lambda d: d.split(b"?>", 1)[1] if d.lstrip().startswith(b"<?xml") else d  # noqa: E731
         return [(n, padded + body(d) if n == "xl/workbook.xml" else d) for n, d in parts]
+
     _rezip(good, out / "sen_entitet.xlsx", late_xxe)
     expected["sen_entitet.xlsx"] = "ulaeselig-fil"
 
@@ -94,6 +103,7 @@ def make_corpus(out: Path, good: Path) -> dict[str, str | None]:
     expected["mange_dele.xlsx"] = "zip-bombe"
 
     import warnings
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with zipfile.ZipFile(out / "dubletter.xlsx", "w") as z:

@@ -1,5 +1,6 @@
 """The Typer app, shared options, the workspace a command works on, and the error handling around
 every command. Commands parse options, call one `Workspace` method and print its result."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +8,7 @@ import gc
 import json
 import sys
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -22,8 +23,7 @@ _dansk()
 
 app = DanskTyper(
     name="skema",
-    help="Skemaer, indlæsning og dokumenter til det forstærkede samarbejde om de mest "
-         "specialiserede sociale tilbud.",
+    help="Skemaer, indlæsning og dokumenter til det forstærkede samarbejde om de mest specialiserede sociale tilbud.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -46,27 +46,44 @@ class UgyldigVaerdi(typer.BadParameter):
 def choices(what: str, allowed: tuple[str, ...], many: bool = False):
     """A Typer callback that accepts only `allowed` and names them in Danish. `many`: the option may
     be repeated (its value is then always a list, also when it is not given)."""
+
     def check(value):
         values = list(value or []) if many else [value]
         for v in values:
             if v is not None and v not in allowed:
                 raise UgyldigVaerdi(f"Ukendt {what} '{v}'. Brug et af: {', '.join(allowed)}.")
         return values if many else value
+
     return check
 
 
-AarOpt = Annotated[Optional[int], typer.Option("--aar", help="Årgang (standard: året for næste udsendelse).")]
-MappeOpt = Annotated[Path, typer.Option(
-    "--mappe", help="Arbejdsmappe med database (skema.sqlite), arkiv/ og output/ (standard: den aktuelle).")]
-StamdataOpt = Annotated[Optional[Path], typer.Option(
-    "--stamdata", help="Stamdata-projektmappe (standard: ./stamdata.xlsx, ellers det indbyggede eksempel).")]
-SkabelonOpt = Annotated[Optional[Path], typer.Option(
-    "--skemaer", help="Mappe med skemadefinitioner (standard: ./skabeloner/skemaer, ellers de indbyggede).")]
-TemplatesOpt = Annotated[Optional[Path], typer.Option(
-    "--skabeloner", help="Mappe med Word-skabeloner (standard: ./skabeloner, ellers de indbyggede).")]
+AarOpt = Annotated[int | None, typer.Option("--aar", help="Årgang (standard: året for næste udsendelse).")]
+MappeOpt = Annotated[
+    Path,
+    typer.Option(
+        "--mappe", help="Arbejdsmappe med database (skema.sqlite), arkiv/ og output/ (standard: den aktuelle)."
+    ),
+]
+StamdataOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--stamdata", help="Stamdata-projektmappe (standard: ./stamdata.xlsx, ellers det indbyggede eksempel)."
+    ),
+]
+SkabelonOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--skemaer", help="Mappe med skemadefinitioner (standard: ./skabeloner/skemaer, ellers de indbyggede)."
+    ),
+]
+TemplatesOpt = Annotated[
+    Path | None,
+    typer.Option("--skabeloner", help="Mappe med Word-skabeloner (standard: ./skabeloner, ellers de indbyggede)."),
+]
 OverskrivOpt = Annotated[bool, typer.Option("--overskriv", help="Overskriv filer, der allerede findes.")]
-JsonOpt = Annotated[bool, typer.Option(
-    "--json", help="Skriv resultatet som JSON på standard-output (til andre programmer; se README).")]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", help="Skriv resultatet som JSON på standard-output (til andre programmer; se README).")
+]
 
 
 @app.callback()
@@ -74,15 +91,22 @@ def _root(debug: Annotated[bool, typer.Option("--debug", help="Vis tekniske deta
     STATE["debug"] = debug
 
 
-def workspace(mappe: Path = Path("."), stamdata: Path | None = None, skemaer: Path | None = None,
-              skabeloner: Path | None = None, quiet: bool = False):
+def workspace(
+    mappe: Path = Path("."),
+    stamdata: Path | None = None,
+    skemaer: Path | None = None,
+    skabeloner: Path | None = None,
+    quiet: bool = False,
+):
     """The working folder a command works on; says so when the bundled example is used."""
     from toolkit.workspace import Workspace
 
     ws = Workspace(mappe, stamdata=stamdata, definitions=skemaer, templates=skabeloner)
     if ws.uses_example and not quiet:
-        console.print("[dim]Bruger det indbyggede eksempel (Nordjylland). Kør 'skema init' for at få "
-                      "jeres egen stamdata.xlsx.[/dim]")
+        console.print(
+            "[dim]Bruger det indbyggede eksempel (Nordjylland). Kør 'skema init' for at få "
+            "jeres egen stamdata.xlsx.[/dim]"
+        )
     return ws
 
 
@@ -100,8 +124,15 @@ def dato(text: str, what: str) -> dt.date:
 
 
 def progress():
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                    TimeElapsedColumn(), console=console, transient=True, disable=not console.is_terminal)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=not console.is_terminal,
+    )
 
 
 def print_json(data: Any) -> None:
@@ -130,6 +161,8 @@ def main():
     except Exception as exc:  # noqa: BLE001 - the user gets one line, --debug gives the traceback
         if STATE["debug"]:
             raise
-        err_console.print(f"[bold red]Uventet fejl:[/bold red] {exc.__class__.__name__}: {exc} "
-                          f"(kør igen med --debug for detaljer)", highlight=False)
+        err_console.print(
+            f"[bold red]Uventet fejl:[/bold red] {exc.__class__.__name__}: {exc} (kør igen med --debug for detaljer)",
+            highlight=False,
+        )
         sys.exit(3)

@@ -2,6 +2,7 @@
 typer.rich_utils, set once when the CLI is imported) and the help option's text (command classes
 passed to Typer with its public `cls=` parameter). If a Typer release drops a panel constant, that
 text simply stays English."""
+
 from __future__ import annotations
 
 import typer

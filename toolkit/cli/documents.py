@@ -1,4 +1,5 @@
 """Commands that write Word documents: hoering, rykker, bilag, skabeloner tjek."""
+
 from __future__ import annotations
 
 import sys
@@ -8,8 +9,19 @@ from typing import Annotated
 import typer
 from rich.table import Table
 
-from toolkit.cli.common import (AarOpt, MappeOpt, OverskrivOpt, SkabelonOpt, StamdataOpt, TemplatesOpt, app,
-                                console, dato, workspace, year)
+from toolkit.cli.common import (
+    AarOpt,
+    MappeOpt,
+    OverskrivOpt,
+    SkabelonOpt,
+    StamdataOpt,
+    TemplatesOpt,
+    app,
+    console,
+    dato,
+    workspace,
+    year,
+)
 from toolkit.cli.dansk import DanskTyper
 from toolkit.statuses import WriteStatus
 
@@ -36,8 +48,13 @@ def _report(written, pdf: bool, title: str) -> None:
 @app.command("hoering")
 def hoering_cmd(
     frist: Annotated[str, typer.Option("--frist", help="Frist for høringssvar, fx 2028-06-01 eller 1.6.2028.")],
-    aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None, skemaer: SkabelonOpt = None,
-    skabeloner: TemplatesOpt = None, overskriv: OverskrivOpt = False, pdf: PdfOpt = False,
+    aar: AarOpt = None,
+    mappe: MappeOpt = Path("."),
+    stamdata: StamdataOpt = None,
+    skemaer: SkabelonOpt = None,
+    skabeloner: TemplatesOpt = None,
+    overskriv: OverskrivOpt = False,
+    pdf: PdfOpt = False,
 ):
     """Skriv høringsbreve til alle aftaleparter og et samlet høringsmateriale (Word)."""
     f, y = dato(frist, "Fristen"), year(aar)
@@ -46,9 +63,15 @@ def hoering_cmd(
 
 
 @app.command("rykker")
-def rykker_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None,
-               skemaer: SkabelonOpt = None, skabeloner: TemplatesOpt = None, overskriv: OverskrivOpt = False,
-               pdf: PdfOpt = False):
+def rykker_cmd(
+    aar: AarOpt = None,
+    mappe: MappeOpt = Path("."),
+    stamdata: StamdataOpt = None,
+    skemaer: SkabelonOpt = None,
+    skabeloner: TemplatesOpt = None,
+    overskriv: OverskrivOpt = False,
+    pdf: PdfOpt = False,
+):
     """Skriv en kort påmindelse til hver respondent, der mangler at svare (Word)."""
     y = year(aar)
     written = workspace(mappe, stamdata, skemaer, skabeloner).rykkere(y, overskriv, pdf)
@@ -61,8 +84,13 @@ def rykker_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: Stamda
 @app.command("bilag")
 def bilag_cmd(
     moede: Annotated[str, typer.Option("--moede", help="Mødedato for DAS, fx 2028-05-20 eller 20.5.2028.")],
-    aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None, skemaer: SkabelonOpt = None,
-    skabeloner: TemplatesOpt = None, overskriv: OverskrivOpt = False, pdf: PdfOpt = False,
+    aar: AarOpt = None,
+    mappe: MappeOpt = Path("."),
+    stamdata: StamdataOpt = None,
+    skemaer: SkabelonOpt = None,
+    skabeloner: TemplatesOpt = None,
+    overskriv: OverskrivOpt = False,
+    pdf: PdfOpt = False,
 ):
     """Skriv det samlede 'Bilag til DAS' med indholdsfortegnelse, status pr. tilbud, indmeldinger og udmeldinger."""
     m, y = dato(moede, "Mødedatoen"), year(aar)

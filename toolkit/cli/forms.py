@@ -1,14 +1,27 @@
 """Commands that set up and send out: init, generer, demo."""
+
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from toolkit.cli.common import (AarOpt, FORM_TYPES, MappeOpt, OverskrivOpt, SkabelonOpt, StamdataOpt, app, choices,
-                                console, progress, workspace, year)
+from toolkit.cli.common import (
+    FORM_TYPES,
+    AarOpt,
+    MappeOpt,
+    OverskrivOpt,
+    SkabelonOpt,
+    StamdataOpt,
+    app,
+    choices,
+    console,
+    progress,
+    workspace,
+    year,
+)
 from toolkit.statuses import WriteStatus
 
 
@@ -24,12 +37,19 @@ def init_cmd(mappe: Annotated[Path, typer.Argument(help="Arbejdsmappe (standard:
 @app.command("generer")
 def generer_cmd(
     aar: AarOpt = None,
-    skema: Annotated[Optional[list[str]], typer.Option(
-        "--skema", help=f"Kun dette skema: {', '.join(FORM_TYPES)} (kan gentages).",
-        callback=choices("skema", FORM_TYPES, many=True))] = None,
+    skema: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--skema",
+            help=f"Kun dette skema: {', '.join(FORM_TYPES)} (kan gentages).",
+            callback=choices("skema", FORM_TYPES, many=True),
+        ),
+    ] = None,
     stamdata: StamdataOpt = None,
     skemaer: SkabelonOpt = None,
-    ud: Annotated[Optional[Path], typer.Option("--ud", help="Mappe til skemaerne (standard: output/<år>/skemaer).")] = None,
+    ud: Annotated[
+        Path | None, typer.Option("--ud", help="Mappe til skemaerne (standard: output/<år>/skemaer).")
+    ] = None,
     overskriv: OverskrivOpt = False,
     mappe: MappeOpt = Path("."),
 ):
@@ -45,26 +65,38 @@ def generer_cmd(
     for col in ("Skema", "Modtager", "Fil", "Status"):
         table.add_column(col)
     for r in results:
-        table.add_row(r.skema, r.modtager, r.path.name,
-                      r.status if r.status == WriteStatus.SKREVET else f"[yellow]{r.status}[/yellow]")
+        table.add_row(
+            r.skema,
+            r.modtager,
+            r.path.name,
+            r.status if r.status == WriteStatus.SKREVET else f"[yellow]{r.status}[/yellow]",
+        )
     if results:
         console.print(table)
     for s in skipped:
         console.print(f"[yellow]Springer over:[/yellow] {s.reason}")
     written = sum(r.status == WriteStatus.SKREVET for r in results)
     kept = len(results) - written
-    console.print(f"{written} skemaer skrevet til {out}" +
-                  (f"; {kept} fandtes allerede (brug --overskriv for at danne dem igen)." if kept else "."))
+    console.print(
+        f"{written} skemaer skrevet til {out}"
+        + (f"; {kept} fandtes allerede (brug --overskriv for at danne dem igen)." if kept else ".")
+    )
 
 
 @app.command("demo")
 def demo_cmd(
-    ud: Annotated[Path, typer.Option("--ud", help="Mappe til resultaterne (demoen bruger <ud>/demo).")] = Path("output"),
-    aar: Annotated[Optional[int], typer.Option("--aar", help="Årgang for eksemplet (standard 2028).")] = None,
+    ud: Annotated[Path, typer.Option("--ud", help="Mappe til resultaterne (demoen bruger <ud>/demo).")] = Path(
+        "output"
+    ),
+    aar: Annotated[int | None, typer.Option("--aar", help="Årgang for eksemplet (standard 2028).")] = None,
 ):
     """Kør hele årets gang på det indbyggede eksempel og vis, hvor resultaterne ligger."""
     from toolkit.demo.run import DEMO_YEAR, run_demo
 
     console.print(f"[bold]Demo: det forstærkede samarbejde, Nordjylland, {aar or DEMO_YEAR}[/bold]")
-    run_demo(ud, aar or DEMO_YEAR, pdf=True,
-             say=lambda s: console.print(f"[green]✓[/green] {s.title}: {s.result}" + (f"\n    {s.path}" if s.path else "")))
+    run_demo(
+        ud,
+        aar or DEMO_YEAR,
+        pdf=True,
+        say=lambda s: console.print(f"[green]✓[/green] {s.title}: {s.result}" + (f"\n    {s.path}" if s.path else "")),
+    )

@@ -1,23 +1,44 @@
 """Commands on returned forms and the year: indlaes, tjek, status, samlet, eksport, historik, ret,
 rykkerliste, aarshjul."""
+
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 from rich.table import Table
 
-from toolkit.cli.common import (AarOpt, JsonOpt, MappeOpt, SkabelonOpt, StamdataOpt, app, choices, console,
-                                err_console, print_json, progress, when, workspace, year)
+from toolkit.cli.common import (
+    AarOpt,
+    JsonOpt,
+    MappeOpt,
+    SkabelonOpt,
+    StamdataOpt,
+    app,
+    choices,
+    console,
+    err_console,
+    print_json,
+    progress,
+    when,
+    workspace,
+    year,
+)
 from toolkit.danish import format_dato
 from toolkit.statuses import AnswerStatus, FileResult
 
 MAX_ROWS = 60
-RESULT_COLOR = {FileResult.NY: "green", FileResult.ERSTATTER: "green", FileResult.GYLDIG: "green",
-                FileResult.FEJL: "yellow", FileResult.ALLEREDE: "yellow", FileResult.SPRUNGET_OVER: "yellow",
-                FileResult.AFVIST: "red"}
+RESULT_COLOR = {
+    FileResult.NY: "green",
+    FileResult.ERSTATTER: "green",
+    FileResult.GYLDIG: "green",
+    FileResult.FEJL: "yellow",
+    FileResult.ALLEREDE: "yellow",
+    FileResult.SPRUNGET_OVER: "yellow",
+    FileResult.AFVIST: "red",
+}
 
 
 def print_issues(items, title: str = "Fejl og mangler") -> None:
@@ -43,8 +64,9 @@ def print_files(report, title: str, aar: int | None = None) -> None:
     for it in report.items:
         color = "red" if not it.valid else RESULT_COLOR[it.status]
         skema = it.skema + (f" [yellow](svar for {it.aar})[/yellow]" if aar and it.aar and it.aar != aar else "")
-        table.add_row(it.file.name, skema, it.respondent, f"[{color}]{it.status}[/{color}]",
-                      str(it.errors) if it.errors else "")
+        table.add_row(
+            it.file.name, skema, it.respondent, f"[{color}]{it.status}[/{color}]", str(it.errors) if it.errors else ""
+        )
     console.print(table)
     print_issues(report.items)
 
@@ -74,8 +96,9 @@ def indlaes_cmd(
             report, written = ws.ingest(sti, progress=step, years=None if aar is None else [aar], on_wait=waiting)
         except KeyboardInterrupt:
             stored = sum(i.status in (FileResult.NY, FileResult.ERSTATTER, FileResult.AFVIST) for i in done)
-            err_console.print(f"[red]Afbrudt – {stored} af {len(files)} filer gemt. Kør kommandoen igen for at "
-                              f"fortsætte.[/red]")
+            err_console.print(
+                f"[red]Afbrudt – {stored} af {len(files)} filer gemt. Kør kommandoen igen for at fortsætte.[/red]"
+            )
             sys.exit(130)
     if som_json:
         print_json({**report.to_json(), "samlet": [str(p) for p in written]})
@@ -90,10 +113,12 @@ def _indlaes_summary(report, written, sti, aar: int) -> None:
         console.print(f"[yellow]Ingen regneark fundet i {', '.join(map(str, sti))}.[/yellow]")
     if report.items:
         print_files(report, "Indlæste filer", aar)
-    console.print(f"{report.count(FileResult.NY)} nye, {report.count(FileResult.ERSTATTER)} erstatter en "
-                  f"tidligere, {report.count(FileResult.ALLEREDE)} allerede indlæst, "
-                  f"{report.count(FileResult.AFVIST)} afvist, {report.count(FileResult.SPRUNGET_OVER)} "
-                  f"sprunget over.")
+    console.print(
+        f"{report.count(FileResult.NY)} nye, {report.count(FileResult.ERSTATTER)} erstatter en "
+        f"tidligere, {report.count(FileResult.ALLEREDE)} allerede indlæst, "
+        f"{report.count(FileResult.AFVIST)} afvist, {report.count(FileResult.SPRUNGET_OVER)} "
+        f"sprunget over."
+    )
     for p in written:
         console.print(f"Samlet overblik: {p}")
     for note in report.notes:
@@ -122,19 +147,38 @@ def tjek_cmd(
 def status_json(data) -> dict:
     """The stable JSON form of `skema status --json` (documented in README)."""
     return {
-        "version": 1, "aar": data.aar,
-        "svar": [{"skema": s.skema, "skema_navn": s.skema_navn, "respondent_id": s.modtager.id,
-                  "respondent": s.modtager.navn, "status": s.status.value, "modtaget": s.modtaget,
-                  "frist": s.frist.isoformat() if s.frist else None, "overskredet": s.overskredet,
-                  "fil": s.kilde_fil} for s in data.statuses],
-        "early_warning": [{"tilbud_id": f.tilbud_id, "tilbud": f.navn, "signal": sig.text}
-                          for f in data.figures for sig in data.warnings.get(f.tilbud_id, [])],
+        "version": 1,
+        "aar": data.aar,
+        "svar": [
+            {
+                "skema": s.skema,
+                "skema_navn": s.skema_navn,
+                "respondent_id": s.modtager.id,
+                "respondent": s.modtager.navn,
+                "status": s.status.value,
+                "modtaget": s.modtaget,
+                "frist": s.frist.isoformat() if s.frist else None,
+                "overskredet": s.overskredet,
+                "fil": s.kilde_fil,
+            }
+            for s in data.statuses
+        ],
+        "early_warning": [
+            {"tilbud_id": f.tilbud_id, "tilbud": f.navn, "signal": sig.text}
+            for f in data.figures
+            for sig in data.warnings.get(f.tilbud_id, [])
+        ],
     }
 
 
 @app.command("status")
-def status_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None,
-               skemaer: SkabelonOpt = None, som_json: JsonOpt = False):
+def status_cmd(
+    aar: AarOpt = None,
+    mappe: MappeOpt = Path("."),
+    stamdata: StamdataOpt = None,
+    skemaer: SkabelonOpt = None,
+    som_json: JsonOpt = False,
+):
     """Vis pr. skema, hvem der har svaret, hvem der mangler, og om fristen er overskredet."""
     data = workspace(mappe, stamdata, skemaer, quiet=som_json).year_data(year(aar))
     if som_json:
@@ -144,15 +188,18 @@ def status_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: Stamda
         st = [s for s in data.statuses if s.skema == skema]
         got = sum(s.status != AnswerStatus.MANGLER for s in st)
         frist = st[0].frist
-        table = Table(title=f"{st[0].skema_navn} {data.aar}: {got} af {len(st)} modtaget"
-                            + (f" · frist {format_dato(frist)}" if frist else ""))
+        table = Table(
+            title=f"{st[0].skema_navn} {data.aar}: {got} af {len(st)} modtaget"
+            + (f" · frist {format_dato(frist)}" if frist else "")
+        )
         for col in ("Modtager", "Status", "Modtaget"):
             table.add_column(col)
         for s in st:
-            label = {AnswerStatus.GYLDIG: "[green]modtaget[/green]",
-                     AnswerStatus.FEJL: "[yellow]modtaget, med fejl[/yellow]",
-                     AnswerStatus.MANGLER: "[red]mangler – overskredet[/red]" if s.overskredet else "mangler",
-                     }.get(s.status, str(s.status))
+            label = {
+                AnswerStatus.GYLDIG: "[green]modtaget[/green]",
+                AnswerStatus.FEJL: "[yellow]modtaget, med fejl[/yellow]",
+                AnswerStatus.MANGLER: "[red]mangler – overskredet[/red]" if s.overskredet else "mangler",
+            }.get(s.status, str(s.status))
             table.add_row(s.modtager.navn, label, when(s.modtaget))
         console.print(table)
     if any(data.warnings.values()):
@@ -166,8 +213,9 @@ def status_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: Stamda
 
 
 @app.command("samlet")
-def samlet_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None,
-               skemaer: SkabelonOpt = None):
+def samlet_cmd(
+    aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None, skemaer: SkabelonOpt = None
+):
     """Skriv det samlede overblik (Excel) for året."""
     path = workspace(mappe, stamdata, skemaer).consolidate(year(aar))
     console.print(f"Samlet overblik skrevet: {path}")
@@ -175,10 +223,11 @@ def samlet_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: Stamda
 
 @app.command("eksport")
 def eksport_cmd(
-    format: Annotated[str, typer.Option("--format", help="csv eller json.",
-                                        callback=choices("format", ("csv", "json")))] = "csv",
-    ud: Annotated[Optional[Path], typer.Option("--ud", help="Fil at skrive til (standard: skærmen).")] = None,
-    aar: Annotated[Optional[int], typer.Option("--aar", help="Kun dette år (standard: alle år).")] = None,
+    format: Annotated[
+        str, typer.Option("--format", help="csv eller json.", callback=choices("format", ("csv", "json")))
+    ] = "csv",
+    ud: Annotated[Path | None, typer.Option("--ud", help="Fil at skrive til (standard: skærmen).")] = None,
+    aar: Annotated[int | None, typer.Option("--aar", help="Kun dette år (standard: alle år).")] = None,
     mappe: MappeOpt = Path("."),
 ):
     """Eksportér alle gældende værdier i langt format (UTF-8) til BI-værktøjer."""
@@ -190,8 +239,10 @@ def eksport_cmd(
 
 
 @app.command("historik")
-def historik_cmd(respondent: Annotated[str, typer.Argument(help="Respondentens id (fx K851 eller T03).")],
-                 mappe: MappeOpt = Path(".")):
+def historik_cmd(
+    respondent: Annotated[str, typer.Argument(help="Respondentens id (fx K851 eller T03).")],
+    mappe: MappeOpt = Path("."),
+):
     """Vis alle modtagne versioner og rettelser for en respondent."""
     subs, corrections = workspace(mappe, quiet=True).history(respondent)
     if not subs and not corrections:
@@ -201,8 +252,14 @@ def historik_cmd(respondent: Annotated[str, typer.Argument(help="Respondentens i
     for col in ("År", "Skema", "Modtaget", "Fil", "Status", "Gældende"):
         table.add_column(col)
     for s in subs:
-        table.add_row(str(s.aar), s.skema or "", when(s.received_at), s.original_name, s.status,
-                      "ja" if s.current else f"erstattet af #{s.superseded_by}" if s.superseded_by else "nej")
+        table.add_row(
+            str(s.aar),
+            s.skema or "",
+            when(s.received_at),
+            s.original_name,
+            s.status,
+            "ja" if s.current else f"erstattet af #{s.superseded_by}" if s.superseded_by else "nej",
+        )
     console.print(table)
     for c in corrections:
         console.print(f"Rettelse {when(c['created_at'])}: {c['felt']} = {c['raw']!r} (begrundelse: {c['reason']})")
@@ -226,21 +283,30 @@ def ret_cmd(
 
 
 @app.command("rykkerliste")
-def rykkerliste_cmd(aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None,
-                    skemaer: SkabelonOpt = None):
+def rykkerliste_cmd(
+    aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None, skemaer: SkabelonOpt = None
+):
     """Skriv de manglende respondenter med kontaktoplysninger til Excel."""
     path, n = workspace(mappe, stamdata, skemaer).reminder_list(year(aar))
     console.print(f"{n} manglende skemaer skrevet til {path}")
 
 
-STATE_COLOR = {"udført": "green", "delvist": "yellow", "forfalden": "bold red", "nu": "bold yellow",
-               "kommende": "white", "aflyst": "dim"}
+STATE_COLOR = {
+    "udført": "green",
+    "delvist": "yellow",
+    "forfalden": "bold red",
+    "nu": "bold yellow",
+    "kommende": "white",
+    "aflyst": "dim",
+}
 
 
 @app.command("aarshjul")
 def aarshjul_cmd(
     aar: AarOpt = None,
-    ics: Annotated[Optional[Path], typer.Option("--ics", help="Skriv årshjulet som kalenderfil (.ics) til Outlook.")] = None,
+    ics: Annotated[
+        Path | None, typer.Option("--ics", help="Skriv årshjulet som kalenderfil (.ics) til Outlook.")
+    ] = None,
     mappe: MappeOpt = Path("."),
     stamdata: StamdataOpt = None,
     skemaer: SkabelonOpt = None,

@@ -1,12 +1,13 @@
 """The årshjul for a year with today's state, from stamdata and the store. The forms already sent
 are given by the caller (the workspace looks in its output folder)."""
+
 from __future__ import annotations
 
 import datetime as dt
 
 from toolkit.consolidate.status import return_status
 from toolkit.rules.criteria import assess_all
-from toolkit.rules.cycle import ActivityState, activity_states, aarshjul
+from toolkit.rules.cycle import ActivityState, aarshjul, activity_states
 from toolkit.statuses import AnswerStatus
 
 

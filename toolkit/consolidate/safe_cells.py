@@ -1,5 +1,6 @@
 """Writing values that came from respondents: a string is always written as a string, so text such
 as '=HYPERLINK(...)', '+45…', '-', '@SUM' never becomes a live formula in our outputs."""
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,4 +1,5 @@
 """Who has returned which form, who is missing, and what is overdue (pure over stamdata + store rows)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -22,8 +23,9 @@ class ReturnStatus:
     kilde_fil: str = ""
 
 
-def return_status(sd: Stamdata, defs: dict[str, Skemadefinition], aar: int, submissions,
-                  today: dt.date | None = None) -> list[ReturnStatus]:
+def return_status(
+    sd: Stamdata, defs: dict[str, Skemadefinition], aar: int, submissions, today: dt.date | None = None
+) -> list[ReturnStatus]:
     today = today or dt.date.today()
     current = {(s.skema, s.respondent_id): s for s in submissions if s.current and s.aar == aar}
     out = []
@@ -35,6 +37,16 @@ def return_status(sd: Stamdata, defs: dict[str, Skemadefinition], aar: int, subm
         for m in recipients(defn, sd, aar):
             s = current.get((skema, m.id))
             late = s is None and frist is not None and today > frist
-            out.append(ReturnStatus(skema, defn.navn, m, frist, s.received_at if s else None,
-                                    AnswerStatus(s.status) if s else AnswerStatus.MANGLER, late, s.original_name if s else ""))
+            out.append(
+                ReturnStatus(
+                    skema,
+                    defn.navn,
+                    m,
+                    frist,
+                    s.received_at if s else None,
+                    AnswerStatus(s.status) if s else AnswerStatus.MANGLER,
+                    late,
+                    s.original_name if s else "",
+                )
+            )
     return out

@@ -1,5 +1,6 @@
 """One table per form: one row per respondent × scope (tilbud, ydelse, kommune, …) with the parent
 ids repeated, one column per field (and year), in definition order. Pure."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -8,8 +9,13 @@ from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.recipients import recipients
 from toolkit.stamdata.model import Stamdata
 
-SCOPE_COLUMNS = {"tilbud": ("Tilbud-id", "Tilbud"), "ydelse": ("Ydelse-id", "Ydelse"),
-                 "kommune": ("Kommune-id", "Kommune"), "nr": ("Nr.",), "linje": ("Linje",)}
+SCOPE_COLUMNS = {
+    "tilbud": ("Tilbud-id", "Tilbud"),
+    "ydelse": ("Ydelse-id", "Ydelse"),
+    "kommune": ("Kommune-id", "Kommune"),
+    "nr": ("Nr.",),
+    "linje": ("Linje",),
+}
 
 
 @dataclass
@@ -25,7 +31,7 @@ def _field_columns(defn: Skemadefinition, aar: int):
     cols, seen = [], set()
     for ark, sek, felt in defn.all_fields():
         scope = ("nr" if ark.gentag == "nr" else "", sek.gentag or "")
-        for year in ([aar + o for o in felt.aar] or [None]):
+        for year in [aar + o for o in felt.aar] or [None]:
             ident = (felt.noegle, year)
             if ident in seen:
                 continue
@@ -45,8 +51,9 @@ def form_table(defn: Skemadefinition, sd: Stamdata, aar: int, values) -> FormTab
     groups: dict[tuple, dict] = {}
     sources: dict[tuple, str] = {}
     for v in values:
-        at = where.get(v.felt, False)
-        if at is False:
+        if v.felt in where:
+            at = where[v.felt]
+        else:
             ci = col_index.get((v.noegle, v.felt_aar))
             at = where[v.felt] = None if ci is None else (ci, v.scope)
         if at is None:

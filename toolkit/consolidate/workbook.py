@@ -1,5 +1,6 @@
 """Write the consolidated workbook: Overblik (returns and key figures with charts), one filtered
 data sheet per form, Fejl og mangler, and Status. Respondent text is always written as text."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -8,17 +9,25 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from toolkit.consolidate.safe_cells import SAFE_OPTIONS, write_row_values, write_value
 from toolkit.consolidate.tables import form_table
 from toolkit.danish import format_dato
 from toolkit.definitions.model import FORMS
-from toolkit.consolidate.safe_cells import SAFE_OPTIONS, write_row_values, write_value
 from toolkit.files import atomic_path
 from toolkit.rules.keyfigures import TilbudFigures
 
-SHEET_NAMES = {"indmelding": "Indmeldinger", "udmelding": "Udmeldinger", "aarsrapport": "Årsrapporter",
-               "kommune": "Kommunale indmeldinger"}
-SHORT_NAMES = {"indmelding": "Indmelding", "udmelding": "Udmelding", "aarsrapport": "Årsrapport",
-               "kommune": "Kommunal indmelding"}
+SHEET_NAMES = {
+    "indmelding": "Indmeldinger",
+    "udmelding": "Udmeldinger",
+    "aarsrapport": "Årsrapporter",
+    "kommune": "Kommunale indmeldinger",
+}
+SHORT_NAMES = {
+    "indmelding": "Indmelding",
+    "udmelding": "Udmelding",
+    "aarsrapport": "Årsrapport",
+    "kommune": "Kommunal indmelding",
+}
 # Measured on the national set (31,293 rows in the kommune table; benchmarks/generer.py):
 # in memory 3.4 s CPU / 104 MiB peak; constant_memory 6-7 s / 52 MiB (inline strings, a file write
 # per row, and no add_table); temporary files 4.4 s / 76 MiB. In memory it is.
@@ -31,22 +40,45 @@ class _Fmt:
         self.title = wb.add_format({"bold": True, "font_size": 15, "font_color": "#1F4E79"})
         self.sub = wb.add_format({"italic": True, "font_color": "#595959"})
         self.h2 = wb.add_format({"bold": True, "font_size": 12, "font_color": "#1F4E79"})
-        self.head = wb.add_format({"bold": True, "bg_color": "#D6E4F0", "text_wrap": True, "valign": "top",
-                                   "border": 1, "border_color": "#A6A6A6"})
+        self.head = wb.add_format(
+            {
+                "bold": True,
+                "bg_color": "#D6E4F0",
+                "text_wrap": True,
+                "valign": "top",
+                "border": 1,
+                "border_color": "#A6A6A6",
+            }
+        )
         self.cell = wb.add_format({"valign": "top", "border": 1, "border_color": "#D9D9D9"})
         self.wrap = wb.add_format({"valign": "top", "text_wrap": True, "border": 1, "border_color": "#D9D9D9"})
-        self.date = wb.add_format({"num_format": "[$-406]d. mmmm yyyy", "valign": "top", "border": 1,
-                                   "border_color": "#D9D9D9"})
-        self.nums = {t: wb.add_format({"num_format": f, "valign": "top", "border": 1, "border_color": "#D9D9D9"})
-                     for t, f in NUM_FMT.items()}
+        self.date = wb.add_format(
+            {"num_format": "[$-406]d. mmmm yyyy", "valign": "top", "border": 1, "border_color": "#D9D9D9"}
+        )
+        self.nums = {
+            t: wb.add_format({"num_format": f, "valign": "top", "border": 1, "border_color": "#D9D9D9"})
+            for t, f in NUM_FMT.items()
+        }
         self.pct = wb.add_format({"num_format": '0" %"', "border": 1, "border_color": "#D9D9D9"})
         self.red = wb.add_format({"bg_color": "#F8CBAD"})
         self.amber = wb.add_format({"bg_color": "#FFE699"})
         self.green = wb.add_format({"bg_color": "#C6EFCE"})
 
 
-def write_consolidated(target: Path, *, region: str, aar: int, defs, sd, values, figures: list[TilbudFigures],
-                       statuses, issues, warnings=None, assessments=None) -> Path:
+def write_consolidated(
+    target: Path,
+    *,
+    region: str,
+    aar: int,
+    defs,
+    sd,
+    values,
+    figures: list[TilbudFigures],
+    statuses,
+    issues,
+    warnings=None,
+    assessments=None,
+) -> Path:
     """`values`: current StoredValues of the year; `statuses`: ReturnStatus list; `issues`: store rows;
     `warnings`: {tilbud_id: [Signal]} (optional); `assessments`: nomination assessments (optional)."""
     with atomic_path(Path(target)) as tmp:
@@ -104,8 +136,14 @@ def _overview(wb, ws, f, region, aar, defs, statuses, figures, warnings):
         if not st:
             continue
         got = [s for s in st if s.status != "mangler"]
-        row = [SHORT_NAMES[skema], len(st), len(got), sum(s.status == "gyldig" for s in got),
-               sum(s.status == "fejl" for s in got), len(st) - len(got)]
+        row = [
+            SHORT_NAMES[skema],
+            len(st),
+            len(got),
+            sum(s.status == "gyldig" for s in got),
+            sum(s.status == "fejl" for s in got),
+            len(st) - len(got),
+        ]
         for c, v in enumerate(row):
             write_value(ws, r, c, v, f.wrap if c == 0 else f.cell)
         write_value(ws, r, 6, st[0].frist, f.cell, f.date)
@@ -117,9 +155,17 @@ def _overview(wb, ws, f, region, aar, defs, statuses, figures, warnings):
     ws.write_string(r, 0, "Nøgletal pr. tilbud (fra årsrapporter og kommunale indmeldinger)", f.h2)
     r += 1
     years = list(range(aar - 3, aar))
-    heads = (["Tilbud", "Driftsherre", "Pladstal"] + [f"Belægning {y} (%)" for y in years]
-             + ["Venteliste", "Ledige pladser", f"Forventet brug {aar + 1} (pladser)", "Forventet i % af pladstal",
-                "Advarsler"])
+    heads = (
+        ["Tilbud", "Driftsherre", "Pladstal"]
+        + [f"Belægning {y} (%)" for y in years]
+        + [
+            "Venteliste",
+            "Ledige pladser",
+            f"Forventet brug {aar + 1} (pladser)",
+            "Forventet i % af pladstal",
+            "Advarsler",
+        ]
+    )
     ws.write_row(r, 0, heads, f.head)
     ws.set_row(r, 45)
     ws.set_column(1, 1, 22)
@@ -128,8 +174,11 @@ def _overview(wb, ws, f, region, aar, defs, statuses, figures, warnings):
     for fig in figures:
         r += 1
         pct = (fig.forventet / fig.pladstal * 100) if fig.forventet is not None and fig.pladstal else None
-        row = ([fig.navn, fig.driftsherre, fig.pladstal] + [fig.belaegning.get(y) for y in years]
-               + [fig.venteliste.get(aar), fig.ledige, fig.forventet, pct])
+        row = (
+            [fig.navn, fig.driftsherre, fig.pladstal]
+            + [fig.belaegning.get(y) for y in years]
+            + [fig.venteliste.get(aar), fig.ledige, fig.forventet, pct]
+        )
         for c, v in enumerate(row):
             fmt = f.wrap if c < 2 else (f.nums["procent"] if 3 <= c < 6 else (f.pct if c == 9 else f.nums["tal"]))
             write_value(ws, r, c, v, fmt)
@@ -140,13 +189,22 @@ def _overview(wb, ws, f, region, aar, defs, statuses, figures, warnings):
     last = r
     if figures:
         ws.conditional_format(first, 10, last, 10, {"type": "no_blanks", "format": f.amber})
-        ws.conditional_format(first, 9, last, 9, {"type": "cell", "criteria": "not between",
-                                                  "minimum": 80, "maximum": 120, "format": f.red})
+        ws.conditional_format(
+            first,
+            9,
+            last,
+            9,
+            {"type": "cell", "criteria": "not between", "minimum": 80, "maximum": 120, "format": f.red},
+        )
         _charts(wb, ws, first, last, years, r + 3)
 
 
 def _charts(wb, ws, first, last, years, row):
-    ref = lambda r0, c, r1=None: f"='Overblik'!{xl_rowcol_to_cell(r0, c, True, True)}:{xl_rowcol_to_cell(r1 if r1 is not None else r0, c, True, True)}"  # noqa: E731
+    def ref(r0, c, r1=None):
+        top = xl_rowcol_to_cell(r0, c, True, True)
+        bottom = xl_rowcol_to_cell(r1 if r1 is not None else r0, c, True, True)
+        return f"='Overblik'!{top}:{bottom}"
+
     chart = wb.add_chart({"type": "column"})
     for i, y in enumerate(years):
         chart.add_series({"name": str(y), "categories": ref(first, 0, last), "values": ref(first, 3 + i, last)})
@@ -157,8 +215,9 @@ def _charts(wb, ws, first, last, years, row):
     ws.insert_chart(row, 0, chart)
     chart2 = wb.add_chart({"type": "bar"})
     chart2.add_series({"name": "Pladstal", "categories": ref(first, 0, last), "values": ref(first, 2, last)})
-    chart2.add_series({"name": "Forventet brug (kommunerne)", "categories": ref(first, 0, last),
-                       "values": ref(first, 8, last)})
+    chart2.add_series(
+        {"name": "Forventet brug (kommunerne)", "categories": ref(first, 0, last), "values": ref(first, 8, last)}
+    )
     chart2.set_title({"name": "Forventet efterspørgsel mod pladstal"})
     chart2.set_legend({"position": "bottom"})
     chart2.set_size({"width": 1000, "height": 420})
@@ -190,14 +249,28 @@ def _issues_sheet(wb, f, issues):
     widths = [34, 28, 12, 16, 8, 36, 20, 10, 80, 18]
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
-    rows = [[i["file"], i["respondent"], i["skema"], i["sheet"], i["cell"], i["felt"], i["code"], i["severity"],
-             i["message"], i["received_at"]] for i in issues]
+    rows = [
+        [
+            i["file"],
+            i["respondent"],
+            i["skema"],
+            i["sheet"],
+            i["cell"],
+            i["felt"],
+            i["code"],
+            i["severity"],
+            i["message"],
+            i["received_at"],
+        ]
+        for i in issues
+    ]
     fmts = [f.wrap if c == 8 else f.cell for c in range(len(heads))]
     _header(ws, f, heads, len(rows))
     for r, row in enumerate(rows, start=1):
         write_row_values(ws, r, row, fmts)
-    ws.conditional_format(1, 7, max(len(rows), 1), 7, {"type": "cell", "criteria": "==", "value": '"fejl"',
-                                                       "format": f.red})
+    ws.conditional_format(
+        1, 7, max(len(rows), 1), 7, {"type": "cell", "criteria": "==", "value": '"fejl"', "format": f.red}
+    )
     ws.freeze_panes(1, 0)
     _print(ws)
     ws.repeat_rows(0)
@@ -208,9 +281,20 @@ def _status_sheet(wb, f, statuses):
     heads = ["Skema", "Modtager", "Kontaktperson", "E-mail", "Status", "Modtaget", "Frist", "Overskredet", "Fil"]
     for c, w in enumerate([26, 34, 24, 36, 10, 18, 16, 12, 40]):
         ws.set_column(c, c, w)
-    rows = [[s.skema_navn, s.modtager.navn, s.modtager.kontaktperson, s.modtager.email, s.status,
-             (s.modtaget or "")[:16].replace("T", " "), s.frist, "Ja" if s.overskredet else "", s.kilde_fil]
-            for s in statuses]
+    rows = [
+        [
+            s.skema_navn,
+            s.modtager.navn,
+            s.modtager.kontaktperson,
+            s.modtager.email,
+            s.status,
+            (s.modtaget or "")[:16].replace("T", " "),
+            s.frist,
+            "Ja" if s.overskredet else "",
+            s.kilde_fil,
+        ]
+        for s in statuses
+    ]
     fmts = [f.cell] * len(heads)
     _header(ws, f, heads, len(rows))
     for r, row in enumerate(rows, start=1):

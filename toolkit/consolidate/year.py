@@ -1,4 +1,5 @@
 """Outputs derived from the store: the consolidated workbook and the list of missing returns."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,11 +7,11 @@ from pathlib import Path
 
 import xlsxwriter
 
-from toolkit.consolidate.workbook import write_consolidated
 from toolkit.consolidate.safe_cells import SAFE_OPTIONS, write_value
+from toolkit.consolidate.status import return_status
+from toolkit.consolidate.workbook import write_consolidated
 from toolkit.files import atomic_path
 from toolkit.rules.keyfigures import tilbud_figures
-from toolkit.consolidate.status import return_status
 from toolkit.statuses import AnswerStatus
 
 
@@ -25,14 +26,23 @@ def year_data(store, sd, defs, aar: int, today: dt.date | None = None):
 
 def consolidate(store, sd, defs, aar: int, target: Path, today: dt.date | None = None) -> Path:
     """Write the consolidated workbook for `aar` to `target`."""
-    from toolkit.rules.warnings import early_warnings
     from toolkit.rules.criteria import assess_all
+    from toolkit.rules.warnings import early_warnings
 
     values, statuses, figures = year_data(store, sd, defs, aar, today)
-    return write_consolidated(target, region=sd.region, aar=aar, defs=defs, sd=sd, values=values,
-                              figures=figures, statuses=statuses, issues=store.issues(aar),
-                              warnings=early_warnings(sd, aar, figures),
-                              assessments=assess_all(values))
+    return write_consolidated(
+        target,
+        region=sd.region,
+        aar=aar,
+        defs=defs,
+        sd=sd,
+        values=values,
+        figures=figures,
+        statuses=statuses,
+        issues=store.issues(aar),
+        warnings=early_warnings(sd, aar, figures),
+        assessments=assess_all(values),
+    )
 
 
 def write_reminder_list(statuses, target: Path) -> tuple[Path, int]:
@@ -43,13 +53,14 @@ def write_reminder_list(statuses, target: Path) -> tuple[Path, int]:
         head = wb.add_format({"bold": True, "bg_color": "#D6E4F0", "border": 1})
         date = wb.add_format({"num_format": "[$-406]d. mmmm yyyy"})
         heads = ["Skema", "Modtager", "Kontaktperson", "E-mail", "Telefon", "Frist", "Overskredet"]
-        for c, (h, w) in enumerate(zip(heads, [30, 34, 24, 38, 18, 18, 12])):
+        for c, (h, w) in enumerate(zip(heads, [30, 34, 24, 38, 18, 18, 12], strict=True)):
             ws.write_string(0, c, h, head)
             ws.set_column(c, c, w)
         for r, s in enumerate(missing, start=1):
             m = s.modtager
-            for c, v in enumerate([s.skema_navn, m.navn, m.kontaktperson, m.email, m.telefon, s.frist,
-                                   "Ja" if s.overskredet else "Nej"]):
+            for c, v in enumerate(
+                [s.skema_navn, m.navn, m.kontaktperson, m.email, m.telefon, s.frist, "Ja" if s.overskredet else "Nej"]
+            ):
                 write_value(ws, r, c, v, None, date)
         ws.autofilter(0, 0, max(1, len(missing)), len(heads) - 1)
         ws.freeze_panes(1, 0)

@@ -1,12 +1,13 @@
 """Expand a definition for one recipient and year into a plan: sheets, blocks, sections and the
 concrete field instances with their keys. Pure: the Excel writer lays the plan out, the reader and
 validator use its field instances. See docs/skemaformat.md for the key scheme."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from typing import Any
 
-from toolkit.definitions.model import Ark, BLOCK_CONTEXT, CONTEXT_COLUMNS, Felt, Sektion, Skemadefinition
+from toolkit.definitions.model import BLOCK_CONTEXT, CONTEXT_COLUMNS, Ark, Felt, Sektion, Skemadefinition
 from toolkit.definitions.recipients import Modtager
 from toolkit.stamdata.model import Stamdata, Tilbud
 
@@ -14,6 +15,7 @@ from toolkit.stamdata.model import Stamdata, Tilbud
 @dataclass(frozen=True)
 class Item:
     """One repetition: a tilbud, ydelse, kommune, numbered block or free line."""
+
     kind: str
     id: str
     label: str
@@ -69,8 +71,9 @@ class FormPlan:
     sheets: list[SheetPlan]
 
     def fields(self) -> list[FieldInstance]:
-        return [fi for s in self.sheets for b in s.blocks for sec in b.sections
-                for _pos, fi in sorted(sec.cells.items())]
+        return [
+            fi for s in self.sheets for b in s.blocks for sec in b.sections for _pos, fi in sorted(sec.cells.items())
+        ]
 
 
 def plan_form(defn: Skemadefinition, sd: Stamdata, modtager: Modtager, aar: int) -> FormPlan:
@@ -88,10 +91,11 @@ def plan_form(defn: Skemadefinition, sd: Stamdata, modtager: Modtager, aar: int)
             aktiv = None
             if ark.aktiv_naar:
                 aktiv = ".".join([defn.skema, *prefix, ark.aktiv_naar])
-            context = _block_context(ark, tilbud, sd) if item and item.kind == "tilbud" else []
-            sections = [_shared_section(defn, i, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv,
-                                        item.label if item else "")
-                        for i, sek in enumerate(ark.sektioner)]
+            context = _block_context(ark, item.obj, sd) if item and item.kind == "tilbud" else []
+            sections = [
+                _shared_section(defn, i, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, item.label if item else "")
+                for i, sek in enumerate(ark.sektioner)
+            ]
             blocks.append(BlockPlan(item, context, sections))
         sheets.append(SheetPlan(ark, blocks))
     return FormPlan(defn, modtager, aar, sheets)
@@ -107,6 +111,7 @@ def _sheet_items(ark: Ark, sd: Stamdata, aar: int) -> list[Item | None]:
     if ark.gentag == "tilbud":
         return [Item("tilbud", t.id, t.navn, t) for t in sd.omfattede_tilbud(aar)]
     if ark.gentag == "nr":
+        assert ark.antal is not None  # the model requires antal with gentag 'nr'
         return [Item("nr", str(n), f"Tilbud {n}") for n in range(1, ark.antal + 1)]
     return [None]
 
@@ -133,6 +138,7 @@ def _row_items(sek: Sektion, sd: Stamdata, modtager: Modtager, aar: int, tilbud:
         return [Item("tilbud", t.id, t.navn, t) for t in sd.omfattede_tilbud(aar)]
     if g == "egne_tilbud":
         return [Item("tilbud", t.id, t.navn, t) for t in _own(sd, modtager, aar)]
+    assert sek.antal is not None  # gentag 'linje': the model requires antal
     return [Item("linje", str(n), f"{n}") for n in range(1, sek.antal + 1)]
 
 
@@ -144,10 +150,19 @@ def _shared_section(defn, index, sek, ark, sd, modtager, aar, tilbud, prefix, ak
     prefills; otherwise every recipient gets the same plan (e.g. the 60 tilbud blocks of each
     municipality's form), so it is made once per stamdata and shared. Plans are never mutated
     (generate.apply_prefill copies)."""
-    personal = sek.gentag == "egne_tilbud" or any(
-        (f.forudfyld or "").startswith(_PERSONAL_SOURCES) for f in sek.felter)
-    key = (defn.skema, defn.hash, ark.navn, index, aar, tilbud.id if tilbud else None, tuple(prefix), aktiv,
-           block_label, _who(modtager) if personal else None)
+    personal = sek.gentag == "egne_tilbud" or any((f.forudfyld or "").startswith(_PERSONAL_SOURCES) for f in sek.felter)
+    key = (
+        defn.skema,
+        defn.hash,
+        ark.navn,
+        index,
+        aar,
+        tilbud.id if tilbud else None,
+        tuple(prefix),
+        aktiv,
+        block_label,
+        _who(modtager) if personal else None,
+    )
     memo = sd.memo.setdefault("sections", {})
     plan = memo.get(key)
     if plan is None:
@@ -161,7 +176,7 @@ def _who(m: Modtager) -> tuple:
 
 def _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, block_label) -> SectionPlan:
     rows = _row_items(sek, sd, modtager, aar, tilbud)
-    columns = []
+    columns: list[tuple[Felt, int | None]] = []
     for f in sek.felter:
         columns += [(f, aar + off) for off in f.aar] if f.aar else [(f, None)]
     ctx_cols = [(c, CONTEXT_COLUMNS[sek.gentag][c]) for c in sek.vis] if sek.gentag else []
@@ -175,7 +190,10 @@ def _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, bloc
         for c, (felt, year) in enumerate(columns):
             key = ".".join([defn.skema, *parts, felt.noegle] + ([str(year)] if year is not None else []))
             plan.cells[(r, c)] = FieldInstance(
-                key=key, felt=felt, ark=ark.navn, aar=year,
+                key=key,
+                felt=felt,
+                ark=ark.navn,
+                aar=year,
                 prefill=_prefill(felt, modtager, row_tilbud, item, sd),
                 aktiv_key=aktiv,
                 tilbud_id=row_tilbud.id if row_tilbud else None,

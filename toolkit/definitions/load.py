@@ -1,4 +1,5 @@
 """Load form definitions from YAML; every problem is an `Issue` with file and line."""
+
 from __future__ import annotations
 
 from functools import lru_cache
@@ -21,12 +22,17 @@ def bundled_definitions_dir() -> Path:
 class _LineLoader(yaml.SafeLoader):
     """SafeLoader that remembers the line of every mapping and sequence item."""
 
+    lines: dict[int, int]  # id(node) -> line
+    item_lines: dict[int, list[int]]  # id(list) -> line of each item
+    key_lines: dict[int, dict[str, int]]  # id(dict) -> line of each key
+
 
 def _construct_mapping(loader, node, deep=False):
     mapping = yaml.SafeLoader.construct_mapping(loader, node, deep=True)
     loader.lines[id(mapping)] = node.start_mark.line + 1
-    loader.key_lines[id(mapping)] = {k.value: k.start_mark.line + 1 for k, _v in node.value
-                                     if isinstance(k, yaml.ScalarNode)}
+    loader.key_lines[id(mapping)] = {
+        k.value: k.start_mark.line + 1 for k, _v in node.value if isinstance(k, yaml.ScalarNode)
+    }
     return mapping
 
 
@@ -64,15 +70,30 @@ def parse_definition(text: str, source: str) -> Skemadefinition:
         data = loader.get_single_data()
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise DefinitionError(source, [Issue(
-            "definition-ugyldig-yaml", f"ugyldig YAML ({getattr(exc, 'problem', exc)})",
-            file=source, line=mark.line + 1 if mark else None)]) from None
+        raise DefinitionError(
+            source,
+            [
+                Issue(
+                    "definition-ugyldig-yaml",
+                    f"ugyldig YAML ({getattr(exc, 'problem', exc)})",
+                    file=source,
+                    line=mark.line + 1 if mark else None,
+                )
+            ],
+        ) from None
     finally:
         loader.dispose()
     if not isinstance(data, dict):
-        raise DefinitionError(source, [Issue(
-            "definition-ugyldig", "filen skal indeholde en skemadefinition (nøgler som skema, navn, version, ark)",
-            file=source)])
+        raise DefinitionError(
+            source,
+            [
+                Issue(
+                    "definition-ugyldig",
+                    "filen skal indeholde en skemadefinition (nøgler som skema, navn, version, ark)",
+                    file=source,
+                )
+            ],
+        )
     try:
         return Skemadefinition.model_validate(data)
     except ValidationError as exc:
@@ -80,7 +101,8 @@ def parse_definition(text: str, source: str) -> Skemadefinition:
         errors = exc.errors()
         for err in errors:
             if err["type"] == "too_short" and any(
-                    len(o["loc"]) > len(err["loc"]) and o["loc"][:len(err["loc"])] == err["loc"] for o in errors):
+                len(o["loc"]) > len(err["loc"]) and o["loc"][: len(err["loc"])] == err["loc"] for o in errors
+            ):
                 continue  # a consequence of an error inside the list, which is reported itself
             loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
             line = _line_of(data, loc, loader.lines, loader.item_lines, loader.key_lines)
@@ -101,24 +123,35 @@ def load_definition(path: Path) -> Skemadefinition:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionError(path.name, [Issue(
-            "definition-ulaeselig", f"filen kan ikke læses ({exc.__class__.__name__})", file=path.name)]) from None
+        raise DefinitionError(
+            path.name,
+            [Issue("definition-ulaeselig", f"filen kan ikke læses ({exc.__class__.__name__})", file=path.name)],
+        ) from None
     return parse_definition(text, path.name)
 
 
 @lru_cache(maxsize=8)
 def _load_all(directory: str) -> dict[str, Skemadefinition]:
-    out = {}
+    out: dict[str, Skemadefinition] = {}
     for form in FORMS:
         path = Path(directory) / f"{form}.yaml"
         if not path.exists():
-            raise DefinitionError(path.name, [Issue(
-                "definition-mangler", f"definitionen for '{form}' mangler i {directory}", file=path.name)])
+            raise DefinitionError(
+                path.name,
+                [Issue("definition-mangler", f"definitionen for '{form}' mangler i {directory}", file=path.name)],
+            )
         defn = load_definition(path)
         if defn.skema != form:
-            raise DefinitionError(path.name, [Issue(
-                "definition-forkert-skema", f"filen hedder {form}.yaml men definerer skema '{defn.skema}'",
-                file=path.name)])
+            raise DefinitionError(
+                path.name,
+                [
+                    Issue(
+                        "definition-forkert-skema",
+                        f"filen hedder {form}.yaml men definerer skema '{defn.skema}'",
+                        file=path.name,
+                    )
+                ],
+            )
         out[form] = defn
     return out
 

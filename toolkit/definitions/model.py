@@ -1,5 +1,6 @@
 """The typed form definition. One definition drives generation, reading, validation and
 consolidation: see docs/skemaformat.md."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,8 +10,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-FeltType = Literal["tal", "heltal", "beloeb", "procent", "tekst", "langtekst", "ja_nej", "valg",
-                   "dato", "email", "url"]
+FeltType = Literal["tal", "heltal", "beloeb", "procent", "tekst", "langtekst", "ja_nej", "valg", "dato", "email", "url"]
 NUMERIC_TYPES = ("tal", "heltal", "beloeb", "procent")
 JA_NEJ = ("Ja", "Nej")
 FORMS = ("indmelding", "udmelding", "aarsrapport", "kommune")
@@ -20,10 +20,21 @@ _FORBIDDEN_SHEET = re.compile(r"[\[\]:*?/\\]")
 
 # what a field may be prefilled from, and what a block/table may show as locked context
 PREFILL_SOURCES = {
-    "modtager.navn", "modtager.kontaktperson", "modtager.email", "modtager.telefon",
-    "driftsherre.navn", "driftsherre.kontaktperson", "driftsherre.email", "driftsherre.telefon",
-    "tilbud.navn", "tilbud.adresse", "tilbud.maalgruppe", "tilbud.ydelseskatalog_url",
-    "tilbud.servicedeklaration_url", "ydelse.pladstal", "ydelse.takst",
+    "modtager.navn",
+    "modtager.kontaktperson",
+    "modtager.email",
+    "modtager.telefon",
+    "driftsherre.navn",
+    "driftsherre.kontaktperson",
+    "driftsherre.email",
+    "driftsherre.telefon",
+    "tilbud.navn",
+    "tilbud.adresse",
+    "tilbud.maalgruppe",
+    "tilbud.ydelseskatalog_url",
+    "tilbud.servicedeklaration_url",
+    "ydelse.pladstal",
+    "ydelse.takst",
 }
 CONTEXT_COLUMNS = {
     "ydelse": {"pladstal": "Pladstal", "takst": "Takst (kr.)", "enhed": "Enhed"},
@@ -33,8 +44,11 @@ CONTEXT_COLUMNS = {
     "linje": {},
 }
 BLOCK_CONTEXT = {
-    "driftsherre": "Driftsherre", "adresse": "Adresse", "maalgruppe": "Målgruppe",
-    "ydelseskatalog_url": "Ydelseskatalog", "servicedeklaration_url": "Servicedeklaration",
+    "driftsherre": "Driftsherre",
+    "adresse": "Adresse",
+    "maalgruppe": "Målgruppe",
+    "ydelseskatalog_url": "Ydelseskatalog",
+    "servicedeklaration_url": "Servicedeklaration",
     "tilsynsrapport_url": "Seneste tilsynsrapport",
 }
 
@@ -159,16 +173,22 @@ class Skemadefinition(_Strict):
         for ark in self.ark:
             for sek in ark.sektioner:
                 if sek.gentag == "ydelse" and ark.gentag != "tilbud" and self.modtager != "tilbud":
-                    raise ValueError(f"ark '{ark.navn}': 'gentag: ydelse' kræver et tilbud "
-                                     f"(arket skal have 'gentag: tilbud', eller modtager skal være 'tilbud')")
+                    raise ValueError(
+                        f"ark '{ark.navn}': 'gentag: ydelse' kræver et tilbud "
+                        f"(arket skal have 'gentag: tilbud', eller modtager skal være 'tilbud')"
+                    )
                 if sek.gentag in ("tilbud", "egne_tilbud") and ark.gentag == "tilbud":
-                    raise ValueError(f"ark '{ark.navn}': en sektion kan ikke gentages over tilbud i et ark, "
-                                     f"der allerede er gentaget over tilbud")
+                    raise ValueError(
+                        f"ark '{ark.navn}': en sektion kan ikke gentages over tilbud i et ark, "
+                        f"der allerede er gentaget over tilbud"
+                    )
                 for f in sek.felter:
                     scope = "/".join(str(x) for x in (ark.gentag, _scope(sek.gentag), f.noegle))
                     if scope in seen:
-                        raise ValueError(f"feltet '{f.noegle}' i ark '{ark.navn}' giver samme nøgle som "
-                                         f"et felt i ark '{seen[scope]}' – giv det en anden 'noegle'")
+                        raise ValueError(
+                            f"feltet '{f.noegle}' i ark '{ark.navn}' giver samme nøgle som "
+                            f"et felt i ark '{seen[scope]}' – giv det en anden 'noegle'"
+                        )
                     seen[scope] = ark.navn
         return self
 

@@ -1,4 +1,5 @@
 """Who receives which form (modtagere), derived from stamdata. Pure."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -32,22 +33,43 @@ def recipients(defn: Skemadefinition, sd: Stamdata, aar: int) -> list[Modtager]:
 
 def _recipients(defn: Skemadefinition, sd: Stamdata, aar: int) -> list[Modtager]:
     if defn.modtager == "driftsherre":
-        return [Modtager(d.id, d.navn, d.kontaktperson, d.email, d.telefon, slug(d.navn),
-                         driftsherre_id=d.id) for d in sd.driftsherrer]
+        return [
+            Modtager(d.id, d.navn, d.kontaktperson, d.email, d.telefon, slug(d.navn), driftsherre_id=d.id)
+            for d in sd.driftsherrer
+        ]
     if defn.modtager == "tilbud":
         out = []
         for t in sd.omfattede_tilbud(aar):
             d = sd.driftsherre(t.driftsherre_id)
-            out.append(Modtager(t.id, t.navn, d.kontaktperson, d.email, d.telefon,
-                                f"{slug(t.navn, 30)}_{slug(d.navn, 20)}",
-                                driftsherre_id=d.id, tilbud_id=t.id))
+            out.append(
+                Modtager(
+                    t.id,
+                    t.navn,
+                    d.kontaktperson,
+                    d.email,
+                    d.telefon,
+                    f"{slug(t.navn, 30)}_{slug(d.navn, 20)}",
+                    driftsherre_id=d.id,
+                    tilbud_id=t.id,
+                )
+            )
         return out
     parter = sd.kommuner() if defn.modtager == "kommune" else sd.aftaleparter
     out = []
     for a in parter:
         dh = next((d.id for d in sd.driftsherrer if d.aftalepart_id == a.id), None)
-        out.append(Modtager(a.id, a.navn, a.kontaktperson, a.email, a.telefon, slug(a.navn),
-                            driftsherre_id=dh, er_kommune=a.type == "kommune"))
+        out.append(
+            Modtager(
+                a.id,
+                a.navn,
+                a.kontaktperson,
+                a.email,
+                a.telefon,
+                slug(a.navn),
+                driftsherre_id=dh,
+                er_kommune=a.type == "kommune",
+            )
+        )
     return out
 
 

@@ -2,13 +2,13 @@
 in the definitions, in the right repetition and with the right years. Checked when the definitions
 load, so that renaming one in a YAML file fails with the file and line instead of silently
 emptying an output."""
-from __future__ import annotations
 
-from dataclasses import replace
+from __future__ import annotations
 
 import difflib
 import re
 from collections.abc import Mapping
+from dataclasses import replace
 from pathlib import Path
 
 from toolkit.definitions.model import Skemadefinition
@@ -42,15 +42,31 @@ def _problems(defs: Mapping[str, Skemadefinition]) -> list[tuple[Issue, str | No
         if not placed:
             ark = found[0][0]
             where = " og ".join(f"'gentag: {k}'" for k in need.scope)
-            out.append((_issue(need, ark.navn, f"feltet '{need.noegle}' (ark '{ark.navn}') skal stå i et ark eller en "
-                                               f"sektion med {where}; det bruges til {need.bruges_til}."),
-                        need.noegle))
+            out.append(
+                (
+                    _issue(
+                        need,
+                        ark.navn,
+                        f"feltet '{need.noegle}' (ark '{ark.navn}') skal stå i et ark eller en "
+                        f"sektion med {where}; det bruges til {need.bruges_til}.",
+                    ),
+                    need.noegle,
+                )
+            )
         elif not any(set(need.aar) <= set(felt.aar) for _a, _s, felt in placed):
             ark, _s, felt = placed[0]
-            out.append((_issue(need, ark.navn, f"feltet '{need.noegle}' (ark '{ark.navn}') skal spørge til årene "
-                                               f"aar: {_years(need.aar)} (har {_years(felt.aar)}); det bruges til "
-                                               f"{need.bruges_til}."),
-                        need.noegle))
+            out.append(
+                (
+                    _issue(
+                        need,
+                        ark.navn,
+                        f"feltet '{need.noegle}' (ark '{ark.navn}') skal spørge til årene "
+                        f"aar: {_years(need.aar)} (har {_years(felt.aar)}); det bruges til "
+                        f"{need.bruges_til}.",
+                    ),
+                    need.noegle,
+                )
+            )
     return out
 
 
@@ -58,8 +74,11 @@ def _missing(defn: Skemadefinition, need: NamedKey) -> tuple[Issue, str | None]:
     named = {k.noegle for k in NAMED if k.skema == need.skema}
     others = {felt.noegle: ark.navn for ark, _s, felt in defn.all_fields() if felt.noegle not in named}
     guess = difflib.get_close_matches(need.noegle, list(others), n=1, cutoff=0.7)
-    hint = (f" Mente du '{guess[0]}' (ark '{others[guess[0]]}')? Giv feltet noeglen '{need.noegle}' igen."
-            if guess else f" Tilføj et felt med 'noegle: {need.noegle}', eller brug de medfølgende definitioner.")
+    hint = (
+        f" Mente du '{guess[0]}' (ark '{others[guess[0]]}')? Giv feltet noeglen '{need.noegle}' igen."
+        if guess
+        else f" Tilføj et felt med 'noegle: {need.noegle}', eller brug de medfølgende definitioner."
+    )
     message = f"feltet med noeglen '{need.noegle}' mangler; det bruges til {need.bruges_til}.{hint}"
     return _issue(need, others[guess[0]] if guess else "", message), (guess[0] if guess else None)
 
@@ -79,8 +98,10 @@ def require_keys(defs: dict[str, Skemadefinition], directory: Path) -> dict[str,
     if not problems:
         return defs
     files = sorted({issue.file for issue, _n in problems})
-    located = [replace(issue, line=_line_of_noegle(Path(directory) / issue.file, noegle) if noegle else None)
-               for issue, noegle in problems]
+    located = [
+        replace(issue, line=_line_of_noegle(Path(directory) / issue.file, noegle) if noegle else None)
+        for issue, noegle in problems
+    ]
     raise DefinitionError(", ".join(files), located)
 
 

@@ -1,11 +1,12 @@
 """`skema demo`: run the year's cycle on the bundled example, step by step, in a demo folder."""
+
 from __future__ import annotations
 
 import datetime as dt
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
 
 from toolkit.definitions.recipients import recipients
 from toolkit.demo.simulate import MANGLER, Simulator, fill_form
@@ -47,8 +48,9 @@ def _simulate_returns(sd, defs, sim, forms: list, aar: int, inbox: Path, mistake
     return n
 
 
-def run_demo(work: Path, aar: int = DEMO_YEAR, say: Callable[[DemoStep], None] = lambda s: None,
-             pdf: bool = False) -> list[DemoStep]:
+def run_demo(
+    work: Path, aar: int = DEMO_YEAR, say: Callable[[DemoStep], None] = lambda s: None, pdf: bool = False
+) -> list[DemoStep]:
     work = Path(work) / "demo"
     _fresh(work)
     ws = Workspace(work)
@@ -77,21 +79,29 @@ def run_demo(work: Path, aar: int = DEMO_YEAR, say: Callable[[DemoStep], None] =
 
     report, written = ws.ingest([inbox], years=[aar])
     n_err = sum(it.errors for it in report.items)
-    step("3. Indlæst", f"{report.count(FileResult.NY)} nye, {report.count(FileResult.ERSTATTER)} erstatter en "
-                       f"tidligere, {n_err} fejl at følge op på", work / DB_FILE)
+    step(
+        "3. Indlæst",
+        f"{report.count(FileResult.NY)} nye, {report.count(FileResult.ERSTATTER)} erstatter en "
+        f"tidligere, {n_err} fejl at følge op på",
+        work / DB_FILE,
+    )
     path = written[0]
     step("4. Samlet overblik", "Overblik, skematabeller, Ekspertpanel, Fejl og mangler, Status", path)
 
     year = ws.year_data(aar)
     missing = [s for s in year.statuses if s.status == AnswerStatus.MANGLER]
     rl, _ = ws.reminder_list(aar)
-    step("5. Status", f"{len(year.statuses) - len(missing)} af {len(year.statuses)} modtaget; "
-                      f"{len(missing)} mangler", rl)
+    step(
+        "5. Status", f"{len(year.statuses) - len(missing)} af {len(year.statuses)} modtaget; {len(missing)} mangler", rl
+    )
 
     outcomes = [a.resultat for a in assess_all(year.values)]
     signals = sum(len(v) for v in year.warnings.values())
-    step("6. Kriterier og early warning",
-         f"{len(outcomes)} indmeldinger ({', '.join(sorted(set(outcomes)))}); {signals} advarselssignaler", path)
+    step(
+        "6. Kriterier og early warning",
+        f"{len(outcomes)} indmeldinger ({', '.join(sorted(set(outcomes)))}); {signals} advarselssignaler",
+        path,
+    )
 
     hearing = ws.hoering(aar, dt.date(aar, 6, 1), overwrite=True)
     step("7. Høring", f"{len(hearing) - 1} høringsbreve og ét høringsmateriale", hearing[0].path.parent)
@@ -99,8 +109,12 @@ def run_demo(work: Path, aar: int = DEMO_YEAR, say: Callable[[DemoStep], None] =
     step("8. Rykkere", f"{len(reminders)} rykkerbreve", reminders[0].path.parent if reminders else None)
     with_pdf = pdf and soffice_path() is not None
     bilag = ws.bilag(aar, dt.date(aar, 5, 20), overwrite=True, pdf=with_pdf)
-    step("9. Bilag til DAS", "forside, indholdsfortegnelse med sidetal, status pr. tilbud, indmeldinger, "
-                             "udmeldinger" + (" (også som PDF)" if with_pdf else ""), bilag.path)
+    step(
+        "9. Bilag til DAS",
+        "forside, indholdsfortegnelse med sidetal, status pr. tilbud, indmeldinger, "
+        "udmeldinger" + (" (også som PDF)" if with_pdf else ""),
+        bilag.path,
+    )
     return steps
 
 

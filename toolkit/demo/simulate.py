@@ -1,6 +1,7 @@
 """Simulated returns for the demo: a small, seeded generator of realistic answers, some with the
 mistakes people really make. Scenarios are chosen so that the demo shows every early-warning signal
 and every outcome of the criteria assessment. Forms are filled by defined name, as any program may."""
+
 from __future__ import annotations
 
 import random
@@ -11,7 +12,11 @@ import openpyxl
 
 from toolkit.definitions.expand import FieldInstance, plan_form
 from toolkit.definitions.recipients import Modtager
-from toolkit.fieldkeys import Aarsrapport as A, Indmelding as I, Kommune as K, Udmelding as U, key_parts
+from toolkit.fieldkeys import Aarsrapport as A
+from toolkit.fieldkeys import Indmelding as I
+from toolkit.fieldkeys import Kommune as K
+from toolkit.fieldkeys import Udmelding as U
+from toolkit.fieldkeys import key_parts
 from toolkit.forms.meta import defined_name
 
 TEKSTER = [
@@ -23,18 +28,43 @@ TEKSTER = [
     "Vi ønsker tættere dialog om visitationen og tidligere inddragelse ved overgange.",
 ]
 # nominations (driftsherre id -> block answers); outcomes: indstilles / dispensation / ikke / mangler svar
-NOMINERINGER = {
-    "DH-AAL": dict(tilbudsnavn="Specialenheden for Sjældne Syndromer", nyoprettet="Nej",
-                   a1="Ja", a2="Ja", a3="Nej", b1="Ja", c1="Ja", c2="Ja"),
-    "DH-RN": dict(tilbudsnavn="Ungeenheden for Komplekse Spiseforstyrrelser", nyoprettet="Ja",
-                  a1="Nej", a2="Ja", a3="Ja", b1="Ja", c1="Ja", c2="Nej"),
-    "DH-HJO": dict(tilbudsnavn="Bostedet Lindely", nyoprettet="Nej",
-                   a1="Nej", a2="Ja", a3="Nej", b1="Nej", c1="Ja", c2="Ja"),
-    "DH-THI": dict(tilbudsnavn="Kommunikationscentret Vest", nyoprettet="Nej",
-                   a1="Ja", a2="Nej", a3="Nej", b1="Ja", c1=None, c2="Ja"),
+NOMINERINGER: dict[str, dict[str, Any]] = {
+    "DH-AAL": dict(
+        tilbudsnavn="Specialenheden for Sjældne Syndromer",
+        nyoprettet="Nej",
+        a1="Ja",
+        a2="Ja",
+        a3="Nej",
+        b1="Ja",
+        c1="Ja",
+        c2="Ja",
+    ),
+    "DH-RN": dict(
+        tilbudsnavn="Ungeenheden for Komplekse Spiseforstyrrelser",
+        nyoprettet="Ja",
+        a1="Nej",
+        a2="Ja",
+        a3="Ja",
+        b1="Ja",
+        c1="Ja",
+        c2="Nej",
+    ),
+    "DH-HJO": dict(
+        tilbudsnavn="Bostedet Lindely", nyoprettet="Nej", a1="Nej", a2="Ja", a3="Nej", b1="Nej", c1="Ja", c2="Ja"
+    ),
+    "DH-THI": dict(
+        tilbudsnavn="Kommunikationscentret Vest",
+        nyoprettet="Nej",
+        a1="Ja",
+        a2="Nej",
+        a3="Nej",
+        b1="Ja",
+        c1=None,
+        c2="Ja",
+    ),
 }
 # årsrapport scenarios per tilbud: belægning offsets from budget for the last three years, etc.
-AARSRAPPORT = {
+AARSRAPPORT: dict[str, dict[str, Any]] = {
     "T01": dict(trend=(1, 2, 1)),
     "T02": dict(trend=(-2, -4, -9)),  # under budget
     "T03": dict(trend=(6, 0, -6)),  # falling trend (and under budget)
@@ -58,7 +88,7 @@ def fill_form(path: Path, answers: dict[str, Any], target: Path | None = None) -
         names[key] = defined_name(key, used)
     for key, value in answers.items():
         dn = wb.defined_names[names[key]]
-        (sheet, ref), = list(dn.destinations)
+        ((sheet, ref),) = list(dn.destinations)
         cell = wb[sheet][ref.replace("$", "")]
         cell.value = value
         if isinstance(value, str) and value.startswith("="):
@@ -121,8 +151,12 @@ class Simulator:
         opfyldt = {noegle: c for c, noegle in I.OPFYLDT.items()}
         if n in opfyldt:
             return scen[opfyldt[n]]
-        if n in I.BEGRUNDELSE.values() or n in (I.DISPENSATION_BEGRUNDELSE, I.MAALGRUPPE, I.C1_ALTERNATIVER,
-                                                I.C2_OPTAGEOMRAADE):
+        if n in I.BEGRUNDELSE.values() or n in (
+            I.DISPENSATION_BEGRUNDELSE,
+            I.MAALGRUPPE,
+            I.C1_ALTERNATIVER,
+            I.C2_OPTAGEOMRAADE,
+        ):
             return self.rng.choice(TEKSTER)
         if n == I.ADRESSE:
             return "Eksempelvej 1, 9000 Aalborg"
@@ -163,8 +197,12 @@ class Simulator:
         if n == A.BUDGET:
             return round(sum((x.takst or 0) * x.pladstal * 365 for x in self.sd.ydelser_for(t.id)) * 0.9, -3)
         if n == A.AARSRESULTAT:
-            return round(sum((x.takst or 0) * x.pladstal * 365 for x in self.sd.ydelser_for(t.id)) * 0.9
-                         * rng.uniform(0.97, 1.02), -3)
+            return round(
+                sum((x.takst or 0) * x.pladstal * 365 for x in self.sd.ydelser_for(t.id))
+                * 0.9
+                * rng.uniform(0.97, 1.02),
+                -3,
+            )
         if n == A.BUDGETTERET_BELAEGNING:
             return budget
         if n == A.BEKYMRING:
@@ -203,8 +241,11 @@ class Simulator:
         yes_no = [k for k, v in answers.items() if v in ("Ja", "Nej")]
         if numeric:
             k = self.rng.choice(numeric)
-            answers[k] = f"{answers[k]:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".") + " kr." \
-                if "takst" in k or "budget" in k else str(answers[k]).replace(".", ",")
+            answers[k] = (
+                f"{answers[k]:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".") + " kr."
+                if "takst" in k or "budget" in k
+                else str(answers[k]).replace(".", ",")
+            )
         if yes_no:
             k = self.rng.choice(yes_no)
             answers[k] = "x" if answers[k] == "Ja" else "nej"

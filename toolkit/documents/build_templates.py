@@ -1,10 +1,12 @@
 """Build the Word templates in skabeloner/ (run once; the .docx files are committed and may then be
 edited in Word by the secretariat). `python -m toolkit.documents.build_templates`"""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from docx import Document
+from docx.document import Document as DocxDocument  # the class; `docx.Document` is its factory
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.shared import Cm, Pt, RGBColor
 
@@ -15,7 +17,7 @@ BLUE = RGBColor(0x1F, 0x4E, 0x79)
 TABLE_STYLE = "Light List Accent 1"
 
 
-def base() -> Document:
+def base() -> DocxDocument:
     d = Document()
     st = d.styles["Normal"]
     st.font.name, st.font.size = "Calibri", Pt(11)
@@ -54,8 +56,10 @@ def letter_head(d, title: str):
 
 def signature(d):
     d.add_paragraph("Med venlig hilsen")
-    d.add_paragraph("{{ kontaktperson }}\n{{ sekretariat }}\n{{ sekretariat_email }}{% if sekretariat_telefon %}"
-                    " · {{ sekretariat_telefon }}{% endif %}")
+    d.add_paragraph(
+        "{{ kontaktperson }}\n{{ sekretariat }}\n{{ sekretariat_email }}{% if sekretariat_telefon %}"
+        " · {{ sekretariat_telefon }}{% endif %}"
+    )
 
 
 def bullets(d, loop: str, item: str):
@@ -80,20 +84,27 @@ def loop_table(d, headers, cells, loop="for r in rows"):
 def hoeringsbrev():
     d = base()
     letter_head(d, "Høring over årsrapporter og kommunale indmeldinger {{ aar }}")
-    d.add_paragraph("Som led i det forstærkede samarbejde om de mest specialiserede sociale tilbud i {{ region }} "
-                    "sendes driftsherrernes årsrapporter og kommunernes indmeldinger for {{ aar }} hermed i høring "
-                    "hos alle aftaleparter.")
+    d.add_paragraph(
+        "Som led i det forstærkede samarbejde om de mest specialiserede sociale tilbud i {{ region }} "
+        "sendes driftsherrernes årsrapporter og kommunernes indmeldinger for {{ aar }} hermed i høring "
+        "hos alle aftaleparter."
+    )
     d.add_heading("Materialet i høring", 2)
-    loop_table(d, ["Tilbud", "Driftsherre", "Årsrapport", "Kommunale indmeldinger"],
-               ["{{ t.navn }}", "{{ t.driftsherre }}", "{{ t.aarsrapport }}", "{{ t.kommuner }}"],
-               "for t in materiale")
-    d.add_paragraph("Materialet er samlet pr. tilbud i det vedlagte dokument \"Høringsmateriale {{ aar }}\".")
+    loop_table(
+        d,
+        ["Tilbud", "Driftsherre", "Årsrapport", "Kommunale indmeldinger"],
+        ["{{ t.navn }}", "{{ t.driftsherre }}", "{{ t.aarsrapport }}", "{{ t.kommuner }}"],
+        "for t in materiale",
+    )
+    d.add_paragraph('Materialet er samlet pr. tilbud i det vedlagte dokument "Høringsmateriale {{ aar }}".')
     d.add_heading("Frist og svar", 2)
     p = d.add_paragraph()
     p.add_run("Frist for høringssvar: {{ frist }}").bold = True
-    d.add_paragraph("Send jeres bemærkninger pr. e-mail til {{ sekretariat_email }} senest {{ frist }}. Angiv "
-                    "gerne, hvilket tilbud hver bemærkning vedrører. Bemærkningerne indgår i Ekspertpanelets "
-                    "drøftelse og i Den Administrative Styregruppes årlige statusdrøftelse.")
+    d.add_paragraph(
+        "Send jeres bemærkninger pr. e-mail til {{ sekretariat_email }} senest {{ frist }}. Angiv "
+        "gerne, hvilket tilbud hver bemærkning vedrører. Bemærkningerne indgår i Ekspertpanelets "
+        "drøftelse og i Den Administrative Styregruppes årlige statusdrøftelse."
+    )
     signature(d)
     return d
 
@@ -103,29 +114,40 @@ def rykkerbrev():
     letter_head(d, "Påmindelse: vi mangler {{ mangler_tekst }}")
     d.add_paragraph("Vi har endnu ikke modtaget følgende fra {{ modtager.navn }}:")
     d.add_paragraph("{%p for s in mangler %}")
-    d.add_paragraph("{{ s.navn }} – frist {{ s.frist }}{% if s.overskredet %} (fristen er overskredet){% endif %}",
-                    style="List Bullet")
+    d.add_paragraph(
+        "{{ s.navn }} – frist {{ s.frist }}{% if s.overskredet %} (fristen er overskredet){% endif %}",
+        style="List Bullet",
+    )
     d.add_paragraph("{%p endfor %}")
-    d.add_paragraph("Vi beder jer udfylde det tilsendte skema og sende det til {{ sekretariat_email }} hurtigst "
-                    "muligt. Har I brug for et nyt skema, eller er der spørgsmål, er I velkomne til at kontakte os.")
+    d.add_paragraph(
+        "Vi beder jer udfylde det tilsendte skema og sende det til {{ sekretariat_email }} hurtigst "
+        "muligt. Har I brug for et nyt skema, eller er der spørgsmål, er I velkomne til at kontakte os."
+    )
     signature(d)
     return d
 
 
 def noegletal_table(d, var="t"):
-    loop_table(d, ["Nøgletal", "{{ aar_1 }}", "{{ aar_2 }}", "{{ aar_3 }}"],
-               ["{{ r.navn }}", "{{ r.v1 }}", "{{ r.v2 }}", "{{ r.v3 }}"], f"for r in {var}.noegletal")
+    loop_table(
+        d,
+        ["Nøgletal", "{{ aar_1 }}", "{{ aar_2 }}", "{{ aar_3 }}"],
+        ["{{ r.navn }}", "{{ r.v1 }}", "{{ r.v2 }}", "{{ r.v3 }}"],
+        f"for r in {var}.noegletal",
+    )
 
 
 def hoeringsmateriale():
     d = base()
     d.add_paragraph("Høringsmateriale {{ aar }}", style="Title")
-    d.add_paragraph("Det forstærkede samarbejde om de mest specialiserede sociale tilbud – {{ region }}. "
-                    "Årsrapporter og kommunale indmeldinger pr. tilbud. Dannet {{ dato }}.")
+    d.add_paragraph(
+        "Det forstærkede samarbejde om de mest specialiserede sociale tilbud – {{ region }}. "
+        "Årsrapporter og kommunale indmeldinger pr. tilbud. Dannet {{ dato }}."
+    )
     d.add_paragraph("{%p for t in tilbud %}")
     d.add_heading("{{ t.navn }}", 1)
-    d.add_paragraph("Driftsherre: {{ t.driftsherre }}. Pladstal i alt: {{ t.pladstal }}. "
-                    "Årsrapport: {{ t.aarsrapport }}.")
+    d.add_paragraph(
+        "Driftsherre: {{ t.driftsherre }}. Pladstal i alt: {{ t.pladstal }}. Årsrapport: {{ t.aarsrapport }}."
+    )
     d.add_heading("Nøgletal fra årsrapporten", 2)
     noegletal_table(d)
     d.add_heading("Kommunernes forventninger", 2)
@@ -141,7 +163,8 @@ def hoeringsmateriale():
 
 def bilag_heading(d, var: str):
     """A bilag starts on a new page; its anchor becomes the bookmark the index refers to."""
-    h = d.add_heading("{{ %s.anker }}Bilag {{ %s.nummer }}: {{ %s.titel }}" % (var, var, var), 1)
+    # %-formatting keeps the Jinja braces readable (an f-string would need them doubled)
+    h = d.add_heading("{{ %s.anker }}Bilag {{ %s.nummer }}: {{ %s.titel }}" % (var, var, var), 1)  # noqa: UP031
     h.paragraph_format.page_break_before = True
 
 
@@ -191,8 +214,12 @@ def bilag_das():
     d.add_heading("{{ n.tilbudsnavn }} ({{ n.driftsherre }})", 2)
     p = d.add_paragraph()
     p.add_run("Resultat: {{ n.resultat }}").bold = True
-    loop_table(d, ["Kriterium", "Svar", "Begrundelse"], ["{{ k.navn }}", "{{ k.svar }}", "{{ k.begrundelse }}"],
-               "for k in n.kriterier")
+    loop_table(
+        d,
+        ["Kriterium", "Svar", "Begrundelse"],
+        ["{{ k.navn }}", "{{ k.svar }}", "{{ k.begrundelse }}"],
+        "for k in n.kriterier",
+    )
     bullets(d, "for r in n.begrundelser", "{{ r }}")
     d.add_paragraph("{%p endfor %}")
     # withdrawals
@@ -205,8 +232,12 @@ def bilag_das():
     return d
 
 
-TEMPLATES = {"hoeringsbrev.docx": hoeringsbrev, "rykkerbrev.docx": rykkerbrev,
-             "hoeringsmateriale.docx": hoeringsmateriale, "bilag_das.docx": bilag_das}
+TEMPLATES = {
+    "hoeringsbrev.docx": hoeringsbrev,
+    "rykkerbrev.docx": rykkerbrev,
+    "hoeringsmateriale.docx": hoeringsmateriale,
+    "bilag_das.docx": bilag_das,
+}
 
 
 def build(out: Path = OUT) -> list[Path]:

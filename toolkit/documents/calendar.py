@@ -1,5 +1,6 @@
 """Write the årshjul as an iCalendar file (RFC 5545) that Outlook and other calendars import.
 The icalendar library does the escaping, line folding and date formats."""
+
 from __future__ import annotations
 
 import datetime as dt

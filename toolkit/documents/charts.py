@@ -1,17 +1,23 @@
 """Chart images for the Word documents (matplotlib, no screen needed)."""
+
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
 BLUE, ORANGE, GREY = "#1F4E79", "#C55A11", "#7F7F7F"
 
 
-_FIG = {}
+_FIG: dict[str, tuple[Figure, Axes]] = {}  # chart kind -> its reused figure
 
 
 def _reused_axes(key, figsize, dpi):
@@ -28,9 +34,15 @@ def belaegning_chart(fig_data, years: list[int], target: Path) -> Path:
     values = [fig_data.belaegning.get(y) for y in years]
     fig, ax = _reused_axes("belaegning", (6.2, 2.6), 110)
     bars = ax.bar([str(y) for y in years], [v or 0 for v in values], color=BLUE, width=0.55)
-    for b, v in zip(bars, values):
-        ax.text(b.get_x() + b.get_width() / 2, (v or 0) + 1, "–" if v is None else f"{v:.1f} %".replace(".", ","),
-                ha="center", va="bottom", fontsize=8)
+    for b, v in zip(bars, values, strict=True):
+        ax.text(
+            b.get_x() + b.get_width() / 2,
+            (v or 0) + 1,
+            "–" if v is None else f"{v:.1f} %".replace(".", ","),
+            ha="center",
+            va="bottom",
+            fontsize=8,
+        )
     title = f"Realiseret belægning – {fig_data.navn}"
     if fig_data.budgetteret_belaegning:
         ax.axhline(fig_data.budgetteret_belaegning, color=ORANGE, linestyle="--", linewidth=1.2)
@@ -49,8 +61,13 @@ def demand_chart(figures, aar: int, target: Path) -> Path:
     fig, ax = plt.subplots(figsize=(6.2, 0.45 * len(names) + 1.2), dpi=150)
     ys = range(len(names))
     ax.barh([y + 0.2 for y in ys], [f.pladstal for f in figures], height=0.38, color=GREY, label="Pladstal")
-    ax.barh([y - 0.2 for y in ys], [f.forventet or 0 for f in figures], height=0.38, color=BLUE,
-            label=f"Forventet brug {aar + 1}")
+    ax.barh(
+        [y - 0.2 for y in ys],
+        [f.forventet or 0 for f in figures],
+        height=0.38,
+        color=BLUE,
+        label=f"Forventet brug {aar + 1}",
+    )
     ax.set_yticks(list(ys), names, fontsize=7)
     ax.invert_yaxis()
     ax.legend(fontsize=7, frameon=False, loc="lower right")
@@ -83,4 +100,4 @@ def belaegning_charts(figures, years: list[int], folder: Path, workers: int = 2)
         ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
             paths = list(pool.map(_one, jobs, chunksize=max(1, len(jobs) // (workers * 2))))
-    return {f.tilbud_id: Path(p) for f, p in zip(figures, paths)}
+    return {f.tilbud_id: Path(p) for f, p in zip(figures, paths, strict=True)}

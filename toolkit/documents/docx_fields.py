@@ -1,5 +1,6 @@
 """Small python-docx helpers for what it has no API for: fields (PAGE, NUMPAGES, PAGEREF),
 bookmarks, and asking Word to update fields when the document opens."""
+
 from __future__ import annotations
 
 from docx.oxml import OxmlElement
@@ -13,6 +14,7 @@ def add_field(paragraph, instruction: str, cached: str = "1"):
         el.set(qn("w:fldCharType"), kind)
         r._r.append(el)
         return r
+
     fld("begin")
     r = paragraph.add_run()
     t = OxmlElement("w:instrText")

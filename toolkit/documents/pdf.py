@@ -1,4 +1,5 @@
 """LibreOffice in headless mode: convert documents (xlsx/ods/xls/pdf). Used for --pdf and tests."""
+
 from __future__ import annotations
 
 import os
@@ -9,9 +10,11 @@ from pathlib import Path
 
 from toolkit.problems import SkemaError
 
-INSTALL_HINT = ("LibreOffice er ikke installeret. Installér det fra https://da.libreoffice.org "
-                "(Windows) eller med 'apt-get install libreoffice-writer libreoffice-calc' (Linux), "
-                "og prøv igen.")
+INSTALL_HINT = (
+    "LibreOffice er ikke installeret. Installér det fra https://da.libreoffice.org "
+    "(Windows) eller med 'apt-get install libreoffice-writer libreoffice-calc' (Linux), "
+    "og prøv igen."
+)
 
 
 class LibreOfficeMissing(SkemaError):
@@ -23,8 +26,10 @@ def soffice_path() -> str | None:
     for name in ("soffice", "libreoffice"):
         if exe := shutil.which(name):
             return exe
-    for candidate in (r"C:\Program Files\LibreOffice\program\soffice.exe",
-                      r"C:\Program Files (x86)\LibreOffice\program\soffice.exe"):
+    for candidate in (
+        r"C:\Program Files\LibreOffice\program\soffice.exe",
+        r"C:\Program Files (x86)\LibreOffice\program\soffice.exe",
+    ):
         if os.path.exists(candidate):
             return candidate
     return None
@@ -39,13 +44,23 @@ def convert(paths: list[Path], fmt: str, outdir: Path, timeout: int = 300) -> li
     outdir = Path(outdir)
     outdir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="skema_lo_") as profile:
-        cmd = [exe, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless",
-               "--norestore", "--convert-to", fmt, "--outdir", str(outdir), *map(str, paths)]
+        cmd = [
+            exe,
+            f"-env:UserInstallation={Path(profile).as_uri()}",
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            fmt,
+            "--outdir",
+            str(outdir),
+            *map(str, paths),
+        ]
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     ext = fmt.split(":")[0]
     out = [outdir / f"{Path(p).stem}.{ext}" for p in paths]
     missing = [p.name for p in out if not p.exists()]
     if missing:
-        raise SkemaError(f"LibreOffice kunne ikke konvertere {', '.join(missing)} "
-                         f"({(proc.stderr or proc.stdout).strip()[:200]})")
+        raise SkemaError(
+            f"LibreOffice kunne ikke konvertere {', '.join(missing)} ({(proc.stderr or proc.stdout).strip()[:200]})"
+        )
     return out

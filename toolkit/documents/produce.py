@@ -1,23 +1,24 @@
 """Write the Word documents of the cycle: hearing letters and material, reminders, DAS appendix.
 All go to output/<år>/…, written atomically, never replacing a file without `overwrite`."""
+
 from __future__ import annotations
 
 import datetime as dt
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from docx.shared import Mm
 from docxtpl import InlineImage
 
+from toolkit.consolidate.year import year_data
 from toolkit.danish import format_dato
-from toolkit.definitions.model import FORMS
 from toolkit.documents import charts
 from toolkit.documents.context import by_respondent, common, tilbud_section
 from toolkit.documents.render import ANCHOR, PAGEREF, load, render
-from toolkit.files import slug
 from toolkit.fieldkeys import Aarsrapport, Indmelding, Kommune, Udmelding
-from toolkit.consolidate.year import year_data
+from toolkit.files import slug
 from toolkit.rules.criteria import CATEGORIES, assess_all
 from toolkit.rules.warnings import early_warnings
 from toolkit.statuses import AnswerStatus, WriteStatus
@@ -41,36 +42,69 @@ def _received(statuses) -> dict:
     return {(s.skema, s.modtager.id): s.modtaget for s in statuses if s.modtaget}
 
 
-def write_hoering(store, sd, defs, aar: int, frist: dt.date, out_dir: Path, overwrite=False,
-                  today: dt.date | None = None, templates=None) -> list[Written]:
+def write_hoering(
+    store,
+    sd,
+    defs,
+    aar: int,
+    frist: dt.date,
+    out_dir: Path,
+    overwrite=False,
+    today: dt.date | None = None,
+    templates=None,
+) -> list[Written]:
     today = today or dt.date.today()
     values, statuses, figures = year_data(store, sd, defs, aar, today)
     base = {**common(sd, aar, today), "frist": format_dato(frist)}
     rec = _received(statuses)
     n_kommuner = {f.tilbud_id: 0 for f in figures}
-    for rid, vals in by_respondent(values, Kommune.SKEMA).items():
+    for vals in by_respondent(values, Kommune.SKEMA).values():
         for tid in {v.tilbud_id for v in vals}:
             if tid in n_kommuner:
                 n_kommuner[tid] += 1
-    materiale = [{"navn": f.navn, "driftsherre": f.driftsherre,
-                  "aarsrapport": "modtaget" if rec.get((Aarsrapport.SKEMA, f.tilbud_id)) else "ikke modtaget",
-                  "kommuner": f"{n_kommuner[f.tilbud_id]} af {len(sd.kommuner())}"} for f in figures]
+    materiale = [
+        {
+            "navn": f.navn,
+            "driftsherre": f.driftsherre,
+            "aarsrapport": "modtaget" if rec.get((Aarsrapport.SKEMA, f.tilbud_id)) else "ikke modtaget",
+            "kommuner": f"{n_kommuner[f.tilbud_id]} af {len(sd.kommuner())}",
+        }
+        for f in figures
+    ]
     out_dir = Path(out_dir) / "hoering"
     written = []
     for a in sd.aftaleparter:
-        ctx = {**base, "modtager": {"navn": a.navn, "kontaktperson": a.kontaktperson, "email": a.email},
-               "materiale": materiale}
-        written.append(_write("hoeringsbrev.docx", lambda _t, c=ctx: c,
-                              out_dir / f"{aar}_hoeringsbrev_{slug(a.navn)}.docx", overwrite, templates))
+        ctx = {
+            **base,
+            "modtager": {"navn": a.navn, "kontaktperson": a.kontaktperson, "email": a.email},
+            "materiale": materiale,
+        }
+        written.append(
+            _write(
+                "hoeringsbrev.docx",
+                lambda _t, c=ctx: c,
+                out_dir / f"{aar}_hoeringsbrev_{slug(a.navn)}.docx",
+                overwrite,
+                templates,
+            )
+        )
     warnings = early_warnings(sd, aar, figures)
     sections = [tilbud_section(f, values, sd, aar, warnings[f.tilbud_id], rec) for f in figures]
-    written.append(_write("hoeringsmateriale.docx", lambda _t: {**base, "tilbud": sections},
-                          out_dir / f"{aar}_hoeringsmateriale.docx", overwrite, templates))
+    written.append(
+        _write(
+            "hoeringsmateriale.docx",
+            lambda _t: {**base, "tilbud": sections},
+            out_dir / f"{aar}_hoeringsmateriale.docx",
+            overwrite,
+            templates,
+        )
+    )
     return written
 
 
-def write_rykkere(store, sd, defs, aar: int, out_dir: Path, overwrite=False, today: dt.date | None = None,
-                  templates=None) -> list[Written]:
+def write_rykkere(
+    store, sd, defs, aar: int, out_dir: Path, overwrite=False, today: dt.date | None = None, templates=None
+) -> list[Written]:
     today = today or dt.date.today()
     _values, statuses, _f = year_data(store, sd, defs, aar, today)
     missing: dict[tuple[str, str], list] = {}
@@ -80,20 +114,39 @@ def write_rykkere(store, sd, defs, aar: int, out_dir: Path, overwrite=False, tod
     base = common(sd, aar, today)
     out_dir = Path(out_dir) / "rykkere"
     written = []
-    for (navn, _email), items in sorted(missing.items()):
+    for (_navn, _email), items in sorted(missing.items()):
         m = items[0].modtager
-        mangler = [{"navn": f"{s.skema_navn}" + (f" for {s.modtager.navn}" if s.skema == "aarsrapport" else ""),
-                    "frist": format_dato(s.frist) if s.frist else "–", "overskredet": s.overskredet} for s in items]
+        mangler = [
+            {
+                "navn": f"{s.skema_navn}" + (f" for {s.modtager.navn}" if s.skema == "aarsrapport" else ""),
+                "frist": format_dato(s.frist) if s.frist else "–",
+                "overskredet": s.overskredet,
+            }
+            for s in items
+        ]
         tekst = "ét skema" if len(items) == 1 else f"{len(items)} skemaer"
-        ctx = {**base, "modtager": {"navn": m.navn, "kontaktperson": m.kontaktperson, "email": m.email},
-               "mangler": mangler, "mangler_tekst": tekst}
+        ctx = {
+            **base,
+            "modtager": {"navn": m.navn, "kontaktperson": m.kontaktperson, "email": m.email},
+            "mangler": mangler,
+            "mangler_tekst": tekst,
+        }
         name = f"{aar}_rykker_{'_'.join(sorted({s.skema for s in items}))}_{m.filnavn}.docx"
         written.append(_write("rykkerbrev.docx", lambda _t, c=ctx: c, out_dir / name, overwrite, templates))
     return written
 
 
-def write_bilag(store, sd, defs, aar: int, moede: dt.date, out_dir: Path, overwrite=False,
-                today: dt.date | None = None, templates=None) -> Written:
+def write_bilag(
+    store,
+    sd,
+    defs,
+    aar: int,
+    moede: dt.date,
+    out_dir: Path,
+    overwrite=False,
+    today: dt.date | None = None,
+    templates=None,
+) -> Written:
     today = today or dt.date.today()
     values, statuses, figures = year_data(store, sd, defs, aar, today)
     target = Path(out_dir) / f"{aar}_bilag_das_{moede.isoformat()}.docx"
@@ -103,28 +156,63 @@ def write_bilag(store, sd, defs, aar: int, moede: dt.date, out_dir: Path, overwr
     rec = _received(statuses)
     with tempfile.TemporaryDirectory(prefix="skema_graf_") as tmp:
         tpl = load("bilag_das.docx", templates)
-        status = [{"anker": ANCHOR.format("bilag_1_0"), "nummer": "1.0", "titel": "Overblik over tilbuddene",
-                   "t": _overview_section(figures, aar), "graf": InlineImage(
-                       tpl, str(charts.demand_chart(figures, aar, Path(tmp) / "efterspoergsel.png")), width=Mm(150))}]
+        status = [
+            {
+                "anker": ANCHOR.format("bilag_1_0"),
+                "nummer": "1.0",
+                "titel": "Overblik over tilbuddene",
+                "t": _overview_section(figures, aar),
+                "graf": InlineImage(
+                    tpl, str(charts.demand_chart(figures, aar, Path(tmp) / "efterspoergsel.png")), width=Mm(150)
+                ),
+            }
+        ]
         pngs = charts.belaegning_charts(figures, [aar - 3, aar - 2, aar - 1], Path(tmp))
         for i, f in enumerate(figures, start=1):
             png = pngs[f.tilbud_id]
-            status.append({"anker": ANCHOR.format(f"bilag_1_{i}"), "nummer": f"1.{i}", "titel": f"Status: {f.navn}",
-                           "t": tilbud_section(f, values, sd, aar, warnings[f.tilbud_id], rec),
-                           "graf": InlineImage(tpl, str(png), width=Mm(150))})
+            status.append(
+                {
+                    "anker": ANCHOR.format(f"bilag_1_{i}"),
+                    "nummer": f"1.{i}",
+                    "titel": f"Status: {f.navn}",
+                    "t": tilbud_section(f, values, sd, aar, warnings[f.tilbud_id], rec),
+                    "graf": InlineImage(tpl, str(png), width=Mm(150)),
+                }
+            )
         indmelding = _nominations(values, sd)
         udmelding = _withdrawals(values, sd, aar)
         dagsorden = [
-            {"nr": 1, "titel": "Årlig statusdrøftelse af tilbuddene i det forstærkede samarbejde",
-             "bilag": [{"nummer": f"Bilag {b['nummer']}", "titel": b["titel"],
-                        "side": PAGEREF.format(f"bilag_{b['nummer'].replace('.', '_')}")} for b in status]},
-            {"nr": 2, "titel": "Indmeldte tilbud", "bilag": [
-                {"nummer": "Bilag 2.1", "titel": indmelding["titel"], "side": PAGEREF.format("bilag_2_1")}]},
-            {"nr": 3, "titel": "Udmeldinger", "bilag": [
-                {"nummer": "Bilag 3.1", "titel": udmelding["titel"], "side": PAGEREF.format("bilag_3_1")}]},
+            {
+                "nr": 1,
+                "titel": "Årlig statusdrøftelse af tilbuddene i det forstærkede samarbejde",
+                "bilag": [
+                    {
+                        "nummer": f"Bilag {b['nummer']}",
+                        "titel": b["titel"],
+                        "side": PAGEREF.format(f"bilag_{b['nummer'].replace('.', '_')}"),
+                    }
+                    for b in status
+                ],
+            },
+            {
+                "nr": 2,
+                "titel": "Indmeldte tilbud",
+                "bilag": [{"nummer": "Bilag 2.1", "titel": indmelding["titel"], "side": PAGEREF.format("bilag_2_1")}],
+            },
+            {
+                "nr": 3,
+                "titel": "Udmeldinger",
+                "bilag": [{"nummer": "Bilag 3.1", "titel": udmelding["titel"], "side": PAGEREF.format("bilag_3_1")}],
+            },
         ]
-        ctx = {**common(sd, aar, today), "moede": format_dato(moede), "dagsorden": dagsorden, "status": status,
-               "indmelding": indmelding, "udmelding": udmelding}
+        ctx = {
+            **common(sd, aar, today),
+            "moede": format_dato(moede),
+            "dagsorden": dagsorden,
+            "status": status,
+            "indmelding": indmelding,
+            "udmelding": udmelding,
+        }
         render(tpl, "bilag_das.docx", ctx, target)
     return Written(target, WriteStatus.SKREVET)
 
@@ -133,34 +221,71 @@ def _overview_section(figures, aar):
     total = sum(f.pladstal for f in figures)
     expected = sum(f.forventet or 0 for f in figures)
     from toolkit.documents.context import _num
+
     got = sum(f.aarsrapport_modtaget for f in figures)
-    return {"intro": f"{len(figures)} tilbud i det forstærkede samarbejde med i alt {_num(total)} pladser. "
-                     f"Årsrapporter modtaget: {got} af {len(figures)}.",
-            "noegletal": [{"navn": f.navn, **{f"v{i + 1}": _num(f.belaegning.get(y))
-                                              for i, y in enumerate([aar - 3, aar - 2, aar - 1])}} for f in figures],
-            "pladser_tekst": "Tabellen viser realiseret belægning i procent pr. tilbud.",
-            "forventet_tekst": f"Kommunerne forventer samlet at bruge {_num(expected)} pladser i {aar + 1} mod "
-                               f"{_num(total)} pladser i alt.",
-            "oekonomi": "Se de enkelte tilbud.", "udvikling": "Se de enkelte tilbud.", "signaler": [],
-            "hoering": "Se de enkelte tilbud."}
+    return {
+        "intro": f"{len(figures)} tilbud i det forstærkede samarbejde med i alt {_num(total)} pladser. "
+        f"Årsrapporter modtaget: {got} af {len(figures)}.",
+        "noegletal": [
+            {
+                "navn": f.navn,
+                **{f"v{i + 1}": _num(f.belaegning.get(y)) for i, y in enumerate([aar - 3, aar - 2, aar - 1])},
+            }
+            for f in figures
+        ],
+        "pladser_tekst": "Tabellen viser realiseret belægning i procent pr. tilbud.",
+        "forventet_tekst": f"Kommunerne forventer samlet at bruge {_num(expected)} pladser i {aar + 1} mod "
+        f"{_num(total)} pladser i alt.",
+        "oekonomi": "Se de enkelte tilbud.",
+        "udvikling": "Se de enkelte tilbud.",
+        "signaler": [],
+        "hoering": "Se de enkelte tilbud.",
+    }
 
 
 def _nominations(values, sd):
     names = {d.id: d.navn for d in sd.driftsherrer}
-    answers = {(v.respondent_id, v.nr, v.noegle): v.value for vals in by_respondent(values, Indmelding.SKEMA).values()
-               for v in vals if v.linje is None}  # (driftsherre, block, noegle) -> answer
+    answers: dict[tuple, dict] = {}  # (driftsherre, block) -> {noegle: answer}
+    for vals in by_respondent(values, Indmelding.SKEMA).values():
+        for v in vals:
+            if v.linje is None:
+                answers.setdefault((v.respondent_id, v.nr), {})[v.noegle] = v.value
     rows = []
     for a in assess_all(values):
-        v = lambda noegle: answers.get((a.respondent_id, a.nr, noegle))  # noqa: E731
-        kriterier = [{"navn": f"{c[0].upper()}.{c[1]}", "svar": v(Indmelding.OPFYLDT[c]) or "ikke besvaret",
-                      "begrundelse": v(Indmelding.BEGRUNDELSE[c]) or ""} for codes in CATEGORIES.values() for c in codes]
-        rows.append({"tilbudsnavn": a.tilbudsnavn, "driftsherre": names.get(a.respondent_id, a.respondent_id),
-                     "resultat": a.resultat, "kriterier": kriterier, "begrundelser": list(a.begrundelser)})
-    intro = (f"{len(rows)} tilbud er indmeldt. Vurderingen følger modellens tabel 2: kategori A, B og C skal "
-             f"være opfyldt; et nyoprettet tilbud kan undtagelsesvis omfattes efter enighed i DAS.") if rows else \
-        "Der er ikke indmeldt nye tilbud i år."
-    return {"anker": ANCHOR.format("bilag_2_1"), "nummer": "2.1", "titel": "Ekspertpanelets vurdering af indmeldte tilbud",
-            "indledning": intro, "tilbud": rows}
+        given = answers.get((a.respondent_id, a.nr), {})
+        kriterier = [
+            {
+                "navn": f"{c[0].upper()}.{c[1]}",
+                "svar": given.get(Indmelding.OPFYLDT[c]) or "ikke besvaret",
+                "begrundelse": given.get(Indmelding.BEGRUNDELSE[c]) or "",
+            }
+            for codes in CATEGORIES.values()
+            for c in codes
+        ]
+        rows.append(
+            {
+                "tilbudsnavn": a.tilbudsnavn,
+                "driftsherre": names.get(a.respondent_id, a.respondent_id),
+                "resultat": a.resultat,
+                "kriterier": kriterier,
+                "begrundelser": list(a.begrundelser),
+            }
+        )
+    intro = (
+        (
+            f"{len(rows)} tilbud er indmeldt. Vurderingen følger modellens tabel 2: kategori A, B og C skal "
+            f"være opfyldt; et nyoprettet tilbud kan undtagelsesvis omfattes efter enighed i DAS."
+        )
+        if rows
+        else "Der er ikke indmeldt nye tilbud i år."
+    )
+    return {
+        "anker": ANCHOR.format("bilag_2_1"),
+        "nummer": "2.1",
+        "titel": "Ekspertpanelets vurdering af indmeldte tilbud",
+        "indledning": intro,
+        "tilbud": rows,
+    }
 
 
 def _withdrawals(values, sd, aar):
@@ -168,12 +293,14 @@ def _withdrawals(values, sd, aar):
 
     tilbud = {t.id: t.navn for t in sd.tilbud}
     names = {a.id: a.navn for a in sd.aftaleparter}
-    rows = {}
+    rows: dict[tuple, dict[str, Any]] = {}  # (tilbud, respondent) -> row
     for rid, vals in by_respondent(values, Udmelding.SKEMA).items():
         for v in vals:
             if v.noegle in (Udmelding.OENSKES_UDMELDT, Udmelding.OENSKES_UDTAGET) and v.value == "Ja":
-                row = rows.setdefault((v.tilbud_id, rid), {"tilbud": tilbud.get(v.tilbud_id, v.tilbud_id),
-                                                           "fra": names.get(rid, rid), "aarsager": []})
+                row = rows.setdefault(
+                    (v.tilbud_id, rid),
+                    {"tilbud": tilbud.get(v.tilbud_id, v.tilbud_id), "fra": names.get(rid, rid), "aarsager": []},
+                )
                 row["type"] = v.noegle
         for v in vals:
             key = (v.tilbud_id, rid)
@@ -185,12 +312,19 @@ def _withdrawals(values, sd, aar):
         intro = f"{aar} er et ulige år; der er ikke udsendt skema til udmelding."
     elif rows:
         eff = withdrawal_effective(dt.date(aar, 3, 1), period_start_year(sd))
-        intro = (f"{len(rows)} ønsker om udmelding. En udmelding får virkning ved udgangen af aftaleperioden, "
-                 f"{format_dato(eff)}.")
+        intro = (
+            f"{len(rows)} ønsker om udmelding. En udmelding får virkning ved udgangen af aftaleperioden, "
+            f"{format_dato(eff)}."
+        )
     else:
         intro = "Der er ikke modtaget ønsker om udmelding."
-    return {"anker": ANCHOR.format("bilag_3_1"), "nummer": "3.1", "titel": "Ønsker om udmelding af tilbud",
-            "indledning": intro, "rows": list(rows.values())}
+    return {
+        "anker": ANCHOR.format("bilag_3_1"),
+        "nummer": "3.1",
+        "titel": "Ønsker om udmelding af tilbud",
+        "indledning": intro,
+        "rows": list(rows.values()),
+    }
 
 
 __all__ = ["write_bilag", "write_hoering", "write_rykkere"]

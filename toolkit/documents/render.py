@@ -1,6 +1,7 @@
 """Render a Word template with docxtpl: sandboxed Jinja with autoescape (a value with & < > or æøå
 never corrupts the document), Danish filters, errors that name the template and the tag, and the
 post-processing that turns anchors into bookmarks and page references into PAGEREF fields."""
+
 from __future__ import annotations
 
 import io
@@ -14,8 +15,8 @@ from jinja2.sandbox import SandboxedEnvironment
 
 from toolkit.danish import format_dato, format_tal
 from toolkit.documents.docx_fields import add_bookmark, add_field, update_fields_on_open
-from toolkit.problems import SkemaError
 from toolkit.files import atomic_path
+from toolkit.problems import SkemaError
 
 ANCHOR = "\u27e6BM:{}\u27e7"
 PAGEREF = "\u27e6PAGEREF:{}\u27e7"
@@ -88,18 +89,24 @@ def load(name: str, folder: Path | None = None) -> DocxTemplate:
     try:
         return DocxTemplate(io.BytesIO(_template_bytes(str(path), path.stat().st_mtime)))
     except Exception as exc:  # noqa: BLE001 - a broken .docx is the user's to fix
-        raise TemplateError(f"Skabelonen {path.name} kan ikke åbnes som Word-dokument ({exc.__class__.__name__}).")
+        raise TemplateError(
+            f"Skabelonen {path.name} kan ikke åbnes som Word-dokument ({exc.__class__.__name__})."
+        ) from exc
 
 
 def render(tpl: DocxTemplate, name: str, context: dict, target: Path) -> Path:
     try:
         tpl.render(context, jinja_env=jinja_env(), autoescape=True)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"Skabelonen {name} har en fejl i et felt (linje {exc.lineno}): {exc.message}. "
-                            f"Ret feltet {{{{ … }}}} eller {{% … %}} i Word.") from None
+        raise TemplateError(
+            f"Skabelonen {name} har en fejl i et felt (linje {exc.lineno}): {exc.message}. "
+            f"Ret feltet {{{{ … }}}} eller {{% … %}} i Word."
+        ) from None
     except jinja2.UndefinedError as exc:
-        raise TemplateError(f"Skabelonen {name} bruger en ukendt værdi: {exc.message}. "
-                            f"Se docs/skabeloner.md for de værdier, der kan bruges.") from None
+        raise TemplateError(
+            f"Skabelonen {name} bruger en ukendt værdi: {exc.message}. "
+            f"Se docs/skabeloner.md for de værdier, der kan bruges."
+        ) from None
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(f"Skabelonen {name} forsøger noget, der ikke er tilladt: {exc}") from None
     _fields(tpl.docx)

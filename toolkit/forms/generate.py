@@ -1,4 +1,5 @@
 """Generate the standard forms for a year: one workbook per recipient, never overwriting."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,19 +7,19 @@ import gc
 import multiprocessing as mp
 import os
 import sys
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Callable, Iterable
 
 from toolkit.definitions import load_definitions
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.model import FORMS
 from toolkit.definitions.recipients import recipients
 from toolkit.forms.writer import write_form
+from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import WriteStatus
 from toolkit.workers import die_with_parent
-from toolkit.stamdata.model import Stamdata
 
 
 @dataclass(frozen=True)
@@ -41,8 +42,7 @@ def form_filename(aar: int, skema: str, label: str) -> str:
     return f"{aar}_{skema}_{label}.xlsx"
 
 
-def planned_forms(sd: Stamdata, aar: int, skemaer: Iterable[str] | None = None,
-                  definitions_dir: Path | None = None):
+def planned_forms(sd: Stamdata, aar: int, skemaer: Iterable[str] | None = None, definitions_dir: Path | None = None):
     """(definition, recipient) pairs to generate, and the forms skipped with a Danish reason."""
     defs = load_definitions(definitions_dir)
     todo, skipped = [], []
@@ -65,8 +65,10 @@ def apply_prefill(plan, values: dict[str, object]) -> None:
             for i, sec in enumerate(block.sections):
                 if any(values.get(fi.key) is not None for fi in sec.cells.values()):
                     # section plans are shared between plans (see expand.plan_form): copy, never mutate
-                    cells = {pos: (replace(fi, prefill=values[fi.key]) if values.get(fi.key) is not None else fi)
-                             for pos, fi in sec.cells.items()}
+                    cells = {
+                        pos: (replace(fi, prefill=values[fi.key]) if values.get(fi.key) is not None else fi)
+                        for pos, fi in sec.cells.items()
+                    }
                     block.sections[i] = replace(sec, cells=cells)
 
 
@@ -97,8 +99,7 @@ def _worker_init(sd: Stamdata, defs: dict) -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
-def _write_one(sd: Stamdata, defn, m, aar: int, target: Path, generated: dt.datetime,
-               values: dict | None) -> int:
+def _write_one(sd: Stamdata, defn, m, aar: int, target: Path, generated: dt.datetime, values: dict | None) -> int:
     plan = plan_form(defn, sd, m, aar)
     if values:
         apply_prefill(plan, values)
@@ -111,20 +112,26 @@ def _write_in_worker(skema: str, m, aar: int, target: str, generated: dt.datetim
 
 def _pool(sd: Stamdata, defs: dict, workers: int) -> ProcessPoolExecutor:
     ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
-    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init,
-                               initargs=(sd, defs))
+    return ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_worker_init, initargs=(sd, defs))
 
 
-def generate_forms(sd: Stamdata, aar: int, out_dir: Path, skemaer: Iterable[str] | None = None,
-                   overwrite: bool = False, definitions_dir: Path | None = None,
-                   progress: Callable[[GeneratedForm], None] | None = None,
-                   prefill: Callable[[str, str], dict] | None = None, workers: int | None = None):
+def generate_forms(
+    sd: Stamdata,
+    aar: int,
+    out_dir: Path,
+    skemaer: Iterable[str] | None = None,
+    overwrite: bool = False,
+    definitions_dir: Path | None = None,
+    progress: Callable[[GeneratedForm], None] | None = None,
+    prefill: Callable[[str, str], dict] | None = None,
+    workers: int | None = None,
+):
     """Write every planned form; results in plan order. `workers`: processes that write forms
     (default: up to 2, the machine's cores permitting; 1 writes them all in this process). The first
     form that fails raises its error after the forms before it have been reported."""
     todo, skipped = planned_forms(sd, aar, skemaer, definitions_dir)
     generated = dt.datetime.now().replace(microsecond=0)
-    jobs = []  # (defn, modtager, target, values) or a finished result
+    jobs: list[tuple | GeneratedForm] = []  # (defn, modtager, target, values) or a finished result
     for defn, m in todo:
         target = Path(out_dir) / form_filename(aar, defn.skema, m.filnavn)
         if target.exists() and not overwrite:
@@ -151,9 +158,12 @@ def generate_forms(sd: Stamdata, aar: int, out_dir: Path, skemaer: Iterable[str]
         return results, skipped
     defs = {defn.skema: defn for defn, _m in todo}
     with _pool(sd, defs, workers) as pool:
-        futures = [job if isinstance(job, GeneratedForm) else
-                   (job, pool.submit(_write_in_worker, job[0].skema, job[1], aar, str(job[2]), generated, job[3]))
-                   for job in jobs]
+        futures = [
+            job
+            if isinstance(job, GeneratedForm)
+            else (job, pool.submit(_write_in_worker, job[0].skema, job[1], aar, str(job[2]), generated, job[3]))
+            for job in jobs
+        ]
         try:
             for item in futures:
                 if isinstance(item, GeneratedForm):

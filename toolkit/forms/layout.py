@@ -1,5 +1,6 @@
 """Lay out one input sheet of a form plan: titles, blocks, sections (field rows or tables),
 input cells with validation and required highlighting. Returns where every field landed."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,8 +14,7 @@ from toolkit.definitions.expand import FieldInstance, SectionPlan, SheetPlan
 from toolkit.forms.styles import CONTEXT_WIDTH, LABEL_WIDTH, WIDTHS
 from toolkit.forms.validation_rules import validation_for
 
-ROW_LABEL_HEAD = {"ydelse": "Ydelse", "kommune": "Kommune", "tilbud": "Tilbud",
-                  "egne_tilbud": "Tilbud", "linje": "Nr."}
+ROW_LABEL_HEAD = {"ydelse": "Ydelse", "kommune": "Kommune", "tilbud": "Tilbud", "egne_tilbud": "Tilbud", "linje": "Nr."}
 FIRST_BODY_ROW = 4
 
 
@@ -43,8 +43,15 @@ def _spans_to_end(sec: SectionPlan) -> bool:
 
 def _table_extent(sheet: SheetPlan) -> int:
     """Columns used by the widest table of the sheet (label column included)."""
-    return max((1 + len(sec.context_columns) + len(sec.columns) for block in sheet.blocks
-                for sec in block.sections if sec.rows is not None), default=1)
+    return max(
+        (
+            1 + len(sec.context_columns) + len(sec.columns)
+            for block in sheet.blocks
+            for sec in block.sections
+            if sec.rows is not None
+        ),
+        default=1,
+    )
 
 
 def _merges_to_end(sec: SectionPlan, extent: int) -> bool:
@@ -54,7 +61,7 @@ def _merges_to_end(sec: SectionPlan, extent: int) -> bool:
 
 
 def _col_widths(sheet: SheetPlan) -> list[float]:
-    widths = [LABEL_WIDTH]
+    widths: list[float] = [LABEL_WIDTH]
     extent = _table_extent(sheet)
     for block in sheet.blocks:
         for sec in block.sections:
@@ -69,8 +76,14 @@ def _col_widths(sheet: SheetPlan) -> list[float]:
                 else:
                     widths.append(w)
     if len(widths) == 1:  # no tables: column B holds the single-line answers of field rows
-        types = [fi.felt.type for block in sheet.blocks for sec in block.sections if sec.rows is None
-                 for fi in sec.cells.values() if fi.felt.type != "langtekst"]
+        types = [
+            fi.felt.type
+            for block in sheet.blocks
+            for sec in block.sections
+            if sec.rows is None
+            for fi in sec.cells.values()
+            if fi.felt.type != "langtekst"
+        ]
         widths.append(max([WIDTHS[t] for t in types], default=16))
     while len(widths) < 3:
         widths.append(16)
@@ -80,8 +93,7 @@ def _col_widths(sheet: SheetPlan) -> list[float]:
 
 
 class SheetLayout:
-    def __init__(self, wb, ws, st, sheet: SheetPlan, list_refs: dict[tuple[str, ...], str],
-                 title: str, subtitle: str):
+    def __init__(self, wb, ws, st, sheet: SheetPlan, list_refs: dict[tuple[str, ...], str], title: str, subtitle: str):
         self.wb, self.ws, self.st, self.sheet = wb, ws, st, sheet
         self.list_refs = list_refs
         self.widths = _col_widths(sheet)
@@ -145,7 +157,7 @@ class SheetLayout:
             self.row += 1
 
     def _section(self, sec: SectionPlan):
-        ws, st = self.ws, self.st
+        st = self.st
         self._band(sec.sektion.titel, st.section, 19)
         self.row += 1
         if sec.sektion.beskrivelse:
@@ -183,6 +195,7 @@ class SheetLayout:
     def _table(self, sec: SectionPlan):
         ws, st = self.ws, self.st
         head_row = self.row
+        assert sec.sektion.gentag is not None  # a table is a repeated section
         ws.write_string(head_row, 0, ROW_LABEL_HEAD[sec.sektion.gentag], st.head_left)
         heights = [18.0]
         col = 1
@@ -274,5 +287,7 @@ class SheetLayout:
 
 
 def _multi(ranges: list[tuple[int, int, int]]) -> str:
-    return " ".join(xl_rowcol_to_cell(r0, c) if r0 == r1 else
-                    f"{xl_rowcol_to_cell(r0, c)}:{xl_rowcol_to_cell(r1, c)}" for r0, c, r1 in ranges)
+    return " ".join(
+        xl_rowcol_to_cell(r0, c) if r0 == r1 else f"{xl_rowcol_to_cell(r0, c)}:{xl_rowcol_to_cell(r1, c)}"
+        for r0, c, r1 in ranges
+    )

@@ -1,5 +1,6 @@
 """The fill contract's fixed parts: the hidden `_skema` sheet and the defined names. Shared by the
 writer and the reader so that they cannot drift apart. Documented in docs/skemaformat.md."""
+
 from __future__ import annotations
 
 import hashlib
@@ -9,13 +10,21 @@ from functools import lru_cache
 META_SHEET = "_skema"
 LIST_SHEET = "_lister"
 STATUS_SHEET = "_status"
-META_KEYS = ("skema", "version", "definition_hash", "aar", "modtager_id", "modtager_navn",
-             "genereret", "toolkit_version", "region")
+META_KEYS = (
+    "skema",
+    "version",
+    "definition_hash",
+    "aar",
+    "modtager_id",
+    "modtager_navn",
+    "genereret",
+    "toolkit_version",
+    "region",
+)
 MAP_HEADER = ("felt", "ark", "celle")
 MAP_START_ROW = len(META_KEYS) + 2  # 0-based row of MAP_HEADER
 # workbook-scope names that identify the form when the _skema sheet is lost
-META_NAMES = {"skema": "skema_type", "version": "skema_version", "aar": "skema_aar",
-              "modtager_id": "skema_modtager"}
+META_NAMES = {"skema": "skema_type", "version": "skema_version", "aar": "skema_aar", "modtager_id": "skema_modtager"}
 
 _NON_NAME = re.compile(r"[^A-Za-z0-9_]")
 MAX_NAME = 240  # Excel allows 255; room for the "_" suffixes that keep names unique
@@ -25,7 +34,7 @@ MAX_NAME = 240  # Excel allows 255; room for the "_" suffixes that keep names un
 def _base_name(key: str) -> str:
     name = "S_" + _NON_NAME.sub("_", key.replace(".", "_"))
     if len(name) > MAX_NAME:  # Excel's limit; keep it unique with a digest of the whole key
-        name = name[:MAX_NAME - 12] + "_" + hashlib.sha1(key.encode()).hexdigest()[:10]
+        name = name[: MAX_NAME - 12] + "_" + hashlib.sha1(key.encode()).hexdigest()[:10]
     return name
 
 

@@ -1,7 +1,9 @@
 """Excel data-validation and input help per field type, in Danish."""
+
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from toolkit.danish import format_tal
 from toolkit.definitions.model import Felt
@@ -20,6 +22,7 @@ def validation_for(felt: Felt, top_left: str, list_ref: str | None) -> dict:
     t = felt.type
     lo = felt.min if felt.min is not None else -_BIG
     hi = felt.max if felt.max is not None else _BIG
+    opts: dict[str, Any]
     if t in ("tal", "heltal", "beloeb", "procent"):
         rng = ""
         if felt.min is not None and felt.max is not None:
@@ -28,27 +31,40 @@ def validation_for(felt: Felt, top_left: str, list_ref: str | None) -> dict:
             rng = f" på mindst {_num_txt(felt.min)}"
         kind = "et helt tal" if t == "heltal" else "et tal"
         unit = {"procent": " (procent, fx 87,5)", "beloeb": " (kroner, uden 'kr.')"}.get(t, "")
-        opts = {"validate": "integer" if t == "heltal" else "decimal", "criteria": "between",
-                "minimum": lo, "maximum": hi,
-                "error_message": f"Skriv {kind}{rng}{unit}."}
+        opts = {
+            "validate": "integer" if t == "heltal" else "decimal",
+            "criteria": "between",
+            "minimum": lo,
+            "maximum": hi,
+            "error_message": f"Skriv {kind}{rng}{unit}.",
+        }
         help_ = help_ or f"Skriv {kind}{rng}{unit}."
     elif t == "dato":
-        opts = {"validate": "date", "criteria": "between",
-                "minimum": dt.date(1990, 1, 1), "maximum": dt.date(2100, 12, 31),
-                "error_message": "Skriv en dato, fx 1-3-2027."}
+        opts = {
+            "validate": "date",
+            "criteria": "between",
+            "minimum": dt.date(1990, 1, 1),
+            "maximum": dt.date(2100, 12, 31),
+            "error_message": "Skriv en dato, fx 1-3-2027.",
+        }
         help_ = help_ or "Skriv en dato, fx 1-3-2027."
     elif t in ("ja_nej", "valg"):
-        opts = {"validate": "list", "source": list_ref,
-                "error_message": "Vælg en af mulighederne på listen."}
+        opts = {"validate": "list", "source": list_ref, "error_message": "Vælg en af mulighederne på listen."}
         help_ = help_ or "Vælg fra listen."
     elif t == "email":
-        opts = {"validate": "custom", "value": f'=ISNUMBER(FIND("@",{top_left}))',
-                "error_message": "Skriv en gyldig e-mailadresse (med @)."}
+        opts = {
+            "validate": "custom",
+            "value": f'=ISNUMBER(FIND("@",{top_left}))',
+            "error_message": "Skriv en gyldig e-mailadresse (med @).",
+        }
     else:
-        opts = {"validate": "length", "criteria": "<=", "value": 32767,
-                "error_message": "Teksten er for lang (højst 32.767 tegn)."}
-    opts.update({"input_title": title, "error_title": "Ugyldig værdi", "error_type": "stop",
-                 "ignore_blank": True})
+        opts = {
+            "validate": "length",
+            "criteria": "<=",
+            "value": 32767,
+            "error_message": "Teksten er for lang (højst 32.767 tegn).",
+        }
+    opts.update({"input_title": title, "error_title": "Ugyldig værdi", "error_type": "stop", "ignore_blank": True})
     if help_:
         opts["input_message"] = help_[:255]
     return opts

@@ -1,5 +1,6 @@
 """The 'Vejledning' (guidance) sheet: purpose, deadline, how to fill and return, contact, and the
 criteria or duties the form refers to."""
+
 from __future__ import annotations
 
 from toolkit.danish import format_dato
@@ -36,10 +37,18 @@ def write_vejledning(ws, st, plan, sd, frist, generated, totals) -> None:
     line(f"Frist for returnering: {format_dato(frist)}" if frist else "Frist: se følgebrevet", st.missing)
     if sums:
         ref = "+".join(f"{STATUS_SHEET}!{s}" for s in sums)
-        text = ("Alle obligatoriske felter er udfyldt" if initial_missing == 0
-                else f"Mangler i alt: {initial_missing} obligatoriske felter")
-        ws.write_formula(r, 0, f'=IF(({ref})=0,"Alle obligatoriske felter er udfyldt",'
-                               f'"Mangler i alt: "&({ref})&" obligatoriske felter")', st.missing, text)
+        text = (
+            "Alle obligatoriske felter er udfyldt"
+            if initial_missing == 0
+            else f"Mangler i alt: {initial_missing} obligatoriske felter"
+        )
+        ws.write_formula(
+            r,
+            0,
+            f'=IF(({ref})=0,"Alle obligatoriske felter er udfyldt","Mangler i alt: "&({ref})&" obligatoriske felter")',
+            st.missing,
+            text,
+        )
         ws.conditional_format(r, 0, r, 0, {"type": "formula", "criteria": f"=({ref})=0", "format": st.done})
         r += 1
     r += 1
@@ -51,19 +60,24 @@ def write_vejledning(ws, st, plan, sd, frist, generated, totals) -> None:
     r += 1
     line("Sådan returnerer du skemaet", st.para_head)
     frist_txt = f" senest {format_dato(frist)}" if frist else ""
-    line(f"Gem filen som Excel-fil (.xlsx) og send den som vedhæftet fil til "
-         f"{sd.setting('sekretariat_email')}{frist_txt}. Behold filnavnet, omdøb ikke arkene, og "
-         f"indsæt ikke rækker eller kolonner. Filen må ikke beskyttes med adgangskode. "
-         f"Sender I en rettet udgave, erstatter den den tidligere.")
+    line(
+        f"Gem filen som Excel-fil (.xlsx) og send den som vedhæftet fil til "
+        f"{sd.setting('sekretariat_email')}{frist_txt}. Behold filnavnet, omdøb ikke arkene, og "
+        f"indsæt ikke rækker eller kolonner. Filen må ikke beskyttes med adgangskode. "
+        f"Sender I en rettet udgave, erstatter den den tidligere."
+    )
     for afsnit in defn.vejledning:
         r += 1
         line(afsnit.overskrift, st.para_head)
         line(afsnit.tekst)
     r += 1
     line("Kontakt", st.para_head)
-    contact = [str(sd.setting("sekretariat", "")), str(sd.setting("sekretariat_kontaktperson", "")),
-               str(sd.setting("sekretariat_email", "")), str(sd.setting("sekretariat_telefon", ""))]
+    contact = [
+        str(sd.setting("sekretariat", "")),
+        str(sd.setting("sekretariat_kontaktperson", "")),
+        str(sd.setting("sekretariat_email", "")),
+        str(sd.setting("sekretariat_telefon", "")),
+    ]
     line(", ".join(c for c in contact if c))
     r += 1
-    line(f"Skema: {defn.skema}, version {defn.version} · dannet {format_dato(generated.date())}",
-         st.help)
+    line(f"Skema: {defn.skema}, version {defn.version} · dannet {format_dato(generated.date())}", st.help)

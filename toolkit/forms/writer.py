@@ -1,4 +1,5 @@
 """Write one form plan as a protected, printable Excel workbook (xlsxwriter)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,18 +12,29 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from toolkit import __version__
 from toolkit.danish import format_dato
 from toolkit.definitions.expand import FormPlan
+from toolkit.files import atomic_path
 from toolkit.forms.layout import Placed, SheetLayout, quote_sheet
-from toolkit.forms.meta import (LIST_SHEET, MAP_HEADER, MAP_START_ROW, META_KEYS, META_NAMES,
-                                META_SHEET, STATUS_SHEET, defined_name)
+from toolkit.forms.meta import (
+    LIST_SHEET,
+    MAP_HEADER,
+    MAP_START_ROW,
+    META_KEYS,
+    META_NAMES,
+    META_SHEET,
+    STATUS_SHEET,
+    defined_name,
+)
 from toolkit.forms.styles import Styles
 from toolkit.forms.vejledning import write_vejledning
-from toolkit.files import atomic_path
 from toolkit.stamdata.model import Stamdata
 
-WORKBOOK_OPTIONS = {"strings_to_formulas": False, "strings_to_urls": False,
-                    "strings_to_numbers": False, "in_memory": True}
-PROTECT = {"format_columns": True, "format_rows": True, "select_locked_cells": True,
-           "select_unlocked_cells": True}
+WORKBOOK_OPTIONS = {
+    "strings_to_formulas": False,
+    "strings_to_urls": False,
+    "strings_to_numbers": False,
+    "in_memory": True,
+}
+PROTECT = {"format_columns": True, "format_rows": True, "select_locked_cells": True, "select_unlocked_cells": True}
 
 
 @dataclass(frozen=True)
@@ -32,8 +44,9 @@ class WrittenForm:
     required: int
 
 
-def write_form(plan: FormPlan, sd: Stamdata, target: Path, frist: dt.date | None,
-               generated: dt.datetime | None = None) -> WrittenForm:
+def write_form(
+    plan: FormPlan, sd: Stamdata, target: Path, frist: dt.date | None, generated: dt.datetime | None = None
+) -> WrittenForm:
     generated = generated or dt.datetime.now().replace(microsecond=0)
     with atomic_path(Path(target)) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
@@ -49,8 +62,14 @@ def _header_text(text: str) -> str:
 def _build(wb, plan: FormPlan, sd: Stamdata, frist, generated) -> tuple[int, int]:
     st = Styles(wb)
     defn, m = plan.defn, plan.modtager
-    wb.set_properties({"title": f"{defn.navn} {plan.aar}", "author": str(sd.setting("sekretariat")),
-                       "company": str(sd.setting("sekretariat")), "comments": f"{defn.skema} v{defn.version}"})
+    wb.set_properties(
+        {
+            "title": f"{defn.navn} {plan.aar}",
+            "author": str(sd.setting("sekretariat")),
+            "company": str(sd.setting("sekretariat")),
+            "comments": f"{defn.skema} v{defn.version}",
+        }
+    )
     vejledning = wb.add_worksheet("Vejledning")
     list_refs = _lists(wb, plan)
     subtitle = f"{defn.navn} {plan.aar} · {m.navn}" + (f" · Frist: {format_dato(frist)}" if frist else "")
@@ -96,8 +115,10 @@ def _lists(wb, plan: FormPlan) -> dict[tuple[str, ...], str]:
 
 
 def _missing_formula(ref: str) -> str:
-    return (f'=IF({ref}=0,"Alle obligatoriske felter er udfyldt",'
-            f'"Mangler: "&{ref}&IF({ref}=1," obligatorisk felt"," obligatoriske felter"))')
+    return (
+        f'=IF({ref}=0,"Alle obligatoriske felter er udfyldt",'
+        f'"Mangler: "&{ref}&IF({ref}=1," obligatorisk felt"," obligatoriske felter"))'
+    )
 
 
 def _missing_text(n: int) -> str:
@@ -149,7 +170,7 @@ def _status_sheet(status, placed_by_sheet, st) -> tuple[list[str], int]:
         n_missing, row = 0, 1
         for aktiv, terms in by_aktiv.items():
             for i in range(0, len(terms), TERMS_PER_FORMULA):
-                chunk = terms[i:i + TERMS_PER_FORMULA]
+                chunk = terms[i : i + TERMS_PER_FORMULA]
                 count = "+".join(t for t, _m in chunk)
                 missing = sum(m for _t, m in chunk)
                 formula = f"=IF(LEN({q}!{aktiv})>0,{count},0)" if aktiv else f"={count}"
@@ -157,8 +178,9 @@ def _status_sheet(status, placed_by_sheet, st) -> tuple[list[str], int]:
                 n_missing += missing
                 row += 1
         ref = f"{STATUS_SHEET}!{xl_rowcol_to_cell(0, col, row_abs=True, col_abs=True)}"
-        status.write_formula(0, col, f"=SUM({xl_rowcol_to_cell(1, col)}:{xl_rowcol_to_cell(max(row, 2), col)})",
-                             None, n_missing)
+        status.write_formula(
+            0, col, f"=SUM({xl_rowcol_to_cell(1, col)}:{xl_rowcol_to_cell(max(row, 2), col)})", None, n_missing
+        )
         # one unwrapped cell: the text runs on over the empty cells to its right
         ws.write_formula(2, 0, _missing_formula(ref), st.missing, _missing_text(n_missing))
         ws.conditional_format(2, 0, 2, 0, {"type": "formula", "criteria": f"={ref}=0", "format": st.done})
@@ -169,9 +191,17 @@ def _status_sheet(status, placed_by_sheet, st) -> tuple[list[str], int]:
 
 def _meta_sheet(wb, meta, plan: FormPlan, sd: Stamdata, generated, placed_by_sheet, st) -> int:
     defn, m = plan.defn, plan.modtager
-    values = {"skema": defn.skema, "version": defn.version, "definition_hash": defn.hash,
-              "aar": plan.aar, "modtager_id": m.id, "modtager_navn": m.navn,
-              "genereret": generated.isoformat(), "toolkit_version": __version__, "region": sd.region}
+    values = {
+        "skema": defn.skema,
+        "version": defn.version,
+        "definition_hash": defn.hash,
+        "aar": plan.aar,
+        "modtager_id": m.id,
+        "modtager_navn": m.navn,
+        "genereret": generated.isoformat(),
+        "toolkit_version": __version__,
+        "region": sd.region,
+    }
     for r, key in enumerate(META_KEYS):
         meta.write_string(r, 0, key, st.meta_head)
         v = values[key]
@@ -207,8 +237,9 @@ def _print_setup(ws, sd: Stamdata, plan: FormPlan, landscape: bool, last_col: in
     if landscape:
         ws.set_landscape()
     ws.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
-    ws.set_header(f"&L&8{_header_text(str(sd.setting('sekretariat', '')))}"
-                  f"&R&8{_header_text(plan.defn.navn)} {plan.aar}")
+    ws.set_header(
+        f"&L&8{_header_text(str(sd.setting('sekretariat', '')))}&R&8{_header_text(plan.defn.navn)} {plan.aar}"
+    )
     ws.set_footer(f"&L&8{_header_text(plan.modtager.navn)}&RSide &P af &N")
     ws.repeat_rows(0, 1)
     ws.hide_gridlines(2)

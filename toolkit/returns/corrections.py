@@ -1,19 +1,21 @@
 """Corrections by the secretariat (after a phone call): validated like a cell value, stored with
 time and reason; the original stays in the history."""
+
 from __future__ import annotations
 
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import find_recipient
-from toolkit.problems import UsageError
 from toolkit.fieldkeys import key_parts
+from toolkit.problems import UsageError
 from toolkit.returns.normalize import normalize
 
 
 def correct_value(store, sd, defs, aar: int, respondent_id: str, felt: str, text: str, reason: str):
     skema = key_parts(felt).skema
     if skema not in defs:
-        raise UsageError(f"'{felt}' er ikke en feltnøgle (den skal begynde med indmelding, udmelding, "
-                         f"aarsrapport eller kommune).")
+        raise UsageError(
+            f"'{felt}' er ikke en feltnøgle (den skal begynde med indmelding, udmelding, aarsrapport eller kommune)."
+        )
     if not reason.strip():
         raise UsageError("Angiv en begrundelse med --begrundelse.")
     m = find_recipient(defs[skema], sd, aar, respondent_id)

@@ -1,6 +1,7 @@
 """Read returns in a worker process, so that no single file can take the run down: a reader that
 aborts the process (python-calamine does on absurd sheet extents), exhausts memory or hangs only
 costs that file, which is refused with 'laeser-doede'. POSIX: the worker's address space is capped."""
+
 from __future__ import annotations
 
 import contextlib
@@ -17,7 +18,7 @@ from typing import Any
 from toolkit.returns.read import ReadResult, read_return
 from toolkit.workers import die_with_parent
 
-WORKER_MEMORY_BYTES = 2 * 1024 ** 3
+WORKER_MEMORY_BYTES = 2 * 1024**3
 WORKER_SECONDS = 60
 
 _state: dict = {}
@@ -48,8 +49,7 @@ def _read(path: str, original_name: str) -> ReadResult:
 class IsolatedReader:
     """Callable like read_return; use as a context manager around a batch of files."""
 
-    def __init__(self, sd, defs, memory: int = WORKER_MEMORY_BYTES, seconds: int = WORKER_SECONDS,
-                 workers: int = 1):
+    def __init__(self, sd, defs, memory: int = WORKER_MEMORY_BYTES, seconds: int = WORKER_SECONDS, workers: int = 1):
         self.sd, self.defs, self.memory, self.seconds = sd, defs, memory, seconds
         self.workers = max(1, min(workers, os.cpu_count() or 1))
         self.pool: ProcessPoolExecutor | None = None
@@ -58,8 +58,12 @@ class IsolatedReader:
     def _start(self, workers: int = 1) -> ProcessPoolExecutor:
         ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
         self.pids = ctx.SimpleQueue()
-        self.pool = ProcessPoolExecutor(max_workers=workers, mp_context=ctx, initializer=_init,
-                                        initargs=(self.sd, self.defs, self.memory, self.pids))
+        self.pool = ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=ctx,
+            initializer=_init,
+            initargs=(self.sd, self.defs, self.memory, self.pids),
+        )
         return self.pool
 
     def _kill(self):
@@ -88,8 +92,10 @@ class IsolatedReader:
         except Exception as exc:  # noqa: BLE001 - a reader bug on one file must not stop the batch
             why = f"uventet fejl i læseren ({exc.__class__.__name__})"
         return ReadResult(Path(path), name).refuse(
-            "laeser-doede", f"{name} kunne ikke læses: {why}. Filen er gemt i arkivet; bed afsenderen gemme den "
-                            f"igen i Excel og sende den på ny.")
+            "laeser-doede",
+            f"{name} kunne ikke læses: {why}. Filen er gemt i arkivet; bed afsenderen gemme den "
+            f"igen i Excel og sende den på ny.",
+        )
 
     def read_many(self, jobs: list[tuple[Path, str]]):
         """Yield (index, ReadResult) in order, reading up to `workers` files at a time. When a worker
@@ -110,8 +116,7 @@ class IsolatedReader:
                 res = self(path, self.sd, self.defs, name)  # alone, in a single-worker pool
                 self._kill()
                 pool = self._start(self.workers)
-                futures.update({j: pool.submit(_read, str(p), n)
-                                for j, (p, n) in enumerate(jobs) if j > i})
+                futures.update({j: pool.submit(_read, str(p), n) for j, (p, n) in enumerate(jobs) if j > i})
             except Exception:  # noqa: BLE001 - e.g. an unpicklable result: read it alone
                 res = self(path, self.sd, self.defs, name)
             yield i, res

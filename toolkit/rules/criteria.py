@@ -3,6 +3,7 @@
 A is met if any of A.1–A.3; B if B.1; C only if both C.1 and C.2. A tilbud is recommended
 (indstilles) only if A, B and C are met. A newly established tilbud that misses a category is
 marked for dispensation: the tool flags it, DAS decides."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -44,8 +45,9 @@ def category_met(cat: str, answers: dict[str, str | None]) -> bool | None:
     return True if all(v == "Ja" for v in vals) else None
 
 
-def assess_nomination(answers: dict[str, str | None], nyoprettet: str | None, respondent_id: str = "",
-                      nr: str = "", tilbudsnavn: str = "") -> Assessment:
+def assess_nomination(
+    answers: dict[str, str | None], nyoprettet: str | None, respondent_id: str = "", nr: str = "", tilbudsnavn: str = ""
+) -> Assessment:
     """`answers`: {'a1': 'Ja'|'Nej'|None, …, 'c2': …}."""
     cats = {cat: category_met(cat, answers) for cat in CATEGORIES}
     reasons = []
@@ -57,7 +59,9 @@ def assess_nomination(answers: dict[str, str | None], nyoprettet: str | None, re
         if met:
             reasons.append(f"Kategori {cat} er opfyldt ({', '.join(ja)}).")
         elif met is False:
-            reasons.append(f"Kategori {cat} er ikke opfyldt ({RULE[cat]} skal være opfyldt; ikke opfyldt: {', '.join(nej)}).")
+            reasons.append(
+                f"Kategori {cat} er ikke opfyldt ({RULE[cat]} skal være opfyldt; ikke opfyldt: {', '.join(nej)})."
+            )
         else:
             reasons.append(f"Kategori {cat} kan ikke vurderes: mangler svar på {', '.join(missing)}.")
     if all(cats.values()):
@@ -65,7 +69,9 @@ def assess_nomination(answers: dict[str, str | None], nyoprettet: str | None, re
     elif False in cats.values():
         result = DISPENSATION if nyoprettet == "Ja" else IKKE
         if nyoprettet == "Ja":
-            reasons.append("Tilbuddet er nyoprettet og kan undtagelsesvis omfattes, hvis der er enighed i DAS om behovet.")
+            reasons.append(
+                "Tilbuddet er nyoprettet og kan undtagelsesvis omfattes, hvis der er enighed i DAS om behovet."
+            )
         elif nyoprettet is None:
             reasons.append("Det er ikke oplyst, om tilbuddet er nyoprettet (dispensation kan ikke vurderes).")
     else:

@@ -1,6 +1,7 @@
 """The annual cycle (årshjul, tillæg 3): activities with dates for a year, even/odd rules, the
 two-year agreement period and a withdrawal's effective date. Dates default to the model's cycle and
 are overridden by rows in the stamdata sheet Frister (column 'Skema' holds the activity key)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,16 +24,36 @@ class Activity:
 
 # key -> (title, default (month, day), start (month, day) or None, form, only_even)
 DEFAULTS = [
-    ("udsendelse", "Skemaer sendes ud (indmelding, årsrapport, kommunal indmelding; udmelding i lige år)",
-     None, None, None, False),
-    ("vurdering_fortsat", "Driftsherrer vurderer, om deres tilbud fortsat skal være omfattet", (3, 1), (1, 15), None, True),
+    (
+        "udsendelse",
+        "Skemaer sendes ud (indmelding, årsrapport, kommunal indmelding; udmelding i lige år)",
+        None,
+        None,
+        None,
+        False,
+    ),
+    (
+        "vurdering_fortsat",
+        "Driftsherrer vurderer, om deres tilbud fortsat skal være omfattet",
+        (3, 1),
+        (1, 15),
+        None,
+        True,
+    ),
     ("indmelding", "Frist: indmelding af nye tilbud", (3, 1), None, "indmelding", False),
     ("udmelding", "Frist: udmelding af tilbud", (3, 1), None, "udmelding", True),
     ("kommune", "Frist: kommunernes indmelding", (3, 15), None, "kommune", False),
     ("ekspertpanel_marts", "Ekspertpanelet vurderer eksisterende og indmeldte tilbud", (3, 25), None, None, False),
     ("aarsrapport", "Frist: driftsherrernes årsrapporter", (4, 15), None, "aarsrapport", False),
     ("ekspertpanel_april", "Ekspertpanelet: statusdrøftelse af tilbuddene", (4, 28), None, None, False),
-    ("das_maj", "DAS beslutter, hvilke tilbud der omfattes fra 1. januar; årlig statusdrøftelse", (5, 20), None, None, False),
+    (
+        "das_maj",
+        "DAS beslutter, hvilke tilbud der omfattes fra 1. januar; årlig statusdrøftelse",
+        (5, 20),
+        None,
+        None,
+        False,
+    ),
     ("rammeaftale", "Rammeaftalen med listen over tilbud vedtages", (10, 15), (8, 1), None, False),
 ]
 
@@ -74,6 +95,7 @@ def aarshjul(sd: Stamdata, aar: int, nominations: int | None = None) -> list[Act
         if key == "udsendelse":
             default = dt.date.fromisocalendar(aar, 5, 1)  # Monday of week 5
         else:
+            assert md is not None  # every other activity has a default (month, day)
             default = dt.date(aar, *md)
         date = _override(sd, key, aar) or default
         start = dt.date(aar, *start_md) if start_md else None
@@ -88,8 +110,9 @@ def aarshjul(sd: Stamdata, aar: int, nominations: int | None = None) -> list[Act
         out.append(Activity(key, title, date, start, skema, aflyst, note))
     first = period_start_year(sd)
     if period_of(aar, first)[0] == aar:
-        out.insert(0, Activity("aftaleperiode", f"Ny toårig aftaleperiode {aar}–{aar + 1} begynder",
-                               dt.date(aar, 1, 1)))
+        out.insert(
+            0, Activity("aftaleperiode", f"Ny toårig aftaleperiode {aar}–{aar + 1} begynder", dt.date(aar, 1, 1))
+        )
     return sorted(out, key=lambda a: (a.start or a.dato, a.dato, a.key))
 
 
@@ -109,8 +132,9 @@ class ActivityState:
     detail: str = ""
 
 
-def activity_states(acts: list[Activity], today: dt.date, returns: dict[str, tuple[int, int]],
-                    sent: set[str], soon_days: int = 14) -> list[ActivityState]:
+def activity_states(
+    acts: list[Activity], today: dt.date, returns: dict[str, tuple[int, int]], sent: set[str], soon_days: int = 14
+) -> list[ActivityState]:
     """`returns`: form -> (received, expected); `sent`: forms whose files have been generated."""
     out = []
     for a in acts:
@@ -130,7 +154,9 @@ def activity_states(acts: list[Activity], today: dt.date, returns: dict[str, tup
             if today > a.dato:
                 out.append(ActivityState(a, "forfalden", f"{got} af {expected} modtaget"))
                 continue
-            out.append(ActivityState(a, "delvist" if got else _soon(a, today, soon_days), f"{got} af {expected} modtaget"))
+            out.append(
+                ActivityState(a, "delvist" if got else _soon(a, today, soon_days), f"{got} af {expected} modtaget")
+            )
             continue
         state = "udført" if today > a.dato else _soon(a, today, soon_days)
         out.append(ActivityState(a, state, a.note))

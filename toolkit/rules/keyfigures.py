@@ -1,10 +1,12 @@
 """Key figures per tilbud from the returns (pure). The noegler read here are the domain's core
 figures; they are named in toolkit/fieldkeys.py and required of the definitions when they load."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from toolkit.fieldkeys import Aarsrapport as A, Kommune as K
+from toolkit.fieldkeys import Aarsrapport as A
+from toolkit.fieldkeys import Kommune as K
 from toolkit.stamdata.model import Stamdata
 
 
@@ -33,9 +35,13 @@ def tilbud_figures(sd: Stamdata, aar: int, values, history=()) -> list[TilbudFig
     out = {}
     ydelser = {y.id: y for y in sd.ydelser}
     for t in sd.omfattede_tilbud(aar):
-        out[t.id] = TilbudFigures(t.id, t.navn, sd.driftsherre(t.driftsherre_id).navn,
-                                  sum(y.pladstal for y in sd.ydelser_for(t.id)),
-                                  budgetteret_belaegning=t.budgetteret_belaegning)
+        out[t.id] = TilbudFigures(
+            t.id,
+            t.navn,
+            sd.driftsherre(t.driftsherre_id).navn,
+            sum(y.pladstal for y in sd.ydelser_for(t.id)),
+            budgetteret_belaegning=t.budgetteret_belaegning,
+        )
     bel: dict[tuple[str, int], list[tuple[float, float]]] = {}
     kommune_names = {a.id: a.navn for a in sd.aftaleparter}
     no_use: set[tuple[str, str]] = set()  # (tilbud, kommune) expecting no or very limited use

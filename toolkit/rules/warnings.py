@@ -1,5 +1,6 @@
 """Early-warning signals per tilbud. Thresholds come from the stamdata settings (sheet
 Indstillinger) with the defaults below; each signal states its numbers."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -35,27 +36,40 @@ def signals_for(fig: TilbudFigures, aar: int, th: dict[str, float]) -> list[Sign
     last = fig.belaegning.get(aar - 1)
     budget = fig.budgetteret_belaegning
     if last is not None and budget is not None and last < budget - th["ew_belaegning_margin"]:
-        out.append(Signal("belaegning-under-budget",
-                          f"Belægning {aar - 1} {format_tal(last, 1)} % mod budgetteret {format_tal(budget, 1)} %"))
-    series = [fig.belaegning.get(y) for y in range(aar - 3, aar)]
-    if None not in series and series[0] > series[1] > series[2] and series[0] - series[2] >= th["ew_fald_min"]:
-        out.append(Signal("faldende-belaegning",
-                          "Faldende belægning: " + " → ".join(f"{format_tal(x, 1)} %" for x in series)))
+        out.append(
+            Signal(
+                "belaegning-under-budget",
+                f"Belægning {aar - 1} {format_tal(last, 1)} % mod budgetteret {format_tal(budget, 1)} %",
+            )
+        )
+    series = [x for x in (fig.belaegning.get(y) for y in range(aar - 3, aar)) if x is not None]
+    if len(series) == 3 and series[0] > series[1] > series[2] and series[0] - series[2] >= th["ew_fald_min"]:
+        out.append(
+            Signal("faldende-belaegning", "Faldende belægning: " + " → ".join(f"{format_tal(x, 1)} %" for x in series))
+        )
     if fig.forventet is not None and fig.pladstal:
         dev = (fig.forventet - fig.pladstal) / fig.pladstal * 100
         if abs(dev) > th["ew_afvigelse_pct"]:
-            out.append(Signal("efterspoergsel-afviger",
-                              f"Forventet brug {format_tal(round(fig.forventet, 1))} pladser mod "
-                              f"{format_tal(round(fig.pladstal, 1))} pladser ({_pct(dev)})"))
+            out.append(
+                Signal(
+                    "efterspoergsel-afviger",
+                    f"Forventet brug {format_tal(round(fig.forventet, 1))} pladser mod "
+                    f"{format_tal(round(fig.pladstal, 1))} pladser ({_pct(dev)})",
+                )
+            )
     now, before = fig.venteliste.get(aar), fig.venteliste.get(aar - 1)
     if now is not None and before is not None and now - before >= th["ew_venteliste_vaekst"]:
-        out.append(Signal("voksende-venteliste",
-                          f"Venteliste vokset fra {format_tal(before)} til {format_tal(now)}"))
+        out.append(Signal("voksende-venteliste", f"Venteliste vokset fra {format_tal(before)} til {format_tal(now)}"))
     if fig.bekymring == "Ja":
         out.append(Signal("driftsherre-bekymret", "Driftsherren melder bekymring for bæredygtigheden"))
     for kommune, instead in fig.ingen_brug:
-        out.append(Signal("ingen-brug", f"{kommune} forventer ingen eller meget begrænset brug"
-                                        + (f" (bruger i stedet: {instead})" if instead else "")))
+        out.append(
+            Signal(
+                "ingen-brug",
+                f"{kommune} forventer ingen eller meget begrænset brug"
+                + (f" (bruger i stedet: {instead})" if instead else ""),
+            )
+        )
     return out
 
 

@@ -1,9 +1,17 @@
 """Master data (stamdata): parties, driftsherrer, tilbud, ydelser, deadlines and settings."""
-from toolkit.stamdata.model import Aftalepart, Driftsherre, Frist, Stamdata, Tilbud, Ydelse
+
 from toolkit.stamdata.load import default_stamdata_path, load_stamdata
+from toolkit.stamdata.model import Aftalepart, Driftsherre, Frist, Stamdata, Tilbud, Ydelse
 from toolkit.stamdata.write import write_stamdata
 
 __all__ = [
-    "Aftalepart", "Driftsherre", "Frist", "Stamdata", "Tilbud", "Ydelse",
-    "default_stamdata_path", "load_stamdata", "write_stamdata",
+    "Aftalepart",
+    "Driftsherre",
+    "Frist",
+    "Stamdata",
+    "Tilbud",
+    "Ydelse",
+    "default_stamdata_path",
+    "load_stamdata",
+    "write_stamdata",
 ]

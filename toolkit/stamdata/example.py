@@ -2,6 +2,7 @@
 
 `python -m toolkit.stamdata.example` rewrites toolkit/data/stamdata_eksempel.xlsx.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,49 +12,116 @@ from toolkit.files import slug
 from toolkit.stamdata.model import Aftalepart, Driftsherre, Frist, Stamdata, Tilbud, Ydelse
 
 KOMMUNER = [  # name, population (rounded)
-    ("Aalborg", 222000), ("Brønderslev", 36500), ("Frederikshavn", 58500), ("Hjørring", 64000),
-    ("Jammerbugt", 38500), ("Læsø", 1750), ("Mariagerfjord", 42000), ("Morsø", 20000),
-    ("Rebild", 30500), ("Thisted", 43500), ("Vesthimmerland", 36500),
+    ("Aalborg", 222000),
+    ("Brønderslev", 36500),
+    ("Frederikshavn", 58500),
+    ("Hjørring", 64000),
+    ("Jammerbugt", 38500),
+    ("Læsø", 1750),
+    ("Mariagerfjord", 42000),
+    ("Morsø", 20000),
+    ("Rebild", 30500),
+    ("Thisted", 43500),
+    ("Vesthimmerland", 36500),
 ]
-FORNAVNE = ["Anne", "Bjarke", "Camilla", "Dorthe", "Esben", "Frida", "Gorm", "Helle", "Ivan",
-            "Janne", "Kasper", "Lone", "Mikkel", "Nanna", "Ole", "Pia"]
-EFTERNAVNE = ["Testesen", "Prøvegaard", "Eksempelsen", "Fiktivsen", "Opdigtet", "Modelsen",
-              "Skabelund", "Demoholm"]
+FORNAVNE = [
+    "Anne",
+    "Bjarke",
+    "Camilla",
+    "Dorthe",
+    "Esben",
+    "Frida",
+    "Gorm",
+    "Helle",
+    "Ivan",
+    "Janne",
+    "Kasper",
+    "Lone",
+    "Mikkel",
+    "Nanna",
+    "Ole",
+    "Pia",
+]
+EFTERNAVNE = ["Testesen", "Prøvegaard", "Eksempelsen", "Fiktivsen", "Opdigtet", "Modelsen", "Skabelund", "Demoholm"]
 
 TILBUD = [  # id, name, operator id, target group, address, budgeted occupancy, ydelser
-    ("T01", "Center for Tale og Hjerneskade Nord", "DH-AAL",
-     "Voksne med erhvervet hjerneskade og svære kommunikationsvanskeligheder",
-     "Hjernevej 1, 9000 Aalborg", 95,
-     [("Døgnrehabilitering", 14, 4200), ("Dagtilbud", 20, 1650), ("Ambulant taleundervisning", 40, 950)]),
-    ("T02", "Døvblindecenter Nordjylland", "DH-RN",
-     "Børn og voksne med medfødt eller erhvervet døvblindhed",
-     "Følevej 3, 9400 Nørresundby", 95,
-     [("Botilbud, voksne", 18, 5100), ("Aflastning, børn", 6, 4700), ("Rådgivning og udredning", 25, 1200)]),
-    ("T03", "Enheden for Svære Spiseforstyrrelser", "DH-RN",
-     "Unge og voksne med svære spiseforstyrrelser med behov for højt specialiseret indsats",
-     "Kostvej 7, 9800 Hjørring", 92,
-     [("Døgnbehandling", 10, 6200), ("Dagbehandling", 12, 2400)]),
-    ("T04", "Autismecenter Kærvang", "DH-JAM",
-     "Voksne med svær autisme kombineret med udadreagerende adfærd eller misbrug",
-     "Kærvangen 12, 9440 Aabybro", 96,
-     [("Længerevarende botilbud", 22, 4900), ("Aflastning", 4, 4600), ("Beskyttet beskæftigelse", 16, 900),
-      ("Skærmet enkeltmandsprojekt", 3, 9800)]),
-    ("T05", "Bo- og Udviklingscenter Skovly", "DH-HJO",
-     "Voksne med svær udviklingshæmning og fysisk funktionsnedsættelse",
-     "Skovlyvej 20, 9800 Hjørring", 95,
-     [("Længerevarende botilbud", 30, 3900), ("Dagtilbud", 30, 1100)]),
-    ("T06", "Synscenter Limfjord", "DH-THI",
-     "Børn og voksne med synshandicap og yderligere funktionsnedsættelser",
-     "Fjordvej 5, 7700 Thisted", 90,
-     [("Døgnophold", 8, 3800), ("Kursus og rådgivning", 30, 1400), ("Hjælpemiddelafprøvning", 50, 600)]),
-    ("T07", "Børnehuset Fjordglimt", "DH-FRE",
-     "Særligt skadede spæd- og småbørn og deres familier",
-     "Havnegade 9, 9900 Frederikshavn", 94,
-     [("Døgnophold for familier", 6, 7200), ("Familiebehandling, dag", 10, 2100), ("Udredning", 12, 2800)]),
-    ("T08", "Hjerneskadecenter Himmerland", "DH-VES",
-     "Unge og voksne med svær erhvervet hjerneskade og fysisk funktionsnedsættelse",
-     "Himmerlandsvej 44, 9600 Aars", 93,
-     [("Døgnrehabilitering", 12, 4500), ("Neuropædagogisk dagtilbud", 14, 1300)]),
+    (
+        "T01",
+        "Center for Tale og Hjerneskade Nord",
+        "DH-AAL",
+        "Voksne med erhvervet hjerneskade og svære kommunikationsvanskeligheder",
+        "Hjernevej 1, 9000 Aalborg",
+        95,
+        [("Døgnrehabilitering", 14, 4200), ("Dagtilbud", 20, 1650), ("Ambulant taleundervisning", 40, 950)],
+    ),
+    (
+        "T02",
+        "Døvblindecenter Nordjylland",
+        "DH-RN",
+        "Børn og voksne med medfødt eller erhvervet døvblindhed",
+        "Følevej 3, 9400 Nørresundby",
+        95,
+        [("Botilbud, voksne", 18, 5100), ("Aflastning, børn", 6, 4700), ("Rådgivning og udredning", 25, 1200)],
+    ),
+    (
+        "T03",
+        "Enheden for Svære Spiseforstyrrelser",
+        "DH-RN",
+        "Unge og voksne med svære spiseforstyrrelser med behov for højt specialiseret indsats",
+        "Kostvej 7, 9800 Hjørring",
+        92,
+        [("Døgnbehandling", 10, 6200), ("Dagbehandling", 12, 2400)],
+    ),
+    (
+        "T04",
+        "Autismecenter Kærvang",
+        "DH-JAM",
+        "Voksne med svær autisme kombineret med udadreagerende adfærd eller misbrug",
+        "Kærvangen 12, 9440 Aabybro",
+        96,
+        [
+            ("Længerevarende botilbud", 22, 4900),
+            ("Aflastning", 4, 4600),
+            ("Beskyttet beskæftigelse", 16, 900),
+            ("Skærmet enkeltmandsprojekt", 3, 9800),
+        ],
+    ),
+    (
+        "T05",
+        "Bo- og Udviklingscenter Skovly",
+        "DH-HJO",
+        "Voksne med svær udviklingshæmning og fysisk funktionsnedsættelse",
+        "Skovlyvej 20, 9800 Hjørring",
+        95,
+        [("Længerevarende botilbud", 30, 3900), ("Dagtilbud", 30, 1100)],
+    ),
+    (
+        "T06",
+        "Synscenter Limfjord",
+        "DH-THI",
+        "Børn og voksne med synshandicap og yderligere funktionsnedsættelser",
+        "Fjordvej 5, 7700 Thisted",
+        90,
+        [("Døgnophold", 8, 3800), ("Kursus og rådgivning", 30, 1400), ("Hjælpemiddelafprøvning", 50, 600)],
+    ),
+    (
+        "T07",
+        "Børnehuset Fjordglimt",
+        "DH-FRE",
+        "Særligt skadede spæd- og småbørn og deres familier",
+        "Havnegade 9, 9900 Frederikshavn",
+        94,
+        [("Døgnophold for familier", 6, 7200), ("Familiebehandling, dag", 10, 2100), ("Udredning", 12, 2800)],
+    ),
+    (
+        "T08",
+        "Hjerneskadecenter Himmerland",
+        "DH-VES",
+        "Unge og voksne med svær erhvervet hjerneskade og fysisk funktionsnedsættelse",
+        "Himmerlandsvej 44, 9600 Aars",
+        93,
+        [("Døgnrehabilitering", 12, 4500), ("Neuropædagogisk dagtilbud", 14, 1300)],
+    ),
 ]
 
 
@@ -69,43 +137,103 @@ def _email(person: str, org: str) -> str:
 def example_stamdata(aar: int = 2027) -> Stamdata:
     parter, driftsherrer = [], []
     for i, (navn, pop) in enumerate(KOMMUNER):
-        kid = {"Aalborg": "K851", "Brønderslev": "K810", "Frederikshavn": "K813", "Hjørring": "K860",
-               "Jammerbugt": "K849", "Læsø": "K825", "Mariagerfjord": "K846", "Morsø": "K773",
-               "Rebild": "K840", "Thisted": "K787", "Vesthimmerland": "K820"}[navn]
+        kid = {
+            "Aalborg": "K851",
+            "Brønderslev": "K810",
+            "Frederikshavn": "K813",
+            "Hjørring": "K860",
+            "Jammerbugt": "K849",
+            "Læsø": "K825",
+            "Mariagerfjord": "K846",
+            "Morsø": "K773",
+            "Rebild": "K840",
+            "Thisted": "K787",
+            "Vesthimmerland": "K820",
+        }[navn]
         p = _person(i)
-        parter.append(Aftalepart(id=kid, navn=f"{navn} Kommune", type="kommune", kontaktperson=p,
-                                 email=_email(p, navn), telefon=f"+45 00 00 {10 + i:02d} 00",
-                                 indbyggere=pop))
+        parter.append(
+            Aftalepart(
+                id=kid,
+                navn=f"{navn} Kommune",
+                type="kommune",
+                kontaktperson=p,
+                email=_email(p, navn),
+                telefon=f"+45 00 00 {10 + i:02d} 00",
+                indbyggere=pop,
+            )
+        )
         d = _person(i + 5)
-        driftsherrer.append(Driftsherre(id=f"DH-{slug(navn)[:3].upper()}", navn=f"{navn} Kommune",
-                                        aftalepart_id=kid, kontaktperson=d,
-                                        email=_email(d, navn + " drift"),
-                                        telefon=f"+45 00 00 {10 + i:02d} 50"))
+        driftsherrer.append(
+            Driftsherre(
+                id=f"DH-{slug(navn)[:3].upper()}",
+                navn=f"{navn} Kommune",
+                aftalepart_id=kid,
+                kontaktperson=d,
+                email=_email(d, navn + " drift"),
+                telefon=f"+45 00 00 {10 + i:02d} 50",
+            )
+        )
     p = _person(11)
-    parter.append(Aftalepart(id="RN", navn="Region Nordjylland", type="region", kontaktperson=p,
-                             email=_email(p, "rn"), telefon="+45 00 00 99 00", indbyggere=590000))
+    parter.append(
+        Aftalepart(
+            id="RN",
+            navn="Region Nordjylland",
+            type="region",
+            kontaktperson=p,
+            email=_email(p, "rn"),
+            telefon="+45 00 00 99 00",
+            indbyggere=590000,
+        )
+    )
     d = _person(13)
-    driftsherrer.append(Driftsherre(id="DH-RN", navn="Region Nordjylland", aftalepart_id="RN",
-                                    kontaktperson=d, email=_email(d, "rn drift"),
-                                    telefon="+45 00 00 99 50"))
+    driftsherrer.append(
+        Driftsherre(
+            id="DH-RN",
+            navn="Region Nordjylland",
+            aftalepart_id="RN",
+            kontaktperson=d,
+            email=_email(d, "rn drift"),
+            telefon="+45 00 00 99 50",
+        )
+    )
     tilbud, ydelser = [], []
     for n, (tid, navn, dh, mg, adr, budget, ys) in enumerate(TILBUD):
         base = f"https://tilbud.example.invalid/{slug(navn).replace('_', '-')}"
-        tilbud.append(Tilbud(
-            id=tid, navn=navn, driftsherre_id=dh, adresse=adr, maalgruppe=mg,
-            omfattet_fra=2019 + (n % 4), omfattet_til=None,
-            ydelseskatalog_url=f"{base}/ydelseskatalog", servicedeklaration_url=f"{base}/servicedeklaration",
-            tilsynsrapport_url=f"{base}/tilsynsrapport-{aar - 1}",
-            specialiseringsniveau="Mest specialiseret", budgetteret_belaegning=budget))
+        tilbud.append(
+            Tilbud(
+                id=tid,
+                navn=navn,
+                driftsherre_id=dh,
+                adresse=adr,
+                maalgruppe=mg,
+                omfattet_fra=2019 + (n % 4),
+                omfattet_til=None,
+                ydelseskatalog_url=f"{base}/ydelseskatalog",
+                servicedeklaration_url=f"{base}/servicedeklaration",
+                tilsynsrapport_url=f"{base}/tilsynsrapport-{aar - 1}",
+                specialiseringsniveau="Mest specialiseret",
+                budgetteret_belaegning=budget,
+            )
+        )
         for j, (ynavn, pladser, takst) in enumerate(ys, start=1):
-            ydelser.append(Ydelse(id=f"{tid}-Y{j}", tilbud_id=tid, navn=ynavn, pladstal=pladser,
-                                  takst=takst, enhed="døgn" if "døgn" in ynavn.lower() or "bo" in ynavn.lower() else "dag"))
+            ydelser.append(
+                Ydelse(
+                    id=f"{tid}-Y{j}",
+                    tilbud_id=tid,
+                    navn=ynavn,
+                    pladstal=pladser,
+                    takst=takst,
+                    enhed="døgn" if "døgn" in ynavn.lower() or "bo" in ynavn.lower() else "dag",
+                )
+            )
     frister = []
     for y in (aar, aar + 1):
-        frister += [Frist(skema="indmelding", dato=dt.date(y, 3, 1)),
-                    Frist(skema="udmelding", dato=dt.date(y, 3, 1)),
-                    Frist(skema="aarsrapport", dato=dt.date(y, 4, 15)),
-                    Frist(skema="kommune", dato=dt.date(y, 3, 15))]
+        frister += [
+            Frist(skema="indmelding", dato=dt.date(y, 3, 1)),
+            Frist(skema="udmelding", dato=dt.date(y, 3, 1)),
+            Frist(skema="aarsrapport", dato=dt.date(y, 4, 15)),
+            Frist(skema="kommune", dato=dt.date(y, 3, 15)),
+        ]
     sek = _person(7)
     return Stamdata(
         indstillinger={
@@ -115,8 +243,12 @@ def example_stamdata(aar: int = 2027) -> Stamdata:
             "sekretariat_telefon": "+45 00 00 00 00",
             "sekretariat_kontaktperson": sek,
         },
-        aftaleparter=parter, driftsherrer=driftsherrer, tilbud=tilbud, ydelser=ydelser,
-        frister=frister)
+        aftaleparter=parter,
+        driftsherrer=driftsherrer,
+        tilbud=tilbud,
+        ydelser=ydelser,
+        frister=frister,
+    )
 
 
 if __name__ == "__main__":

@@ -1,35 +1,63 @@
 """The stamdata workbook's layout: sheet names and column headers, used by both the loader and
 the writer so that they cannot drift apart."""
+
 from __future__ import annotations
 
 from toolkit.stamdata.model import Aftalepart, Driftsherre, Frist, Tilbud, Ydelse
 
 # sheet name -> (model, [(field, header, width)])
 TABLES: dict[str, tuple[type, list[tuple[str, str, int]]]] = {
-    "Aftaleparter": (Aftalepart, [
-        ("id", "Id", 10), ("navn", "Navn", 28), ("type", "Type (kommune/region)", 20),
-        ("kontaktperson", "Kontaktperson", 24), ("email", "E-mail", 34),
-        ("telefon", "Telefon", 16), ("indbyggere", "Indbyggere", 12),
-    ]),
-    "Driftsherrer": (Driftsherre, [
-        ("id", "Id", 10), ("navn", "Navn", 28), ("aftalepart_id", "Aftalepart (id)", 16),
-        ("kontaktperson", "Kontaktperson", 24), ("email", "E-mail", 34), ("telefon", "Telefon", 16),
-    ]),
-    "Tilbud": (Tilbud, [
-        ("id", "Id", 8), ("navn", "Navn", 42), ("driftsherre_id", "Driftsherre (id)", 16),
-        ("adresse", "Adresse", 32), ("maalgruppe", "Målgruppe", 50),
-        ("omfattet_fra", "Omfattet fra (år)", 12), ("omfattet_til", "Omfattet til (år)", 12),
-        ("ydelseskatalog_url", "Ydelseskatalog (link)", 40),
-        ("servicedeklaration_url", "Servicedeklaration (link)", 40),
-        ("tilsynsrapport_url", "Seneste tilsynsrapport (link)", 40),
-        ("specialiseringsniveau", "Specialiseringsniveau", 20),
-        ("budgetteret_belaegning", "Budgetteret belægning (%)", 14),
-    ]),
-    "Ydelser": (Ydelse, [
-        ("id", "Id", 10), ("tilbud_id", "Tilbud (id)", 12), ("navn", "Navn", 44),
-        ("pladstal", "Pladstal", 10), ("takst", "Takst (kr. pr. døgn/enhed)", 16),
-        ("enhed", "Enhed", 12),
-    ]),
+    "Aftaleparter": (
+        Aftalepart,
+        [
+            ("id", "Id", 10),
+            ("navn", "Navn", 28),
+            ("type", "Type (kommune/region)", 20),
+            ("kontaktperson", "Kontaktperson", 24),
+            ("email", "E-mail", 34),
+            ("telefon", "Telefon", 16),
+            ("indbyggere", "Indbyggere", 12),
+        ],
+    ),
+    "Driftsherrer": (
+        Driftsherre,
+        [
+            ("id", "Id", 10),
+            ("navn", "Navn", 28),
+            ("aftalepart_id", "Aftalepart (id)", 16),
+            ("kontaktperson", "Kontaktperson", 24),
+            ("email", "E-mail", 34),
+            ("telefon", "Telefon", 16),
+        ],
+    ),
+    "Tilbud": (
+        Tilbud,
+        [
+            ("id", "Id", 8),
+            ("navn", "Navn", 42),
+            ("driftsherre_id", "Driftsherre (id)", 16),
+            ("adresse", "Adresse", 32),
+            ("maalgruppe", "Målgruppe", 50),
+            ("omfattet_fra", "Omfattet fra (år)", 12),
+            ("omfattet_til", "Omfattet til (år)", 12),
+            ("ydelseskatalog_url", "Ydelseskatalog (link)", 40),
+            ("servicedeklaration_url", "Servicedeklaration (link)", 40),
+            ("tilsynsrapport_url", "Seneste tilsynsrapport (link)", 40),
+            ("specialiseringsniveau", "Specialiseringsniveau", 20),
+            ("budgetteret_belaegning", "Budgetteret belægning (%)", 14),
+        ],
+    ),
+    "Ydelser": (
+        Ydelse,
+        [
+            ("id", "Id", 10),
+            ("tilbud_id", "Tilbud (id)", 12),
+            ("navn", "Navn", 44),
+            ("pladstal", "Pladstal", 10),
+            ("takst", "Takst (kr. pr. døgn/enhed)", 16),
+            ("enhed", "Enhed", 12),
+        ],
+    ),
     "Frister": (Frist, [("skema", "Skema", 16), ("dato", "Frist (dato)", 16)]),
 }
 
@@ -44,8 +72,20 @@ SETTINGS: dict[str, tuple[str, bool, str]] = {
     "sekretariat_telefon": ("Sekretariatets telefon", False, "tekst"),
     "sekretariat_kontaktperson": ("Kontaktperson i sekretariatet", True, "tekst"),
     "aftaleperiode_start": ("Et år hvor en toårig aftaleperiode begynder (standard 2028)", False, "tal"),
-    "ew_belaegning_margin": ("Early warning: procentpoint under budgetteret belægning før signal (standard 0)", False, "tal"),
-    "ew_fald_min": ("Early warning: mindste fald i procentpoint over 3 år for 'faldende belægning' (standard 5)", False, "tal"),
-    "ew_afvigelse_pct": ("Early warning: tilladt afvigelse i % mellem forventet brug og pladstal (standard 20)", False, "tal"),
+    "ew_belaegning_margin": (
+        "Early warning: procentpoint under budgetteret belægning før signal (standard 0)",
+        False,
+        "tal",
+    ),
+    "ew_fald_min": (
+        "Early warning: mindste fald i procentpoint over 3 år for 'faldende belægning' (standard 5)",
+        False,
+        "tal",
+    ),
+    "ew_afvigelse_pct": (
+        "Early warning: tilladt afvigelse i % mellem forventet brug og pladstal (standard 20)",
+        False,
+        "tal",
+    ),
     "ew_venteliste_vaekst": ("Early warning: vækst i venteliste (personer) før signal (standard 1)", False, "tal"),
 }

@@ -1,6 +1,7 @@
 """Load and validate the stamdata workbook. Every problem comes in one pass (a missing sheet, a
 value of the wrong type, an unknown id, a duplicate), each an `Issue` with sheet, real sheet row
 and column letter. Numbers and dates are read the Danish way, as in returned forms."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,7 +17,7 @@ from pydantic import BaseModel, ValidationError
 from toolkit.danish import dato_fra_celle, format_tal, ligner_email, parse_tal
 from toolkit.problems import Issue, StamdataError
 from toolkit.stamdata.layout import SETTINGS, SETTINGS_SHEET, TABLES
-from toolkit.stamdata.model import Stamdata
+from toolkit.stamdata.model import Stamdata, Tilbud
 
 _PYDANTIC_DA = {
     "missing": "mangler",
@@ -66,9 +67,16 @@ def load_stamdata(path: Path | None = None) -> Stamdata:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001 - any unreadable file is the user's to fix
-        raise StamdataError(path.name, [Issue(
-            "stamdata-ulaeselig", f"filen kan ikke læses som Excel-projektmappe ({exc.__class__.__name__})",
-            file=path.name)]) from None
+        raise StamdataError(
+            path.name,
+            [
+                Issue(
+                    "stamdata-ulaeselig",
+                    f"filen kan ikke læses som Excel-projektmappe ({exc.__class__.__name__})",
+                    file=path.name,
+                )
+            ],
+        ) from None
     try:
         settings, issues = _read_settings(wb)
         tables: dict[str, _Table] = {}
@@ -80,9 +88,17 @@ def load_stamdata(path: Path | None = None) -> Stamdata:
     issues += _cross_checks(tables)
     if issues:
         raise StamdataError(path.name, [replace(i, file=path.name) for i in issues])
-    items = {sheet: [r.item for r in t.rows] for sheet, t in tables.items()}
-    return Stamdata(indstillinger=settings, aftaleparter=items["Aftaleparter"], driftsherrer=items["Driftsherrer"],
-                    tilbud=items["Tilbud"], ydelser=items["Ydelser"], frister=items["Frister"], kilde=str(path))
+    # each sheet's rows are instances of its model in TABLES (Aftalepart, Tilbud, ...)
+    items: dict[str, list[typing.Any]] = {sheet: [r.item for r in t.rows] for sheet, t in tables.items()}
+    return Stamdata(
+        indstillinger=settings,
+        aftaleparter=items["Aftaleparter"],
+        driftsherrer=items["Driftsherrer"],
+        tilbud=items["Tilbud"],
+        ydelser=items["Ydelser"],
+        frister=items["Frister"],
+        kilde=str(path),
+    )
 
 
 def _cell(value):
@@ -141,21 +157,32 @@ def _read_settings(wb) -> tuple[dict, list[Issue]]:
         if value is None:
             continue
         kind = SETTINGS.get(key, ("", False, "tekst"))[2]
-        here = {"sheet": SETTINGS_SHEET, "row": n, "column": "B"}
+        here: dict[str, typing.Any] = {"sheet": SETTINGS_SHEET, "row": n, "column": "B"}
         if kind == "tal":
             value, wrong = _convert(float, value)
             if wrong:
                 issues.append(Issue("stamdata-ugyldig-vaerdi", f"indstillingen '{key}' {wrong}", **here))
                 continue
         elif kind == "email" and not ligner_email(str(value)):
-            issues.append(Issue("stamdata-ugyldig-email",
-                                f"indstillingen '{key}' ligner ikke en e-mailadresse (der står '{value}')", **here))
+            issues.append(
+                Issue(
+                    "stamdata-ugyldig-email",
+                    f"indstillingen '{key}' ligner ikke en e-mailadresse (der står '{value}')",
+                    **here,
+                )
+            )
         out[key] = value.isoformat() if isinstance(value, dt.date) else value
     for key, (_desc, required, _kind) in SETTINGS.items():
         if required and key not in out:
-            where = {"row": row_of[key], "column": "B"} if key in row_of else {}
-            issues.append(Issue("stamdata-mangler-indstilling", f"indstillingen '{key}' mangler en værdi",
-                                sheet=SETTINGS_SHEET, **where))
+            where: dict[str, typing.Any] = {"row": row_of[key], "column": "B"} if key in row_of else {}
+            issues.append(
+                Issue(
+                    "stamdata-mangler-indstilling",
+                    f"indstillingen '{key}' mangler en værdi",
+                    sheet=SETTINGS_SHEET,
+                    **where,
+                )
+            )
     return out, issues
 
 
@@ -178,8 +205,9 @@ def _read_table(wb, sheet: str, model: type[BaseModel], columns) -> tuple[_Table
         if title.lower() in header:
             table.columns[name] = header.index(title.lower())
         elif model.model_fields[name].is_required():
-            issues.append(Issue("stamdata-mangler-kolonne", f"kolonnen '{title}' mangler i første række",
-                                sheet=sheet, row=1))
+            issues.append(
+                Issue("stamdata-mangler-kolonne", f"kolonnen '{title}' mangler i første række", sheet=sheet, row=1)
+            )
     kinds = {name: _kind(model, name) for name in table.columns}
     for n, row in enumerate(rows, start=2):
         values = {name: _cell(row[i]) if i < len(row) else None for name, i in table.columns.items()}
@@ -191,8 +219,15 @@ def _read_table(wb, sheet: str, model: type[BaseModel], columns) -> tuple[_Table
             values[name], wrong = _convert(kinds[name], v)
             if wrong:
                 unreadable.add(name)
-                issues.append(Issue("stamdata-ugyldig-vaerdi", f"'{titles[name]}' {wrong}",
-                                    sheet=sheet, row=n, column=table.letter(name)))
+                issues.append(
+                    Issue(
+                        "stamdata-ugyldig-vaerdi",
+                        f"'{titles[name]}' {wrong}",
+                        sheet=sheet,
+                        row=n,
+                        column=table.letter(name),
+                    )
+                )
         try:
             item = model.model_validate({k: v for k, v in values.items() if k not in unreadable})
         except ValidationError as exc:
@@ -201,16 +236,22 @@ def _read_table(wb, sheet: str, model: type[BaseModel], columns) -> tuple[_Table
                 name = str(err["loc"][0]) if err["loc"] else ""
                 if name in unreadable or name not in table.columns:
                     continue  # already reported: in the words above, or once as a missing column
-                issues.append(Issue(_CODE.get(err["type"], "stamdata-ugyldig-vaerdi"),
-                                    f"'{titles.get(name, name)}' {_explain(err)}",
-                                    sheet=sheet, row=n, column=table.letter(name)))
+                issues.append(
+                    Issue(
+                        _CODE.get(err["type"], "stamdata-ugyldig-vaerdi"),
+                        f"'{titles.get(name, name)}' {_explain(err)}",
+                        sheet=sheet,
+                        row=n,
+                        column=table.letter(name),
+                    )
+                )
         if unreadable:
             item = None
         table.rows.append(_Row(n, values, item))
     return table, issues
 
 
-def _explain(err: dict) -> str:
+def _explain(err: typing.Mapping[str, typing.Any]) -> str:
     if err["type"] == "literal_error":
         what = f"skal være {err.get('ctx', {}).get('expected', '').replace(' or ', ' eller ')}"
     else:
@@ -227,8 +268,9 @@ def _guess(value: str, target: _Table) -> str:
     hit = difflib.get_close_matches(value.casefold(), ids, n=1)
     if hit:
         return f" (mente du {ids[hit[0]]}?)"
-    names = {str(r.values["navn"]).casefold(): r.values["id"] for r in target.rows
-             if "navn" in r.values and "id" in r.values}
+    names = {
+        str(r.values["navn"]).casefold(): r.values["id"] for r in target.rows if "navn" in r.values and "id" in r.values
+    }
     hit = difflib.get_close_matches(value.casefold(), names, n=1)
     if hit:
         return f" (mente du {names[hit[0]]}?)"
@@ -246,8 +288,15 @@ def _cross_checks(tables: dict[str, _Table]) -> list[Issue]:
             if id_ is None:
                 continue
             if id_ in first:
-                issues.append(Issue("stamdata-dublet", f"id '{id_}' står også i række {first[id_]}",
-                                    sheet=t.sheet, row=r.n, column=t.letter("id")))
+                issues.append(
+                    Issue(
+                        "stamdata-dublet",
+                        f"id '{id_}' står også i række {first[id_]}",
+                        sheet=t.sheet,
+                        row=r.n,
+                        column=t.letter("id"),
+                    )
+                )
             first.setdefault(id_, r.n)
     for sheet, name, target_sheet, noun in _REFERENCES:
         t, target = tables[sheet], tables[target_sheet]
@@ -257,21 +306,45 @@ def _cross_checks(tables: dict[str, _Table]) -> list[Issue]:
         for r in t.rows:
             v = r.values.get(name)
             if v is not None and v not in known:
-                issues.append(Issue("stamdata-ukendt-id",
-                                    f"{noun} '{v}' findes ikke i arket {target_sheet}{_guess(str(v), target)}",
-                                    sheet=sheet, row=r.n, column=t.letter(name)))
+                issues.append(
+                    Issue(
+                        "stamdata-ukendt-id",
+                        f"{noun} '{v}' findes ikke i arket {target_sheet}{_guess(str(v), target)}",
+                        sheet=sheet,
+                        row=r.n,
+                        column=t.letter(name),
+                    )
+                )
     tilbud, ydelser = tables["Tilbud"], tables["Ydelser"]
     for r in tilbud.rows:
         item = r.item
-        if item is not None and item.omfattet_fra and item.omfattet_til and item.omfattet_til < item.omfattet_fra:
-            issues.append(Issue("stamdata-ugyldig-periode", "'Omfattet til (år)' ligger før 'Omfattet fra (år)'",
-                                sheet="Tilbud", row=r.n, column=tilbud.letter("omfattet_til")))
+        if (
+            isinstance(item, Tilbud)
+            and item.omfattet_fra
+            and item.omfattet_til
+            and item.omfattet_til < item.omfattet_fra
+        ):
+            issues.append(
+                Issue(
+                    "stamdata-ugyldig-periode",
+                    "'Omfattet til (år)' ligger før 'Omfattet fra (år)'",
+                    sheet="Tilbud",
+                    row=r.n,
+                    column=tilbud.letter("omfattet_til"),
+                )
+            )
     if ydelser.present and "tilbud_id" in ydelser.columns:
         med_ydelser = {r.values.get("tilbud_id") for r in ydelser.rows}
         for r in tilbud.rows:
             id_ = r.values.get("id")
             if r.values.get("omfattet_fra") is not None and id_ is not None and id_ not in med_ydelser:
-                issues.append(Issue("stamdata-ingen-ydelser",
-                                    f"tilbud '{id_}' ({r.values.get('navn', '')}) har ingen ydelser i arket Ydelser",
-                                    sheet="Tilbud", row=r.n, column=tilbud.letter("id")))
+                issues.append(
+                    Issue(
+                        "stamdata-ingen-ydelser",
+                        f"tilbud '{id_}' ({r.values.get('navn', '')}) har ingen ydelser i arket Ydelser",
+                        sheet="Tilbud",
+                        row=r.n,
+                        column=tilbud.letter("id"),
+                    )
+                )
     return issues

@@ -1,5 +1,6 @@
 """Typed master data. Everything region-specific (parties, tilbud, dates, thresholds) lives here,
 never in code."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -97,8 +98,12 @@ class Stamdata(BaseModel):
         ydelser: dict[str, list[Ydelse]] = {}
         for y in self.ydelser:
             ydelser.setdefault(y.tilbud_id, []).append(y)
-        return {"parter": {a.id: a for a in self.aftaleparter}, "dh": {d.id: d for d in self.driftsherrer},
-                "tilbud": {t.id: t for t in self.tilbud}, "ydelser": ydelser}
+        return {
+            "parter": {a.id: a for a in self.aftaleparter},
+            "dh": {d.id: d for d in self.driftsherrer},
+            "tilbud": {t.id: t for t in self.tilbud},
+            "ydelser": ydelser,
+        }
 
     @cached_property
     def memo(self) -> dict:

@@ -1,5 +1,6 @@
 """Write a Stamdata object as the editable stamdata workbook (used for the bundled example,
 `skema init` and the national-scale benchmark)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,16 +12,29 @@ from toolkit.files import atomic_path
 from toolkit.stamdata.layout import SETTINGS, SETTINGS_HEADERS, SETTINGS_SHEET, TABLES
 from toolkit.stamdata.model import Stamdata
 
-_ATTR = {"Aftaleparter": "aftaleparter", "Driftsherrer": "driftsherrer", "Tilbud": "tilbud",
-         "Ydelser": "ydelser", "Frister": "frister"}
+_ATTR = {
+    "Aftaleparter": "aftaleparter",
+    "Driftsherrer": "driftsherrer",
+    "Tilbud": "tilbud",
+    "Ydelser": "ydelser",
+    "Frister": "frister",
+}
 
 
 def write_stamdata(sd: Stamdata, target: Path) -> Path:
     target = Path(target)
     with atomic_path(target) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {"strings_to_formulas": False, "strings_to_urls": False})
-        head = wb.add_format({"bold": True, "bg_color": "#1F4E79", "font_color": "white",
-                              "text_wrap": True, "valign": "top", "border": 1})
+        head = wb.add_format(
+            {
+                "bold": True,
+                "bg_color": "#1F4E79",
+                "font_color": "white",
+                "text_wrap": True,
+                "valign": "top",
+                "border": 1,
+            }
+        )
         date_fmt = wb.add_format({"num_format": "[$-406]d. mmmm yyyy"})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         ws = wb.add_worksheet(SETTINGS_SHEET)

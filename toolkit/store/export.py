@@ -2,6 +2,7 @@
 
 CSV is opened in Excel by many users, so a text value that starts with =, +, -, @, tab or carriage
 return is prefixed with an apostrophe (OWASP's advice against CSV injection). JSON is exact."""
+
 from __future__ import annotations
 
 import csv
@@ -12,8 +13,20 @@ from pathlib import Path
 
 from toolkit.files import write_bytes_atomic
 
-COLUMNS = ("aar", "skema", "respondent_id", "tilbud_id", "ydelse_id", "felt", "vaerdi", "raa_vaerdi",
-           "kilde_fil", "ark", "celle", "modtaget")
+COLUMNS = (
+    "aar",
+    "skema",
+    "respondent_id",
+    "tilbud_id",
+    "ydelse_id",
+    "felt",
+    "vaerdi",
+    "raa_vaerdi",
+    "kilde_fil",
+    "ark",
+    "celle",
+    "modtaget",
+)
 _DANGEROUS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -21,9 +34,22 @@ def export_rows(values, aarsrapport_is_per_tilbud: bool = True) -> list[dict]:
     rows = []
     for v in sorted(values, key=lambda v: (v.aar, v.skema, v.respondent_id, v.felt)):
         tilbud = v.tilbud_id or (v.respondent_id if v.skema == "aarsrapport" and aarsrapport_is_per_tilbud else None)
-        rows.append({"aar": v.aar, "skema": v.skema, "respondent_id": v.respondent_id, "tilbud_id": tilbud,
-                     "ydelse_id": v.ydelse_id, "felt": v.felt, "vaerdi": v.value, "raa_vaerdi": v.raw,
-                     "kilde_fil": v.kilde_fil, "ark": v.ark, "celle": v.celle, "modtaget": v.modtaget})
+        rows.append(
+            {
+                "aar": v.aar,
+                "skema": v.skema,
+                "respondent_id": v.respondent_id,
+                "tilbud_id": tilbud,
+                "ydelse_id": v.ydelse_id,
+                "felt": v.felt,
+                "vaerdi": v.value,
+                "raa_vaerdi": v.raw,
+                "kilde_fil": v.kilde_fil,
+                "ark": v.ark,
+                "celle": v.celle,
+                "modtaget": v.modtaget,
+            }
+        )
     return rows
 
 
@@ -36,6 +62,7 @@ def to_json(rows: list[dict]) -> bytes:
         if isinstance(o, dt.date):
             return o.isoformat()
         raise TypeError(type(o))
+
     return json.dumps(rows, ensure_ascii=False, indent=1, default=default).encode("utf-8")
 
 

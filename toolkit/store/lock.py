@@ -1,6 +1,7 @@
 """One writing run per working folder: a second `skema indlaes` (or `ret`) waits for the first, and
 gives up with a clear Danish message if it does not finish in time. The lock is an OS file lock
 (filelock), so it is released when the process dies, also on SIGKILL."""
+
 from __future__ import annotations
 
 import contextlib
@@ -15,8 +16,10 @@ LOCK_FILE = ".skema.lock"
 
 class WorkspaceBusy(SkemaError):
     def __init__(self, folder: Path, seconds: float):
-        super().__init__(f"En anden kørsel af skema arbejder i {folder} og er ikke færdig efter "
-                         f"{seconds:.0f} sekunder. Vent til den er færdig, og prøv igen.")
+        super().__init__(
+            f"En anden kørsel af skema arbejder i {folder} og er ikke færdig efter "
+            f"{seconds:.0f} sekunder. Vent til den er færdig, og prøv igen."
+        )
 
 
 @contextlib.contextmanager
