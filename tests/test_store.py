@@ -290,3 +290,111 @@ def test_a_failed_migration_leaves_the_old_store_as_it_was(tmp_path, monkeypatch
     con.close()
     with Store(tmp_path) as st:  # and the next open migrates it
         assert {v.noegle for v in st.current_values()} == {"belaegning", "bekymring", "pladser", "forventet_pladser"}
+
+
+# The schema of user_version 1 (toolkit/store/schema.sql at commit c4656cc), verbatim: file_hash UNIQUE, no saved_at.
+V1_SCHEMA = """
+CREATE TABLE IF NOT EXISTS submissions (
+    id INTEGER PRIMARY KEY,
+    file_hash TEXT NOT NULL UNIQUE,
+    original_name TEXT NOT NULL,
+    archive_name TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    skema TEXT,
+    aar INTEGER,
+    respondent_id TEXT,
+    respondent_navn TEXT,
+    definition_version INTEGER,
+    status TEXT NOT NULL,          -- gyldig | fejl | afvist
+    current INTEGER NOT NULL DEFAULT 0,
+    superseded_by INTEGER REFERENCES submissions(id)
+);
+CREATE INDEX IF NOT EXISTS submissions_current ON submissions(aar, skema, respondent_id, current);
+
+CREATE TABLE IF NOT EXISTS vals (
+    submission_id INTEGER NOT NULL REFERENCES submissions(id),
+    felt TEXT NOT NULL,
+    vtype TEXT,                    -- tal | dato | tekst | NULL (unreadable: only raw)
+    vtext TEXT,
+    vnum REAL,
+    raw TEXT NOT NULL,
+    ark TEXT NOT NULL,
+    celle TEXT NOT NULL,
+    -- the key's structured parts (toolkit.fieldkeys.KeyParts); felt stays the full text key
+    skema TEXT, tilbud_id TEXT, nr TEXT, ydelse_id TEXT, kommune_id TEXT, linje TEXT, noegle TEXT, felt_aar INTEGER,
+    PRIMARY KEY (submission_id, felt)
+);
+
+CREATE TABLE IF NOT EXISTS issues (
+    id INTEGER PRIMARY KEY,
+    submission_id INTEGER REFERENCES submissions(id),
+    file TEXT, respondent TEXT, skema TEXT, sheet TEXT, cell TEXT, felt TEXT,
+    code TEXT NOT NULL, severity TEXT NOT NULL, message TEXT NOT NULL
+);
+
+CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY,
+    aar INTEGER NOT NULL, skema TEXT NOT NULL, respondent_id TEXT NOT NULL, felt TEXT NOT NULL,
+    vtype TEXT, vtext TEXT, vnum REAL, raw TEXT NOT NULL,
+    reason TEXT NOT NULL, created_at TEXT NOT NULL,
+    tilbud_id TEXT, nr TEXT, ydelse_id TEXT, kommune_id TEXT, linje TEXT, noegle TEXT, felt_aar INTEGER
+);
+"""
+
+
+def _v1_store(folder: Path) -> None:
+    """A skema.sqlite as the release with structured keys wrote it: an answer that replaced an
+    earlier one, a refused file with its issue, values and a correction."""
+    folder.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(folder / "skema.sqlite")
+    con.executescript(V1_SCHEMA)
+    sub = ("INSERT INTO submissions (id, file_hash, original_name, archive_name, received_at, skema, aar, respondent_id, "
+           "respondent_navn, definition_version, status, current, superseded_by) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+    con.execute(sub, (1, "h1", "v1.xlsx", "h1.xlsx", "2028-03-01T10:00:00", "kommune", 2028, "K851", "Aalborg", 1,
+                      "gyldig", 0, 2))
+    con.execute(sub, (2, "h2", "v2.xlsx", "h2.xlsx", "2028-03-02T10:00:00", "kommune", 2028, "K851", "Aalborg", 1,
+                      "gyldig", 1, None))
+    con.execute(sub, (3, "h3", "x.xlsx", "h3.xlsx", "2028-03-03T10:00:00", None, None, None, None, None,
+                      "afvist", 0, None))
+    key = "kommune.tilbud.T01.ydelse.T01-Y1.forventet_pladser.2029"
+    for sid, n in ((1, 3), (2, 5)):
+        con.execute("INSERT INTO vals (submission_id, felt, vtype, vnum, raw, ark, celle, skema, tilbud_id, ydelse_id, "
+                    "noegle, felt_aar) VALUES (?, ?, 'tal', ?, ?, 'Tilbud', 'C12', 'kommune', 'T01', 'T01-Y1', "
+                    "'forventet_pladser', 2029)", (sid, key, n, str(n)))
+    con.execute("INSERT INTO issues (submission_id, file, code, severity, message) VALUES "
+                "(3, 'x.xlsx', 'ukendt-modtager', 'fejl', 'Ukendt modtager')")
+    con.execute("PRAGMA user_version = 1")
+    con.commit()
+    con.close()
+
+
+def test_store_from_schema_1_opens_keeps_everything_and_lets_a_refused_file_be_read_again(tmp_path):
+    _v1_store(tmp_path)
+    with Store(tmp_path) as st:
+        assert st.con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 2
+        subs = st.submissions()
+        assert [(s.id, s.original_name, s.current, s.superseded_by, s.saved_at) for s in subs] == [
+            (1, "v1.xlsx", 0, 2, None), (2, "v2.xlsx", 1, None, None), (3, "x.xlsx", 0, None, None)]
+        (v,) = st.current_values(2028)
+        assert (v.value, v.kilde_fil, v.ydelse_id) == (5, "v2.xlsx", "T01-Y1")
+        assert [i["code"] for i in st.issues()] == ["ukendt-modtager"]
+        assert not st.con.execute("PRAGMA foreign_key_check").fetchall()
+        assert st.con.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+        indexes = {r[0] for r in st.con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}
+        assert {"submissions_current", "submissions_hash"} <= indexes
+        assert st.find_by_hash("h3").refused and st.find_by_hash("h2").current
+        # the refused bytes may be recorded again; the stored ones may not
+        again = st.record(file_hash="h3", original_name="x.xlsx", archive_name="h3.xlsx", received_at="2028-03-04T10:00:00",
+                          skema="kommune", aar=2028, respondent_id="K852", respondent_navn="B", version=1, status="gyldig",
+                          values=[], issues=[], saved_at="2028-03-04T09:00:00.000000Z")
+        assert again.current and again.previous is None
+        assert st.submission(3).superseded_by == again.id and not st.issues()
+        with pytest.raises(FileExistsError):
+            _record(st, [], n=2, respondent="K851")
+        # an answer with a known save time replaces one received before save times were kept
+        later = st.record(file_hash="h9", original_name="v3.xlsx", archive_name="h9.xlsx", received_at="2028-03-05T10:00:00",
+                          skema="kommune", aar=2028, respondent_id="K851", respondent_navn="Aalborg", version=1,
+                          status="gyldig", values=[], issues=[], saved_at="2028-01-01T00:00:00.000000Z")
+        assert later.current and later.previous == 2
+    with Store(tmp_path) as st:  # a second open changes nothing
+        assert len(st.submissions()) == 5

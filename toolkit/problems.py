@@ -14,6 +14,8 @@ CODES: dict[str, tuple[str, str]] = {
     "laasefil": (ADVARSEL, "Office-låsefil springes over"),
     "ulaeselig-fil": (FEJL, "Filen kan ikke læses"),
     "tom-fil": (FEJL, "Filen er tom"),
+    "aeldre-version": (ADVARSEL, "Filen er gemt før det svar, der allerede er indlæst"),
+    "tidligere-afvist": (ADVARSEL, "Filen blev afvist tidligere og er læst igen"),
     "adgangskode": (FEJL, "Filen er beskyttet med adgangskode"),
     "for-stor": (FEJL, "Filen er for stor"),
     "zip-bombe": (FEJL, "Filen pakker sig ud til en urimelig størrelse"),
@@ -26,6 +28,7 @@ CODES: dict[str, tuple[str, str]] = {
     "manipuleret": (FEJL, "Skemaets skjulte oplysninger er ændret"),
     "allerede-indlaest": (ADVARSEL, "Filen er allerede indlæst"),
     "makro": (ADVARSEL, "Filen indeholder makroer (de køres ikke)"),
+    "ikke-udfyldt": (FEJL, "Skemaet er ikke udfyldt"),
     "definition-mangler-noegle": (FEJL, "Definitionen mangler et felt, som dokumenter eller regler bruger"),
     # per cell
     "mangler-obligatorisk": (FEJL, "Obligatorisk felt mangler"),

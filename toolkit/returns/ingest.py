@@ -1,10 +1,15 @@
 """`skema indlaes` and `skema tjek`: collect returned files, read each in an isolated worker and —
 for indlaes — hand it to the store (archived untouched, one transaction per file). What was good
-is kept when another file is bad."""
+is kept when another file is bad.
+
+Versions of one answer are ordered by when the respondent last saved them (returns.saved), not by
+when or in which order they arrive: the last save is current, an older save is kept as history and
+said so. A file refused before is read again; a form exactly as it was sent out is refused."""
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+import datetime as dt
 from pathlib import Path
 import errno
 import stat
@@ -12,10 +17,12 @@ import stat
 from toolkit.definitions.model import Skemadefinition
 from toolkit.problems import FEJL, Issue, UsageError
 from toolkit.returns.read import ReadResult
+from toolkit.returns.saved import SavedTime, last_saved
 from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import FileResult
 from toolkit.store import Store
-from toolkit.store.receive import Admitted, Known, admit, record
+from toolkit.store.db import Submission
+from toolkit.store.receive import Admitted, Known, Unfilled, admit, record
 
 SPREADSHEET_EXT = {".xlsx", ".xlsm", ".xls", ".ods"}
 
@@ -178,20 +185,26 @@ def ingest(paths: Iterable[Path], store: Store, sd: Stamdata, defs: dict[str, Sk
         if progress:
             progress(item)
 
-    todo: list[Admitted] = []
+    store.remove_unrecorded()  # archive copies a killed run left without a record
+    todo: list[tuple[Admitted, SavedTime]] = []
     batch: dict[str, Path] = {}
     for f in files:
         try:
+            mtime = f.stat().st_mtime
             got = admit(store, f, batch)
         except OSError as exc:
             done(_unreadable(f, exc))
             continue
         if isinstance(got, Known):
             done(_already(got))
+        elif isinstance(got, Unfilled):
+            done(_unfilled(got))
         else:
-            todo.append(got)
-    for i, res in _read_all([(a.archived, a.file.name) for a in todo], sd, defs, reader, workers):
-        done(_record(store, todo[i], res))
+            todo.append((got, last_saved(got.archived, mtime)))
+    todo.sort(key=lambda t: t[1].when)  # stable: equal times keep their order. The last save is recorded last
+    jobs = [(a.archived, a.file.name) for a, _ in todo]
+    for i, res in _read_all(jobs, sd, defs, reader, workers):
+        done(_record(store, *todo[i], res))
     return report
 
 
@@ -206,17 +219,60 @@ def _already(known: Known) -> IngestItem:
         f"intet ændret.", file=f.name)])
 
 
-def _record(store: Store, admitted: Admitted, res: ReadResult) -> IngestItem:
+def _unfilled(u: Unfilled) -> IngestItem:
+    s = u.sent
+    return IngestItem(u.file, FileResult.AFVIST, s.skema, s.respondent_id, [Issue(
+        "ikke-udfyldt", f"Skemaet er ikke udfyldt – er det det udsendte skema? {u.file.name} er præcis det skema, "
+        f"der blev dannet til {s.respondent_id} ({s.file_name}). Det er ikke gemt.", file=u.file.name,
+        respondent=s.respondent_id, skema=s.skema)], valid=False, aar=s.aar)
+
+
+def _local(when: dt.datetime | str | None) -> str:
+    """A stored or read UTC time as the user's local 'dd.mm.åååå tt:mm'."""
+    if isinstance(when, str):
+        when = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
+    return when.astimezone().strftime("%d.%m.%Y %H:%M") if when else "ukendt"
+
+
+def _record(store: Store, admitted: Admitted, saved: SavedTime, res: ReadResult) -> IngestItem:
     m = res.modtager
     out = record(store, admitted, skema=res.skema, aar=res.aar, respondent_id=m.id if m else None,
                  respondent_navn=m.navn if m else None, version=res.version, status=res.status,
-                 refused=res.refused, valid=res.valid, values=res.values, issues=res.issues)
-    return IngestItem(admitted.file, out.result, out.skema, out.respondent, out.issues, out.valid, res.aar)
+                 refused=res.refused, valid=res.valid, values=res.values, issues=res.issues,
+                 saved_at=saved.text)
+    name = admitted.file.name
+    notes = []
+    if admitted.refused_before is not None:
+        notes.append(_retried(name, admitted.refused_before, admitted.refusal))
+    if out.result == FileResult.AELDRE and out.previous is not None:
+        notes.append(_older(name, saved, out.previous))
+    return IngestItem(admitted.file, out.result, out.skema, out.respondent, notes + out.issues, out.valid, res.aar)
+
+
+def _retried(name: str, before: Submission, why: tuple[str, ...]) -> Issue:
+    reason = why[0].rstrip(". ") if why else "ukendt årsag"
+    more = f" (og {len(why) - 1} fejl mere)" if len(why) > 1 else ""
+    return Issue("tidligere-afvist", f"{name} blev afvist ved indlæsningen {_local_received(before.received_at)}: "
+                 f"{reason}{more}. Filen er læst igen.", file=name)
+
+
+def _local_received(received_at: str) -> str:
+    """received_at is stored as local time without a zone."""
+    return received_at[:16].replace("T", " ")
+
+
+def _older(name: str, saved: SavedTime, current: Submission) -> Issue:
+    return Issue("aeldre-version", f"{name} er gemt {_local(saved.when)}, før det svar, der allerede er indlæst "
+                 f"({current.original_name}, gemt {_local(current.saved_at)}); det gemmes i historikken men "
+                 f"erstatter ikke.", file=name)
 
 
 def ingest_file(f: Path, store: Store, sd: Stamdata, defs, reader: ReaderFn) -> IngestItem:
     """One file, read by `reader` in this process (used by benchmarks and tests)."""
+    mtime = f.stat().st_mtime
     got = admit(store, f)
     if isinstance(got, Known):
         return _already(got)
-    return _record(store, got, reader(got.archived, sd, defs, f.name))
+    if isinstance(got, Unfilled):
+        return _unfilled(got)
+    return _record(store, got, last_saved(got.archived, mtime), reader(got.archived, sd, defs, f.name))
