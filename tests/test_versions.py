@@ -218,6 +218,9 @@ def test_the_untouched_sent_form_is_refused_as_not_filled_in(tmp_path):
         assert item.status == FileResult.AFVIST and not item.valid
         assert [i.code for i in item.issues] == ["ikke-udfyldt"]
         assert item.issues[0].message.startswith("Skemaet er ikke udfyldt – er det det udsendte skema?")
+    first = by_name[(out.name, sent.name)]
+    assert (first.respondent, first.skema, first.aar) == (results[0].modtager, "kommune", EVEN_YEAR)
+    assert f"dannet til {results[0].modtager} ({sent.name})" in first.issues[0].message
     assert by_name[("svar", sent.name)].status == FileResult.NY
     with ws.store() as st:
         assert [s.original_name for s in st.submissions()] == [sent.name]

@@ -177,8 +177,10 @@ class Workspace:
                 prefill = history_prefill(store, aar)
         results, skipped = generate_forms(self.sd, aar, out, skemaer, overwrite, self.definitions_dir,
                                           progress=progress, prefill=prefill)
-        with self.store() as store:  # a returned file identical to a sent form is not an answer
-            store.record_sent((r.path, r.skema, aar, r.modtager_id) for r in results if r.path.is_file())
+        if results:  # remembered in the store: a returned file identical to a sent form is not an answer
+            with self.store() as store:
+                store.record_sent((r.path, r.skema, aar, r.modtager_id, r.modtager) for r in results
+                                  if r.path.is_file())
         return results, skipped, out
 
     # --- returns -----------------------------------------------------------------------------

@@ -221,10 +221,10 @@ def _already(known: Known) -> IngestItem:
 
 def _unfilled(u: Unfilled) -> IngestItem:
     s = u.sent
-    return IngestItem(u.file, FileResult.AFVIST, s.skema, s.respondent_id, [Issue(
+    return IngestItem(u.file, FileResult.AFVIST, s.skema, s.respondent_navn, [Issue(
         "ikke-udfyldt", f"Skemaet er ikke udfyldt – er det det udsendte skema? {u.file.name} er præcis det skema, "
-        f"der blev dannet til {s.respondent_id} ({s.file_name}). Det er ikke gemt.", file=u.file.name,
-        respondent=s.respondent_id, skema=s.skema)], valid=False, aar=s.aar)
+        f"der blev dannet til {s.respondent_navn} ({s.file_name}); det er ikke gemt.", file=u.file.name,
+        respondent=s.respondent_navn, skema=s.skema)], valid=False, aar=s.aar)
 
 
 def _local(when: dt.datetime | str | None) -> str:

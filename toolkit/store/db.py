@@ -65,6 +65,7 @@ class SentForm:
     skema: str
     aar: int
     respondent_id: str
+    respondent_navn: str
     file_name: str
     created_at: str
 
@@ -258,15 +259,15 @@ class Store:
             "SELECT message FROM issues WHERE submission_id = ? AND severity = 'fejl' ORDER BY id", (submission_id,))]
 
     # --- the forms as sent out ------------------------------------------------------------------
-    def record_sent(self, forms: Iterable[tuple[Path, str, int, str]]) -> int:
-        """Remember generated forms, (path, skema, aar, respondent id) each, by the hash of their
-        bytes. One transaction; a form written again replaces its entry. Returns how many."""
+    def record_sent(self, forms: Iterable[tuple[Path, str, int, str, str]]) -> int:
+        """Remember generated forms, (path, skema, aar, respondent id, respondent name) each, by the
+        hash of their bytes. One transaction; a form written again replaces its entry. Returns how many."""
         now = dt.datetime.now().isoformat(timespec="seconds")
-        rows = [(sha256_file(p), skema, aar, rid, Path(p).name, now) for p, skema, aar, rid in forms]
+        rows = [(sha256_file(p), skema, aar, rid, navn, Path(p).name, now) for p, skema, aar, rid, navn in forms]
         with self.con:
             self.con.execute("BEGIN IMMEDIATE")
-            self.con.executemany("INSERT OR REPLACE INTO sent_forms (file_hash, skema, aar, respondent_id, file_name, "
-                                 "created_at) VALUES (?,?,?,?,?,?)", rows)
+            self.con.executemany("INSERT OR REPLACE INTO sent_forms (file_hash, skema, aar, respondent_id, "
+                                 "respondent_navn, file_name, created_at) VALUES (?,?,?,?,?,?,?)", rows)
         return len(rows)
 
     def find_sent(self, file_hash: str) -> SentForm | None:

@@ -52,7 +52,7 @@ class Outcome:
     respondent: str = ""
     issues: list[Issue] = field(default_factory=list)
     valid: bool = True
-    previous: Submission | None = None  # the current answer it was compared with (None: the first answer)
+    previous: Submission | None = None  # ældre version: the current answer, saved later
 
 
 def admit(store: Store, file: Path, batch: dict[str, Path] | None = None) -> Admitted | Known | Unfilled:
@@ -93,5 +93,5 @@ def record(store: Store, admitted: Admitted, *, skema: str | None, aar: int | No
         result = FileResult.NY
     else:
         result = FileResult.ERSTATTER if done.current else FileResult.AELDRE
-    previous = store.submission(done.previous) if done.previous is not None else None
+    previous = store.submission(done.previous) if result == FileResult.AELDRE else None
     return Outcome(result, skema or "", respondent_navn or "", list(issues), valid, previous)

@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS sent_forms (
     skema TEXT NOT NULL,
     aar INTEGER NOT NULL,
     respondent_id TEXT NOT NULL,
+    respondent_navn TEXT NOT NULL,
     file_name TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
