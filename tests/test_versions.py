@@ -58,13 +58,13 @@ def current(st: Store, aar: int = EVEN_YEAR):
 def test_saved_time_is_read_from_xlsx_and_survives_conversion_to_xls_and_ods(forms_dir, soffice, tmp_path):
     from toolkit.documents.pdf import convert
 
-    x = answer(forms_dir, tmp_path / "in" / "svar.xlsx", 3, "2027-05-04T03:02:01Z")
+    x = answer(forms_dir, tmp_path / "in" / "svar.xlsx", 3, "2025-05-04T03:02:01Z")
     converted = [convert([x], fmt, tmp_path / fmt)[0] for fmt in ("xls", "ods")]
-    expected = dt.datetime(2027, 5, 4, 3, 2, 1, tzinfo=UTC)
+    expected = dt.datetime(2025, 5, 4, 3, 2, 1, tzinfo=UTC)
     for p in [x, *converted]:
         got = last_saved(p, mtime=0.0)
         assert (got.when, got.source) == (expected, FROM_FILE), p.name
-    assert last_saved(x, 0.0).text == "2027-05-04T03:02:01.000000Z"
+    assert last_saved(x, 0.0).text == "2025-05-04T03:02:01.000000Z"
 
 
 @pytest.mark.parametrize("content", [
@@ -73,6 +73,7 @@ def test_saved_time_is_read_from_xlsx_and_survives_conversion_to_xls_and_ods(for
     "core-without-modified",
     "core-with-entity",
     "core-huge",
+    "core-in-the-future",
 ])
 def test_without_a_readable_saved_time_the_file_time_is_used(content, tmp_path):
     p = tmp_path / "x.xlsx"
@@ -83,7 +84,10 @@ def test_without_a_readable_saved_time_the_file_time_is_used(content, tmp_path):
                 "core-with-entity": b"<!DOCTYPE a [<!ENTITY e 'x'>]><cp:coreProperties xmlns:cp='x' "
                                     b"xmlns:dcterms='http://purl.org/dc/terms/'><dcterms:modified>&e;"
                                     b"</dcterms:modified></cp:coreProperties>",
-                "core-huge": b"<a>" + b" " * (2 << 20) + b"</a>"}[content]
+                "core-huge": b"<a>" + b" " * (2 << 20) + b"</a>",
+                "core-in-the-future": b"<cp:coreProperties xmlns:cp='x' xmlns:dcterms='http://purl.org/dc/terms/'>"
+                                      b"<dcterms:modified>8999-01-01T00:00:00Z</dcterms:modified></cp:coreProperties>",
+                }[content]
         with zipfile.ZipFile(p, "w") as z:
             z.writestr("docProps/core.xml", core)
     got = last_saved(p, mtime=1_700_000_000.5)
@@ -96,8 +100,8 @@ def test_without_a_readable_saved_time_the_file_time_is_used(content, tmp_path):
 # --- the last save wins ------------------------------------------------------------------------------
 
 def test_an_older_save_arriving_later_goes_to_history_and_says_so(forms_dir, sd, defs, tmp_path):
-    late = answer(forms_dir, tmp_path / "a" / "rettet.xlsx", 5, "2028-03-02T09:00:00Z")
-    early = answer(forms_dir, tmp_path / "b" / "original.xlsx", 3, "2028-03-01T09:00:00Z")
+    late = answer(forms_dir, tmp_path / "a" / "rettet.xlsx", 5, "2026-03-02T09:00:00Z")
+    early = answer(forms_dir, tmp_path / "b" / "original.xlsx", 3, "2026-03-01T09:00:00Z")
     with Store(tmp_path / "w") as st:
         r1 = ingest([late], st, sd, defs)
         assert [i.status for i in r1.items] == [FileResult.NY]
@@ -114,15 +118,15 @@ def test_an_older_save_arriving_later_goes_to_history_and_says_so(forms_dir, sd,
         assert hist[1].superseded_by == hist[0].id and hist[0].superseded_by is None
         assert hist[1].saved_at < hist[0].saved_at
         # a yet later save replaces it as usual
-        newest = answer(forms_dir, tmp_path / "c" / "igen.xlsx", 7, "2028-03-03T09:00:00Z")
+        newest = answer(forms_dir, tmp_path / "c" / "igen.xlsx", 7, "2026-03-03T09:00:00Z")
         assert [i.status for i in ingest([newest], st, sd, defs).items] == [FileResult.ERSTATTER]
         assert current(st) == 7
 
 
 def test_in_one_batch_the_later_save_wins_whatever_the_names_and_file_times(forms_dir, sd, defs, tmp_path):
     inbox = tmp_path / "indbakke"
-    fixed = answer(forms_dir, inbox / "X (rettet).xlsx", 5, "2028-03-02T09:00:00Z")
-    first = answer(forms_dir, inbox / "X.xlsx", 3, "2028-03-01T09:00:00Z")
+    fixed = answer(forms_dir, inbox / "X (rettet).xlsx", 5, "2026-03-02T09:00:00Z")
+    first = answer(forms_dir, inbox / "X.xlsx", 3, "2026-03-01T09:00:00Z")
     os.utime(fixed, (1_800_000_000, 1_800_000_000))  # file times and names both point the wrong way
     os.utime(first, (1_800_000_900, 1_800_000_900))
     with Store(tmp_path / "w") as st:
@@ -133,8 +137,8 @@ def test_in_one_batch_the_later_save_wins_whatever_the_names_and_file_times(form
 
 
 def test_equal_save_times_the_later_received_wins(forms_dir, sd, defs, tmp_path):
-    a = answer(forms_dir, tmp_path / "a" / "a.xlsx", 3, "2028-03-01T09:00:00Z")
-    b = answer(forms_dir, tmp_path / "b" / "b.xlsx", 4, "2028-03-01T09:00:00Z")
+    a = answer(forms_dir, tmp_path / "a" / "a.xlsx", 3, "2026-03-01T09:00:00Z")
+    b = answer(forms_dir, tmp_path / "b" / "b.xlsx", 4, "2026-03-01T09:00:00Z")
     with Store(tmp_path / "w") as st:
         ingest([a], st, sd, defs)
         assert [i.status for i in ingest([b], st, sd, defs).items] == [FileResult.ERSTATTER]
@@ -152,8 +156,8 @@ def test_last_years_form_arriving_this_year_does_not_replace_last_years_later_an
     key = "kommune.tilbud.T01.ydelse.T01-Y1.forventet_pladser.2028"
     (tmp_path / "jan").mkdir()
     (tmp_path / "feb").mkdir()
-    answered = saved_at(fill_form(blank, {key: 6}, tmp_path / "jan" / "svar.xlsx"), "2027-03-01T09:00:00Z")
-    stale = saved_at(fill_form(blank, {key: 2}, tmp_path / "feb" / "gammel.xlsx"), "2027-02-01T09:00:00Z")
+    answered = saved_at(fill_form(blank, {key: 6}, tmp_path / "jan" / "svar.xlsx"), "2026-03-01T09:00:00Z")
+    stale = saved_at(fill_form(blank, {key: 2}, tmp_path / "feb" / "gammel.xlsx"), "2026-02-01T09:00:00Z")
     runner = CliRunner()
     work = tmp_path / "w"
     r = runner.invoke(app, ["indlaes", str(answered), "--mappe", str(work), "--aar", "2027"])
@@ -177,7 +181,7 @@ def _without(sd: Stamdata, aftalepart: str) -> Stamdata:
 
 
 def test_a_refused_file_is_read_again_after_the_stamdata_is_fixed(forms_dir, sd, defs, tmp_path):
-    f = answer(forms_dir, tmp_path / "in" / "aalborg.xlsx", 3, "2028-03-01T09:00:00Z")
+    f = answer(forms_dir, tmp_path / "in" / "aalborg.xlsx", 3, "2026-03-01T09:00:00Z")
     missing = _without(sd, "K851")
     with Store(tmp_path / "w") as st:
         (first,) = ingest([f], st, missing, defs).items
@@ -231,8 +235,8 @@ def test_the_untouched_sent_form_is_refused_as_not_filled_in(tmp_path):
 # --- a killed run's leftovers -------------------------------------------------------------------------
 
 def test_archive_copies_without_a_record_are_removed_and_the_file_read_again(forms_dir, sd, defs, tmp_path):
-    f = answer(forms_dir, tmp_path / "in" / "svar.xlsx", 3, "2028-03-01T09:00:00Z")
-    other = answer(forms_dir, tmp_path / "other" / "andet.xlsx", 4, "2028-03-01T10:00:00Z")
+    f = answer(forms_dir, tmp_path / "in" / "svar.xlsx", 3, "2026-03-01T09:00:00Z")
+    other = answer(forms_dir, tmp_path / "other" / "andet.xlsx", 4, "2026-03-01T10:00:00Z")
     with Store(tmp_path / "w") as st:
         for p in (f, other):  # a run killed after archiving, before recording
             assert isinstance(admit(st, p), Admitted)

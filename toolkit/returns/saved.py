@@ -9,10 +9,17 @@ import datetime as dt
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
+
+try:  # zip members may be LZMA-compressed; the module is optional in Python builds
+    from lzma import LZMAError
+except ImportError:  # pragma: no cover
+    class LZMAError(Exception):
+        pass
 
 MAX_META_BYTES = 256 * 1024  # core.xml / meta.xml are a few hundred bytes; refuse anything silly
 MAX_XLS_BYTES = 64 * 1024 * 1024  # .xls: only the header, FAT, directory and one small stream are read
@@ -43,10 +50,10 @@ def last_saved(path: Path, mtime: float) -> SavedTime:
     try:
         when = _document_time(Path(path))
     except (OSError, ValueError, KeyError, IndexError, struct.error, zipfile.BadZipFile, zipfile.LargeZipFile,
-            SafeET.ParseError, RuntimeError, NotImplementedError, EOFError, OverflowError) as _:
+            zlib.error, LZMAError, SafeET.ParseError, RuntimeError, NotImplementedError, EOFError, OverflowError):
         when = None  # defusedxml's refusals are ValueErrors; a broken zip or stream is the same as no property
-    if when is not None:
-        return SavedTime(when, FROM_FILE)
+    if when is not None and when <= dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1):
+        return SavedTime(when, FROM_FILE)  # a save in the future is a wrong clock or a forgery: not believed
     return SavedTime(dt.datetime.fromtimestamp(mtime, dt.timezone.utc), FROM_MTIME)
 
 
@@ -136,7 +143,7 @@ def _cfb_stream(data: bytes, name: str, max_size: int = 64 * 1024) -> bytes | No
 
     difat = list(struct.unpack_from("<109I", data, 76))
     nxt, seen = first_difat, 0
-    while nxt < 0xFFFFFFFA and seen < n_difat:  # files over ~7 MB continue the FAT list here
+    while nxt < 0xFFFFFFFA and seen < min(n_difat, n_sectors):  # files over ~7 MB continue the FAT list here
         block = sector(nxt)
         entries = struct.unpack(f"<{size // 4}I", block)
         difat.extend(entries[:-1])
