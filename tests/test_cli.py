@@ -12,13 +12,17 @@ def flat(text: str) -> str:
 
 def test_generer_writes_forms_and_never_overwrites(tmp_path):
     out = tmp_path / "ud"
-    r = runner.invoke(app, ["generer", "--aar", "2028", "--skema", "aarsrapport", "--ud", str(out)])
+    r = runner.invoke(
+        app, ["generer", "--aar", "2028", "--skema", "aarsrapport", "--ud", str(out), "--mappe", str(tmp_path)]
+    )
     assert r.exit_code == 0, r.output
     files = sorted(p.name for p in out.glob("*.xlsx"))
     assert len(files) == 8 and all(f.startswith("2028_aarsrapport_") for f in files)
     assert "2028_aarsrapport_center_for_tale_og_hjerneskade_aalborg_kommune.xlsx" in files
     before = {p: p.stat().st_mtime_ns for p in out.glob("*.xlsx")}
-    r = runner.invoke(app, ["generer", "--aar", "2028", "--skema", "aarsrapport", "--ud", str(out)])
+    r = runner.invoke(
+        app, ["generer", "--aar", "2028", "--skema", "aarsrapport", "--ud", str(out), "--mappe", str(tmp_path)]
+    )
     assert r.exit_code == 0 and "8 fandtes allerede" in flat(r.output)
     assert before == {p: p.stat().st_mtime_ns for p in out.glob("*.xlsx")}
     assert not list(out.glob(".~tmp_*"))

@@ -1,7 +1,9 @@
 """The formula/error cell scanner finds exactly what a full regex pass over every cell finds."""
+
 import re
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from toolkit.returns.reader import _rowcol, _scan_cells
 
@@ -14,14 +16,14 @@ _VALUE = re.compile(rb"<v>([^<]*)</v>")
 def oracle(data: bytes, sheet: str) -> dict:
     flags = {}
     for m in _ERROR_CELL.finditer(data):
-        body = data[m.end():data.find(b"</c>", m.end())]
+        body = data[m.end() : data.find(b"</c>", m.end())]
         v = _VALUE.search(body)
         flags[(sheet, m.group(1).decode())] = (body.startswith(b"<f"), v.group(1).decode() if v else "#FEJL", bool(v))
     for m in _FORMULA_CELL.finditer(data):
         ref = m.group(1).decode()
         if (sheet, ref) in flags:
             continue
-        body = data[m.end():data.find(b"</c>", m.end())]
+        body = data[m.end() : data.find(b"</c>", m.end())]
         v = _VALUE.search(body)
         flags[(sheet, ref)] = (True, None, bool(v and v.group(1)))
     return flags
@@ -46,8 +48,7 @@ CELLS = {
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.tuples(st.sampled_from(sorted(CELLS)), st.integers(0, 40), st.integers(1, 300)),
-                max_size=40))
+@given(st.lists(st.tuples(st.sampled_from(sorted(CELLS)), st.integers(0, 40), st.integers(1, 300)), max_size=40))
 def test_scanner_equals_full_regex_pass(cells):
     seen, rows = set(), {}
     for kind, col, row in cells:
@@ -57,9 +58,11 @@ def test_scanner_equals_full_regex_pass(cells):
         seen.add(ref)
         rows.setdefault(row, []).append(CELLS[kind].format(r=ref))
     body = "".join(f'<row r="{r}">{"".join(c)}</row>' for r, c in sorted(rows.items()))
-    data = ('<?xml version="1.0"?><worksheet><sheetData>' + body + "</sheetData>"
-            '<dataValidations><dataValidation><formula1>0</formula1></dataValidation></dataValidations>'
-            "</worksheet>").encode()
+    data = (
+        '<?xml version="1.0"?><worksheet><sheetData>' + body + "</sheetData>"
+        "<dataValidations><dataValidation><formula1>0</formula1></dataValidation></dataValidations>"
+        "</worksheet>"
+    ).encode()
     got = {}
     _scan_cells(data, "Ark", got)
     assert {k: (f.formula, f.error, f.cached) for k, f in got.items()} == oracle(data, "Ark")

@@ -1,13 +1,24 @@
 """What Danes write and read in cells: dates, numbers and e-mail addresses, formatted and parsed.
 Pure functions, no I/O; the stamdata loader and the reader of returned forms share them."""
+
 from __future__ import annotations
 
 import datetime as dt
 import re
 
 MAANEDER = [
-    "januar", "februar", "marts", "april", "maj", "juni",
-    "juli", "august", "september", "oktober", "november", "december",
+    "januar",
+    "februar",
+    "marts",
+    "april",
+    "maj",
+    "juni",
+    "juli",
+    "august",
+    "september",
+    "oktober",
+    "november",
+    "december",
 ]
 
 

@@ -1,6 +1,7 @@
 """The problem model. Problems in content (a returned form, stamdata, a definition) are data: a
 frozen `Issue` with a stable kebab code from one catalogue, a Danish message and a position. Errors
 the user must act on are `SkemaError`s; the CLI turns each into one red Danish line (exit code 2)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,6 +15,8 @@ CODES: dict[str, tuple[str, str]] = {
     "laasefil": (ADVARSEL, "Office-låsefil springes over"),
     "ulaeselig-fil": (FEJL, "Filen kan ikke læses"),
     "tom-fil": (FEJL, "Filen er tom"),
+    "aeldre-version": (ADVARSEL, "Filen er gemt før det svar, der allerede er indlæst"),
+    "tidligere-afvist": (ADVARSEL, "Filen blev afvist tidligere og er læst igen"),
     "adgangskode": (FEJL, "Filen er beskyttet med adgangskode"),
     "for-stor": (FEJL, "Filen er for stor"),
     "zip-bombe": (FEJL, "Filen pakker sig ud til en urimelig størrelse"),
@@ -26,6 +29,7 @@ CODES: dict[str, tuple[str, str]] = {
     "manipuleret": (FEJL, "Skemaets skjulte oplysninger er ændret"),
     "allerede-indlaest": (ADVARSEL, "Filen er allerede indlæst"),
     "makro": (ADVARSEL, "Filen indeholder makroer (de køres ikke)"),
+    "ikke-udfyldt": (FEJL, "Skemaet er ikke udfyldt"),
     "definition-mangler-noegle": (FEJL, "Definitionen mangler et felt, som dokumenter eller regler bruger"),
     # per cell
     "mangler-obligatorisk": (FEJL, "Obligatorisk felt mangler"),
@@ -129,9 +133,19 @@ class Issue:
         message (str, Danish), file, respondent, skema, sheet, column, cell, key (str, "" if not
         applicable), row, line (int, or None if not applicable)."""
         return {
-            "code": self.code, "severity": self.severity, "title": self.title, "message": self.message,
-            "file": self.file, "respondent": self.respondent, "skema": self.skema, "sheet": self.sheet,
-            "row": self.row, "column": self.column, "cell": self.cell, "line": self.line, "key": self.key,
+            "code": self.code,
+            "severity": self.severity,
+            "title": self.title,
+            "message": self.message,
+            "file": self.file,
+            "respondent": self.respondent,
+            "skema": self.skema,
+            "sheet": self.sheet,
+            "row": self.row,
+            "column": self.column,
+            "cell": self.cell,
+            "line": self.line,
+            "key": self.key,
         }
 
 

@@ -1,5 +1,6 @@
 """The statuses that cross stages, as enums. Their values are the Danish words users see and the
 strings stored in the database, so `FileResult.NY == "ny"` holds and old databases still read."""
+
 from __future__ import annotations
 
 from enum import Enum
@@ -15,6 +16,7 @@ class FileResult(_Status):
 
     NY = "ny"  # stored; the first answer from this respondent to this form
     ERSTATTER = "erstatter"  # stored; replaces an earlier answer, which stays in the history
+    AELDRE = "ældre version"  # stored in the history only: the current answer was saved later
     ALLEREDE = "allerede indlæst"  # the same bytes were read before: nothing changed
     AFVIST = "afvist"  # refused (guard, unknown form, manipulated …); archived and recorded
     SPRUNGET_OVER = "sprunget over"  # not a spreadsheet, a lock file: not read at all

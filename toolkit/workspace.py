@@ -4,6 +4,7 @@ this (through `toolkit`'s front door); tests call it directly.
 
 Everything a run writes goes under `output` (default `<folder>/output/<år>/…`); every location can be
 given explicitly. Nothing here prints: results are values the caller shows."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -63,8 +64,7 @@ def init_workspace(folder: Path) -> list[tuple[Path, str]]:
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     pairs = [(default_stamdata_path(), folder / STAMDATA_FILE)]
-    pairs += [(p, folder / "skabeloner" / "skemaer" / p.name)
-              for p in sorted(bundled_definitions_dir().glob("*.yaml"))]
+    pairs += [(p, folder / "skabeloner" / "skemaer" / p.name) for p in sorted(bundled_definitions_dir().glob("*.yaml"))]
     pairs += [(p, folder / "skabeloner" / p.name) for p in sorted(bundled_definitions_dir().parent.glob("*.docx"))]
     done = []
     for src, dst in pairs:
@@ -164,9 +164,14 @@ class Workspace:
 
         return planned_forms(self.sd, aar, skemaer, self.definitions_dir)
 
-    def generate(self, aar: int, skemaer: Iterable[str] | None = None, out_dir: Path | None = None,
-                 overwrite: bool = False, progress: Callable[[GeneratedForm], None] | None = None,
-                 ) -> tuple[list[GeneratedForm], list[SkippedForm], Path]:
+    def generate(
+        self,
+        aar: int,
+        skemaer: Iterable[str] | None = None,
+        out_dir: Path | None = None,
+        overwrite: bool = False,
+        progress: Callable[[GeneratedForm], None] | None = None,
+    ) -> tuple[list[GeneratedForm], list[SkippedForm], Path]:
         """Write the year's forms (prefilled with earlier years' answers when the store has them)."""
         from toolkit.forms.generate import generate_forms, history_prefill
 
@@ -175,8 +180,14 @@ class Workspace:
         if self.has_store:
             with self.store() as store:
                 prefill = history_prefill(store, aar)
-        results, skipped = generate_forms(self.sd, aar, out, skemaer, overwrite, self.definitions_dir,
-                                          progress=progress, prefill=prefill)
+        results, skipped = generate_forms(
+            self.sd, aar, out, skemaer, overwrite, self.definitions_dir, progress=progress, prefill=prefill
+        )
+        if results:  # remembered in the store: a returned file identical to a sent form is not an answer
+            with self.store() as store:
+                store.record_sent(
+                    (r.path, r.skema, aar, r.modtager_id, r.modtager) for r in results if r.path.is_file()
+                )
         return results, skipped, out
 
     # --- returns -----------------------------------------------------------------------------
@@ -191,14 +202,17 @@ class Workspace:
 
         return check_returns(paths, self.sd, self.defs, progress=progress, workers=self.workers)
 
-    def ingest(self, paths: Iterable[Path], progress: Callable[[IngestItem], None] | None = None,
-               years: Iterable[int] | None = None, on_wait: Callable[[], None] | None = None,
-               ) -> tuple[IngestReport, list[Path]]:
+    def ingest(
+        self,
+        paths: Iterable[Path],
+        progress: Callable[[IngestItem], None] | None = None,
+        years: Iterable[int] | None = None,
+        on_wait: Callable[[], None] | None = None,
+    ) -> tuple[IngestReport, list[Path]]:
         """Read, archive and store returned files, then rewrite the consolidated workbook of `years`
         (default: every year in the store). Returns the report and the workbooks written."""
-        from toolkit.returns.ingest import ingest
-
         from toolkit.problems import SkemaError
+        from toolkit.returns.ingest import ingest
 
         with self.writing(on_wait) as store:
             report = ingest(paths, store, self.sd, self.defs, progress=progress, workers=self.workers)
@@ -208,8 +222,9 @@ class Workspace:
                 try:  # the values are stored: a locked overview must not hide the per-file report
                     written.append(self._consolidate(store, y))
                 except SkemaError as exc:
-                    report.notes.append(f"Det samlede overblik for {y} blev ikke skrevet: {exc} "
-                                        f"Kør 'skema samlet --aar {y}' bagefter.")
+                    report.notes.append(
+                        f"Det samlede overblik for {y} blev ikke skrevet: {exc} Kør 'skema samlet --aar {y}' bagefter."
+                    )
         return report, written
 
     def correct(self, aar: int, respondent_id: str, felt: str, text: str, reason: str) -> Any:
@@ -274,25 +289,29 @@ class Workspace:
         from toolkit.documents.produce import write_hoering
 
         with self.store() as store:
-            written = write_hoering(store, self.sd, self.defs, aar, frist, self.out(aar), overwrite,
-                                    templates=self.templates_dir)
+            written = write_hoering(
+                store, self.sd, self.defs, aar, frist, self.out(aar), overwrite, templates=self.templates_dir
+            )
         return self._pdf(written, pdf)
 
-    def rykkere(self, aar: int, overwrite: bool = False, pdf: bool = False,
-                today: dt.date | None = None) -> list[Written]:
+    def rykkere(
+        self, aar: int, overwrite: bool = False, pdf: bool = False, today: dt.date | None = None
+    ) -> list[Written]:
         from toolkit.documents.produce import write_rykkere
 
         with self.store() as store:
-            written = write_rykkere(store, self.sd, self.defs, aar, self.out(aar), overwrite, today=today,
-                                    templates=self.templates_dir)
+            written = write_rykkere(
+                store, self.sd, self.defs, aar, self.out(aar), overwrite, today=today, templates=self.templates_dir
+            )
         return self._pdf(written, pdf)
 
     def bilag(self, aar: int, moede: dt.date, overwrite: bool = False, pdf: bool = False) -> Written:
         from toolkit.documents.produce import write_bilag
 
         with self.store() as store:
-            written = write_bilag(store, self.sd, self.defs, aar, moede, self.out(aar), overwrite,
-                                  templates=self.templates_dir)
+            written = write_bilag(
+                store, self.sd, self.defs, aar, moede, self.out(aar), overwrite, templates=self.templates_dir
+            )
         return self._pdf([written], pdf)[0]
 
     def _pdf(self, written: list[Written], pdf: bool) -> list[Written]:

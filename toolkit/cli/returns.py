@@ -38,6 +38,7 @@ RESULT_COLOR = {
     FileResult.ALLEREDE: "yellow",
     FileResult.SPRUNGET_OVER: "yellow",
     FileResult.AFVIST: "red",
+    FileResult.AELDRE: "yellow",
 }
 
 
@@ -95,7 +96,9 @@ def indlaes_cmd(
         try:
             report, written = ws.ingest(sti, progress=step, years=None if aar is None else [aar], on_wait=waiting)
         except KeyboardInterrupt:
-            stored = sum(i.status in (FileResult.NY, FileResult.ERSTATTER, FileResult.AFVIST) for i in done)
+            stored = sum(
+                i.status in (FileResult.NY, FileResult.ERSTATTER, FileResult.AELDRE, FileResult.AFVIST) for i in done
+            )
             err_console.print(
                 f"[red]Afbrudt – {stored} af {len(files)} filer gemt. Kør kommandoen igen for at fortsætte.[/red]"
             )
@@ -115,7 +118,8 @@ def _indlaes_summary(report, written, sti, aar: int) -> None:
         print_files(report, "Indlæste filer", aar)
     console.print(
         f"{report.count(FileResult.NY)} nye, {report.count(FileResult.ERSTATTER)} erstatter en "
-        f"tidligere, {report.count(FileResult.ALLEREDE)} allerede indlæst, "
+        f"tidligere, {report.count(FileResult.AELDRE)} ældre version, "
+        f"{report.count(FileResult.ALLEREDE)} allerede indlæst, "
         f"{report.count(FileResult.AFVIST)} afvist, {report.count(FileResult.SPRUNGET_OVER)} "
         f"sprunget over."
     )

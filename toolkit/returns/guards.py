@@ -1,6 +1,7 @@
 """Checks on every received file before any reader parses it. All limits live in LIMITS and are
 documented in the README ("Sikkerhed og robusthed"). A check returns an Issue (the file is refused)
 or None; warnings (macros) are returned separately."""
+
 from __future__ import annotations
 
 import re
@@ -53,8 +54,11 @@ def check_file(path: Path, limits: Limits = LIMITS, keep: dict | None = None) ->
     if size == 0:
         return refuse("tom-fil", f"{name} er tom (0 byte). Bed afsenderen sende filen igen.")
     if size > limits.max_file_bytes:
-        return refuse("for-stor", f"{name} fylder {size / 1e6:.0f} MB; højst {limits.max_file_bytes / 1e6:.0f} MB "
-                                  f"tages imod. Bed afsenderen fjerne billeder eller sende skemaet igen.")
+        return refuse(
+            "for-stor",
+            f"{name} fylder {size / 1e6:.0f} MB; højst {limits.max_file_bytes / 1e6:.0f} MB "
+            f"tages imod. Bed afsenderen fjerne billeder eller sende skemaet igen.",
+        )
     with open(path, "rb") as f:
         head = f.read(8)
     ext = path.suffix.lower()
@@ -63,16 +67,19 @@ def check_file(path: Path, limits: Limits = LIMITS, keep: dict | None = None) ->
             return refuse("ikke-regneark", _renamed(name, head))
         return None, []
     if head == OLE:
-        return refuse("adgangskode", f"{name}: Filen er beskyttet med adgangskode – bed afsenderen sende den uden "
-                                     f"adgangskode.")
+        return refuse(
+            "adgangskode", f"{name}: Filen er beskyttet med adgangskode – bed afsenderen sende den uden adgangskode."
+        )
     if head[:4] != ZIP:
         return refuse("ikke-regneark", _renamed(name, head))
     try:
         with zipfile.ZipFile(path) as z:
             return _check_zip(z, name, ext, limits, keep)
     except zipfile.BadZipFile:
-        return refuse("ulaeselig-fil", f"{name} er ufuldstændig eller beskadiget (fx afbrudt under download). "
-                                       f"Bed afsenderen sende den igen.")
+        return refuse(
+            "ulaeselig-fil",
+            f"{name} er ufuldstændig eller beskadiget (fx afbrudt under download). Bed afsenderen sende den igen.",
+        )
 
 
 def _renamed(name: str, head: bytes) -> str:
@@ -103,21 +110,31 @@ def _check_zip(z: zipfile.ZipFile, name: str, ext: str, limits: Limits, keep: di
     for i in infos:
         total += i.file_size
         if i.file_size > limits.max_part_bytes:
-            return refuse("zip-bombe", f"delen {i.filename} pakker sig ud til {i.file_size / 1e6:.0f} MB "
-                                       f"(højst {limits.max_part_bytes / 1e6:.0f} MB).")
+            return refuse(
+                "zip-bombe",
+                f"delen {i.filename} pakker sig ud til {i.file_size / 1e6:.0f} MB "
+                f"(højst {limits.max_part_bytes / 1e6:.0f} MB).",
+            )
         if i.file_size > limits.ratio_grace_bytes and i.compress_size < i.file_size * limits.min_inflate_ratio:
-            return refuse("zip-bombe", f"delen {i.filename} er pakket mere end {1 / limits.min_inflate_ratio:.0f} "
-                                       f"gange sammen (mistænkelig fil).")
+            return refuse(
+                "zip-bombe",
+                f"delen {i.filename} er pakket mere end {1 / limits.min_inflate_ratio:.0f} "
+                f"gange sammen (mistænkelig fil).",
+            )
     if total > limits.max_total_bytes:
-        return refuse("zip-bombe", f"filen pakker sig ud til {total / 1e6:.0f} MB (højst "
-                                   f"{limits.max_total_bytes / 1e6:.0f} MB).")
+        return refuse(
+            "zip-bombe", f"filen pakker sig ud til {total / 1e6:.0f} MB (højst {limits.max_total_bytes / 1e6:.0f} MB)."
+        )
     for i in infos:
         if i.filename.lower().endswith((".xml", ".rels")):
             with z.open(i) as f:
                 prolog = f.read(limits.prolog_bytes)
             if _DTD.search(prolog):
-                return refuse("xml-entitet", f"delen {i.filename} indeholder en DTD/entitetserklæring, som "
-                                             f"Excel aldrig skriver (mulig XML-angreb). Filen læses ikke.")
+                return refuse(
+                    "xml-entitet",
+                    f"delen {i.filename} indeholder en DTD/entitetserklæring, som "
+                    f"Excel aldrig skriver (mulig XML-angreb). Filen læses ikke.",
+                )
     if ext == ".xlsm" or any(n.lower().endswith("vbaproject.bin") for n in names):
         warnings.append(Issue("makro", f"{name} indeholder makroer; de køres ikke, kun værdierne læses.", file=name))
     problem = _extent(z, names, limits, keep)
@@ -133,8 +150,7 @@ def _far_refs(max_rows: int, max_cols: int) -> tuple[re.Pattern, re.Pattern]:
     none, so the scan finds nothing to convert."""
     digits = len(str(max_rows))
     letters = 1 if max_cols < 26 else (2 if max_cols < 702 else 3)
-    return (re.compile(rb'<row r="([0-9]{%d,7})"' % digits),
-            re.compile(rb'<c r="([A-Z]{%d,3})[0-9]' % letters))
+    return (re.compile(rb'<row r="([0-9]{%d,7})"' % digits), re.compile(rb'<c r="([A-Z]{%d,3})[0-9]' % letters))
 
 
 def _extent(z: zipfile.ZipFile, names: list[str], limits: Limits, keep: dict | None = None) -> str | None:
@@ -144,14 +160,16 @@ def _extent(z: zipfile.ZipFile, names: list[str], limits: Limits, keep: dict | N
             data = z.read(n)  # bounded by the size checks above
             if keep is not None:
                 keep[n] = data  # the reader scans the same parts again
-            m = _DIM.search(data[:limits.prolog_bytes])
+            m = _DIM.search(data[: limits.prolog_bytes])
             rows = max(map(int, far_rows.findall(data)), default=0)
             cols = max(map(_col_number, set(far_cols.findall(data))), default=0)
             if m:
                 rows, cols = max(rows, int(m.group(2))), max(cols, _col_number(m.group(1)))
             if rows > limits.max_rows or cols > limits.max_cols:
-                return (f"arket {n.rsplit('/', 1)[-1]} strækker sig over {rows:,} rækker og {cols:,} kolonner "
-                        f"(højst {limits.max_rows:,} × {limits.max_cols:,}).").replace(",", ".")
+                return (
+                    f"arket {n.rsplit('/', 1)[-1]} strækker sig over {rows:,} rækker og {cols:,} kolonner "
+                    f"(højst {limits.max_rows:,} × {limits.max_cols:,})."
+                ).replace(",", ".")
         elif n == "content.xml":
             data = z.read(n)
             for kind, count in _ODS_REPEAT.findall(data):

@@ -1,21 +1,29 @@
 """`skema indlaes` and `skema tjek`: collect returned files, read each in an isolated worker and —
 for indlaes — hand it to the store (archived untouched, one transaction per file). What was good
-is kept when another file is bad."""
+is kept when another file is bad.
+
+Versions of one answer are ordered by when the respondent last saved them (returns.saved), not by
+when or in which order they arrive: the last save is current, an older save is kept as history and
+said so. A file refused before is read again; a form exactly as it was sent out is refused."""
+
 from __future__ import annotations
 
+import datetime as dt
+import errno
+import stat
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-import errno
-import stat
 
 from toolkit.definitions.model import Skemadefinition
 from toolkit.problems import FEJL, Issue, UsageError
 from toolkit.returns.read import ReadResult
+from toolkit.returns.saved import SavedTime, last_saved
 from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import FileResult
 from toolkit.store import Store
-from toolkit.store.receive import Admitted, Known, admit, record
+from toolkit.store.db import Submission
+from toolkit.store.receive import Admitted, Known, Unfilled, admit, record
 
 SPREADSHEET_EXT = {".xlsx", ".xlsm", ".xls", ".ods"}
 
@@ -38,9 +46,17 @@ class IngestItem:
         return sum(1 for i in self.issues if i.severity == FEJL)
 
     def to_json(self) -> dict:
-        return {"fil": self.file.name, "sti": str(self.file), "resultat": self.status.value, "skema": self.skema,
-                "respondent": self.respondent, "aar": self.aar, "gyldig": self.valid, "fejl": self.errors,
-                "problemer": [i.to_json() for i in self.issues]}
+        return {
+            "fil": self.file.name,
+            "sti": str(self.file),
+            "resultat": self.status.value,
+            "skema": self.skema,
+            "respondent": self.respondent,
+            "aar": self.aar,
+            "gyldig": self.valid,
+            "fejl": self.errors,
+            "problemer": [i.to_json() for i in self.issues],
+        }
 
 
 @dataclass
@@ -62,13 +78,21 @@ class IngestReport:
 
     def to_json(self) -> dict:
         """The stable JSON form (documented in README, `--json`)."""
-        return {"version": JSON_SCHEMA_VERSION, "ok": self.ok, "bemaerkninger": self.notes,
-                "antal": {r.value: self.count(r) for r in FileResult if self.count(r)},
-                "filer": [i.to_json() for i in self.items]}
+        return {
+            "version": JSON_SCHEMA_VERSION,
+            "ok": self.ok,
+            "bemaerkninger": self.notes,
+            "antal": {r.value: self.count(r) for r in FileResult if self.count(r)},
+            "filer": [i.to_json() for i in self.items],
+        }
 
 
-OTHER_EXCEL = {".xlsb": "binær Excel-projektmappe (.xlsb)", ".xltx": "Excel-skabelon (.xltx)",
-               ".xltm": "Excel-skabelon med makroer (.xltm)", ".xlt": "Excel-skabelon (.xlt)"}
+OTHER_EXCEL = {
+    ".xlsb": "binær Excel-projektmappe (.xlsb)",
+    ".xltx": "Excel-skabelon (.xltx)",
+    ".xltm": "Excel-skabelon med makroer (.xltm)",
+    ".xlt": "Excel-skabelon (.xlt)",
+}
 
 
 def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestItem]]:
@@ -85,14 +109,27 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestItem]]:
             if f.name.startswith("~$") or f.name.startswith(".~lock."):
                 skipped.append(_skip(f, "laasefil", f"{f.name} er en låsefil fra Excel/LibreOffice og springes over."))
             elif not _regular(f):
-                skipped.append(_skip(f, "ulaeselig-fil", f"{f.name} er ikke en almindelig fil og springes over.",
-                                     valid=False))
+                skipped.append(
+                    _skip(f, "ulaeselig-fil", f"{f.name} er ikke en almindelig fil og springes over.", valid=False)
+                )
             elif suffix in OTHER_EXCEL:
-                skipped.append(_skip(f, "ikke-regneark", f"{f.name} er en {OTHER_EXCEL[suffix]}. Åbn den i Excel, "
-                                     f"gem den som Excel-projektmappe (.xlsx) og send den igen.", valid=False))
+                skipped.append(
+                    _skip(
+                        f,
+                        "ikke-regneark",
+                        f"{f.name} er en {OTHER_EXCEL[suffix]}. Åbn den i Excel, "
+                        f"gem den som Excel-projektmappe (.xlsx) og send den igen.",
+                        valid=False,
+                    )
+                )
             elif suffix not in SPREADSHEET_EXT:
-                skipped.append(_skip(f, "ikke-regneark", f"{f.name} er ikke et regneark (.xlsx, .xlsm, .xls eller "
-                                     f".ods) og springes over."))
+                skipped.append(
+                    _skip(
+                        f,
+                        "ikke-regneark",
+                        f"{f.name} er ikke et regneark (.xlsx, .xlsm, .xls eller .ods) og springes over.",
+                    )
+                )
             else:
                 files.append(f)
     files.sort(key=_mtime_then_name)
@@ -128,9 +165,14 @@ def _unreadable(f: Path, exc: OSError) -> IngestItem:
         why = "disken er fuld, så filen kunne ikke arkiveres"
     else:
         why = f"den kunne ikke åbnes ({exc.strerror or exc.__class__.__name__})"
-    return IngestItem(f, FileResult.AFVIST, issues=[Issue(
-        "ulaeselig-fil", f"{f.name} blev ikke indlæst: {why}. Ret det og kør kommandoen igen.", file=f.name)],
-        valid=False)
+    return IngestItem(
+        f,
+        FileResult.AFVIST,
+        issues=[
+            Issue("ulaeselig-fil", f"{f.name} blev ikke indlæst: {why}. Ret det og kør kommandoen igen.", file=f.name)
+        ],
+        valid=False,
+    )
 
 
 ReaderFn = Callable[[Path, Stamdata, dict, str], ReadResult]
@@ -149,24 +191,37 @@ def _read_all(jobs: list[tuple[Path, str]], sd: Stamdata, defs: dict, reader: Re
         yield from isolated.read_many(jobs)
 
 
-def check_returns(paths: Iterable[Path], sd: Stamdata, defs: dict[str, Skemadefinition],
-                  progress: Progress | None = None, reader: ReaderFn | None = None,
-                  workers: int = 2) -> IngestReport:
+def check_returns(
+    paths: Iterable[Path],
+    sd: Stamdata,
+    defs: dict[str, Skemadefinition],
+    progress: Progress | None = None,
+    reader: ReaderFn | None = None,
+    workers: int = 2,
+) -> IngestReport:
     """Guard, identify and validate every spreadsheet under `paths` without storing anything."""
     files, skipped = collect_files(paths)
     report = IngestReport(list(skipped))
     for i, res in _read_all([(f, f.name) for f in files], sd, defs, reader, workers):
         result = FileResult(res.status.value)  # afvist, gyldig or fejl
-        item = IngestItem(files[i], result, res.skema or "", res.modtager.navn if res.modtager else "",
-                          res.issues, res.valid, res.aar)
+        item = IngestItem(
+            files[i], result, res.skema or "", res.modtager.navn if res.modtager else "", res.issues, res.valid, res.aar
+        )
         report.items.append(item)
         if progress:
             progress(item)
     return report
 
 
-def ingest(paths: Iterable[Path], store: Store, sd: Stamdata, defs: dict[str, Skemadefinition],
-           progress: Progress | None = None, reader: ReaderFn | None = None, workers: int = 2) -> IngestReport:
+def ingest(
+    paths: Iterable[Path],
+    store: Store,
+    sd: Stamdata,
+    defs: dict[str, Skemadefinition],
+    progress: Progress | None = None,
+    reader: ReaderFn | None = None,
+    workers: int = 2,
+) -> IngestReport:
     """Ingest every spreadsheet under `paths`. By default files are read in worker processes
     (returns.isolation), `workers` at a time, so a file that crashes or exhausts the reader is
     refused, not fatal. Results are stored in order, one transaction per file."""
@@ -178,45 +233,147 @@ def ingest(paths: Iterable[Path], store: Store, sd: Stamdata, defs: dict[str, Sk
         if progress:
             progress(item)
 
-    todo: list[Admitted] = []
+    store.remove_unrecorded()  # archive copies a killed run left without a record
+    todo: list[tuple[Admitted, SavedTime]] = []
     batch: dict[str, Path] = {}
     for f in files:
         try:
+            mtime = f.stat().st_mtime
             got = admit(store, f, batch)
         except OSError as exc:
             done(_unreadable(f, exc))
             continue
         if isinstance(got, Known):
             done(_already(got))
+        elif isinstance(got, Unfilled):
+            done(_unfilled(got))
         else:
-            todo.append(got)
-    for i, res in _read_all([(a.archived, a.file.name) for a in todo], sd, defs, reader, workers):
-        done(_record(store, todo[i], res))
+            todo.append((got, last_saved(got.archived, mtime)))
+    todo.sort(key=lambda t: t[1].when)  # stable: equal times keep their order. The last save is recorded last
+    jobs = [(a.archived, a.file.name) for a, _ in todo]
+    for i, res in _read_all(jobs, sd, defs, reader, workers):
+        admitted, saved = todo[i]
+        done(_record(store, admitted, saved, res))
     return report
 
 
 def _already(known: Known) -> IngestItem:
     f, k = known.file, known.earlier
     if k is None:
-        return IngestItem(f, FileResult.ALLEREDE, issues=[Issue(
-            "allerede-indlaest", f"{f.name} er en kopi af en anden fil i samme indlæsning – intet ændret.",
-            file=f.name)])
-    return IngestItem(f, FileResult.ALLEREDE, k.skema or "", k.respondent_navn or "", aar=k.aar, issues=[Issue(
-        "allerede-indlaest", f"{f.name} er allerede indlæst ({k.received_at[:16].replace('T', ' ')}) – "
-        f"intet ændret.", file=f.name)])
+        return IngestItem(
+            f,
+            FileResult.ALLEREDE,
+            issues=[
+                Issue(
+                    "allerede-indlaest",
+                    f"{f.name} er en kopi af en anden fil i samme indlæsning – intet ændret.",
+                    file=f.name,
+                )
+            ],
+        )
+    return IngestItem(
+        f,
+        FileResult.ALLEREDE,
+        k.skema or "",
+        k.respondent_navn or "",
+        aar=k.aar,
+        issues=[
+            Issue(
+                "allerede-indlaest",
+                f"{f.name} er allerede indlæst ({k.received_at[:16].replace('T', ' ')}) – intet ændret.",
+                file=f.name,
+            )
+        ],
+    )
 
 
-def _record(store: Store, admitted: Admitted, res: ReadResult) -> IngestItem:
+def _unfilled(u: Unfilled) -> IngestItem:
+    s = u.sent
+    return IngestItem(
+        u.file,
+        FileResult.AFVIST,
+        s.skema,
+        s.respondent_navn,
+        [
+            Issue(
+                "ikke-udfyldt",
+                f"Skemaet er ikke udfyldt – er det det udsendte skema? {u.file.name} er præcis det skema, "
+                f"der blev dannet til {s.respondent_navn} ({s.file_name}); det er ikke gemt.",
+                file=u.file.name,
+                respondent=s.respondent_navn,
+                skema=s.skema,
+            )
+        ],
+        valid=False,
+        aar=s.aar,
+    )
+
+
+def _local(when: dt.datetime | str | None) -> str:
+    """A stored or read UTC time as the user's local 'dd.mm.åååå tt:mm'."""
+    if isinstance(when, str):
+        when = dt.datetime.fromisoformat(when.replace("Z", "+00:00"))
+    return when.astimezone().strftime("%d.%m.%Y %H:%M") if when else "ukendt"
+
+
+def _record(store: Store, admitted: Admitted, saved: SavedTime, res: ReadResult) -> IngestItem:
     m = res.modtager
-    out = record(store, admitted, skema=res.skema, aar=res.aar, respondent_id=m.id if m else None,
-                 respondent_navn=m.navn if m else None, version=res.version, status=res.status,
-                 refused=res.refused, valid=res.valid, values=res.values, issues=res.issues)
-    return IngestItem(admitted.file, out.result, out.skema, out.respondent, out.issues, out.valid, res.aar)
+    out = record(
+        store,
+        admitted,
+        skema=res.skema,
+        aar=res.aar,
+        respondent_id=m.id if m else None,
+        respondent_navn=m.navn if m else None,
+        version=res.version,
+        status=res.status,
+        refused=res.refused,
+        valid=res.valid,
+        values=res.values,
+        issues=res.issues,
+        saved_at=saved.text,
+    )
+    name = admitted.file.name
+    notes = []
+    if admitted.refused_before is not None:
+        notes.append(_retried(name, admitted.refused_before, admitted.refusal))
+    if out.result == FileResult.AELDRE and out.previous is not None:
+        notes.append(_older(name, saved, out.previous))
+    return IngestItem(admitted.file, out.result, out.skema, out.respondent, notes + out.issues, out.valid, res.aar)
+
+
+def _retried(name: str, before: Submission, why: tuple[str, ...]) -> Issue:
+    reason = why[0].rstrip(". ") if why else "ukendt årsag"
+    more = f" (og {len(why) - 1} fejl mere)" if len(why) > 1 else ""
+    return Issue(
+        "tidligere-afvist",
+        f"{name} blev afvist ved indlæsningen {_local_received(before.received_at)}: "
+        f"{reason}{more}. Filen er læst igen.",
+        file=name,
+    )
+
+
+def _local_received(received_at: str) -> str:
+    """received_at is stored as local time without a zone."""
+    return received_at[:16].replace("T", " ")
+
+
+def _older(name: str, saved: SavedTime, current: Submission) -> Issue:
+    return Issue(
+        "aeldre-version",
+        f"{name} er gemt {_local(saved.when)}, før det svar, der allerede er indlæst "
+        f"({current.original_name}, gemt {_local(current.saved_at)}); det gemmes i historikken men "
+        f"erstatter ikke.",
+        file=name,
+    )
 
 
 def ingest_file(f: Path, store: Store, sd: Stamdata, defs, reader: ReaderFn) -> IngestItem:
     """One file, read by `reader` in this process (used by benchmarks and tests)."""
+    mtime = f.stat().st_mtime
     got = admit(store, f)
     if isinstance(got, Known):
         return _already(got)
-    return _record(store, got, reader(got.archived, sd, defs, f.name))
+    if isinstance(got, Unfilled):
+        return _unfilled(got)
+    return _record(store, got, last_saved(got.archived, mtime), reader(got.archived, sd, defs, f.name))

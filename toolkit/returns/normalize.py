@@ -1,6 +1,7 @@
 """Turn what people really type into typed values. Pure: (field, raw cell value) -> Normalized.
 
 A value that cannot be read is kept as text (`raw`) with an issue code, never dropped or guessed."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -102,8 +103,7 @@ def _choice(felt: Felt, v, raw: str, yes_no: bool) -> Normalized:
     folded = {_fold(c): c for c in felt.valg}
     hit = folded.get(_fold(raw_text(v)))
     if hit is None:
-        return Normalized(None, raw, "ukendt-valg",
-                          f"'{raw}' er ikke en af mulighederne ({', '.join(felt.valg)})")
+        return Normalized(None, raw, "ukendt-valg", f"'{raw}' er ikke en af mulighederne ({', '.join(felt.valg)})")
     return Normalized(hit, raw)
 
 
@@ -120,8 +120,9 @@ def clean_text(s: str) -> tuple[str, str | None]:
 def _text(t: str, v, raw: str) -> Normalized:
     s, code = clean_text(raw.strip())
     if code:
-        detail = ("teksten er afkortet til 32.767 tegn" if code == "for-lang-tekst"
-                  else "usynlige kontroltegn er fjernet")
+        detail = (
+            "teksten er afkortet til 32.767 tegn" if code == "for-lang-tekst" else "usynlige kontroltegn er fjernet"
+        )
         return Normalized(s, raw, code, detail)
     if t == "email" and not ligner_email(s):
         return Normalized(s, raw, "ugyldig-email", f"'{s}' ligner ikke en e-mailadresse")

@@ -1,6 +1,7 @@
 """Read one returned form: identify it, find every expected field, normalise and validate.
 Bad content never raises: it becomes Issues. What the file claims about itself (form, year,
 respondent) is checked against stamdata and the definition; stamdata wins."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
@@ -11,10 +12,10 @@ from toolkit.definitions.expand import plan_form
 from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.recipients import Modtager, find_recipient
 from toolkit.forms.meta import defined_name
-from toolkit.returns.guards import check_file
-from toolkit.returns.reader import RawWorkbook, UnreadableWorkbook, open_workbook
 from toolkit.problems import FEJL, Issue
+from toolkit.returns.guards import check_file
 from toolkit.returns.normalize import normalize
+from toolkit.returns.reader import RawWorkbook, UnreadableWorkbook, open_workbook
 from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import AnswerStatus
 
@@ -50,25 +51,28 @@ class ReadResult:
             return AnswerStatus.AFVIST
         return AnswerStatus.GYLDIG if self.valid else AnswerStatus.FEJL
 
-    def refuse(self, code: str, message: str) -> "ReadResult":
+    def refuse(self, code: str, message: str) -> ReadResult:
         self.issues.append(Issue(code, message, file=self.original_name, skema=self.skema or ""))
         self.refused = True
         return self
 
 
-def read_return(path: Path, sd: Stamdata, defs: dict[str, Skemadefinition],
-                original_name: str | None = None) -> ReadResult:
+def read_return(
+    path: Path, sd: Stamdata, defs: dict[str, Skemadefinition], original_name: str | None = None
+) -> ReadResult:
     path = Path(path)
     res = ReadResult(path, original_name or path.name)
     parts: dict[str, bytes] = {}  # worksheet parts the guard already unpacked, reused by the reader
     refusal, warnings = check_file(path, keep=parts)
     if refusal is not None:
-        res.issues.append(replace(refusal, file=res.original_name,
-                                  message=refusal.message.replace(path.name, res.original_name)))
+        res.issues.append(
+            replace(refusal, file=res.original_name, message=refusal.message.replace(path.name, res.original_name))
+        )
         res.refused = True
         return res
-    res.issues += [replace(w, file=res.original_name, message=w.message.replace(path.name, res.original_name))
-                   for w in warnings]
+    res.issues += [
+        replace(w, file=res.original_name, message=w.message.replace(path.name, res.original_name)) for w in warnings
+    ]
     try:
         raw = open_workbook(path, parts)
     except UnreadableWorkbook as exc:
@@ -94,32 +98,47 @@ def _identify(raw: RawWorkbook, res: ReadResult, sd: Stamdata, defs) -> Skemadef
     name = res.original_name
     skema = raw.meta.get("skema")
     if not skema or skema not in defs:
-        res.refuse("fremmed-projektmappe",
-                   f"{name} er ikke et skema fra sekretariatet (det skjulte ark '_skema' mangler eller er ukendt). "
-                   f"Bed afsenderen bruge det tilsendte skema.")
+        res.refuse(
+            "fremmed-projektmappe",
+            f"{name} er ikke et skema fra sekretariatet (det skjulte ark '_skema' mangler eller er ukendt). "
+            f"Bed afsenderen bruge det tilsendte skema.",
+        )
         return None
     defn = defs[skema]
     res.skema = skema
     res.version = _as_int(raw.meta.get("version"))
     res.aar = _as_int(raw.meta.get("aar"))
     if res.version != defn.version:
-        res.refuse("ukendt-version",
-                   f"{name} er version {raw.meta.get('version')} af skemaet '{defn.navn}', men den gældende "
-                   f"version er {defn.version}. Send skemaet i den nye version til afsenderen.")
+        res.refuse(
+            "ukendt-version",
+            f"{name} er version {raw.meta.get('version')} af skemaet '{defn.navn}', men den gældende "
+            f"version er {defn.version}. Send skemaet i den nye version til afsenderen.",
+        )
         return None
     modtager_id = str(raw.meta.get("modtager_id") or "")
     m = find_recipient(defn, sd, res.aar, modtager_id) if res.aar else None
     if m is None:
-        res.refuse("ukendt-modtager",
-                   f"{name}: modtageren '{modtager_id}' for {res.aar} findes ikke i stamdata for '{defn.navn}'.")
+        res.refuse(
+            "ukendt-modtager",
+            f"{name}: modtageren '{modtager_id}' for {res.aar} findes ikke i stamdata for '{defn.navn}'.",
+        )
         return None
     res.modtager = m
     if str(raw.meta.get("definition_hash") or "") != defn.hash or (
-            raw.meta.get("modtager_navn") not in (None, "", m.navn)):
-        res.issues.append(Issue("manipuleret",
-                                f"{name}: skemaets skjulte oplysninger passer ikke med definitionen eller stamdata "
-                                f"(ændret efter udsendelse?). Værdierne er læst efter stamdata for {m.navn}; "
-                                f"kontrollér dem.", file=name, respondent=m.navn, skema=skema, sheet="_skema"))
+        raw.meta.get("modtager_navn") not in (None, "", m.navn)
+    ):
+        res.issues.append(
+            Issue(
+                "manipuleret",
+                f"{name}: skemaets skjulte oplysninger passer ikke med definitionen eller stamdata "
+                f"(ændret efter udsendelse?). Værdierne er læst efter stamdata for {m.navn}; "
+                f"kontrollér dem.",
+                file=name,
+                respondent=m.navn,
+                skema=skema,
+                sheet="_skema",
+            )
+        )
     return defn
 
 
@@ -131,8 +150,18 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
 
     def issue(code, fi, sheet, cell, text):
         label = fi.felt.etiket + (f" {fi.aar}" if fi.aar is not None else "") + (f", {fi.sted}" if fi.sted else "")
-        res.issues.append(Issue(code, f"{sheet}!{cell} ({label}): {text}", file=res.original_name,
-                                respondent=m.navn, skema=defn.skema, sheet=sheet, cell=cell, key=fi.key))
+        res.issues.append(
+            Issue(
+                code,
+                f"{sheet}!{cell} ({label}): {text}",
+                file=res.original_name,
+                respondent=m.navn,
+                skema=defn.skema,
+                sheet=sheet,
+                cell=cell,
+                key=fi.key,
+            )
+        )
 
     values: dict[str, FieldValue] = {}
     flagged: set[str] = set()
@@ -141,14 +170,27 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
         by_map = mapping.get(fi.key)
         loc = by_name or by_map
         if loc is None:
-            res.issues.append(Issue("felt-mangler-i-fil", f"Feltet '{fi.felt.etiket}' ({fi.key}) findes ikke i filen.",
-                                    file=res.original_name, respondent=m.navn, skema=defn.skema, key=fi.key))
+            res.issues.append(
+                Issue(
+                    "felt-mangler-i-fil",
+                    f"Feltet '{fi.felt.etiket}' ({fi.key}) findes ikke i filen.",
+                    file=res.original_name,
+                    respondent=m.navn,
+                    skema=defn.skema,
+                    key=fi.key,
+                )
+            )
             flagged.add(fi.key)
             continue
         sheet, cell = loc
         if by_name and by_map and by_name != by_map:
-            issue("navn-flyttet", fi, sheet, cell,
-                  f"cellen er flyttet fra {by_map[1]} (rækker indsat?); værdien er læst fra {cell}")
+            issue(
+                "navn-flyttet",
+                fi,
+                sheet,
+                cell,
+                f"cellen er flyttet fra {by_map[1]} (rækker indsat?); værdien er læst fra {cell}",
+            )
         v = raw.value(sheet, cell)
         flag = raw.flags.get((sheet, cell))
         if flag and flag.error:
@@ -156,8 +198,13 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
             flagged.add(fi.key)
             continue
         if flag and flag.formula and not flag.cached:
-            issue("formel-uden-vaerdi", fi, sheet, cell,
-                  "cellen indeholder en formel uden gemt resultat; åbn og gem filen i Excel eller LibreOffice")
+            issue(
+                "formel-uden-vaerdi",
+                fi,
+                sheet,
+                cell,
+                "cellen indeholder en formel uden gemt resultat; åbn og gem filen i Excel eller LibreOffice",
+            )
             flagged.add(fi.key)
             continue
         if flag and flag.formula:

@@ -1,6 +1,7 @@
 """Read a returned workbook's values fast (python-calamine: xlsx, xlsm, xls, ods) plus what the
 values alone cannot tell: the defined names, and which input cells hold formulas or error values.
 No validation here; see toolkit.returns."""
+
 from __future__ import annotations
 
 import html
@@ -80,9 +81,10 @@ def open_workbook(path: Path, parts: dict[str, bytes] | None = None) -> RawWorkb
     raw = RawWorkbook(path, fmt, sheet_names, {}, [], {}, _wb=wb)
     if META_SHEET in sheet_names:
         rows = wb.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
-        raw.meta = {str(r[0]): r[1] for r in rows[:len(META_KEYS)] if len(r) > 1 and r[0] != ""}
-        raw.mapping = [(str(r[0]), str(r[1]), str(r[2])) for r in rows[MAP_START_ROW + 1:]
-                       if len(r) > 2 and r[0] != ""]
+        raw.meta = {str(r[0]): r[1] for r in rows[: len(META_KEYS)] if len(r) > 1 and r[0] != ""}
+        raw.mapping = [
+            (str(r[0]), str(r[1]), str(r[2])) for r in rows[MAP_START_ROW + 1 :] if len(r) > 2 and r[0] != ""
+        ]
     try:
         if fmt in ("xlsx", "xlsm"):
             raw.names, sheet_files = _xlsx_names(path)
@@ -106,6 +108,7 @@ class HostileXml(ValueError):
 def _expat(data: bytes) -> None:
     """Check that `data` is well-formed XML without any DTD or entity declaration (refused: no
     entity is ever expanded, nothing external is loaded). Raises HostileXml or ExpatError."""
+
     def refuse(*_args):
         raise HostileXml("DTD/entitet i XML")
 
@@ -184,7 +187,7 @@ def _rowcol(cell: str) -> tuple[int, int]:
 
 
 def _parse_ref(text: str) -> tuple[str, str] | None:
-    """"'Belægning'!$C$7" -> ('Belægning', 'C7'); ranges and formulas -> None."""
+    """ "'Belægning'!$C$7" -> ('Belægning', 'C7'); ranges and formulas -> None."""
     if "!" not in text or ":" in text:
         return None
     sheet, ref = text.rsplit("!", 1)
@@ -225,12 +228,13 @@ def _scan_cells(data: bytes, sheet: str, flags: dict) -> None:
             m = _cell_at(data, pos)
             if m is not None and (is_error or (m.end() == pos and (sheet, m.group(1).decode()) not in flags)):
                 closed = m.group(2).endswith(b"/")
-                body = b"" if closed else data[m.end():data.find(b"</c>", m.end())]
+                body = b"" if closed else data[m.end() : data.find(b"</c>", m.end())]
                 v = _VALUE.search(body)
                 ref = m.group(1).decode()
                 if is_error:
-                    flags[(sheet, ref)] = CellFlag(body.startswith(b"<f"), v.group(1).decode() if v else "#FEJL",
-                                                   bool(v))
+                    flags[(sheet, ref)] = CellFlag(
+                        body.startswith(b"<f"), v.group(1).decode() if v else "#FEJL", bool(v)
+                    )
                 elif not closed:
                     flags[(sheet, ref)] = CellFlag(True, None, bool(v and v.group(1)))
             pos = data.find(needle, pos + 1)

@@ -1,18 +1,23 @@
-"""SQLite store. Every write of one file's result is one transaction (crash-safe); a newer return
-from the same respondent for the same form and year supersedes the older one, which is kept.
+"""SQLite store. Every write of one file's result is one transaction (crash-safe). Of the returns
+from one respondent to one form for one year, the one the respondent saved last is current (ties:
+the one received last); the others are kept as history. A refused file may be received again (after
+a fix in stamdata, say) and is then read again. The forms as sent out are recorded too, so a returned
+file identical to one of them is recognised as not filled in.
 
 A value's field key is stored twice: as text (`felt`, for display, `skema ret` and export) and as
 its structured parts (skema, tilbud_id, nr, ydelse_id, kommune_id, linje, noegle, felt_aar), parsed
 once when the value is written. A store made before the parts existed gets them on open."""
+
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
 import shutil
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, NamedTuple
+from typing import Any, NamedTuple
 
 from toolkit.fieldkeys import KeyParts, key_parts
 from toolkit.files import atomic_path
@@ -20,9 +25,17 @@ from toolkit.problems import Issue
 
 DB_FILE = "skema.sqlite"
 ARCHIVE_DIR = "arkiv"
-SCHEMA_VERSION = 1  # PRAGMA user_version; 0: before the structured key columns
-_KEY_TYPES = {"skema": "TEXT", "tilbud_id": "TEXT", "nr": "TEXT", "ydelse_id": "TEXT", "kommune_id": "TEXT",
-              "linje": "TEXT", "noegle": "TEXT", "felt_aar": "INTEGER"}  # KeyParts, as columns
+SCHEMA_VERSION = 2  # PRAGMA user_version; 0: before the structured key columns; 1: file_hash unique, no saved_at
+_KEY_TYPES = {
+    "skema": "TEXT",
+    "tilbud_id": "TEXT",
+    "nr": "TEXT",
+    "ydelse_id": "TEXT",
+    "kommune_id": "TEXT",
+    "linje": "TEXT",
+    "noegle": "TEXT",
+    "felt_aar": "INTEGER",
+}  # KeyParts, as columns
 _KEY_COLUMNS = {"vals": KeyParts._fields, "corrections": KeyParts._fields[1:]}  # corrections has skema already
 
 
@@ -41,12 +54,38 @@ class Submission:
     status: str
     current: int
     superseded_by: int | None
+    saved_at: str | None = None  # when the respondent last saved the file (UTC, sortable text); None: not known
+
+    @property
+    def refused(self) -> bool:
+        return self.status == "afvist"
+
+
+class Recorded(NamedTuple):
+    """What `Store.record` did: the new submission's id, the id of the current answer it was
+    compared with (None: the first answer), and whether the new one is current now."""
+
+    id: int
+    previous: int | None
+    current: bool
+
+
+@dataclass(frozen=True)
+class SentForm:
+    file_hash: str
+    skema: str
+    aar: int
+    respondent_id: str
+    respondent_navn: str
+    file_name: str
+    created_at: str
 
 
 class StoredValue(NamedTuple):  # tens of thousands per consolidation: cheap to make
     """One current value: as stored, or as corrected with `skema ret`. `felt` is the text key; its
     parts are attributes (`tilbud_id`, `ydelse_id`, `noegle`, `felt_aar`, …: None where the key has
     no such part), so no consumer parses keys."""
+
     aar: int
     skema: str
     respondent_id: str
@@ -69,8 +108,13 @@ class StoredValue(NamedTuple):  # tens of thousands per consolidation: cheap to 
     @property
     def scope(self) -> tuple[tuple[str, str], ...]:
         """The (kind, id) pairs of the key, in key order, e.g. (('tilbud', 'T01'), ('ydelse', 'T01-Y1'))."""
-        ids = (("tilbud", self.tilbud_id), ("nr", self.nr), ("ydelse", self.ydelse_id),
-               ("kommune", self.kommune_id), ("linje", self.linje))
+        ids = (
+            ("tilbud", self.tilbud_id),
+            ("nr", self.nr),
+            ("ydelse", self.ydelse_id),
+            ("kommune", self.kommune_id),
+            ("linje", self.linje),
+        )
         return tuple((kind, i) for kind, i in ids if i is not None)
 
 
@@ -98,6 +142,13 @@ def _parts(felt: str, table: str) -> tuple:
     return parts if table == "vals" else parts[1:]
 
 
+def _create_statement(schema: str, table: str) -> str:
+    """The CREATE TABLE statement of `table` in schema.sql (the current definition)."""
+    head = f"CREATE TABLE IF NOT EXISTS {table} ("
+    start = schema.index(head)
+    return schema[start : schema.index("\n);", start) + 3]
+
+
 def sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -116,18 +167,29 @@ class Store:
         self.con.row_factory = sqlite3.Row
         self.con.execute("PRAGMA journal_mode=WAL")
         self.con.execute("PRAGMA synchronous=NORMAL")
-        self.con.execute("PRAGMA foreign_keys=ON")
-        self.con.executescript((Path(__file__).parent / "schema.sql").read_text(encoding="utf-8"))
+        schema = (Path(__file__).parent / "schema.sql").read_text(encoding="utf-8")
+        old = self.con.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION
+        if old and self.con.execute("SELECT 1 FROM sqlite_master WHERE name = 'submissions'").fetchone():
+            self._migrate(schema)
+        self.con.executescript(schema)  # a new store: everything; an old one: what it lacked (tables, indexes)
         if self.con.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
-            self._migrate()
+            self.con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")  # a new store
+        self.con.execute("PRAGMA foreign_keys=ON")
 
-    def _migrate(self) -> None:
-        """Bring a store from an earlier schema up to date, in one transaction: add the structured key
-        columns and fill them from the text keys. Another process may have done it meanwhile."""
+    def _migrate(self, schema: str) -> None:
+        """Bring a store from an earlier schema up to date, in one transaction (all steps or none).
+        Another process may have done it meanwhile.
+
+        0 → 1: add the structured key columns and fill them from the text keys.
+        1 → 2: `submissions` without UNIQUE on file_hash (a refused file may be read again) and with
+        `saved_at` (unknown, NULL, for what was received before: a later file replaces those as it
+        used to). SQLite cannot drop a constraint, so the table is rebuilt and its rows copied."""
         con = self.con
+        con.execute("PRAGMA foreign_keys=OFF")  # the rebuild drops a referenced table; no effect inside a transaction
         con.execute("BEGIN IMMEDIATE")
         try:
-            if con.execute("PRAGMA user_version").fetchone()[0] < SCHEMA_VERSION:
+            version = con.execute("PRAGMA user_version").fetchone()[0]
+            if version < 1:
                 for table, columns in _KEY_COLUMNS.items():
                     have = {r["name"] for r in con.execute(f"PRAGMA table_info({table})")}
                     for c in columns:
@@ -135,14 +197,31 @@ class Store:
                             con.execute(f"ALTER TABLE {table} ADD COLUMN {c} {_KEY_TYPES[c]}")
                     rows = con.execute(f"SELECT rowid, felt FROM {table} WHERE noegle IS NULL").fetchall()
                     parts = [(*_parts(felt, table), rowid) for rowid, felt in rows]
-                    con.executemany(f"UPDATE {table} SET " + ", ".join(f"{c} = ?" for c in columns)
-                                    + " WHERE rowid = ?", parts)
+                    con.executemany(
+                        f"UPDATE {table} SET " + ", ".join(f"{c} = ?" for c in columns) + " WHERE rowid = ?", parts
+                    )
+            if version < 2:
+                create = _create_statement(schema, "submissions").replace(
+                    "CREATE TABLE IF NOT EXISTS submissions", "CREATE TABLE submissions_v2", 1
+                )
+                con.execute(create)
+                new = [r["name"] for r in con.execute("PRAGMA table_info(submissions_v2)")]
+                old = {r["name"] for r in con.execute("PRAGMA table_info(submissions)")}
+                cols = ", ".join(c for c in new if c in old)
+                con.execute(f"INSERT INTO submissions_v2 ({cols}) SELECT {cols} FROM submissions")
+                con.execute("DROP TABLE submissions")  # with its indexes; the schema script makes them again
+                con.execute("ALTER TABLE submissions_v2 RENAME TO submissions")
+                if con.execute("PRAGMA foreign_key_check").fetchone():
+                    raise sqlite3.IntegrityError("skema.sqlite: henvisninger passer ikke efter opdateringen")
+            if version < SCHEMA_VERSION:
                 con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             con.execute("COMMIT")
         except BaseException:
             if con.in_transaction:
                 con.execute("ROLLBACK")
             raise
+        finally:
+            con.execute("PRAGMA foreign_keys=ON")
 
     def close(self):
         self.con.close()
@@ -162,59 +241,177 @@ class Store:
                 shutil.copyfile(path, tmp)
         return target
 
+    def remove_unrecorded(self) -> list[Path]:
+        """Delete archive copies that no submission refers to, and temporary files left in the
+        archive: what a run killed between archiving and recording leaves behind. The received
+        file itself was never touched, so the next run reads it again. Call it only with the
+        folder's lock held (no other run may be between archiving and recording). Returns what
+        was removed."""
+        if not self.archive_dir.is_dir():
+            return []
+        known = {r[0] for r in self.con.execute("SELECT DISTINCT archive_name FROM submissions")}
+        removed = []
+        for p in self.archive_dir.iterdir():
+            stray = p.name.startswith(".~tmp_") or (
+                len(p.stem) == 64 and all(c in "0123456789abcdef" for c in p.stem) and p.name not in known
+            )
+            if stray and p.is_file():
+                try:
+                    p.unlink()
+                except FileNotFoundError:
+                    continue
+                removed.append(p)
+        return removed
+
     def find_by_hash(self, file_hash: str) -> Submission | None:
-        row = self.con.execute("SELECT * FROM submissions WHERE file_hash = ?", (file_hash,)).fetchone()
+        """The submission of these bytes: the stored one, else the latest refused attempt."""
+        row = self.con.execute(
+            "SELECT * FROM submissions WHERE file_hash = ? ORDER BY status = 'afvist', id DESC LIMIT 1", (file_hash,)
+        ).fetchone()
         return Submission(**row) if row else None
 
+    def submission(self, submission_id: int) -> Submission | None:
+        row = self.con.execute("SELECT * FROM submissions WHERE id = ?", (submission_id,)).fetchone()
+        return Submission(**row) if row else None
+
+    def refusal(self, submission_id: int) -> list[str]:
+        """Why a submission was refused: the messages of its errors."""
+        return [
+            r[0]
+            for r in self.con.execute(
+                "SELECT message FROM issues WHERE submission_id = ? AND severity = 'fejl' ORDER BY id", (submission_id,)
+            )
+        ]
+
+    # --- the forms as sent out ------------------------------------------------------------------
+    def record_sent(self, forms: Iterable[tuple[Path, str, int, str, str]]) -> int:
+        """Remember generated forms, (path, skema, aar, respondent id, respondent name) each, by the
+        hash of their bytes. One transaction; a form written again replaces its entry. Returns how many."""
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        rows = [(sha256_file(p), skema, aar, rid, navn, Path(p).name, now) for p, skema, aar, rid, navn in forms]
+        with self.con:
+            self.con.execute("BEGIN IMMEDIATE")
+            self.con.executemany(
+                "INSERT OR REPLACE INTO sent_forms (file_hash, skema, aar, respondent_id, "
+                "respondent_navn, file_name, created_at) VALUES (?,?,?,?,?,?,?)",
+                rows,
+            )
+        return len(rows)
+
+    def find_sent(self, file_hash: str) -> SentForm | None:
+        row = self.con.execute("SELECT * FROM sent_forms WHERE file_hash = ?", (file_hash,)).fetchone()
+        return SentForm(**row) if row else None
+
     # --- writing one result (one transaction) ---------------------------------------------------
-    def record(self, *, file_hash: str, original_name: str, archive_name: str, received_at: str,
-               skema: str | None, aar: int | None, respondent_id: str | None, respondent_navn: str | None,
-               version: int | None, status: str, values: Iterable, issues: Iterable[Issue]) -> tuple[int, int | None]:
-        """Store a read result. Returns (submission id, id of the submission it superseded)."""
+    def record(
+        self,
+        *,
+        file_hash: str,
+        original_name: str,
+        archive_name: str,
+        received_at: str,
+        skema: str | None,
+        aar: int | None,
+        respondent_id: str | None,
+        respondent_navn: str | None,
+        version: int | None,
+        status: str,
+        values: Iterable,
+        issues: Iterable[Issue],
+        saved_at: str | None = None,
+    ) -> Recorded:
+        """Store a read result. It becomes the current answer unless the current one was saved later
+        (`saved_at`, sortable text; equal or unknown times: the one received last wins); then it is
+        stored as history, superseded by the current one. Earlier refused attempts with the same bytes
+        are superseded by this one. Raises FileExistsError if these bytes are stored (not refused)."""
         con = self.con
         con.execute("BEGIN IMMEDIATE")
         try:
-            if con.execute("SELECT 1 FROM submissions WHERE file_hash = ?", (file_hash,)).fetchone():
+            if con.execute(
+                "SELECT 1 FROM submissions WHERE file_hash = ? AND status != 'afvist'", (file_hash,)
+            ).fetchone():
                 con.execute("ROLLBACK")
                 raise FileExistsError(file_hash)
             identified = status != "afvist" and respondent_id is not None
             previous = None
             if identified:
                 previous = con.execute(
-                    "SELECT id FROM submissions WHERE aar = ? AND skema = ? AND respondent_id = ? AND current = 1",
-                    (aar, skema, respondent_id)).fetchone()
+                    "SELECT id, saved_at FROM submissions WHERE aar = ? AND skema = ? AND respondent_id = ? "
+                    "AND current = 1",
+                    (aar, skema, respondent_id),
+                ).fetchone()
+            older = bool(previous and saved_at and previous["saved_at"] and saved_at < previous["saved_at"])
+            current = identified and not older
             cur = con.execute(
                 "INSERT INTO submissions (file_hash, original_name, archive_name, received_at, skema, aar, "
-                "respondent_id, respondent_navn, definition_version, status, current) VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-                (file_hash, original_name, archive_name, received_at, skema, aar, respondent_id, respondent_navn,
-                 version, status, 1 if identified else 0))
+                "respondent_id, respondent_navn, definition_version, status, current, superseded_by, saved_at) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    file_hash,
+                    original_name,
+                    archive_name,
+                    received_at,
+                    skema,
+                    aar,
+                    respondent_id,
+                    respondent_navn,
+                    version,
+                    status,
+                    1 if current else 0,
+                    previous["id"] if previous is not None and older else None,
+                    saved_at,
+                ),
+            )
             sid = cur.lastrowid
-            if previous:
+            assert sid is not None  # an INSERT into a rowid table always has one
+            if previous and current:
                 con.execute("UPDATE submissions SET current = 0, superseded_by = ? WHERE id = ?", (sid, previous["id"]))
+            con.execute(
+                "UPDATE submissions SET superseded_by = ? WHERE file_hash = ? AND status = 'afvist' "
+                "AND superseded_by IS NULL AND id != ?",
+                (sid, file_hash, sid),
+            )
             con.executemany(
                 "INSERT INTO vals (submission_id, felt, vtype, vtext, vnum, raw, ark, celle, "
-                + ", ".join(_KEY_COLUMNS["vals"]) + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(sid, v.key, *encode(v.value), v.raw, v.sheet, v.cell, *key_parts(v.key)) for v in values])
+                + ", ".join(_KEY_COLUMNS["vals"])
+                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                [(sid, v.key, *encode(v.value), v.raw, v.sheet, v.cell, *key_parts(v.key)) for v in values],
+            )
             con.executemany(
-                "INSERT INTO issues (submission_id, file, respondent, skema, sheet, cell, felt, code, severity, message) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [(sid, i.file, i.respondent, i.skema, i.sheet, i.cell, i.key, i.code, i.severity, i.message)
-                 for i in issues])
+                "INSERT INTO issues (submission_id, file, respondent, skema, sheet, cell, felt, code, severity, "
+                "message) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                [
+                    (sid, i.file, i.respondent, i.skema, i.sheet, i.cell, i.key, i.code, i.severity, i.message)
+                    for i in issues
+                ],
+            )
             con.execute("COMMIT")
         except BaseException:
             if con.in_transaction:
                 con.execute("ROLLBACK")
             raise
-        return sid, (previous["id"] if previous else None)
+        return Recorded(sid, previous["id"] if previous else None, current)
 
     def correct(self, aar: int, skema: str, respondent_id: str, felt: str, value, raw: str, reason: str) -> None:
         with self.con:
             self.con.execute("BEGIN IMMEDIATE")
             self.con.execute(
-                "INSERT INTO corrections (aar, skema, respondent_id, felt, vtype, vtext, vnum, raw, reason, created_at, "
-                + ", ".join(_KEY_COLUMNS["corrections"]) + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                (aar, skema, respondent_id, felt, *encode(value), raw, reason,
-                 dt.datetime.now().replace(microsecond=0).isoformat(), *_parts(felt, "corrections")))
+                "INSERT INTO corrections (aar, skema, respondent_id, felt, vtype, vtext, vnum, raw, reason, "
+                "created_at, "
+                + ", ".join(_KEY_COLUMNS["corrections"])
+                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                (
+                    aar,
+                    skema,
+                    respondent_id,
+                    felt,
+                    *encode(value),
+                    raw,
+                    reason,
+                    dt.datetime.now().replace(microsecond=0).isoformat(),
+                    *_parts(felt, "corrections"),
+                ),
+            )
 
     # --- reading --------------------------------------------------------------------------------
     def submissions(self, aar: int | None = None, current_only: bool = False) -> list[Submission]:
@@ -227,11 +424,15 @@ class Store:
         return [Submission(**r) for r in self.con.execute(sql + " ORDER BY id", args)]
 
     def history(self, respondent_id: str) -> list[Submission]:
-        return [Submission(**r) for r in self.con.execute(
-            "SELECT * FROM submissions WHERE respondent_id = ? ORDER BY aar, skema, id", (respondent_id,))]
+        return [
+            Submission(**r)
+            for r in self.con.execute(
+                "SELECT * FROM submissions WHERE respondent_id = ? ORDER BY aar, skema, id", (respondent_id,)
+            )
+        ]
 
     def current_values(self, aar: int | None = None, skema: str | None = None) -> list[StoredValue]:
-        conds, args = ["current = 1"], []
+        conds, args = ["current = 1"], list[object]()
         if aar is not None:
             conds.append("aar = ?")
             args.append(aar)
@@ -245,14 +446,22 @@ class Store:
             cur.execute("BEGIN")  # one snapshot for both reads, even while another run writes
         try:
             # the submission's columns are shared by all its values, so they are read once
-            subs = {r[0]: r[1:] for r in cur.execute(
-                "SELECT id, aar, skema, respondent_id, original_name, received_at FROM submissions WHERE "
-                + " AND ".join(conds), args)}
+            subs = {
+                r[0]: r[1:]
+                for r in cur.execute(
+                    "SELECT id, aar, skema, respondent_id, original_name, received_at FROM submissions WHERE "
+                    + " AND ".join(conds),
+                    args,
+                )
+            }
             rows = cur.execute(
                 "SELECT v.submission_id, v.felt, v.vtype, v.vtext, v.vnum, v.raw, v.ark, v.celle, v.tilbud_id, v.nr, "
                 "v.ydelse_id, v.kommune_id, v.linje, v.noegle, v.felt_aar FROM vals v "
-                "JOIN submissions s ON s.id = v.submission_id WHERE " + " AND ".join("s." + c for c in conds)
-                + " ORDER BY v.submission_id, v.felt", args).fetchall()  # primary-key order: no sorting
+                "JOIN submissions s ON s.id = v.submission_id WHERE "
+                + " AND ".join("s." + c for c in conds)
+                + " ORDER BY v.submission_id, v.felt",
+                args,
+            ).fetchall()  # primary-key order: no sorting
         finally:
             if own:
                 cur.execute("COMMIT")
@@ -260,8 +469,9 @@ class Store:
         for sid, felt, vtype, vtext, vnum, raw, ark, celle, *parts in rows:
             s_aar, s_skema, rid, name, received = subs[sid]
             value = vtext if vtype not in ("tal", "dato") else decode(vtype, vtext, vnum)
-            out[(s_aar, s_skema, rid, felt)] = StoredValue(s_aar, s_skema, rid, felt, value, raw, name, ark, celle,
-                                                           received, False, *parts)
+            out[(s_aar, s_skema, rid, felt)] = StoredValue(
+                s_aar, s_skema, rid, felt, value, raw, name, ark, celle, received, False, *parts
+            )
         csql = "SELECT * FROM corrections WHERE 1=1"
         if aar is not None:
             csql += f" AND aar = {int(aar)}"
@@ -270,24 +480,36 @@ class Store:
                 continue
             k = (c["aar"], c["skema"], c["respondent_id"], c["felt"])
             old = out.get(k)
-            out[k] = StoredValue(c["aar"], c["skema"], c["respondent_id"], c["felt"],
-                                 decode(c["vtype"], c["vtext"], c["vnum"]), c["raw"],
-                                 f"rettelse: {c['reason']}", old.ark if old else "", old.celle if old else "",
-                                 c["created_at"], True, *(c[col] for col in _KEY_COLUMNS["corrections"]))
+            out[k] = StoredValue(
+                c["aar"],
+                c["skema"],
+                c["respondent_id"],
+                c["felt"],
+                decode(c["vtype"], c["vtext"], c["vnum"]),
+                c["raw"],
+                f"rettelse: {c['reason']}",
+                old.ark if old else "",
+                old.celle if old else "",
+                c["created_at"],
+                True,
+                *(c[col] for col in _KEY_COLUMNS["corrections"]),
+            )
         return list(out.values())
 
     def corrections(self, respondent_id: str | None = None) -> list[sqlite3.Row]:
         sql = "SELECT * FROM corrections"
-        args = ()
+        args: tuple[str, ...] = ()
         if respondent_id:
             sql += " WHERE respondent_id = ?"
             args = (respondent_id,)
         return list(self.con.execute(sql + " ORDER BY id", args))
 
     def issues(self, aar: int | None = None) -> list[sqlite3.Row]:
-        """Issues of current submissions and of refused files."""
-        sql = ("SELECT i.*, s.received_at, s.status FROM issues i JOIN submissions s ON s.id = i.submission_id "
-               "WHERE (s.current = 1 OR s.status = 'afvist')")
+        """Issues of current submissions and of refused files (the latest attempt of each)."""
+        sql = (
+            "SELECT i.*, s.received_at, s.status FROM issues i JOIN submissions s ON s.id = i.submission_id "
+            "WHERE (s.current = 1 OR (s.status = 'afvist' AND s.superseded_by IS NULL))"
+        )
         args = []
         if aar is not None:
             sql += " AND (s.aar = ? OR s.aar IS NULL)"

@@ -1,6 +1,10 @@
 """Receiving one file into the store: hash it, archive it untouched, and — once it has been read —
 record the result in one transaction. The two halves are separate because reading happens in
-between (in a worker process), but callers never touch hashes or archive paths themselves."""
+between (in a worker process), but callers never touch hashes or archive paths themselves.
+
+Bytes stored before are not read again; bytes that were refused before are (the cause may have been
+fixed); bytes identical to a form as it was sent out are not an answer."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,7 +14,7 @@ from typing import Any
 
 from toolkit.problems import Issue
 from toolkit.statuses import FileResult
-from toolkit.store.db import Store, Submission, sha256_file
+from toolkit.store.db import SentForm, Store, Submission, sha256_file
 
 
 @dataclass(frozen=True)
@@ -20,6 +24,8 @@ class Admitted:
     file: Path
     file_hash: str
     archived: Path
+    refused_before: Submission | None = None  # the same bytes were refused before: this is a new attempt
+    refusal: tuple[str, ...] = ()  # why they were refused (the errors' messages)
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,14 @@ class Known:
 
 
 @dataclass(frozen=True)
+class Unfilled:
+    """The file is a form exactly as it was sent out: not an answer, not archived or recorded."""
+
+    file: Path
+    sent: SentForm
+
+
+@dataclass(frozen=True)
 class Outcome:
     """What recording a read result did."""
 
@@ -39,33 +53,69 @@ class Outcome:
     respondent: str = ""
     issues: list[Issue] = field(default_factory=list)
     valid: bool = True
+    previous: Submission | None = None  # ældre version: the current answer, saved later
 
 
-def admit(store: Store, file: Path, batch: dict[str, Path] | None = None) -> Admitted | Known:
-    """Hash and archive `file` unless its bytes are already in the store (or in `batch`, the hashes
-    admitted so far in this run, which this call updates)."""
+def admit(store: Store, file: Path, batch: dict[str, Path] | None = None) -> Admitted | Known | Unfilled:
+    """Hash and archive `file` unless its bytes are already stored (or in `batch`, the hashes
+    admitted so far in this run, which this call updates) or are a form as it was sent out. Bytes
+    that were refused before are admitted again, with the earlier refusal attached."""
     file_hash = sha256_file(file)
     earlier = store.find_by_hash(file_hash)
-    if earlier is not None:
+    if earlier is not None and not earlier.refused:
         return Known(file, earlier)
+    sent = store.find_sent(file_hash)
+    if sent is not None:
+        return Unfilled(file, sent)
     if batch is not None:
         if file_hash in batch:
             return Known(file, None)
         batch[file_hash] = file
-    return Admitted(file, file_hash, store.archive(file, file_hash))
+    refusal = tuple(store.refusal(earlier.id)) if earlier is not None else ()
+    return Admitted(file, file_hash, store.archive(file, file_hash), earlier, refusal)
 
 
-def record(store: Store, admitted: Admitted, *, skema: str | None, aar: int | None, respondent_id: str | None,
-           respondent_navn: str | None, version: int | None, status: str, refused: bool, valid: bool,
-           values: list[Any], issues: list[Issue]) -> Outcome:
-    """Store one read result in one transaction."""
+def record(
+    store: Store,
+    admitted: Admitted,
+    *,
+    skema: str | None,
+    aar: int | None,
+    respondent_id: str | None,
+    respondent_navn: str | None,
+    version: int | None,
+    status: str,
+    refused: bool,
+    valid: bool,
+    values: list[Any],
+    issues: list[Issue],
+    saved_at: str | None = None,
+) -> Outcome:
+    """Store one read result in one transaction. `saved_at`: when the respondent saved the file
+    (sortable UTC text), which decides whether it replaces the current answer."""
     try:
-        _sid, previous = store.record(
-            file_hash=admitted.file_hash, original_name=admitted.file.name, archive_name=admitted.archived.name,
-            received_at=dt.datetime.now().isoformat(timespec="seconds"), skema=skema, aar=aar,
-            respondent_id=respondent_id, respondent_navn=respondent_navn, version=version,
-            status=status, values=values, issues=issues)
+        done = store.record(
+            file_hash=admitted.file_hash,
+            original_name=admitted.file.name,
+            archive_name=admitted.archived.name,
+            received_at=dt.datetime.now().isoformat(timespec="seconds"),
+            skema=skema,
+            aar=aar,
+            respondent_id=respondent_id,
+            respondent_navn=respondent_navn,
+            version=version,
+            status=status,
+            values=values,
+            issues=issues,
+            saved_at=saved_at,
+        )
     except FileExistsError:  # another run stored the same file meanwhile
         return Outcome(FileResult.ALLEREDE, skema or "", respondent_navn or "")
-    result = FileResult.AFVIST if refused else (FileResult.ERSTATTER if previous else FileResult.NY)
-    return Outcome(result, skema or "", respondent_navn or "", list(issues), valid)
+    if refused:
+        result = FileResult.AFVIST
+    elif done.previous is None:
+        result = FileResult.NY
+    else:
+        result = FileResult.ERSTATTER if done.current else FileResult.AELDRE
+    previous = store.submission(done.previous) if result == FileResult.AELDRE and done.previous else None
+    return Outcome(result, skema or "", respondent_navn or "", list(issues), valid, previous)

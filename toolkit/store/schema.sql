@@ -1,6 +1,6 @@
 CREATE TABLE IF NOT EXISTS submissions (
     id INTEGER PRIMARY KEY,
-    file_hash TEXT NOT NULL UNIQUE,
+    file_hash TEXT NOT NULL,       -- not unique: a refused file may be tried again after a fix
     original_name TEXT NOT NULL,
     archive_name TEXT NOT NULL,
     received_at TEXT NOT NULL,
@@ -11,9 +11,11 @@ CREATE TABLE IF NOT EXISTS submissions (
     definition_version INTEGER,
     status TEXT NOT NULL,          -- gyldig | fejl | afvist
     current INTEGER NOT NULL DEFAULT 0,
-    superseded_by INTEGER REFERENCES submissions(id)
+    superseded_by INTEGER REFERENCES submissions(id),
+    saved_at TEXT                  -- when the respondent last saved the file (UTC, sortable); NULL: not known
 );
 CREATE INDEX IF NOT EXISTS submissions_current ON submissions(aar, skema, respondent_id, current);
+CREATE INDEX IF NOT EXISTS submissions_hash ON submissions(file_hash);
 
 CREATE TABLE IF NOT EXISTS vals (
     submission_id INTEGER NOT NULL REFERENCES submissions(id),
@@ -42,4 +44,15 @@ CREATE TABLE IF NOT EXISTS corrections (
     vtype TEXT, vtext TEXT, vnum REAL, raw TEXT NOT NULL,
     reason TEXT NOT NULL, created_at TEXT NOT NULL,
     tilbud_id TEXT, nr TEXT, ydelse_id TEXT, kommune_id TEXT, linje TEXT, noegle TEXT, felt_aar INTEGER
+);
+
+-- the forms as they were sent out: a returned file identical to one of them is not an answer
+CREATE TABLE IF NOT EXISTS sent_forms (
+    file_hash TEXT PRIMARY KEY,
+    skema TEXT NOT NULL,
+    aar INTEGER NOT NULL,
+    respondent_id TEXT NOT NULL,
+    respondent_navn TEXT NOT NULL,
+    file_name TEXT NOT NULL,
+    created_at TEXT NOT NULL
 );

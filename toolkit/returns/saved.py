@@ -1,0 +1,234 @@
+"""When a returned file was last saved, as the file itself says: `dcterms:modified` in
+`docProps/core.xml` (.xlsx/.xlsm; Excel and LibreOffice write it on every save), `dc:date` in
+`meta.xml` (.ods) and the last-saved time of the SummaryInformation stream (.xls). Versions of one
+answer are ordered by it (the respondent's last save wins), so it is read defensively: a small
+capped read, no DTDs, and any doubt falls back to the file's own modification time."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import struct
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path
+
+from defusedxml import ElementTree as SafeET
+
+try:  # zip members may be LZMA-compressed; the module is optional in Python builds
+    from lzma import LZMAError as _LZMAError
+
+    LZMAError: type[Exception] = _LZMAError
+except ImportError:  # pragma: no cover
+    LZMAError = OSError
+
+
+MAX_META_BYTES = 256 * 1024  # core.xml / meta.xml are a few hundred bytes; refuse anything silly
+MAX_XLS_BYTES = 64 * 1024 * 1024  # .xls: only the header, FAT, directory and one small stream are read
+
+_DCTERMS_MODIFIED = "{http://purl.org/dc/terms/}modified"
+_ODF_META = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}meta"
+_DC_DATE = "{http://purl.org/dc/elements/1.1/}date"
+_ISO = re.compile(r"^(\d{4}-\d{2}-\d{2})[T ](\d{2}:\d{2}(?::\d{2})?)(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
+
+#: where the time came from
+FROM_FILE, FROM_MTIME = "dokument", "filtid"
+
+
+@dataclass(frozen=True)
+class SavedTime:
+    when: dt.datetime  # timezone-aware, UTC
+    source: str  # FROM_FILE or FROM_MTIME
+
+    @property
+    def text(self) -> str:
+        """Sortable text (UTC, fixed width), as the store keeps it."""
+        return self.when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+
+
+def last_saved(path: Path, mtime: float) -> SavedTime:
+    """When `path` was last saved: the document's own property, else `mtime` (the received file's
+    modification time, a POSIX timestamp). Never raises for bad content."""
+    try:
+        when = _document_time(Path(path))
+    except (
+        OSError,
+        ValueError,
+        KeyError,
+        IndexError,
+        struct.error,
+        zipfile.BadZipFile,
+        zipfile.LargeZipFile,
+        zlib.error,
+        LZMAError,
+        SafeET.ParseError,
+        RuntimeError,
+        NotImplementedError,
+        EOFError,
+        OverflowError,
+    ):
+        when = None  # defusedxml's refusals are ValueErrors; a broken zip or stream is the same as no property
+    if when is not None and when <= dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1):
+        return SavedTime(when, FROM_FILE)  # a save in the future is a wrong clock or a forgery: not believed
+    return SavedTime(dt.datetime.fromtimestamp(mtime, dt.timezone.utc), FROM_MTIME)
+
+
+def _document_time(path: Path) -> dt.datetime | None:
+    suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".xltx", ".xltm"):
+        root = _zip_xml(path, "docProps/core.xml")
+        return None if root is None else parse_time(root.findtext(_DCTERMS_MODIFIED))
+    if suffix == ".ods":
+        root = _zip_xml(path, "meta.xml")
+        meta = None if root is None else root.find(_ODF_META)
+        return None if meta is None else parse_time(meta.findtext(_DC_DATE))
+    if suffix == ".xls":
+        return _xls_last_saved(path)
+    return None
+
+
+def _zip_xml(path: Path, member: str):
+    with zipfile.ZipFile(path) as zf:
+        try:
+            info = zf.getinfo(member)
+        except KeyError:
+            return None
+        if info.file_size > MAX_META_BYTES:
+            return None
+        with zf.open(info) as f:
+            data = f.read(MAX_META_BYTES + 1)  # the header's size is not trusted
+    if len(data) > MAX_META_BYTES:
+        return None
+    return SafeET.fromstring(data, forbid_dtd=True)
+
+
+def parse_time(text: str | None) -> dt.datetime | None:
+    """A W3CDTF / ISO time as the formats write it ('2028-03-01T10:15:00Z', LibreOffice's .ods
+    '2028-03-01T11:15:00.123456789' in local time) as an aware UTC datetime; None if it is not one."""
+    m = _ISO.match((text or "").strip())
+    if not m:
+        return None
+    day, clock, frac, zone = m.groups()
+    frac = (frac or "")[:7]  # at most microseconds
+    when = dt.datetime.fromisoformat(f"{day}T{clock}{frac}")
+    if zone is None:
+        when = when.astimezone()  # no zone: the saving machine's local time, taken as ours
+    else:
+        if zone == "Z":
+            zone = "+00:00"
+        elif ":" not in zone:
+            zone = zone[:3] + ":" + zone[3:]
+        when = dt.datetime.fromisoformat(when.isoformat() + zone)
+    if not 1980 <= when.year <= 9000:
+        return None
+    return when.astimezone(dt.timezone.utc)
+
+
+# --- .xls: the last-saved time from the OLE2 compound file's SummaryInformation stream -----------
+_CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
+_ENDOFCHAIN = 0xFFFFFFFE
+_SUMMARY = "\x05SummaryInformation"
+_PID_LASTSAVE_DTM = 13
+_VT_FILETIME = 64
+
+
+def _xls_last_saved(path: Path) -> dt.datetime | None:
+    with open(path, "rb") as f:
+        data = f.read(MAX_XLS_BYTES + 1)
+    if len(data) > MAX_XLS_BYTES or len(data) < 512 or data[:8] != _CFB_MAGIC:
+        return None
+    stream = _cfb_stream(data, _SUMMARY)
+    return None if stream is None else _lastsave_from_property_set(stream)
+
+
+def _cfb_stream(data: bytes, name: str, max_size: int = 64 * 1024) -> bytes | None:
+    """One small stream of a compound file by name (root storage only), or None."""
+    sector_shift, mini_shift = struct.unpack_from("<HH", data, 30)
+    if sector_shift not in (9, 12) or mini_shift != 6:
+        return None
+    size = 1 << sector_shift
+    n_fat, first_dir, _tx, mini_cutoff, first_minifat, n_minifat, first_difat, n_difat = struct.unpack_from(
+        "<IIIIIIII", data, 44
+    )
+    n_sectors = len(data) // size - 1  # the header fills sector -1 (padded to 4096 bytes in version 4)
+
+    def sector(i: int) -> bytes:
+        if i >= n_sectors:
+            raise ValueError("sektor uden for filen")
+        start = (i + 1) * size
+        return data[start : start + size]
+
+    difat = list(struct.unpack_from("<109I", data, 76))
+    nxt, seen = first_difat, 0
+    while nxt < 0xFFFFFFFA and seen < min(n_difat, n_sectors):  # files over ~7 MB continue the FAT list here
+        block = sector(nxt)
+        entries = struct.unpack(f"<{size // 4}I", block)
+        difat.extend(entries[:-1])
+        nxt, seen = entries[-1], seen + 1
+    fat: list[int] = []
+    for s in difat[:n_fat]:
+        fat.extend(struct.unpack(f"<{size // 4}I", sector(s)))
+
+    def chain(first: int, table: list[int], limit: int) -> list[int]:
+        out, cur = [], first
+        while cur < 0xFFFFFFFA:
+            out.append(cur)
+            if len(out) > limit or cur >= len(table):
+                raise ValueError("ødelagt kæde")
+            cur = table[cur]
+        return out
+
+    directory = b"".join(sector(s) for s in chain(first_dir, fat, n_sectors))
+    root, found = None, None
+    for off in range(0, len(directory) - 127, 128):
+        entry = directory[off : off + 128]
+        name_len = struct.unpack_from("<H", entry, 64)[0]
+        if not 2 <= name_len <= 64:
+            continue
+        entry_name = entry[: name_len - 2].decode("utf-16-le", "replace")
+        kind = entry[66]
+        start, length = struct.unpack_from("<II", entry, 116)
+        if kind == 5:
+            root = (start, length)
+        elif kind == 2 and entry_name == name:
+            found = (start, length)
+    if found is None or found[1] > max_size:
+        return None
+    start, length = found
+    if length >= mini_cutoff:
+        raw = b"".join(sector(s) for s in chain(start, fat, n_sectors))
+        return raw[:length]
+    if root is None:
+        return None
+    minifat: list[int] = []
+    if n_minifat:
+        for s in chain(first_minifat, fat, n_sectors):
+            minifat.extend(struct.unpack(f"<{size // 4}I", sector(s)))
+    ministream = b"".join(sector(s) for s in chain(root[0], fat, n_sectors))
+    parts = [ministream[m * 64 : (m + 1) * 64] for m in chain(start, minifat, len(ministream) // 64)]
+    return b"".join(parts)[:length]
+
+
+def _lastsave_from_property_set(stream: bytes) -> dt.datetime | None:
+    """PIDSI_LASTSAVE_DTM of a SummaryInformation property set ([MS-OLEPS])."""
+    if len(stream) < 48 or struct.unpack_from("<H", stream, 0)[0] != 0xFFFE:
+        return None
+    n_sets = struct.unpack_from("<I", stream, 24)[0]
+    if n_sets < 1:
+        return None
+    offset = struct.unpack_from("<I", stream, 44)[0]  # after FMTID (16 bytes) of the first set
+    _size, n_props = struct.unpack_from("<II", stream, offset)
+    for k in range(min(n_props, 1000)):
+        pid, poff = struct.unpack_from("<II", stream, offset + 8 + 8 * k)
+        if pid != _PID_LASTSAVE_DTM:
+            continue
+        (vtype,) = struct.unpack_from("<H", stream, offset + poff)
+        if vtype != _VT_FILETIME:
+            return None
+        (ticks,) = struct.unpack_from("<Q", stream, offset + poff + 4)
+        if ticks == 0:
+            return None
+        when = dt.datetime(1601, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(microseconds=ticks // 10)
+        return when if 1980 <= when.year <= 9000 else None
+    return None
