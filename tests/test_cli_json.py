@@ -1,10 +1,10 @@
 """`--json` on tjek, indlaes and status: the documented, stable schema."""
 import json
-import shutil
 
 from typer.testing import CliRunner
 
 from conftest import EVEN_YEAR, one_form_per_type
+from fill import answered_copy
 from toolkit.cli import app
 
 runner = CliRunner()
@@ -34,7 +34,7 @@ def test_indlaes_and_status_json(forms_dir, tmp_path, sd, defs):
     src = next(p for p in one_form_per_type(forms_dir) if "_kommune_" in p.name)
     inbox = tmp_path / "ind"
     inbox.mkdir()
-    shutil.copy(src, inbox / src.name)
+    answered_copy(src, inbox / src.name, sd, defs, EVEN_YEAR)
     w = str(tmp_path / "w")
     r = runner.invoke(app, ["indlaes", str(inbox), "--mappe", w, "--aar", str(EVEN_YEAR), "--json"])
     data = json.loads(r.stdout)

@@ -37,7 +37,8 @@ def test_parse_dato_accepts_iso_and_danish(text, expected):
 @pytest.mark.parametrize("text,expected", [
     ("5,5", 5.5), ("1.234", 1234), ("36.500", 36500), ("1.234,5", 1234.5), ("1.234,50 kr.", 1234.5),
     (" 12 ", 12), ("12 pladser", 12), ("50 %", 50), ("1 234,5", 1234.5), ("5.5", 5.5), ("1,234,567", 1234567),
-    ("-3", -3), ("−3", -3), ("ca. 5", None), ("se bilag", None), ("", None), ("nan", None), ("1e3", None),
+    ("-3", -3), ("−3", -3), ("0.750", 0.75), ("0,750", 0.75), ("0.750.000", None), ("95%", 95), ("95 %", 95),
+    ("ca. 5", None), ("se bilag", None), ("", None), ("nan", None), ("1e3", None),
 ])
 def test_parse_tal_reads_what_danes_type(text, expected):
     assert parse_tal(text) == expected

@@ -1,11 +1,11 @@
 """One file never stops the others; exit codes and messages for odd paths (issue 11, items 10–15)."""
 import os
-import shutil
 
 import pytest
 from typer.testing import CliRunner
 
 from conftest import EVEN_YEAR, one_form_per_type
+from fill import answered_copy
 from toolkit import FileResult, Workspace
 from toolkit.cli import app
 from toolkit.files import OutputError, write_bytes_atomic
@@ -19,11 +19,11 @@ def flat(text: str) -> str:
 
 
 @pytest.fixture
-def inbox(forms_dir, tmp_path):
+def inbox(forms_dir, tmp_path, sd, defs):
     d = tmp_path / "ind"
     d.mkdir()
     for p in one_form_per_type(forms_dir)[2:]:
-        shutil.copy(p, d / p.name)
+        answered_copy(p, d / p.name, sd, defs, EVEN_YEAR)
     return d
 
 
