@@ -186,6 +186,8 @@ def _extent(z: zipfile.ZipFile, names: list[str], limits: Limits, keep: dict | N
                         + (f" og kolonne {cols:_}" if cols else "")
                         + f" (højst {limits.max_rows:_} rækker, {limits.max_cols:_} kolonner og "
                           f"{limits.max_cells:_} celler i alt).").replace("_", ".")
+        elif n == "xl/styles.xml" and keep is not None:
+            keep[n] = z.read(n)  # the reader looks up percent formats in it
         elif n == "content.xml":
             data = z.read(n)
             for kind, count in _ODS_REPEAT.findall(data):

@@ -40,7 +40,8 @@ class CellFlag:
     formula: bool
     error: str | None  # e.g. '#VALUE!'
     cached: bool  # a value was saved with the formula
-    percent: bool = False  # the cell's number format shows the value as a percentage (0,95 as 95 %)
+    percent: bool = False  # the number format shows the value as a percentage (0,95 as 95 %); never
+    # set for .xls, whose number formats python-calamine does not give
 
 
 @dataclass
@@ -53,20 +54,25 @@ class RawWorkbook:
     names: dict[str, tuple[str, str]]  # defined name -> (sheet, cell), workbook scope
     flags: dict[tuple[str, str], CellFlag] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)  # defined names whose cells were deleted (#REF!)
-    formats_known: bool = False  # percent formats were read (xlsx, ods); not for .xls
     rows_needed: dict[str, int] = field(default_factory=dict)  # per sheet: rows up to the last input cell
     _wb: Any = None
     _grids: dict[str, list[list[Any]]] = field(default_factory=dict)
+    _partial: set[str] = field(default_factory=set)  # sheets whose grid stops at rows_needed
 
     def value(self, sheet: str, cell: str) -> Any:
         grid = self._grids.get(sheet)
         r, c = _rowcol(cell)
-        if grid is None or (len(grid) <= r and len(grid) == self.rows_needed.get(sheet)):
+        if grid is None or (r >= len(grid) and sheet in self._partial):
             # only the rows the form's cells lie in: a stray far value costs no Python objects
-            nrows = max(self.rows_needed.get(sheet, 0), r + 1) if grid is None else None
-            self.rows_needed.pop(sheet, None)
-            grid = self._grids[sheet] = self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False,
-                                                                                   nrows=nrows)
+            ws = self._wb.get_sheet_by_name(sheet)
+            need = self.rows_needed.get(sheet, 0) if grid is None else 0
+            if r < need and ws.end is not None and ws.end[0] >= need:
+                self._partial.add(sheet)
+                grid = ws.to_python(skip_empty_area=False, nrows=need)
+            else:
+                self._partial.discard(sheet)
+                grid = ws.to_python(skip_empty_area=False)
+            self._grids[sheet] = grid
         if 0 <= r < len(grid) and c < len(grid[r]):
             v = grid[r][c]
             return None if v == "" else v
@@ -97,10 +103,8 @@ def open_workbook(path: Path, parts: dict[str, bytes] | None = None) -> RawWorkb
             raw.names, sheet_files, raw.deleted = _xlsx_names(path)
             sheets = {s for _k, s, _c in raw.mapping} | {s for s, _c in raw.names.values()}
             raw.flags = _xlsx_flags(path, sheet_files, sheets, parts or {})
-            raw.formats_known = True
         elif fmt == "ods":
             raw.names, raw.deleted, raw.flags = _ods_names(path)
-            raw.formats_known = True
     except HostileXml:
         wb.close()
         raise UnreadableWorkbook("filen indeholder en DTD/entitetserklæring, som Excel aldrig skriver") from None
@@ -211,16 +215,12 @@ def _xlsx_flags(path: Path, sheet_files: dict[str, str], sheets: set[str], parts
     sheets that have input cells."""
     flags: dict = {}
     members = {s: sheet_files[s] for s in sheets if sheet_files.get(s)}
-    missing = [m for m in members.values() if m not in parts]
-    with zipfile.ZipFile(path) as z:
-        if missing:
-            parts = {**parts, **{m: z.read(m) for m in missing}}
-        try:
-            styles = z.read("xl/styles.xml")
-        except KeyError:
-            styles = b""
-    if styles:
-        _expat(styles)
+    missing = [m for m in [*members.values(), STYLES_PART] if m not in parts]
+    if missing:
+        with zipfile.ZipFile(path) as z:
+            present = set(z.namelist())
+            parts = {**parts, **{m: z.read(m) for m in missing if m in present}}
+    styles = parts.get(STYLES_PART, b"")
     percent_styles = _percent_styles(styles)
     for sheet, member in members.items():
         _scan_cells(parts[member], sheet, flags)
@@ -233,6 +233,7 @@ _CELL_XFS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?cellXfs\b.*?</(?:[A-Za-z_][\w.-
 _XF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?xf\b([^>]*)>")
 _NUM_FMT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?numFmt\b([^>]*)>")
 _FMT_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+STYLES_PART = "xl/styles.xml"
 BUILTIN_PERCENT_FORMATS = {9, 10}  # 0% and 0.00% (ECMA-376 18.8.30)
 
 
@@ -243,10 +244,12 @@ def is_percent_format(code: str) -> bool:
     return "%" in _FMT_LITERAL.sub("", code)
 
 
-def _percent_styles(styles: bytes) -> set[bytes]:
+@lru_cache(maxsize=64)  # forms of one type share their styles
+def _percent_styles(styles: bytes) -> frozenset[bytes]:
     """The `s` indexes (as bytes) of the cell formats whose number format is a percentage."""
-    if b"%" not in styles and b'numFmtId="9"' not in styles and b'numFmtId="10"' not in styles:
-        return set()
+    if not styles or (b"%" not in styles and b'numFmtId="9"' not in styles and b'numFmtId="10"' not in styles):
+        return frozenset()
+    _expat(styles)
     custom = set()
     for blob in _NUM_FMT.findall(styles):
         a = _attrs(blob)
@@ -258,10 +261,10 @@ def _percent_styles(styles: bytes) -> set[bytes]:
         fid = _attrs(blob).get("numFmtId", "0")
         if fid in custom or (fid.isdigit() and int(fid) in BUILTIN_PERCENT_FORMATS):
             out.add(str(i).encode())
-    return out
+    return frozenset(out)
 
 
-def _scan_percent(data: bytes, sheet: str, percent_styles: set[bytes], flags: dict) -> None:
+def _scan_percent(data: bytes, sheet: str, percent_styles: frozenset[bytes], flags: dict) -> None:
     """Marks the cells whose style is one of `percent_styles` (few, if any: only where a person
     typed '95%' into an unformatted cell or chose a percent format)."""
     for s in percent_styles:
