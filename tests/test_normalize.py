@@ -65,3 +65,47 @@ def test_normalize_rules(type_, raw, value, code):
 def test_range_is_checked_but_value_kept():
     n = normalize(felt("procent", min=0, max=200), "250")
     assert n.value == 250 and n.code == "uden-for-interval" and "0–200" in n.detail
+
+
+BELAEGNING = felt("procent", min=0, max=200)
+
+
+@pytest.mark.parametrize(
+    "raw,percent_format,value,code",
+    [
+        (95, False, 95, None),
+        ("95", False, 95, None),
+        ("95 %", False, 95, None),
+        ("95%", False, 95, None),
+        (95.0, False, 95, None),
+        (0.95, True, 95, None),
+        (1.5, True, 150, None),
+        (0.955, True, 95.5, None),
+        (0, False, 0, None),
+        (0.0, True, 0, None),
+        ("0,95 %", False, 0.95, None),
+        # '95%' typed into one of the form's number cells: LibreOffice keeps the cell's format, so 0,95
+        # can mean 95 % or 0,95 %: nothing is stored, the raw value is kept and reported
+        (0.95, False, None, "tvetydig-procent"),
+        ("0,95", False, None, "tvetydig-procent"),
+        (1, False, None, "tvetydig-procent"),
+        (2, False, None, "tvetydig-procent"),
+        (2.5, False, 2.5, None),  # 250 % is outside 0–200: only one reading fits
+        (3.0, True, 300, "uden-for-interval"),
+    ],
+)
+def test_percent_fields_read_the_cells_number_format_not_the_size(raw, percent_format, value, code):
+    n = normalize(BELAEGNING, raw, percent=percent_format)
+    assert (n.value, n.code) == (value, code)
+    assert n.raw != ""
+
+
+def test_ambiguous_percent_message_is_danish_and_names_both_readings():
+    n = normalize(BELAEGNING, 0.95)
+    assert n.raw == "0.95"
+    assert "0,95 kan betyde 95 % eller 0,95 %" in n.detail and "fx 95" in n.detail
+
+
+def test_percent_format_on_a_field_that_is_no_percentage_is_reported():
+    n = normalize(felt("tal", min=0), 0.12, percent=True)
+    assert (n.value, n.code) == (None, "tvetydig-procent") and "12 %" in n.detail

@@ -2,10 +2,11 @@
 
 import re
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from toolkit.returns.reader import _rowcol, _scan_cells
+from toolkit.returns.reader import _percent_styles, _rowcol, _scan_cells, _scan_percent, is_percent_format
 
 # the previous implementation: one pattern run over every cell of the sheet (the oracle)
 _FORMULA_CELL = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*?)><f')
@@ -73,3 +74,48 @@ def test_cell_addresses():
     assert _rowcol("$AB$12") == (11, 27)
     assert _rowcol("XFD1048576") == (1048575, 16383)
     assert _rowcol("") == (-1, -1) and _rowcol("12") == (-1, -1) and _rowcol("Ark!A1") == (-1, -1)
+
+
+@pytest.mark.parametrize(
+    "code,percent",
+    [
+        ("0%", True),
+        ("0.00%", True),
+        ("0.0%;[Red]-0.0%", True),
+        ('0.0" %"', False),
+        ("0.0\\%", False),
+        ("#,##0", False),
+        ("General", False),
+        ('"%"0', False),
+        ("[$%-406]0", False),
+        ("0_%", False),
+    ],
+)
+def test_percent_format_is_a_percent_sign_outside_literal_text(code, percent):
+    assert is_percent_format(code) is percent
+
+
+def test_percent_styles_come_from_cellxfs_and_builtin_ids():
+    styles = (
+        b'<styleSheet><numFmts><numFmt numFmtId="166" formatCode="0.0&quot; %&quot;"/>'
+        b'<numFmt numFmtId="170" formatCode="0.0%"/></numFmts>'
+        b'<cellStyleXfs><xf numFmtId="9"/></cellStyleXfs>'
+        b'<cellXfs count="4"><xf numFmtId="0"/><xf numFmtId="166"/><xf numFmtId="170"/>'
+        b'<xf numFmtId="9" applyNumberFormat="1"/></cellXfs></styleSheet>'
+    )
+    assert _percent_styles(styles) == {b"2", b"3"}
+
+
+def test_percent_cells_are_flagged_alongside_formula_flags():
+    data = (
+        b'<worksheet><sheetData><row r="7" s="2" customFormat="1"><c r="C7" s="2"><v>0.95</v></c>'
+        b'<c r="D7" s="1"><v>0.95</v></c><c r="E7" s="3"><f>C7</f><v>0.95</v></c></row>'
+        b"</sheetData></worksheet>"
+    )
+    flags: dict = {}
+    _scan_cells(data, "Belægning", flags)
+    _scan_percent(data, "Belægning", {b"2", b"3"}, flags)
+    assert {k: (f.formula, f.percent) for k, f in flags.items()} == {
+        ("Belægning", "C7"): (False, True),
+        ("Belægning", "E7"): (True, True),
+    }

@@ -119,6 +119,7 @@ def test_edited_meta_sheet_is_flagged_and_stamdata_wins(aarsrapport, sd, defs):
     wb = openpyxl.load_workbook(aarsrapport)
     wb[META_SHEET]["B3"] = "0000000000000000"  # definition hash
     wb[META_SHEET]["B6"] = "Et andet navn"
+    _cell(wb, next(n for n in wb.defined_names if "belaegning" in n)).value = 90  # an answer: not blank
     wb.save(aarsrapport)
     res = read_return(aarsrapport, sd, defs)
     assert not res.refused and not res.valid

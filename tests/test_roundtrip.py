@@ -8,7 +8,7 @@ import string
 
 import openpyxl
 import pytest
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ERROR_CODES
 
@@ -41,7 +41,9 @@ def value_strategy(felt):
     t = felt.type
     if t == "heltal":
         return st.integers(int(lo), int(hi))
-    if t in ("tal", "beloeb", "procent"):
+    if t == "procent":  # 0 < x ≤ 2 in a 0–200 field may mean x or 100·x %: reported, not stored
+        return st.integers(int(lo * 100), int(hi * 100)).map(lambda x: x / 100).filter(lambda x: x == 0 or x > 2)
+    if t in ("tal", "beloeb"):
         return st.integers(int(lo * 100), int(hi * 100)).map(lambda x: x / 100)
     if t in ("ja_nej", "valg"):
         return st.sampled_from(felt.choices)
@@ -68,6 +70,7 @@ def answers_for(draw, fields):
             out[fi.key] = draw(value_strategy(fi.felt))
         else:
             out[fi.key] = None  # left empty (also clears a prefilled cell)
+    assume(any(v is not None for v in out.values()))  # an untouched form is refused ('ikke-udfyldt')
     return out
 
 

@@ -43,8 +43,8 @@ def parse_tal(text: str) -> float | None:
     """'5,5' '1.234' '36.500' '1.234,50 kr.' ' 12 ' '12 pladser' '50 %' -> float; None if unreadable.
 
     A lone '.' followed by groups of three digits is a thousands separator (1.234 is a thousand,
-    as Danes write it); otherwise '.' and ',' both read as the decimal mark, and when both occur
-    the last one is."""
+    as Danes write it) unless the first group is 0 ('0.750' is three quarters); otherwise '.' and ','
+    both read as the decimal mark, and when both occur the last one is."""
     if not isinstance(text, str):
         return None
     m = _NUM.match(text.strip().replace("\u00a0", " "))
@@ -53,13 +53,11 @@ def parse_tal(text: str) -> float | None:
     sign, digits, _unit = m.groups()
     d = re.sub(r"[\s ]", "", digits)
     if "," in d and "." in d:
-        if d.rfind(",") > d.rfind("."):
-            d = d.replace(".", "").replace(",", ".")  # 1.234,50
-        else:
-            d = d.replace(",", "")  # 1,234.50
+        # 1.234,50 (Danish) or 1,234.50 (English)
+        d = d.replace(".", "").replace(",", ".") if d.rfind(",") > d.rfind(".") else d.replace(",", "")
     elif "," in d:
-        d = d.replace(",", "") if re.fullmatch(r"\d{1,3}(,\d{3}){2,}", d) else d.replace(",", ".")
-    elif "." in d and re.fullmatch(r"\d{1,3}(\.\d{3})+", d):
+        d = d.replace(",", "") if re.fullmatch(r"[1-9]\d{0,2}(,\d{3}){2,}", d) else d.replace(",", ".")
+    elif "." in d and re.fullmatch(r"[1-9]\d{0,2}(\.\d{3})+", d):
         d = d.replace(".", "")
     try:
         x = float(d)

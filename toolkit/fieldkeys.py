@@ -177,6 +177,7 @@ class Indmelding:
         for c in KRITERIER
     }
     # filled in by the demo only
+    INDMELDER = _demo(SKEMA, "indmelder")  # "Nej": nothing to nominate this year (an answer, not a blank form)
     ADRESSE = _demo(SKEMA, "adresse")
     MAALGRUPPE = _demo(SKEMA, "maalgruppe")
     A1_TILFAELDE = _demo(SKEMA, "a1_tilfaelde")

@@ -27,9 +27,9 @@ CODES: dict[str, tuple[str, str]] = {
     "ukendt-version": (FEJL, "Ukendt skemaversion"),
     "ukendt-modtager": (FEJL, "Ukendt modtager"),
     "manipuleret": (FEJL, "Skemaets skjulte oplysninger er ændret"),
+    "ikke-udfyldt": (FEJL, "Skemaet er ikke udfyldt"),
     "allerede-indlaest": (ADVARSEL, "Filen er allerede indlæst"),
     "makro": (ADVARSEL, "Filen indeholder makroer (de køres ikke)"),
-    "ikke-udfyldt": (FEJL, "Skemaet er ikke udfyldt"),
     "definition-mangler-noegle": (FEJL, "Definitionen mangler et felt, som dokumenter eller regler bruger"),
     # per cell
     "mangler-obligatorisk": (FEJL, "Obligatorisk felt mangler"),
@@ -47,6 +47,8 @@ CODES: dict[str, tuple[str, str]] = {
     "felt-mangler-i-fil": (FEJL, "Feltet findes ikke i filen"),
     "kontroltegn": (ADVARSEL, "Kontroltegn fjernet"),
     "for-lang-tekst": (FEJL, "Teksten er længere end Excel tillader"),
+    "tvetydig-procent": (FEJL, "Procenten kan læses på to måder"),
+    "felt-slettet": (FEJL, "Feltets række er slettet i filen"),
     # stamdata (position: file, sheet, row, column letter)
     "stamdata-mangler-fil": (FEJL, "Stamdatafilen findes ikke"),
     "stamdata-ulaeselig": (FEJL, "Stamdatafilen kan ikke læses"),

@@ -140,6 +140,8 @@ class Simulator:
 
     def _nomination(self, m, fi):
         scen = NOMINERINGER.get(m.driftsherre_id or "")
+        if fi.felt.noegle == I.INDMELDER:
+            return "Ja" if scen else "Nej"
         key = key_parts(fi.key)
         if not scen or key.nr != "1":  # only the first block
             return None

@@ -21,8 +21,11 @@ class Limits:
     max_total_bytes: int = 200 * 1024 * 1024  # all parts, uncompressed
     min_inflate_ratio: float = 0.01  # compressed/uncompressed, POI's minimum inflate ratio
     ratio_grace_bytes: int = 100 * 1024  # parts smaller than this are not ratio-checked
-    max_rows: int = 100_000  # a sheet's declared or real extent
-    max_cols: int = 1_000
+    max_rows: int = 100_000  # the last row of a sheet that holds a value
+    max_cols: int = 1_000  # the last column of a sheet that holds a value
+    # rows × columns up to the last value: the reader (python-calamine) holds that rectangle in
+    # memory at about 32 bytes a cell; 20 million cells take ~0.7 GB of the worker's 2 GB
+    max_cells: int = 20_000_000
     prolog_bytes: int = 8192  # how much of each XML part is searched for a DTD
 
 
@@ -30,7 +33,8 @@ LIMITS = Limits()
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 ZIP = b"PK\x03\x04"
 _DTD = re.compile(rb"<!DOCTYPE|<!ENTITY", re.IGNORECASE)
-_DIM = re.compile(rb'<dimension ref="(?:[A-Z]+[0-9]+:)?([A-Z]{1,3})([0-9]{1,7})"')
+_ROW_START = re.compile(rb'<row r="([0-9]{1,7})"[^>]*?(/?)>')
+_HAS_VALUE = re.compile(rb"<v>|<v |<is>|<f>|<f ")
 _ODS_REPEAT = re.compile(rb'number-(rows|columns)-repeated="([0-9]+)"')
 
 
@@ -96,7 +100,7 @@ def _renamed(name: str, head: bytes) -> str:
 
 def _check_zip(z: zipfile.ZipFile, name: str, ext: str, limits: Limits, keep: dict | None = None):
     infos = z.infolist()
-    warnings = []
+    warnings: list[Issue] = []
 
     def refuse(code, msg):
         return Issue(code, f"{name}: {msg}", file=name), warnings
@@ -144,32 +148,65 @@ def _check_zip(z: zipfile.ZipFile, name: str, ext: str, limits: Limits, keep: di
 
 
 @lru_cache(maxsize=16)
-def _far_refs(max_rows: int, max_cols: int) -> tuple[re.Pattern, re.Pattern]:
-    """Patterns for only those row numbers and cell columns that are long enough to possibly exceed
-    the limits (e.g. 6+ digits for 100.000 rows, 3 letters for 1.000 columns): a normal sheet has
-    none, so the scan finds nothing to convert."""
-    digits = len(str(max_rows))
-    letters = 1 if max_cols < 26 else (2 if max_cols < 702 else 3)
-    return (re.compile(rb'<row r="([0-9]{%d,7})"' % digits), re.compile(rb'<c r="([A-Z]{%d,3})[0-9]' % letters))
+def _far_cols(min_col: int) -> re.Pattern:
+    """A pattern for only those cell references whose column letters are long enough to possibly
+    lie at or beyond column `min_col` (3 letters for 1.000 columns): a normal sheet has none, so
+    the scan finds nothing to convert."""
+    letters = 1 if min_col <= 26 else (2 if min_col <= 702 else 3)
+    return re.compile(rb'<c r="([A-Z]{%d,3})([0-9]{1,7})"[^>]*?(/?)>' % letters)
+
+
+def _last_value_row(data: bytes) -> int:
+    """The number of the last row that holds a value. Rows come in order, so this looks back from
+    the end past empty rows (LibreOffice writes an empty styled row 1048576 after a row is deleted)."""
+    end = len(data)
+    while True:
+        start = data.rfind(b"<row ", 0, end)
+        if start < 0:
+            return 0
+        m = _ROW_START.match(data, start)
+        if m and not m.group(2):
+            close = data.find(b"</row>", m.end(), end)
+            if _HAS_VALUE.search(data, m.end(), close if close >= 0 else end):
+                return int(m.group(1))
+        end = start
+
+
+def _value_extent(data: bytes, max_cells: int, max_cols: int) -> tuple[int, int]:
+    """(last row, last column) of the cells that hold a value; styled empty cells and the declared
+    <dimension> are ignored. Columns are only converted where they could exceed a limit (given the
+    last row); the column is 0 when none can."""
+    rows = _last_value_row(data)
+    if rows == 0:
+        return 0, 0
+    threshold = min(max_cols, max_cells // rows)
+    cols = 0
+    for m in _far_cols(threshold + 1).finditer(data):
+        col = _col_number(m.group(1))
+        if col <= max(cols, threshold) or m.group(3):
+            continue
+        close = data.find(b"</c>", m.end())
+        if close >= 0 and _HAS_VALUE.search(data, m.end(), close):
+            cols = col
+    return rows, cols
 
 
 def _extent(z: zipfile.ZipFile, names: list[str], limits: Limits, keep: dict | None = None) -> str | None:
-    far_rows, far_cols = _far_refs(limits.max_rows, limits.max_cols)
     for n in names:
         if n.startswith("xl/worksheets/") and n.endswith(".xml"):
             data = z.read(n)  # bounded by the size checks above
             if keep is not None:
                 keep[n] = data  # the reader scans the same parts again
-            m = _DIM.search(data[: limits.prolog_bytes])
-            rows = max(map(int, far_rows.findall(data)), default=0)
-            cols = max(map(_col_number, set(far_cols.findall(data))), default=0)
-            if m:
-                rows, cols = max(rows, int(m.group(2))), max(cols, _col_number(m.group(1)))
-            if rows > limits.max_rows or cols > limits.max_cols:
+            rows, cols = _value_extent(data, limits.max_cells, limits.max_cols)
+            if rows > limits.max_rows or cols > limits.max_cols or rows * cols > limits.max_cells:
                 return (
-                    f"arket {n.rsplit('/', 1)[-1]} strækker sig over {rows:,} rækker og {cols:,} kolonner "
-                    f"(højst {limits.max_rows:,} × {limits.max_cols:,})."
-                ).replace(",", ".")
+                    f"arket {n.rsplit('/', 1)[-1]} har værdier til og med række {rows:_}"
+                    + (f" og kolonne {cols:_}" if cols else "")
+                    + f" (højst {limits.max_rows:_} rækker, {limits.max_cols:_} kolonner og "
+                    f"{limits.max_cells:_} celler i alt)."
+                ).replace("_", ".")
+        elif n == "xl/styles.xml" and keep is not None:
+            keep[n] = z.read(n)  # the reader looks up percent formats in it
         elif n == "content.xml":
             data = z.read(n)
             for kind, count in _ODS_REPEAT.findall(data):

@@ -37,7 +37,9 @@ def raw_text(v) -> str:
     return str(v)
 
 
-def normalize(felt: Felt, v: Any) -> Normalized:
+def normalize(felt: Felt, v: Any, percent: bool = False) -> Normalized:
+    """`percent`: the cell's number format shows the value as a percentage (Excel and LibreOffice
+    store a typed '95%' as 0.95 with such a format); False when the format is not one or unknown."""
     raw = raw_text(v)
     if isinstance(v, str):
         s = v.strip()
@@ -47,7 +49,7 @@ def normalize(felt: Felt, v: Any) -> Normalized:
         return Normalized(None, raw)
     t = felt.type
     if t in ("tal", "heltal", "beloeb", "procent"):
-        return _number(felt, v, raw)
+        return _number(felt, v, raw, percent)
     if t == "dato":
         return _date(v, raw)
     if t == "ja_nej":
@@ -57,15 +59,36 @@ def normalize(felt: Felt, v: Any) -> Normalized:
     return _text(t, v, raw)
 
 
-def _number(felt: Felt, v, raw: str) -> Normalized:
+def _number(felt: Felt, v, raw: str, percent: bool = False) -> Normalized:
     if isinstance(v, bool):
         return Normalized(None, raw, "ikke-et-tal", "en sandhedsværdi")
+    signed = False  # the respondent wrote the '%' sign: the number is the percentage
     if isinstance(v, (int, float)):
         x = float(v)
+        if percent:
+            if felt.type != "procent":
+                return Normalized(
+                    None,
+                    raw,
+                    "tvetydig-procent",
+                    f"cellen viser {_shown(x * 100)} %, men feltet er ikke en procent; skriv tallet uden %-tegn",
+                )
+            x, signed = round(x * 100, 10), True  # 0.95 in a percent-formatted cell is 95 %
     else:
-        x = parse_tal(str(v))
-        if x is None:
+        parsed = parse_tal(str(v))
+        if parsed is None:
             return Normalized(None, raw, "ikke-et-tal", f"'{raw}' kan ikke læses som et tal")
+        x = parsed
+        signed = "%" in str(v)
+    if felt.type == "procent" and not signed and _both_readings_fit(felt, x):
+        return Normalized(
+            None,
+            raw,
+            "tvetydig-procent",
+            f"{_shown(x)} kan betyde {_shown(x * 100)} % eller {_shown(x)} % ('{_shown(x * 100)}%' "
+            f"skrevet i en talcelle gemmes som {_shown(x)}); skriv procenten som et tal, "
+            f"fx {_shown(x * 100)}",
+        )
     if felt.type == "heltal":
         if not x.is_integer():
             return Normalized(x, raw, "ikke-heltal", f"{format_tal(x, 2)} er ikke et helt tal")
@@ -77,6 +100,24 @@ def _number(felt: Felt, v, raw: str) -> Normalized:
         hi = format_tal(felt.max) if felt.max is not None else "…"
         return Normalized(x, raw, "uden-for-interval", f"{format_tal(x)} ligger uden for {lo}–{hi}")
     return Normalized(x, raw)
+
+
+def _shown(x: float) -> str:
+    """0.95 -> '0,95', 95.0 -> '95', 12.3456789 -> '12,3457' (Danish, no trailing zeros)."""
+    text = format_tal(round(x, 4), 4)
+    return text.rstrip("0").rstrip(",") if "," in text else text
+
+
+def _both_readings_fit(felt: Felt, x: float) -> bool:
+    """A number in a percent field whose cell is not percent-formatted: 0,95 may be what was
+    typed, or '95%' typed into a number cell (which both Excel and LibreOffice store as 0,95 and
+    LibreOffice does not reformat). Ambiguous when both x and 100·x lie within the field's limits
+    (0 < x ≤ 2 for 0–200); nothing is guessed from the size, such values are reported."""
+    if x == 0:
+        return False
+    lo = felt.min if felt.min is not None else 0
+    hi = felt.max if felt.max is not None else 100
+    return lo <= x <= hi and lo <= x * 100 <= hi
 
 
 def _date(v, raw: str) -> Normalized:

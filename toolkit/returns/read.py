@@ -143,17 +143,18 @@ def _identify(raw: RawWorkbook, res: ReadResult, sd: Stamdata, defs) -> Skemadef
 
 
 def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamdata) -> None:
-    m = res.modtager
-    plan = plan_form(defn, sd, m, res.aar)
+    m, aar = res.modtager, res.aar
+    assert m is not None and aar is not None  # _identify found the recipient and the year
+    plan = plan_form(defn, sd, m, aar)
     mapping = {k: (s, c) for k, s, c in raw.mapping}
     used: set[str] = set()
+    issues_before = len(res.issues)
 
     def issue(code, fi, sheet, cell, text):
-        label = fi.felt.etiket + (f" {fi.aar}" if fi.aar is not None else "") + (f", {fi.sted}" if fi.sted else "")
         res.issues.append(
             Issue(
                 code,
-                f"{sheet}!{cell} ({label}): {text}",
+                f"{sheet}!{cell} ({_label(fi)}): {text}",
                 file=res.original_name,
                 respondent=m.navn,
                 skema=defn.skema,
@@ -163,11 +164,54 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
             )
         )
 
+    fields = [(fi, defined_name(fi.key, used)) for fi in plan.fields()]
+    # A _skema address is only a fallback while the cells have not moved: once any living name of a
+    # sheet points elsewhere than its _skema entry (rows inserted or deleted, sheet renamed), none of
+    # that sheet's _skema addresses is trusted, nor any address a living name now claims.
+    stale: set[str] = set()
+    for fi, name in fields:
+        by_name, by_map = raw.names.get(name), mapping.get(fi.key)
+        if by_name and by_map and by_name != by_map:
+            stale.add(by_map[0])
+    claimed = set(raw.names.values())
+
     values: dict[str, FieldValue] = {}
     flagged: set[str] = set()
-    for fi in plan.fields():
-        by_name = raw.names.get(defined_name(fi.key, used))
+    located: dict[str, tuple[str, str]] = {}
+    answered = False  # any input cell that differs from what the form was sent out with
+    for fi, name in fields:
+        by_name = raw.names.get(name)
         by_map = mapping.get(fi.key)
+        if by_name is None and name in raw.deleted:
+            sheet = by_map[0] if by_map else ""
+            res.issues.append(
+                Issue(
+                    "felt-slettet",
+                    f"Rækken med feltet '{_label(fi)}' er slettet i filen; feltet er tomt.",
+                    file=res.original_name,
+                    respondent=m.navn,
+                    skema=defn.skema,
+                    sheet=sheet,
+                    key=fi.key,
+                )
+            )
+            flagged.add(fi.key)
+            continue
+        if by_name is None and by_map is not None and (by_map[0] in stale or by_map in claimed):
+            res.issues.append(
+                Issue(
+                    "felt-mangler-i-fil",
+                    f"Feltet '{_label(fi)}' har mistet sit navn, og cellerne på arket {by_map[0]} er "
+                    f"flyttet; dets oprindelige celle {by_map[1]} bruges ikke. Feltet er tomt.",
+                    file=res.original_name,
+                    respondent=m.navn,
+                    skema=defn.skema,
+                    sheet=by_map[0],
+                    key=fi.key,
+                )
+            )
+            flagged.add(fi.key)
+            continue
         loc = by_name or by_map
         if loc is None:
             res.issues.append(
@@ -182,7 +226,7 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
             )
             flagged.add(fi.key)
             continue
-        sheet, cell = loc
+        sheet, cell = located[fi.key] = loc
         if by_name and by_map and by_name != by_map:
             issue(
                 "navn-flyttet",
@@ -196,6 +240,7 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
         if flag and flag.error:
             issue("fejlvaerdi", fi, sheet, cell, f"cellen indeholder fejlværdien {flag.error}")
             flagged.add(fi.key)
+            answered = True
             continue
         if flag and flag.formula and not flag.cached:
             issue(
@@ -206,18 +251,29 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
                 "cellen indeholder en formel uden gemt resultat; åbn og gem filen i Excel eller LibreOffice",
             )
             flagged.add(fi.key)
+            answered = True
             continue
         if flag and flag.formula:
             issue("formel", fi, sheet, cell, "værdien er beregnet af en formel i cellen")
         if v is None:
             continue  # an empty cell (most of a large form): nothing to normalise or keep
-        n = normalize(fi.felt, v)
+        n = normalize(fi.felt, v, percent=bool(flag and flag.percent))
+        if not answered and not _as_sent(fi, n):
+            answered = True
         if n.code:
             issue(n.code, fi, sheet, cell, n.detail)
             flagged.add(fi.key)
         if n.value is not None or n.raw:
             values[fi.key] = FieldValue(fi.key, n.value, n.raw, sheet, cell)
-    for fi in plan.fields():
+    if fields and not answered:
+        del res.issues[issues_before:]
+        res.refuse(
+            "ikke-udfyldt",
+            f"{res.original_name}: Skemaet er ikke udfyldt – er det det udsendte skema? "
+            f"Ingen celle er ændret i forhold til skemaet, som det blev sendt ud.",
+        )
+        return
+    for fi, _name in fields:
         if not fi.required or fi.key in flagged:
             continue
         fv = values.get(fi.key)
@@ -227,6 +283,22 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
             aktiv = values.get(fi.aktiv_key)
             if aktiv is None or aktiv.value in (None, ""):
                 continue  # an unused block: nothing in it is required
-        loc = mapping.get(fi.key, ("", ""))
+        loc = located.get(fi.key) or mapping.get(fi.key, ("", ""))
         issue("mangler-obligatorisk", fi, *loc, "skal udfyldes")
     res.values = list(values.values())
+
+
+def _label(fi) -> str:
+    return fi.felt.etiket + (f" {fi.aar}" if fi.aar is not None else "") + (f", {fi.sted}" if fi.sted else "")
+
+
+def _as_sent(fi, n) -> bool:
+    """The cell holds what the form was generated with (its prefill), read the same way, or only
+    a placeholder such as '(venligst udfyld her)'."""
+    if n.value is None and not n.code:
+        return True
+    if fi.prefill is None or fi.prefill == "":
+        return False
+    if n.value == fi.prefill:
+        return True
+    return normalize(fi.felt, fi.prefill).value == n.value

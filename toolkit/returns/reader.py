@@ -5,6 +5,7 @@ No validation here; see toolkit.returns."""
 from __future__ import annotations
 
 import html
+import io
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -40,6 +41,8 @@ class CellFlag:
     formula: bool
     error: str | None  # e.g. '#VALUE!'
     cached: bool  # a value was saved with the formula
+    percent: bool = False  # the number format shows the value as a percentage (0,95 as 95 %); never
+    # set for .xls, whose number formats python-calamine does not give
 
 
 @dataclass
@@ -51,14 +54,26 @@ class RawWorkbook:
     mapping: list[tuple[str, str, str]]  # (key, sheet, cell)
     names: dict[str, tuple[str, str]]  # defined name -> (sheet, cell), workbook scope
     flags: dict[tuple[str, str], CellFlag] = field(default_factory=dict)
+    deleted: set[str] = field(default_factory=set)  # defined names whose cells were deleted (#REF!)
+    rows_needed: dict[str, int] = field(default_factory=dict)  # per sheet: rows up to the last input cell
     _wb: Any = None
     _grids: dict[str, list[list[Any]]] = field(default_factory=dict)
+    _partial: set[str] = field(default_factory=set)  # sheets whose grid stops at rows_needed
 
     def value(self, sheet: str, cell: str) -> Any:
         grid = self._grids.get(sheet)
-        if grid is None:
-            grid = self._grids[sheet] = self._wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
         r, c = _rowcol(cell)
+        if grid is None or (r >= len(grid) and sheet in self._partial):
+            # only the rows the form's cells lie in: a stray far value costs no Python objects
+            ws = self._wb.get_sheet_by_name(sheet)
+            need = self.rows_needed.get(sheet, 0) if grid is None else 0
+            if r < need and ws.end is not None and ws.end[0] >= need:
+                self._partial.add(sheet)
+                grid = ws.to_python(skip_empty_area=False, nrows=need)
+            else:
+                self._partial.discard(sheet)
+                grid = ws.to_python(skip_empty_area=False)
+            self._grids[sheet] = grid
         if 0 <= r < len(grid) and c < len(grid[r]):
             v = grid[r][c]
             return None if v == "" else v
@@ -87,15 +102,18 @@ def open_workbook(path: Path, parts: dict[str, bytes] | None = None) -> RawWorkb
         ]
     try:
         if fmt in ("xlsx", "xlsm"):
-            raw.names, sheet_files = _xlsx_names(path)
-            raw.flags = _xlsx_flags(path, sheet_files, {s for _k, s, _c in raw.mapping}, parts or {})
+            raw.names, sheet_files, raw.deleted = _xlsx_names(path)
+            sheets = {s for _k, s, _c in raw.mapping} | {s for s, _c in raw.names.values()}
+            raw.flags = _xlsx_flags(path, sheet_files, sheets, parts or {})
         elif fmt == "ods":
-            raw.names = _ods_names(path)
+            raw.names, raw.deleted, raw.flags = _ods_names(path)
     except HostileXml:
         wb.close()
         raise UnreadableWorkbook("filen indeholder en DTD/entitetserklæring, som Excel aldrig skriver") from None
     except (zipfile.BadZipFile, KeyError, ET.ParseError, expat.ExpatError):
         pass  # names are a refinement; the _skema addresses still work
+    for sheet, cell in [(s, c) for _k, s, c in raw.mapping] + list(raw.names.values()):
+        raw.rows_needed[sheet] = max(raw.rows_needed.get(sheet, 0), _rowcol(cell)[0] + 1)
     if not raw.meta and raw.names:
         raw.meta = {k: raw.value(*raw.names[n]) for k, n in META_NAMES.items() if n in raw.names}
     return raw
@@ -129,8 +147,9 @@ def _attrs(blob: bytes) -> dict[str, str]:
     return out
 
 
-def _xlsx_names(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
-    """Workbook-scope defined names -> (sheet, cell), and sheet name -> part, from workbook.xml.
+def _xlsx_names(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, str], set[str]]:
+    """Workbook-scope defined names -> (sheet, cell), sheet name -> part, and the names whose cell
+    was deleted (they now read '#REF!'), from workbook.xml.
     Expat checks each part first (well-formed, no DTD or entity declaration: nothing is ever
     expanded); the few elements needed are then picked out with patterns, which for a form's
     thousand names is much cheaper than a Python callback per element."""
@@ -138,16 +157,17 @@ def _xlsx_names(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, str]]
         workbook, rels = z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels")
     _expat(rels)
     _expat(workbook)
-    targets = {}
+    targets: dict[str, str] = {}
     for blob in _RELATIONSHIP.findall(rels):
         a = _attrs(blob)
-        targets[a.get("Id")] = a.get("Target") or ""
-    sheet_files = {}
+        targets[a.get("Id") or ""] = a.get("Target") or ""
+    sheet_files: dict[str, str] = {}
     for blob in _SHEET.findall(workbook):
         a = _attrs(blob)
-        t = targets.get(a.get("id"), "").lstrip("/")
-        sheet_files[a.get("name")] = t if t.startswith("xl/") else f"xl/{t}"
-    names = {}
+        t = targets.get(a.get("id") or "", "").lstrip("/")
+        sheet_files[a.get("name") or ""] = t if t.startswith("xl/") else f"xl/{t}"
+    names: dict[str, tuple[str, str]] = {}
+    deleted: set[str] = set()
     for blob, text in _DEFINED_NAME.findall(workbook):
         if b"localSheetId" in blob:
             continue  # a sheet-scope name (print areas and the like)
@@ -155,10 +175,13 @@ def _xlsx_names(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, str]]
         if not m:
             continue
         name = (m.group(1) or m.group(2)).decode("utf-8", "replace")
+        name = html.unescape(name) if "&" in name else name
         target = _ref_of(text)
         if target and name:
-            names[html.unescape(name) if "&" in name else name] = target
-    return names, sheet_files
+            names[name] = target
+        elif name and b"#REF!" in text:
+            deleted.add(name)
+    return names, sheet_files, deleted
 
 
 @lru_cache(maxsize=65536)  # forms of one type share their names' targets
@@ -199,16 +222,74 @@ def _parse_ref(text: str) -> tuple[str, str] | None:
 
 
 def _xlsx_flags(path: Path, sheet_files: dict[str, str], sheets: set[str], parts: dict[str, bytes]) -> dict:
-    """Cells that hold a formula or an error value, on the sheets that have input cells."""
+    """Cells that hold a formula or an error value, or whose number format is a percentage, on the
+    sheets that have input cells."""
     flags: dict = {}
     members = {s: sheet_files[s] for s in sheets if sheet_files.get(s)}
-    missing = [m for m in members.values() if m not in parts]
+    missing = [m for m in [*members.values(), STYLES_PART] if m not in parts]
     if missing:
         with zipfile.ZipFile(path) as z:
-            parts = {**parts, **{m: z.read(m) for m in missing}}
+            present = set(z.namelist())
+            parts = {**parts, **{m: z.read(m) for m in missing if m in present}}
+    styles = parts.get(STYLES_PART, b"")
+    percent_styles = _percent_styles(styles)
     for sheet, member in members.items():
         _scan_cells(parts[member], sheet, flags)
+        if percent_styles:
+            _scan_percent(parts[member], sheet, percent_styles, flags)
     return flags
+
+
+_CELL_XFS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?cellXfs\b.*?</(?:[A-Za-z_][\w.-]*:)?cellXfs>", re.S)
+_XF = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?xf\b([^>]*)>")
+_NUM_FMT = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?numFmt\b([^>]*)>")
+_FMT_LITERAL = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]|_.|\*.')
+STYLES_PART = "xl/styles.xml"
+BUILTIN_PERCENT_FORMATS = {9, 10}  # 0% and 0.00% (ECMA-376 18.8.30)
+
+
+def is_percent_format(code: str) -> bool:
+    """A number format code that multiplies by 100 and shows '%': a '%' outside quoted text,
+    escapes (\\%), [colour/condition] sections, and _x / *x fill characters. '0.0" %"' (a literal
+    sign after the number, as the generated forms use) is no percent format; '0.0%' is."""
+    return "%" in _FMT_LITERAL.sub("", code)
+
+
+@lru_cache(maxsize=64)  # forms of one type share their styles
+def _percent_styles(styles: bytes) -> frozenset[bytes]:
+    """The `s` indexes (as bytes) of the cell formats whose number format is a percentage."""
+    if not styles or (b"%" not in styles and b'numFmtId="9"' not in styles and b'numFmtId="10"' not in styles):
+        return frozenset()
+    _expat(styles)
+    custom = set()
+    for blob in _NUM_FMT.findall(styles):
+        a = _attrs(blob)
+        if is_percent_format(a.get("formatCode", "")):
+            custom.add(a.get("numFmtId"))
+    xfs = _CELL_XFS.search(styles)
+    out = set()
+    for i, blob in enumerate(_XF.findall(xfs.group(0)) if xfs else []):
+        fid = _attrs(blob).get("numFmtId", "0")
+        if fid in custom or (fid.isdigit() and int(fid) in BUILTIN_PERCENT_FORMATS):
+            out.add(str(i).encode())
+    return frozenset(out)
+
+
+def _scan_percent(data: bytes, sheet: str, percent_styles: frozenset[bytes], flags: dict) -> None:
+    """Marks the cells whose style is one of `percent_styles` (few, if any: only where a person
+    typed '95%' into an unformatted cell or chose a percent format)."""
+    for s in percent_styles:
+        needle = b' s="' + s + b'"'
+        pos = data.find(needle)
+        while pos >= 0:
+            m = _cell_at(data, pos)
+            if m is not None:
+                key = (sheet, m.group(1).decode())
+                old = flags.get(key)
+                flags[key] = (
+                    CellFlag(old.formula, old.error, old.cached, True) if old else CellFlag(False, None, False, True)
+                )
+            pos = data.find(needle, pos + 1)
 
 
 def _cell_at(data: bytes, pos: int):
@@ -240,17 +321,50 @@ def _scan_cells(data: bytes, sheet: str, flags: dict) -> None:
             pos = data.find(needle, pos + 1)
 
 
-def _ods_names(path: Path) -> dict[str, tuple[str, str]]:
-    names = {}
-    tag = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}named-range"
-    attr_name = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}name"
-    attr_addr = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}cell-range-address"
-    with zipfile.ZipFile(path) as z, z.open("content.xml") as f:
-        for _event, el in ET.iterparse(f, events=("end",)):
-            if el.tag == tag:
-                m = _ODS_ADDR.match(el.get(attr_addr, ""))
-                if m:
-                    names[el.get(attr_name)] = (m.group(1).replace("''", "'"), f"{m.group(2)}{m.group(3)}")
-            elif el.tag.endswith("}table-row"):
-                el.clear()
-    return names
+_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+
+
+def _ods_names(path: Path) -> tuple[dict[str, tuple[str, str]], set[str], dict]:
+    """Named ranges -> (sheet, cell), the names whose cell was deleted (#REF!), and the cells
+    whose value type is a percentage (flags). Cell positions are only counted when the document
+    holds a percentage at all."""
+    names, deleted, flags = {}, set(), {}
+    with zipfile.ZipFile(path) as z:
+        data = z.read("content.xml")  # bounded by the guard's size checks
+    track = b'value-type="percentage"' in data
+    range_tag, table_tag = _TABLE + "named-range", _TABLE + "table"
+    row_tag, cells = _TABLE + "table-row", (_TABLE + "table-cell", _TABLE + "covered-table-cell")
+    rows_rep, cols_rep = _TABLE + "number-rows-repeated", _TABLE + "number-columns-repeated"
+    sheet, row, col = "", 0, 0
+    for event, el in ET.iterparse(io.BytesIO(data), events=("start", "end") if track else ("end",)):
+        tag = el.tag
+        if event == "start":
+            if tag == table_tag:
+                sheet, row = el.get(_TABLE + "name", ""), 0
+            elif tag == row_tag:
+                col = 0
+            elif tag in cells:
+                if el.get(_OFFICE + "value-type") == "percentage":
+                    flags[(sheet, _cell_name(row, col))] = CellFlag(False, None, False, True)
+                col += int(el.get(cols_rep, "1"))
+        elif tag == range_tag:
+            address = el.get(_TABLE + "cell-range-address", "")
+            m = _ODS_ADDR.match(address)
+            if m:
+                names[el.get(_TABLE + "name")] = (m.group(1).replace("''", "'"), f"{m.group(2)}{m.group(3)}")
+            elif "#REF" in address:
+                deleted.add(el.get(_TABLE + "name"))
+        elif tag == row_tag:
+            row += int(el.get(rows_rep, "1"))
+            el.clear()
+    return names, deleted, flags
+
+
+def _cell_name(row: int, col: int) -> str:
+    """(6, 2) -> 'C7'."""
+    letters, n = "", col + 1
+    while n:
+        n, r = divmod(n - 1, 26)
+        letters = chr(65 + r) + letters
+    return f"{letters}{row + 1}"
