@@ -494,7 +494,7 @@ def test_store_from_schema_1_opens_keeps_everything_and_lets_a_refused_file_be_r
         ]
         (v,) = st.current_values(2028)
         assert (v.value, v.kilde_fil, v.ydelse_id) == (5, "v2.xlsx", "T01-Y1")
-        assert [i["code"] for i in st.issues()] == ["ukendt-modtager"]
+        assert [i.issue.code for i in st.issues()] == ["ukendt-modtager"]
         assert not st.con.execute("PRAGMA foreign_key_check").fetchall()
         assert st.con.execute("PRAGMA foreign_keys").fetchone()[0] == 1
         indexes = {r[0] for r in st.con.execute("SELECT name FROM sqlite_master WHERE type = 'index'")}

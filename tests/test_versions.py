@@ -201,12 +201,12 @@ def test_a_refused_file_is_read_again_after_the_stamdata_is_fixed(forms_dir, sd,
         assert again.status == FileResult.AFVIST
         (note,) = [i for i in again.issues if i.code == "tidligere-afvist"]
         assert "blev afvist ved indlæsningen" in note.message and "Filen er læst igen" in note.message
-        assert sum(i["code"] == "ukendt-modtager" for i in st.issues()) == 1  # only the latest attempt
+        assert sum(i.issue.code == "ukendt-modtager" for i in st.issues()) == 1  # only the latest attempt
         (fixed,) = ingest([f], st, sd, defs).items
         assert fixed.status == FileResult.NY
         assert "tidligere-afvist" in {i.code for i in fixed.issues}
         assert current(st) == 3
-        assert not [i for i in st.issues() if i["code"] == "ukendt-modtager"]
+        assert not [i for i in st.issues() if i.issue.code == "ukendt-modtager"]
         rows = st.con.execute(
             "SELECT status, current, superseded_by FROM submissions WHERE file_hash = ? ORDER BY id", (sha256_file(f),)
         ).fetchall()

@@ -79,7 +79,7 @@ def write_consolidated(
     warnings=None,
     assessments=None,
 ) -> Path:
-    """`values`: current StoredValues of the year; `statuses`: ReturnStatus list; `issues`: store rows;
+    """`values`: current StoredValues of the year; `statuses`: ReturnStatus list; `issues`: the store's ReceivedIssues;
     `warnings`: {tilbud_id: [Signal]} (optional); `assessments`: nomination assessments (optional)."""
     with atomic_path(Path(target)) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {**SAFE_OPTIONS, **MEMORY_OPTIONS})
@@ -250,19 +250,8 @@ def _issues_sheet(wb, f, issues):
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     rows = [
-        [
-            i["file"],
-            i["respondent"],
-            i["skema"],
-            i["sheet"],
-            i["cell"],
-            i["felt"],
-            i["code"],
-            i["severity"],
-            i["message"],
-            i["received_at"],
-        ]
-        for i in issues
+        [i.file, i.respondent, i.skema, i.sheet, i.cell, i.key, i.code, i.severity, i.message, received]
+        for i, received in issues
     ]
     fmts = [f.wrap if c == 8 else f.cell for c in range(len(heads))]
     _header(ws, f, heads, len(rows))

@@ -61,6 +61,13 @@ class Submission:
         return self.status == "afvist"
 
 
+class ReceivedIssue(NamedTuple):
+    """A stored problem and when its file was received."""
+
+    issue: Issue
+    received_at: str
+
+
 class Recorded(NamedTuple):
     """What `Store.record` did: the new submission's id, the id of the current answer it was
     compared with (None: the first answer), and whether the new one is current now."""
@@ -504,8 +511,9 @@ class Store:
             args = (respondent_id,)
         return list(self.con.execute(sql + " ORDER BY id", args))
 
-    def issues(self, aar: int | None = None) -> list[sqlite3.Row]:
-        """Issues of current submissions and of refused files (the latest attempt of each)."""
+    def issues(self, aar: int | None = None) -> list[ReceivedIssue]:
+        """Issues of current submissions and of refused files (the latest attempt of each), as the
+        same `Issue` objects the reader made, each with the time its file was received."""
         sql = (
             "SELECT i.*, s.received_at, s.status FROM issues i JOIN submissions s ON s.id = i.submission_id "
             "WHERE (s.current = 1 OR (s.status = 'afvist' AND s.superseded_by IS NULL))"
@@ -514,4 +522,19 @@ class Store:
         if aar is not None:
             sql += " AND (s.aar = ? OR s.aar IS NULL)"
             args.append(aar)
-        return list(self.con.execute(sql + " ORDER BY i.id", args))
+        return [
+            ReceivedIssue(
+                Issue(
+                    r["code"],
+                    r["message"],
+                    file=r["file"] or "",
+                    respondent=r["respondent"] or "",
+                    skema=r["skema"] or "",
+                    sheet=r["sheet"] or "",
+                    cell=r["cell"] or "",
+                    key=r["felt"] or "",
+                ),
+                r["received_at"],
+            )
+            for r in self.con.execute(sql + " ORDER BY i.id", args)
+        ]
