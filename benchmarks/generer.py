@@ -1,6 +1,6 @@
 """Benchmark at national scale (98 kommuner, 5 regioner, 60 tilbud with 4 ydelser; benchmarks/national.py):
 
-1. the send-out: every form of the year (364), as `skema dan` writes them (2 worker processes),
+1. the send-out: every form of the year (364), as `skema generer` writes them (2 worker processes),
    and in one process for comparison;
 2. one kommune form (the largest): median time to plan and write it, in this process;
 3. `skema samlet`: the consolidated workbook from a store holding the year's 261 returns
@@ -167,7 +167,7 @@ def main():
         runs = [send_out(sd, d / "skemaer", None) for _ in range(args.gentag)]
         forms = runs[-1][2]
         wall, cpu = statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
-        print(f"udsendelse, {len(forms)} skemaer (som 'skema dan'):  {wall:6.2f} s  (CPU i alt {cpu:.2f} s)")
+        print(f"udsendelse, {len(forms)} skemaer (som 'skema generer'):  {wall:6.2f} s  (CPU i alt {cpu:.2f} s)")
         one = [send_out(sd, d / "skemaer1", 1) for _ in range(1)]
         print(f"udsendelse i én proces:                   {one[0][0]:6.2f} s  (CPU {one[0][1]:.2f} s)")
         kw, kc, kn = kommune_form(sd, d / "kommune", 98 if args.gentag > 1 else 30)
