@@ -93,8 +93,7 @@ class IsolatedReader:
             why = f"uventet fejl i læseren ({exc.__class__.__name__})"
         return ReadResult(Path(path), name).refuse(
             "laeser-doede",
-            f"{name} kunne ikke læses: {why}. Filen er gemt i arkivet; bed afsenderen gemme den "
-            f"igen i Excel og sende den på ny.",
+            f"{name} kunne ikke læses: {why}. Bed afsenderen gemme den igen i Excel og sende den på ny.",
         )
 
     def read_many(self, jobs: list[tuple[Path, str]]):
