@@ -13,12 +13,13 @@ from docxtpl import InlineImage
 from toolkit.danish import format_dato
 from toolkit.definitions.model import FORMS
 from toolkit.documents import charts
-from toolkit.documents.context import by_respondent, common, tilbud_section
+from toolkit.documents.context import by_respondent, common, index_values, tilbud_section
 from toolkit.documents.render import ANCHOR, PAGEREF, load, render
 from toolkit.files import slug
 from toolkit.fieldkeys import Aarsrapport, Indmelding, Kommune, Udmelding
 from toolkit.consolidate.year import year_data
 from toolkit.rules.criteria import CATEGORIES, assess_all
+from toolkit.rules.period import year_periods
 from toolkit.rules.warnings import early_warnings
 from toolkit.statuses import AnswerStatus, WriteStatus
 
@@ -63,7 +64,8 @@ def write_hoering(store, sd, defs, aar: int, frist: dt.date, out_dir: Path, over
         written.append(_write("hoeringsbrev.docx", lambda _t, c=ctx: c,
                               out_dir / f"{aar}_hoeringsbrev_{slug(a.navn)}.docx", overwrite, templates))
     warnings = early_warnings(sd, aar, figures)
-    sections = [tilbud_section(f, values, sd, aar, warnings[f.tilbud_id], rec) for f in figures]
+    index = index_values(values, sd)
+    sections = [tilbud_section(f, index, aar, warnings[f.tilbud_id], rec) for f in figures]
     written.append(_write("hoeringsmateriale.docx", lambda _t: {**base, "tilbud": sections},
                           out_dir / f"{aar}_hoeringsmateriale.docx", overwrite, templates))
     return written
@@ -107,10 +109,11 @@ def write_bilag(store, sd, defs, aar: int, moede: dt.date, out_dir: Path, overwr
                    "t": _overview_section(figures, aar), "graf": InlineImage(
                        tpl, str(charts.demand_chart(figures, aar, Path(tmp) / "efterspoergsel.png")), width=Mm(150))}]
         pngs = charts.belaegning_charts(figures, [aar - 3, aar - 2, aar - 1], Path(tmp))
+        index = index_values(values, sd)
         for i, f in enumerate(figures, start=1):
             png = pngs[f.tilbud_id]
             status.append({"anker": ANCHOR.format(f"bilag_1_{i}"), "nummer": f"1.{i}", "titel": f"Status: {f.navn}",
-                           "t": tilbud_section(f, values, sd, aar, warnings[f.tilbud_id], rec),
+                           "t": tilbud_section(f, index, aar, warnings[f.tilbud_id], rec),
                            "graf": InlineImage(tpl, str(png), width=Mm(150))})
         indmelding = _nominations(values, sd)
         udmelding = _withdrawals(values, sd, aar)
@@ -164,8 +167,6 @@ def _nominations(values, sd):
 
 
 def _withdrawals(values, sd, aar):
-    from toolkit.rules.cycle import period_start_year, withdrawal_effective
-
     tilbud = {t.id: t.navn for t in sd.tilbud}
     names = {a.id: a.navn for a in sd.aftaleparter}
     rows = {}
@@ -184,9 +185,9 @@ def _withdrawals(values, sd, aar):
     if aar % 2:
         intro = f"{aar} er et ulige år; der er ikke udsendt skema til udmelding."
     elif rows:
-        eff = withdrawal_effective(dt.date(aar, 3, 1), period_start_year(sd))
-        intro = (f"{len(rows)} ønsker om udmelding. En udmelding får virkning ved udgangen af aftaleperioden, "
-                 f"{format_dato(eff)}.")
+        p = year_periods(sd, aar)
+        intro = (f"{'Ét ønske' if len(rows) == 1 else f'{len(rows)} ønsker'} om udmelding. {p.udmelding_tekst}. "
+                 f"{p.das_tekst}.")
     else:
         intro = "Der er ikke modtaget ønsker om udmelding."
     return {"anker": ANCHOR.format("bilag_3_1"), "nummer": "3.1", "titel": "Ønsker om udmelding af tilbud",
