@@ -3,7 +3,12 @@ All go to output/<år>/…, written atomically, never replacing a file without `
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
+import os
+import sys
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -57,18 +62,37 @@ def write_hoering(store, sd, defs, aar: int, frist: dt.date, out_dir: Path, over
                   "aarsrapport": "modtaget" if rec.get((Aarsrapport.SKEMA, f.tilbud_id)) else "ikke modtaget",
                   "kommuner": f"{n_kommuner[f.tilbud_id]} af {len(sd.kommuner())}"} for f in figures]
     out_dir = Path(out_dir) / "hoering"
-    written = []
-    for a in sd.aftaleparter:
-        ctx = {**base, "modtager": {"navn": a.navn, "kontaktperson": a.kontaktperson, "email": a.email},
-               "materiale": materiale}
-        written.append(_write("hoeringsbrev.docx", lambda _t, c=ctx: c,
-                              out_dir / f"{aar}_hoeringsbrev_{slug(a.navn)}.docx", overwrite, templates))
-    warnings = early_warnings(sd, aar, figures)
-    index = index_values(values, sd)
-    sections = [tilbud_section(f, index, aar, warnings[f.tilbud_id], rec) for f in figures]
-    written.append(_write("hoeringsmateriale.docx", lambda _t: {**base, "tilbud": sections},
-                          out_dir / f"{aar}_hoeringsmateriale.docx", overwrite, templates))
-    return written
+    letters = [("hoeringsbrev.docx", {**base, "materiale": materiale, "modtager": {
+                   "navn": a.navn, "kontaktperson": a.kontaktperson, "email": a.email}},
+                str(out_dir / f"{aar}_hoeringsbrev_{slug(a.navn)}.docx"), overwrite, templates)
+               for a in sd.aftaleparter]
+    with _letter_writers(len(letters)) as pool:  # the letters are written while the material is prepared
+        pending = pool.map(_write_letter, letters, chunksize=max(1, len(letters) // 8)) if pool else None
+        warnings = early_warnings(sd, aar, figures)
+        index = index_values(values, sd)
+        sections = [tilbud_section(f, index, aar, warnings[f.tilbud_id], rec) for f in figures]
+        material = _write("hoeringsmateriale.docx", lambda _t: {**base, "tilbud": sections},
+                          out_dir / f"{aar}_hoeringsmateriale.docx", overwrite, templates)
+        written = list(pending) if pool else [_write_letter(job) for job in letters]
+    return written + [material]
+
+
+def _write_letter(job) -> Written:
+    name, ctx, target, overwrite, templates = job
+    return _write(name, lambda _t: ctx, Path(target), overwrite, templates)
+
+
+@contextmanager
+def _letter_writers(n: int, workers: int = 2):
+    """Two worker processes for a national set of letters (rendering is most of the hearing's time);
+    None for a few letters or one CPU."""
+    workers = min(workers, os.cpu_count() or 1)
+    if n < 24 or workers < 2:
+        yield None
+        return
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        yield pool
 
 
 def write_rykkere(store, sd, defs, aar: int, out_dir: Path, overwrite=False, today: dt.date | None = None,
