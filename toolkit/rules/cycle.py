@@ -35,7 +35,7 @@ DEFAULTS = [
     ("ekspertpanel_marts", "Ekspertpanelet vurderer eksisterende og indmeldte tilbud", (3, 25), None, None, False),
     ("aarsrapport", "Frist: driftsherrernes årsrapporter", (4, 15), None, "aarsrapport", False),
     ("ekspertpanel_april", "Ekspertpanelet: statusdrøftelse af tilbuddene", (4, 28), None, None, False),
-    ("hoering", "Frist: aftaleparternes høringssvar (før DAS-mødet)", (5, 10), (4, 20), None, False),
+    ("hoering", "Frist: aftaleparternes høringssvar (før DAS-mødet)", (5, 10), None, None, False),
     ("das_maj", "DAS beslutter, hvilke tilbud der omfattes fra 1. januar; årlig statusdrøftelse", (5, 20), None, None, False),
     ("rammeaftale", "Rammeaftalen med listen over tilbud vedtages", (10, 15), (8, 1), None, False),
 ]
