@@ -1,4 +1,4 @@
-"""National-scale stamdata for benchmarks: 98 municipalities + 5 regions, 60 tilbud, 4 ydelser each."""
+"""National-scale stamdata for benchmarks: 98 municipalities + 5 regions, 60 tilbud (or `n_tilbud`), 4 ydelser each."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import datetime as dt
 from toolkit.stamdata.model import Aftalepart, Driftsherre, Frist, Stamdata, Tilbud, Ydelse
 
 
-def national_stamdata(aar: int = 2028) -> Stamdata:
+def national_stamdata(aar: int = 2028, n_tilbud: int = 60) -> Stamdata:
     parter, dh = [], []
     for i in range(98):
         parter.append(
@@ -36,7 +36,7 @@ def national_stamdata(aar: int = 2028) -> Stamdata:
             Driftsherre(id=f"D{a.id}", navn=a.navn, aftalepart_id=a.id, kontaktperson=a.kontaktperson, email=a.email)
         )
     tilbud, ydelser = [], []
-    for t in range(60):
+    for t in range(n_tilbud):
         tid = f"T{t:02d}"
         tilbud.append(
             Tilbud(

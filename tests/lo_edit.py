@@ -119,12 +119,17 @@ def run(jobs: list[dict]) -> dict:
     try:
         ctx = _connect(pipe, proc)
         desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)
-        for job in jobs:
+        private = Path(tempfile.mkdtemp(prefix="lo_edit_in_"))
+        for n, job in enumerate(jobs):
             doc = None
             try:
-                doc = desktop.loadComponentFromURL(
-                    Path(job["input"]).resolve().as_uri(), "_blank", 0, _props(Hidden=True)
-                )
+                # a private copy: another test process may have the same source open in its own
+                # LibreOffice, whose lock file would make this load fail
+                source = private / f"{n}_{Path(job['input']).name}"
+                shutil.copyfile(job["input"], source)
+                doc = desktop.loadComponentFromURL(source.as_uri(), "_blank", 0, _props(Hidden=True, ReadOnly=False))
+                if doc is None:
+                    raise RuntimeError(f"LibreOffice could not open {job['input']}")
                 for edit in job.get("edits", []):
                     _apply(ctx, doc, edit)
                 out = Path(job["output"]).resolve()

@@ -47,7 +47,7 @@ def test_hearing_letter_per_party_with_names_material_and_danish_deadline(demo, 
     assert len(letters) == len(sd.aftaleparter) == 12
     text = text_of(work / "output" / str(AAR) / "hoering" / f"{AAR}_hoeringsbrev_laesoe_kommune.docx")
     assert "Læsø Kommune" in text and sd.aftalepart("K825").kontaktperson in text
-    assert "Frist for høringssvar: 1. juni 2028" in text
+    assert "Frist for høringssvar: 10. maj 2028" in text
     for t in sd.omfattede_tilbud(AAR):
         assert t.navn in text
     assert "Hjerneskadecenter Himmerland | Vesthimmerland Kommune | ikke modtaget" in text
@@ -175,3 +175,53 @@ def test_documents_are_not_overwritten_without_overskriv(demo, sd, defs):
         again = write_rykkere(store, sd, defs, AAR, work / "output" / str(AAR))
         b = write_bilag(store, sd, defs, AAR, dt.date(2028, 5, 20), work / "output" / str(AAR))
     assert {w.status for w in again} == {"findes allerede"} and b.status == "findes allerede"
+
+
+def test_skema_hoering_refuses_a_deadline_after_the_das_meeting(tmp_path):
+    import sys
+
+    p = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "toolkit",
+            "hoering",
+            "--frist",
+            "2028-06-01",
+            "--aar",
+            "2028",
+            "--mappe",
+            str(tmp_path),
+        ],
+        capture_output=True,
+        text=True,
+    )
+    assert p.returncode == 2 and "Traceback" not in p.stderr
+    message = " ".join(p.stderr.split())
+    assert "1. juni 2028" in message and "20. maj 2028" in message and "Frister" in message
+    assert not (tmp_path / "output").exists()
+
+
+def test_a_national_set_of_hearing_letters_is_written_by_worker_processes_one_per_party(sd, defs, tmp_path):
+    from toolkit.documents.produce import write_hoering
+    from toolkit.stamdata.model import Aftalepart, Stamdata
+
+    extra = [
+        Aftalepart(
+            id=f"X{i:02d}",
+            navn=f"Prøvekommune {i:02d}",
+            type="kommune",
+            kontaktperson=f"Kontakt {i:02d}",
+            email=f"x{i}@kommune.example.invalid",
+            indbyggere=1000,
+        )
+        for i in range(20)
+    ]
+    many = Stamdata(**{**{k: getattr(sd, k) for k in Stamdata.model_fields}, "aftaleparter": sd.aftaleparter + extra})
+    with Store(tmp_path / "w") as store:
+        written = write_hoering(store, many, defs, AAR, dt.date(AAR, 5, 10), tmp_path, today=dt.date(AAR, 4, 16))
+    assert len(written) == len(many.aftaleparter) + 1 == 33  # above the threshold for worker processes
+    assert len({w.path for w in written}) == 33 and all(w.path.exists() for w in written)
+    letter = next(w.path for w in written if "proevekommune_07" in w.path.name)
+    text = text_of(letter)
+    assert "Prøvekommune 07" in text and "Kontakt 07" in text and "Frist for høringssvar: 10. maj 2028" in text

@@ -7,9 +7,11 @@ import icalendar
 import pytest
 
 from toolkit.documents.calendar import calendar
+from toolkit.problems import UsageError
 from toolkit.rules.criteria import DISPENSATION, IKKE, INDSTILLES, MANGLER, assess_nomination
-from toolkit.rules.cycle import aarshjul, activity_states, withdrawal_effective
+from toolkit.rules.cycle import aarshjul, activity_states, check_hearing_deadline
 from toolkit.rules.keyfigures import TilbudFigures
+from toolkit.rules.period import withdrawal_effective
 from toolkit.rules.warnings import DEFAULTS, signals_for
 
 CRIT = ("a1", "a2", "a3", "b1", "c1", "c2")
@@ -149,6 +151,42 @@ def test_odd_year_has_no_withdrawal_and_cancels_the_march_panel_without_nominati
 )
 def test_withdrawal_takes_effect_at_a_period_end_after_a_years_notice(asked, effective):
     assert withdrawal_effective(asked, 2028) == effective
+
+
+@pytest.mark.parametrize(
+    "last,budget,text",
+    [
+        (94.95, 95.0, "Belægning 2027 94,95 % mod budgetteret 95,00 %"),
+        (90.0, 95.0, "Belægning 2027 90,0 % mod budgetteret 95,0 %"),
+        (94.999, 95.0, "Belægning 2027 94,999 % mod budgetteret 95,000 %"),
+    ],
+)
+def test_belaegning_signal_shows_the_decimals_that_tell_the_numbers_apart(last, budget, text):
+    f = fig(belaegning={2027: last}, budgetteret_belaegning=budget)
+    assert [s.text for s in signals_for(f, AAR, TH) if s.code == "belaegning-under-budget"] == [text]
+
+
+def test_the_hearing_deadline_lies_before_the_das_meeting_every_year(sd):
+    for aar in range(2026, 2032):
+        acts = {a.key: a for a in aarshjul(sd, aar)}
+        assert acts["aarsrapport"].dato < acts["hoering"].dato < acts["das_maj"].dato
+        check_hearing_deadline(sd, aar, acts["hoering"].dato, dt.date(aar, 4, 16))  # accepted
+
+
+@pytest.mark.parametrize(
+    "frist,today,named",
+    [
+        (dt.date(2028, 6, 1), dt.date(2028, 4, 16), ["1. juni 2028", "20. maj 2028", "Frister"]),
+        (dt.date(2028, 5, 20), dt.date(2028, 4, 16), ["20. maj 2028", "Frister"]),
+        (dt.date(2028, 5, 1), dt.date(2028, 5, 2), ["1. maj 2028", "20. maj 2028", "Frister", "overskredet"]),
+    ],
+)
+def test_a_hearing_deadline_on_or_after_das_or_in_the_past_is_refused(sd, frist, today, named):
+    with pytest.raises(UsageError) as e:
+        check_hearing_deadline(sd, 2028, frist, today)
+    assert e.value.exit_code == 2
+    for text in named:
+        assert text in str(e.value)
 
 
 def test_states_for_today(sd):

@@ -285,9 +285,14 @@ class Workspace:
         return write_calendar(Path(target), [s.activity for s in self.cycle(aar)], self.sd.region)
 
     # --- documents ---------------------------------------------------------------------------
-    def hoering(self, aar: int, frist: dt.date, overwrite: bool = False, pdf: bool = False) -> list[Written]:
+    def hoering(
+        self, aar: int, frist: dt.date, overwrite: bool = False, pdf: bool = False, today: dt.date | None = None
+    ) -> list[Written]:
+        """Hearing letters and material; a deadline on or after the DAS meeting, or in the past, is refused."""
         from toolkit.documents.produce import write_hoering
+        from toolkit.rules.cycle import check_hearing_deadline
 
+        check_hearing_deadline(self.sd, aar, frist, today or dt.date.today())
         with self.store() as store:
             written = write_hoering(
                 store, self.sd, self.defs, aar, frist, self.out(aar), overwrite, templates=self.templates_dir

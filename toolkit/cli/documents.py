@@ -47,7 +47,9 @@ def _report(written, pdf: bool, title: str) -> None:
 
 @app.command("hoering")
 def hoering_cmd(
-    frist: Annotated[str, typer.Option("--frist", help="Frist for høringssvar, fx 2028-06-01 eller 1.6.2028.")],
+    frist: Annotated[
+        str, typer.Option("--frist", help="Frist for høringssvar før DAS-mødet, fx 2028-05-10 eller 10.5.2028.")
+    ],
     aar: AarOpt = None,
     mappe: MappeOpt = Path("."),
     stamdata: StamdataOpt = None,

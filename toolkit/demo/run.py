@@ -12,6 +12,7 @@ from toolkit.definitions.recipients import recipients
 from toolkit.demo.simulate import MANGLER, Simulator, fill_form
 from toolkit.documents.pdf import soffice_path
 from toolkit.rules.criteria import assess_all
+from toolkit.rules.cycle import activity_date
 from toolkit.statuses import AnswerStatus, FileResult
 from toolkit.workspace import DB_FILE, Workspace
 
@@ -103,7 +104,8 @@ def run_demo(
         path,
     )
 
-    hearing = ws.hoering(aar, dt.date(aar, 6, 1), overwrite=True)
+    sent = activity_date(sd, aar, "aarsrapport")  # the hearing goes out when the årsrapporter are in
+    hearing = ws.hoering(aar, activity_date(sd, aar, "hoering"), overwrite=True, today=sent)
     step("7. Høring", f"{len(hearing) - 1} høringsbreve og ét høringsmateriale", hearing[0].path.parent)
     reminders = ws.rykkere(aar, overwrite=True)
     step("8. Rykkere", f"{len(reminders)} rykkerbreve", reminders[0].path.parent if reminders else None)

@@ -4,14 +4,19 @@ formatted the Danish way here, so templates stay simple."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from toolkit.danish import format_dato, format_tal
 from toolkit.fieldkeys import Aarsrapport as A
 from toolkit.fieldkeys import Kommune as K
+from toolkit.rules.period import year_periods
+from toolkit.rules.warnings import format_distinct
 
 
 def common(sd, aar: int, today: dt.date) -> dict:
+    """Variables every template receives, among them the agreement period (`periode`, rules/period.py)."""
     return {
+        "periode": year_periods(sd, aar).texts(),
         "sekretariat": str(sd.setting("sekretariat", "")),
         "sekretariat_email": str(sd.setting("sekretariat_email", "")),
         "sekretariat_telefon": str(sd.setting("sekretariat_telefon", "") or ""),
@@ -38,16 +43,64 @@ def _num(x, dec=None) -> str:
     return "–" if x is None else format_tal(round(x, 1) if dec is None else x, dec)
 
 
-def tilbud_section(fig, values, sd, aar: int, signals, received: dict) -> dict:
+@dataclass(frozen=True)
+class TilbudValues:
+    """The year's values indexed by tilbud once, so each section reads only its own (linear in the
+    number of tilbud and values, not their product)."""
+
+    own: dict[str, dict[tuple, object]]  # tilbud -> {(noegle, felt_aar): value}: the årsrapport's own answers
+    wishes: dict[str, list[dict]]  # tilbud -> the municipalities' remarks and wishes
+
+
+def index_values(values, sd) -> TilbudValues:
+    names = {a.id: a.navn for a in sd.aftaleparter}
+    own: dict[str, dict[tuple, object]] = {}
+    notes: dict[str, list[tuple[str, dict]]] = {}
+    lines: dict[str, dict[tuple[str, str], dict]] = {}
+    for v in values:
+        if v.value is None:
+            continue
+        if v.skema == A.SKEMA and not v.scope:  # the tilbud's own answers, not those per ydelse or kommune
+            own.setdefault(v.respondent_id, {})[(v.noegle, v.felt_aar)] = v.value
+        elif v.skema == K.SKEMA and v.tilbud_id is not None:
+            if v.noegle in (K.OENSKE_OMRAADE, K.OENSKE_TEKST):
+                lines.setdefault(v.tilbud_id, {}).setdefault((v.respondent_id, v.linje), {})[v.noegle] = v.value
+            elif v.noegle in (K.BESKRIVELSER_BEMAERKNING, K.BRUG_I_STEDET):
+                label = "Bemærkning til beskrivelserne" if v.noegle == K.BESKRIVELSER_BEMAERKNING else "Bruger i stedet"
+                notes.setdefault(v.tilbud_id, []).append(
+                    (
+                        v.respondent_id,
+                        {"kommune": names.get(v.respondent_id, v.respondent_id), "tekst": f"{label}: {v.value}"},
+                    )
+                )
+    wishes: dict[str, list[dict]] = {}
+    for tid in set(notes) | set(lines):
+        out = [n for _rid, n in sorted(notes.get(tid, ()), key=lambda x: x[0])]  # stable: store order within
+        for (rid, _n), line in sorted(lines.get(tid, {}).items()):
+            if line.get(K.OENSKE_TEKST) or line.get(K.OENSKE_OMRAADE):
+                out.append(
+                    {
+                        "kommune": names.get(rid, rid),
+                        "tekst": f"{line.get(K.OENSKE_OMRAADE, 'Ønske')}: {line.get(K.OENSKE_TEKST, '')}".rstrip(": "),
+                    }
+                )
+        wishes[tid] = out
+    return TilbudValues(own, wishes)
+
+
+def tilbud_section(fig, index: TilbudValues, aar: int, signals, received: dict) -> dict:
     years = [aar - 3, aar - 2, aar - 1]
-    rep = {
-        (v.noegle, v.felt_aar): v.value for v in by_respondent(values, A.SKEMA).get(fig.tilbud_id, ()) if not v.scope
-    }  # the tilbud's own answers, not those per ydelse or kommune
+    rep = index.own.get(fig.tilbud_id, {})
     r = lambda noegle, year=None: rep.get((noegle, year))  # noqa: E731
     got = received.get((A.SKEMA, fig.tilbud_id))
+    belaegning = {y: _num(fig.belaegning.get(y)) for y in years}
+    budgetteret = _num(fig.budgetteret_belaegning)
+    last = fig.belaegning.get(aar - 1)
+    if last is not None and fig.budgetteret_belaegning is not None:  # as many decimals as tell them apart
+        belaegning[aar - 1], budgetteret = format_distinct(last, fig.budgetteret_belaegning)
     rows = [
-        {"navn": "Belægning (%)", **{f"v{i + 1}": _num(fig.belaegning.get(y)) for i, y in enumerate(years)}},
-        {"navn": "Budgetteret belægning (%)", "v1": "", "v2": "", "v3": _num(fig.budgetteret_belaegning)},
+        {"navn": "Belægning (%)", **{f"v{i + 1}": belaegning[y] for i, y in enumerate(years)}},
+        {"navn": "Budgetteret belægning (%)", "v1": "", "v2": "", "v3": budgetteret},
     ]
     planned = ", ".join(f"{y}: {_num(v)}" for y, v in sorted(fig.planlagt_pladstal.items()))
     pladser = (
@@ -83,33 +136,9 @@ def tilbud_section(fig, values, sd, aar: int, signals, received: dict) -> dict:
         "noegletal": rows,
         "pladser_tekst": pladser,
         "forventet_tekst": forventet,
-        "oensker": wishes(values, sd, fig.tilbud_id),
+        "oensker": index.wishes.get(fig.tilbud_id, []),
         "signaler": [s.text for s in signals],
         "oekonomi": oekonomi.strip(),
         "udvikling": udvikling or "Ingen udviklingsnoter modtaget.",
         "hoering": "Der er ikke registreret høringsbemærkninger til tilbuddet.",
     }
-
-
-def wishes(values, sd, tilbud_id: str) -> list[dict]:
-    names = {a.id: a.navn for a in sd.aftaleparter}
-    lines: dict[tuple[str, str], dict] = {}
-    out = []
-    for rid, vals in sorted(by_respondent(values, K.SKEMA).items()):
-        for v in vals:
-            if v.tilbud_id != tilbud_id:
-                continue
-            if v.noegle in (K.OENSKE_OMRAADE, K.OENSKE_TEKST):
-                lines.setdefault((rid, v.linje), {})[v.noegle] = v.value
-            elif v.noegle in (K.BESKRIVELSER_BEMAERKNING, K.BRUG_I_STEDET):
-                label = "Bemærkning til beskrivelserne" if v.noegle == K.BESKRIVELSER_BEMAERKNING else "Bruger i stedet"
-                out.append({"kommune": names.get(rid, rid), "tekst": f"{label}: {v.value}"})
-    for (rid, _n), line in sorted(lines.items()):
-        if line.get(K.OENSKE_TEKST) or line.get(K.OENSKE_OMRAADE):
-            out.append(
-                {
-                    "kommune": names.get(rid, rid),
-                    "tekst": f"{line.get(K.OENSKE_OMRAADE, 'Ønske')}: {line.get(K.OENSKE_TEKST, '')}".rstrip(": "),
-                }
-            )
-    return out

@@ -4,10 +4,14 @@ All go to output/<år>/…, written atomically, never replacing a file without `
 from __future__ import annotations
 
 import datetime as dt
+import multiprocessing as mp
+import os
+import sys
 import tempfile
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 from docx.shared import Mm
 from docxtpl import InlineImage
@@ -15,11 +19,12 @@ from docxtpl import InlineImage
 from toolkit.consolidate.year import year_data
 from toolkit.danish import format_dato
 from toolkit.documents import charts
-from toolkit.documents.context import by_respondent, common, tilbud_section
+from toolkit.documents.context import by_respondent, common, index_values, tilbud_section
 from toolkit.documents.render import ANCHOR, PAGEREF, load, render
 from toolkit.fieldkeys import Aarsrapport, Indmelding, Kommune, Udmelding
 from toolkit.files import slug
 from toolkit.rules.criteria import CATEGORIES, assess_all
+from toolkit.rules.period import year_periods
 from toolkit.rules.warnings import early_warnings
 from toolkit.statuses import AnswerStatus, WriteStatus
 
@@ -72,34 +77,52 @@ def write_hoering(
         for f in figures
     ]
     out_dir = Path(out_dir) / "hoering"
-    written = []
-    for a in sd.aftaleparter:
-        ctx = {
-            **base,
-            "modtager": {"navn": a.navn, "kontaktperson": a.kontaktperson, "email": a.email},
-            "materiale": materiale,
-        }
-        written.append(
-            _write(
-                "hoeringsbrev.docx",
-                lambda _t, c=ctx: c,
-                out_dir / f"{aar}_hoeringsbrev_{slug(a.navn)}.docx",
-                overwrite,
-                templates,
-            )
+    letters = [
+        (
+            "hoeringsbrev.docx",
+            {
+                **base,
+                "materiale": materiale,
+                "modtager": {"navn": a.navn, "kontaktperson": a.kontaktperson, "email": a.email},
+            },
+            str(out_dir / f"{aar}_hoeringsbrev_{slug(a.navn)}.docx"),
+            overwrite,
+            templates,
         )
-    warnings = early_warnings(sd, aar, figures)
-    sections = [tilbud_section(f, values, sd, aar, warnings[f.tilbud_id], rec) for f in figures]
-    written.append(
-        _write(
+        for a in sd.aftaleparter
+    ]
+    with _letter_writers(len(letters)) as pool:  # the letters are written while the material is prepared
+        pending = pool.map(_write_letter, letters, chunksize=max(1, len(letters) // 8)) if pool else None
+        warnings = early_warnings(sd, aar, figures)
+        index = index_values(values, sd)
+        sections = [tilbud_section(f, index, aar, warnings[f.tilbud_id], rec) for f in figures]
+        material = _write(
             "hoeringsmateriale.docx",
             lambda _t: {**base, "tilbud": sections},
             out_dir / f"{aar}_hoeringsmateriale.docx",
             overwrite,
             templates,
         )
-    )
-    return written
+        written = list(pending) if pending is not None else [_write_letter(job) for job in letters]
+    return written + [material]
+
+
+def _write_letter(job) -> Written:
+    name, ctx, target, overwrite, templates = job
+    return _write(name, lambda _t: ctx, Path(target), overwrite, templates)
+
+
+@contextmanager
+def _letter_writers(n: int, workers: int = 2):
+    """Two worker processes for a national set of letters (rendering is most of the hearing's time);
+    None for a few letters or one CPU."""
+    workers = min(workers, os.cpu_count() or 1)
+    if n < 24 or workers < 2:
+        yield None
+        return
+    ctx = mp.get_context("fork" if sys.platform.startswith("linux") else "spawn")
+    with ProcessPoolExecutor(workers, mp_context=ctx) as pool:
+        yield pool
 
 
 def write_rykkere(
@@ -168,6 +191,7 @@ def write_bilag(
             }
         ]
         pngs = charts.belaegning_charts(figures, [aar - 3, aar - 2, aar - 1], Path(tmp))
+        index = index_values(values, sd)
         for i, f in enumerate(figures, start=1):
             png = pngs[f.tilbud_id]
             status.append(
@@ -175,7 +199,7 @@ def write_bilag(
                     "anker": ANCHOR.format(f"bilag_1_{i}"),
                     "nummer": f"1.{i}",
                     "titel": f"Status: {f.navn}",
-                    "t": tilbud_section(f, values, sd, aar, warnings[f.tilbud_id], rec),
+                    "t": tilbud_section(f, index, aar, warnings[f.tilbud_id], rec),
                     "graf": InlineImage(tpl, str(png), width=Mm(150)),
                 }
             )
@@ -245,19 +269,20 @@ def _overview_section(figures, aar):
 
 def _nominations(values, sd):
     names = {d.id: d.navn for d in sd.driftsherrer}
-    answers: dict[tuple, dict] = {}  # (driftsherre, block) -> {noegle: answer}
-    for vals in by_respondent(values, Indmelding.SKEMA).values():
-        for v in vals:
-            if v.linje is None:
-                answers.setdefault((v.respondent_id, v.nr), {})[v.noegle] = v.value
+    answers = {
+        (v.respondent_id, v.nr, v.noegle): v.value
+        for vals in by_respondent(values, Indmelding.SKEMA).values()
+        for v in vals
+        if v.linje is None
+    }  # (driftsherre, block, noegle) -> answer
     rows = []
     for a in assess_all(values):
-        given = answers.get((a.respondent_id, a.nr), {})
+        mine = {noegle: ans for (rid, nr, noegle), ans in answers.items() if (rid, nr) == (a.respondent_id, a.nr)}
         kriterier = [
             {
                 "navn": f"{c[0].upper()}.{c[1]}",
-                "svar": given.get(Indmelding.OPFYLDT[c]) or "ikke besvaret",
-                "begrundelse": given.get(Indmelding.BEGRUNDELSE[c]) or "",
+                "svar": mine.get(Indmelding.OPFYLDT[c]) or "ikke besvaret",
+                "begrundelse": mine.get(Indmelding.BEGRUNDELSE[c]) or "",
             }
             for codes in CATEGORIES.values()
             for c in codes
@@ -289,11 +314,9 @@ def _nominations(values, sd):
 
 
 def _withdrawals(values, sd, aar):
-    from toolkit.rules.cycle import period_start_year, withdrawal_effective
-
     tilbud = {t.id: t.navn for t in sd.tilbud}
     names = {a.id: a.navn for a in sd.aftaleparter}
-    rows: dict[tuple, dict[str, Any]] = {}  # (tilbud, respondent) -> row
+    rows: dict = {}
     for rid, vals in by_respondent(values, Udmelding.SKEMA).items():
         for v in vals:
             if v.noegle in (Udmelding.OENSKES_UDMELDT, Udmelding.OENSKES_UDTAGET) and v.value == "Ja":
@@ -311,10 +334,10 @@ def _withdrawals(values, sd, aar):
     if aar % 2:
         intro = f"{aar} er et ulige år; der er ikke udsendt skema til udmelding."
     elif rows:
-        eff = withdrawal_effective(dt.date(aar, 3, 1), period_start_year(sd))
+        p = year_periods(sd, aar)
         intro = (
-            f"{len(rows)} ønsker om udmelding. En udmelding får virkning ved udgangen af aftaleperioden, "
-            f"{format_dato(eff)}."
+            f"{'Ét ønske' if len(rows) == 1 else f'{len(rows)} ønsker'} om udmelding. {p.udmelding_tekst}. "
+            f"{p.das_tekst}."
         )
     else:
         intro = "Der er ikke modtaget ønsker om udmelding."

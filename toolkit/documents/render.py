@@ -23,7 +23,16 @@ PAGEREF = "\u27e6PAGEREF:{}\u27e7"
 _ANCHOR = re.compile("\u27e6BM:([A-Za-z0-9_]+)\u27e7")
 _PAGEREF = re.compile("\u27e6PAGEREF:([A-Za-z0-9_]+)\u27e7")
 
-COMMON = {"sekretariat", "sekretariat_email", "sekretariat_telefon", "kontaktperson", "region", "dato", "aar"}
+COMMON = {
+    "sekretariat",
+    "sekretariat_email",
+    "sekretariat_telefon",
+    "kontaktperson",
+    "region",
+    "dato",
+    "aar",
+    "periode",
+}
 VARIABLES = {  # what the toolkit provides to each template (documented in docs/skabeloner.md)
     "hoeringsbrev.docx": COMMON | {"modtager", "materiale", "frist"},
     "rykkerbrev.docx": COMMON | {"modtager", "mangler", "mangler_tekst"},

@@ -6,6 +6,7 @@ from __future__ import annotations
 from toolkit.danish import format_dato
 from toolkit.forms.layout import estimate_height
 from toolkit.forms.meta import STATUS_SHEET
+from toolkit.rules.period import fill_period_texts
 
 WIDTH = 88
 
@@ -53,7 +54,7 @@ def write_vejledning(ws, st, plan, sd, frist, generated, totals) -> None:
         r += 1
     r += 1
     line("Formål", st.para_head)
-    line(defn.formaal)
+    line(fill_period_texts(defn.formaal, sd, plan.aar))
     r += 1
     line("Sådan udfylder du skemaet", st.para_head)
     line(FILL_HELP)

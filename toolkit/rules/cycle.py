@@ -7,7 +7,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from toolkit.danish import format_dato
 from toolkit.definitions.model import FORMS
+from toolkit.problems import UsageError
+from toolkit.rules.period import UDMELDING_DEFAULT, year_periods
 from toolkit.stamdata.model import Stamdata
 
 
@@ -41,11 +44,12 @@ DEFAULTS = [
         True,
     ),
     ("indmelding", "Frist: indmelding af nye tilbud", (3, 1), None, "indmelding", False),
-    ("udmelding", "Frist: udmelding af tilbud", (3, 1), None, "udmelding", True),
+    ("udmelding", "Frist: udmelding af tilbud", UDMELDING_DEFAULT, None, "udmelding", True),
     ("kommune", "Frist: kommunernes indmelding", (3, 15), None, "kommune", False),
     ("ekspertpanel_marts", "Ekspertpanelet vurderer eksisterende og indmeldte tilbud", (3, 25), None, None, False),
     ("aarsrapport", "Frist: driftsherrernes årsrapporter", (4, 15), None, "aarsrapport", False),
     ("ekspertpanel_april", "Ekspertpanelet: statusdrøftelse af tilbuddene", (4, 28), None, None, False),
+    ("hoering", "Frist: aftaleparternes høringssvar (før DAS-mødet)", (5, 10), None, None, False),
     (
         "das_maj",
         "DAS beslutter, hvilke tilbud der omfattes fra 1. januar; årlig statusdrøftelse",
@@ -58,60 +62,37 @@ DEFAULTS = [
 ]
 
 
-def period_start_year(sd: Stamdata) -> int:
-    """A year in which a two-year agreement period starts (stamdata setting, default 2028)."""
-    return int(sd.setting("aftaleperiode_start", 2028))
-
-
-def period_of(year: int, first: int) -> tuple[int, int]:
-    start = year - ((year - first) % 2)
-    return start, start + 1
-
-
-def withdrawal_effective(asked: dt.date, first_period_year: int) -> dt.date:
-    """A withdrawal needs a year's notice and takes effect at the end of an agreement period:
-    the end of the first period that ends at least a year after the request."""
-    start, end = period_of(asked.year, first_period_year)
-    while dt.date(end, 12, 31) < _add_year(asked):
-        end += 2
-    return dt.date(end, 12, 31)
-
-
-def _add_year(d: dt.date) -> dt.date:
-    try:
-        return d.replace(year=d.year + 1)
-    except ValueError:
-        return d.replace(year=d.year + 1, day=28)
-
-
 def aarshjul(sd: Stamdata, aar: int, nominations: int | None = None) -> list[Activity]:
     """The year's activities. `nominations`: how many tilbud were nominated this year (None when
     not known yet); in odd years the March expert panel is cancelled when nothing was nominated."""
     even = aar % 2 == 0
+    periods = year_periods(sd, aar)
     out = []
     for key, title, md, start_md, skema, only_even in DEFAULTS:
         if only_even and not even:
             continue
-        if key == "udsendelse":
-            default = dt.date.fromisocalendar(aar, 5, 1)  # Monday of week 5
-        else:
-            assert md is not None  # every other activity has a default (month, day)
-            default = dt.date(aar, *md)
+        # the send-out: Monday of week 5
+        default = dt.date.fromisocalendar(aar, 5, 1) if key == "udsendelse" or md is None else dt.date(aar, *md)
         date = _override(sd, key, aar) or default
         start = dt.date(aar, *start_md) if start_md else None
         aflyst, note = False, ""
         if key == "ekspertpanel_marts" and not even and nominations == 0:
             aflyst, note = True, "Aflyst: ulige år og ingen tilbud indmeldt"
         if key == "das_maj":
-            note = f"Tilbud, der indstilles, omfattes i perioden 1. januar {aar + 1} – 31. december {aar + 2}"
+            note = periods.das_tekst
         if key == "udmelding":
-            eff = withdrawal_effective(date, period_start_year(sd))
-            note = f"En udmelding nu får virkning ved periodens udgang {eff.day}. december {eff.year}"
+            note = periods.udmelding_tekst
         out.append(Activity(key, title, date, start, skema, aflyst, note))
-    first = period_start_year(sd)
-    if period_of(aar, first)[0] == aar:
+    if periods.ny_periode:
+        p = periods.loebende
         out.insert(
-            0, Activity("aftaleperiode", f"Ny toårig aftaleperiode {aar}–{aar + 1} begynder", dt.date(aar, 1, 1))
+            0,
+            Activity(
+                "aftaleperiode",
+                f"Ny toårig aftaleperiode {p.start.year}–{p.slut.year} begynder",
+                p.start,
+                note=f"Aftaleperioden {p.tekst}",
+            ),
         )
     return sorted(out, key=lambda a: (a.start or a.dato, a.dato, a.key))
 
@@ -122,6 +103,31 @@ def _override(sd: Stamdata, key: str, aar: int) -> dt.date | None:
     if key in FORMS:
         return sd.frist(key, aar)
     return next((f.dato for f in sd.frister if f.skema == key and f.dato.year == aar), None)
+
+
+def activity_date(sd: Stamdata, aar: int, key: str) -> dt.date:
+    """The date of one activity of the year (Frister sheet, else the model's default)."""
+    return next(a.dato for a in aarshjul(sd, aar) if a.key == key)
+
+
+def check_hearing_deadline(sd: Stamdata, aar: int, frist: dt.date, today: dt.date) -> None:
+    """Tillæg 2: the hearing remarks are collected before the DAS meeting. A deadline on or after
+    the meeting, or in the past, is refused."""
+    das = activity_date(sd, aar, "das_maj")
+    hint = (
+        f"årshjulets høringsfrist er {format_dato(activity_date(sd, aar, 'hoering'))} "
+        f"(arket Frister i stamdata, nøglerne 'hoering' og 'das_maj')."
+    )
+    if frist >= das:
+        raise UsageError(
+            f"Høringsfristen {format_dato(frist)} ligger ikke før DAS-mødet {format_dato(das)}: "
+            f"høringssvarene skal indgå i mødet. Vælg en frist før {format_dato(das)}; {hint}"
+        )
+    if frist < today:
+        raise UsageError(
+            f"Høringsfristen {format_dato(frist)} er overskredet (i dag er {format_dato(today)}). "
+            f"Vælg en frist fra i dag og før DAS-mødet {format_dato(das)}; {hint}"
+        )
 
 
 # --- state for today --------------------------------------------------------------------------

@@ -31,17 +31,22 @@ def _pct(x: float) -> str:
     return ("+" if x > 0 else "−" if x < 0 else "") + format_tal(abs(round(x)), 0) + " %"
 
 
+def format_distinct(a: float, b: float) -> tuple[str, str]:
+    """Both numbers with one decimal, or as many more (up to 6) as it takes for different numbers to
+    read differently: 94,95 against 95 is "94,95" and "95,00", never "95,0" and "95,0"."""
+    for dec in range(1, 7):
+        if a == b or format_tal(a, dec) != format_tal(b, dec):
+            break
+    return format_tal(a, dec), format_tal(b, dec)
+
+
 def signals_for(fig: TilbudFigures, aar: int, th: dict[str, float]) -> list[Signal]:
     out = []
     last = fig.belaegning.get(aar - 1)
     budget = fig.budgetteret_belaegning
     if last is not None and budget is not None and last < budget - th["ew_belaegning_margin"]:
-        out.append(
-            Signal(
-                "belaegning-under-budget",
-                f"Belægning {aar - 1} {format_tal(last, 1)} % mod budgetteret {format_tal(budget, 1)} %",
-            )
-        )
+        shown, budget_shown = format_distinct(last, budget)
+        out.append(Signal("belaegning-under-budget", f"Belægning {aar - 1} {shown} % mod budgetteret {budget_shown} %"))
     series = [x for x in (fig.belaegning.get(y) for y in range(aar - 3, aar)) if x is not None]
     if len(series) == 3 and series[0] > series[1] > series[2] and series[0] - series[2] >= th["ew_fald_min"]:
         out.append(
