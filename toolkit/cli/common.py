@@ -12,7 +12,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from toolkit.cli.dansk import DanskTyper
 from toolkit.cli.dansk import install as _dansk
@@ -124,6 +123,9 @@ def dato(text: str, what: str) -> dt.date:
 
 
 def progress():
+    """A progress bar on the terminal (none when the output is piped)."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     return Progress(
         TextColumn("{task.description}"),
         BarColumn(),
