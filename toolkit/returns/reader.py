@@ -20,6 +20,7 @@ from openpyxl.utils.exceptions import CellCoordinatesException
 from python_calamine import CalamineWorkbook
 
 from toolkit.forms.meta import MAP_START_ROW, META_KEYS, META_NAMES, META_SHEET
+from toolkit.returns.xls_names import xls_names
 
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
 _DEFINED_NAME = re.compile(rb"<" + _PREFIX + rb"definedName\b([^>]*)>([^<]*)</" + _PREFIX + rb"definedName>")
@@ -107,6 +108,8 @@ def open_workbook(path: Path, parts: dict[str, bytes] | None = None) -> RawWorkb
             raw.flags = _xlsx_flags(path, sheet_files, sheets, parts or {})
         elif fmt == "ods":
             raw.names, raw.deleted, raw.flags = _ods_names(path)
+        elif fmt == "xls":
+            raw.names, raw.deleted = xls_names(path)
     except HostileXml:
         wb.close()
         raise UnreadableWorkbook("filen indeholder en DTD/entitetserklæring, som Excel aldrig skriver") from None

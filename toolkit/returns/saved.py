@@ -16,6 +16,8 @@ from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
 
+from toolkit.returns.cfb import cfb_stream, read_compound_file
+
 try:  # zip members may be LZMA-compressed; the module is optional in Python builds
     from lzma import LZMAError as _LZMAError
 
@@ -25,7 +27,6 @@ except ImportError:  # pragma: no cover
 
 
 MAX_META_BYTES = 256 * 1024  # core.xml / meta.xml are a few hundred bytes; refuse anything silly
-MAX_XLS_BYTES = 64 * 1024 * 1024  # .xls: only the header, FAT, directory and one small stream are read
 
 _DCTERMS_MODIFIED = "{http://purl.org/dc/terms/}modified"
 _ODF_META = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}meta"
@@ -126,88 +127,15 @@ def parse_time(text: str | None) -> dt.datetime | None:
 
 
 # --- .xls: the last-saved time from the OLE2 compound file's SummaryInformation stream -----------
-_CFB_MAGIC = bytes.fromhex("D0CF11E0A1B11AE1")
-_ENDOFCHAIN = 0xFFFFFFFE
 _SUMMARY = "\x05SummaryInformation"
 _PID_LASTSAVE_DTM = 13
 _VT_FILETIME = 64
 
 
 def _xls_last_saved(path: Path) -> dt.datetime | None:
-    with open(path, "rb") as f:
-        data = f.read(MAX_XLS_BYTES + 1)
-    if len(data) > MAX_XLS_BYTES or len(data) < 512 or data[:8] != _CFB_MAGIC:
-        return None
-    stream = _cfb_stream(data, _SUMMARY)
+    data = read_compound_file(path)  # only the header, FAT, directory and one small stream are used
+    stream = None if data is None else cfb_stream(data, (_SUMMARY,))
     return None if stream is None else _lastsave_from_property_set(stream)
-
-
-def _cfb_stream(data: bytes, name: str, max_size: int = 64 * 1024) -> bytes | None:
-    """One small stream of a compound file by name (root storage only), or None."""
-    sector_shift, mini_shift = struct.unpack_from("<HH", data, 30)
-    if sector_shift not in (9, 12) or mini_shift != 6:
-        return None
-    size = 1 << sector_shift
-    n_fat, first_dir, _tx, mini_cutoff, first_minifat, n_minifat, first_difat, n_difat = struct.unpack_from(
-        "<IIIIIIII", data, 44
-    )
-    n_sectors = len(data) // size - 1  # the header fills sector -1 (padded to 4096 bytes in version 4)
-
-    def sector(i: int) -> bytes:
-        if i >= n_sectors:
-            raise ValueError("sektor uden for filen")
-        start = (i + 1) * size
-        return data[start : start + size]
-
-    difat = list(struct.unpack_from("<109I", data, 76))
-    nxt, seen = first_difat, 0
-    while nxt < 0xFFFFFFFA and seen < min(n_difat, n_sectors):  # files over ~7 MB continue the FAT list here
-        block = sector(nxt)
-        entries = struct.unpack(f"<{size // 4}I", block)
-        difat.extend(entries[:-1])
-        nxt, seen = entries[-1], seen + 1
-    fat: list[int] = []
-    for s in difat[:n_fat]:
-        fat.extend(struct.unpack(f"<{size // 4}I", sector(s)))
-
-    def chain(first: int, table: list[int], limit: int) -> list[int]:
-        out, cur = [], first
-        while cur < 0xFFFFFFFA:
-            out.append(cur)
-            if len(out) > limit or cur >= len(table):
-                raise ValueError("ødelagt kæde")
-            cur = table[cur]
-        return out
-
-    directory = b"".join(sector(s) for s in chain(first_dir, fat, n_sectors))
-    root, found = None, None
-    for off in range(0, len(directory) - 127, 128):
-        entry = directory[off : off + 128]
-        name_len = struct.unpack_from("<H", entry, 64)[0]
-        if not 2 <= name_len <= 64:
-            continue
-        entry_name = entry[: name_len - 2].decode("utf-16-le", "replace")
-        kind = entry[66]
-        start, length = struct.unpack_from("<II", entry, 116)
-        if kind == 5:
-            root = (start, length)
-        elif kind == 2 and entry_name == name:
-            found = (start, length)
-    if found is None or found[1] > max_size:
-        return None
-    start, length = found
-    if length >= mini_cutoff:
-        raw = b"".join(sector(s) for s in chain(start, fat, n_sectors))
-        return raw[:length]
-    if root is None:
-        return None
-    minifat: list[int] = []
-    if n_minifat:
-        for s in chain(first_minifat, fat, n_sectors):
-            minifat.extend(struct.unpack(f"<{size // 4}I", sector(s)))
-    ministream = b"".join(sector(s) for s in chain(root[0], fat, n_sectors))
-    parts = [ministream[m * 64 : (m + 1) * 64] for m in chain(start, minifat, len(ministream) // 64)]
-    return b"".join(parts)[:length]
 
 
 def _lastsave_from_property_set(stream: bytes) -> dt.datetime | None:
