@@ -177,54 +177,39 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
 
     values: dict[str, FieldValue] = {}
     flagged: set[str] = set()
+
+    def lost(fi, code: str, message: str, sheet: str = "") -> None:
+        """A field whose cell cannot be trusted or found: reported, left empty."""
+        res.issues.append(
+            Issue(code, message, file=res.original_name, respondent=m.navn, skema=defn.skema, sheet=sheet, key=fi.key)
+        )
+        flagged.add(fi.key)
+
     located: dict[str, tuple[str, str]] = {}
     answered = False  # any input cell that differs from what the form was sent out with
     for fi, name in fields:
         by_name = raw.names.get(name)
         by_map = mapping.get(fi.key)
         if by_name is None and name in raw.deleted:
-            sheet = by_map[0] if by_map else ""
-            res.issues.append(
-                Issue(
-                    "felt-slettet",
-                    f"Rækken med feltet '{_label(fi)}' er slettet i filen; feltet er tomt.",
-                    file=res.original_name,
-                    respondent=m.navn,
-                    skema=defn.skema,
-                    sheet=sheet,
-                    key=fi.key,
-                )
+            lost(
+                fi,
+                "felt-slettet",
+                f"Rækken med feltet '{_label(fi)}' er slettet i filen; feltet er tomt.",
+                by_map[0] if by_map else "",
             )
-            flagged.add(fi.key)
             continue
         if by_name is None and by_map is not None and (by_map[0] in stale or by_map in claimed):
-            res.issues.append(
-                Issue(
-                    "felt-mangler-i-fil",
-                    f"Feltet '{_label(fi)}' har mistet sit navn, og cellerne på arket {by_map[0]} er "
-                    f"flyttet; dets oprindelige celle {by_map[1]} bruges ikke. Feltet er tomt.",
-                    file=res.original_name,
-                    respondent=m.navn,
-                    skema=defn.skema,
-                    sheet=by_map[0],
-                    key=fi.key,
-                )
+            lost(
+                fi,
+                "felt-mangler-i-fil",
+                f"Feltet '{_label(fi)}' har mistet sit navn, og cellerne på arket "
+                f"{by_map[0]} er flyttet; dets oprindelige celle {by_map[1]} bruges ikke. Feltet er tomt.",
+                by_map[0],
             )
-            flagged.add(fi.key)
             continue
         loc = by_name or by_map
         if loc is None:
-            res.issues.append(
-                Issue(
-                    "felt-mangler-i-fil",
-                    f"Feltet '{fi.felt.etiket}' ({fi.key}) findes ikke i filen.",
-                    file=res.original_name,
-                    respondent=m.navn,
-                    skema=defn.skema,
-                    key=fi.key,
-                )
-            )
-            flagged.add(fi.key)
+            lost(fi, "felt-mangler-i-fil", f"Feltet '{fi.felt.etiket}' ({fi.key}) findes ikke i filen.")
             continue
         sheet, cell = located[fi.key] = loc
         if by_name and by_map and by_name != by_map:
