@@ -15,9 +15,9 @@ import openpyxl
 import pytest
 from openpyxl.workbook.defined_name import DefinedName
 
-from toolkit.forms.meta import META_CONSTANTS, META_SHEET
+from toolkit.forms.meta import META_CONSTANTS, META_PROPERTIES, META_SHEET
 from toolkit.returns.read import read_return
-from toolkit.returns.reader import _constant, open_workbook
+from toolkit.returns.reader import _constant, _properties, open_workbook
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 LO_EDIT = Path(__file__).with_name("lo_edit.py")
@@ -103,10 +103,12 @@ def _codes(res) -> set[str]:
 
 
 def test_generated_form_holds_its_identity_three_times(form):
-    assert set(form.identity) == {"_skema", "navne", "egenskaber"}
+    # the properties are only read when `_skema` or the names lost something
+    assert set(form.identity) == {"_skema", "navne"}
+    by_property = {name: key for key, name in META_PROPERTIES.items()}
+    properties = {by_property[n]: v for n, v in _properties(form.path, "xlsx").items() if n in by_property}
     wanted = {k: form.meta[k] for k in ("skema", "definition_hash", "modtager_id", "modtager_navn")}
-    for source in ("navne", "egenskaber"):
-        got = form.identity[source]
+    for source, got in (("navne", form.identity["navne"]), ("egenskaber", properties)):
         assert {k: got[k] for k in wanted} == wanted, source
         assert got["aar"] == int(form.meta["aar"]) and isinstance(got["aar"], int)
         assert got["version"] == int(form.meta["version"]) and isinstance(got["version"], int)
@@ -129,7 +131,7 @@ def test_a_name_that_is_no_constant_gives_nothing(text):
 def test_deleted_skema_sheet_leaves_the_form_identified_and_read(lo_forms, form, sd, defs, fmt):
     path = lo_forms[f"uden_skema.{fmt}"]
     raw = open_workbook(path)
-    assert META_SHEET not in raw.sheet_names and "_skema" not in raw.identity
+    assert META_SHEET not in raw.sheet_names and set(raw.identity) == {"navne", "egenskaber"}
     raw.close()
     res = read_return(path, sd, defs)
     assert not res.refused, res.issues
@@ -207,3 +209,21 @@ def test_forged_name_without_skema_is_marked_manipulated(form, forms_dir, sd, de
     path = _filled(form, tmp_path, "falsk_uden_skema.xlsx", {"modtager_id": f'"{other}"'}, drop_skema=True)
     res = read_return(path, sd, defs)
     assert "manipuleret" in _codes(res)  # the properties still name the real respondent
+
+
+def test_document_properties_identify_the_form_when_skema_and_names_are_gone(form, sd, defs, tmp_path):
+    wb = openpyxl.load_workbook(form.path)
+    sheet, cell = form.mapping[form.k1]
+    wb[sheet][cell] = 95
+    for constant in META_CONSTANTS.values():
+        del wb.defined_names[constant]
+    del wb[META_SHEET]
+    path = tmp_path / "kun_egenskaber.xlsx"
+    wb.save(path)
+    raw = open_workbook(path)
+    assert set(raw.identity) == {"egenskaber"}
+    raw.close()
+    res = read_return(path, sd, defs)
+    assert not res.refused, res.issues
+    assert (res.skema, res.modtager.id) == ("aarsrapport", form.meta["modtager_id"])
+    assert _values(res)[form.k1] == 95 and "manipuleret" not in _codes(res)

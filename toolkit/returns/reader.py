@@ -107,7 +107,6 @@ def open_workbook(path: Path, parts: dict[str, bytes] | None = None) -> RawWorkb
             (str(r[0]), str(r[1]), str(r[2])) for r in rows[MAP_START_ROW + 1 :] if len(r) > 2 and r[0] != ""
         ]
     constants: dict[str, Any] = {}
-    properties: dict[str, Any] = {}
     try:
         if fmt in ("xlsx", "xlsm"):
             raw.names, sheet_files, raw.deleted, constants = _xlsx_names(path)
@@ -120,13 +119,6 @@ def open_workbook(path: Path, parts: dict[str, bytes] | None = None) -> RawWorkb
         raise UnreadableWorkbook("filen indeholder en DTD/entitetserklæring, som Excel aldrig skriver") from None
     except (zipfile.BadZipFile, KeyError, ET.ParseError, expat.ExpatError):
         pass  # names are a refinement; the _skema addresses still work
-    try:
-        properties = _properties(path, fmt)
-    except HostileXml:
-        wb.close()
-        raise UnreadableWorkbook("filen indeholder en DTD/entitetserklæring, som Excel aldrig skriver") from None
-    except (zipfile.BadZipFile, KeyError, ET.ParseError, expat.ExpatError):
-        pass  # the properties are the identity's last fallback
     present = set(sheet_names)
     for name in [n for n, (sheet, _c) in raw.names.items() if sheet not in present]:
         del raw.names[name]  # a name into a deleted sheet that the program did not set to #REF!
@@ -136,12 +128,24 @@ def open_workbook(path: Path, parts: dict[str, bytes] | None = None) -> RawWorkb
     if not sheet_meta and raw.names:  # _skema renamed: its cells still named
         sheet_meta = {k: raw.value(*raw.names[n]) for k, n in META_NAMES.items() if n in raw.names}
     by_key = {name: key for key, name in META_CONSTANTS.items()}
-    by_property = {name: key for key, name in META_PROPERTIES.items()}
     sources = {
         "_skema": {k: v for k, v in sheet_meta.items() if v not in (None, "")},
         "navne": {by_key[n]: v for n, v in constants.items() if n in by_key and v not in (None, "")},
-        "egenskaber": {by_property[n]: v for n, v in properties.items() if n in by_property and v not in (None, "")},
     }
+    if not all(set(META_PROPERTIES) <= set(meta) for meta in sources.values()):
+        # the properties, the last fallback, only when `_skema` or the names lost something (a
+        # disagreement between those two is already seen): the untouched majority costs nothing
+        by_property = {name: key for key, name in META_PROPERTIES.items()}
+        try:
+            properties = _properties(path, fmt)
+        except HostileXml:
+            wb.close()
+            raise UnreadableWorkbook("filen indeholder en DTD/entitetserklæring, som Excel aldrig skriver") from None
+        except (zipfile.BadZipFile, KeyError, ET.ParseError, expat.ExpatError):
+            properties = {}
+        sources["egenskaber"] = {
+            by_property[n]: v for n, v in properties.items() if n in by_property and v not in (None, "")
+        }
     raw.identity = {source: meta for source, meta in sources.items() if meta}
     for meta in raw.identity.values():
         for k, v in meta.items():
