@@ -81,7 +81,10 @@ def _jobs(form: Form, out: Path) -> dict[str, dict]:
     for fmt in ("xlsx", "ods"):
         jobs[f"slettet.{fmt}"] = {"edits": deleted, "format": fmt}
     jobs["uroert.xlsx"] = {"edits": [], "format": "xlsx"}
-    return {name: {**job, "input": str(form.path), "output": str(out / name)} for name, job in jobs.items()}
+    # an own copy: LibreOffice locks the file it opens (.~lock), and another worker may have it open
+    source = out / form.path.name
+    shutil.copyfile(form.path, source)
+    return {name: {**job, "input": str(source), "output": str(out / name)} for name, job in jobs.items()}
 
 
 @pytest.fixture(scope="session")

@@ -228,7 +228,7 @@ def xls_forms(forms_dir, tmp_path_factory) -> dict[str, Path]:
 @pytest.mark.libreoffice
 def test_every_field_name_survives_conversion_to_xls(xls_forms, forms_dir):
     for original in one_form_per_type(forms_dir):
-        expected, _files, _deleted = _xlsx_names(original)
+        expected, _files, _deleted, _constants = _xlsx_names(original)
         fields = {n: loc for n, loc in expected.items() if n.startswith("S_")}
         assert len(fields) > 10
         names, deleted = xls_names(xls_forms[f"uroert_{original.stem}.xls"])

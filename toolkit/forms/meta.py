@@ -25,6 +25,20 @@ MAP_HEADER = ("felt", "ark", "celle")
 MAP_START_ROW = len(META_KEYS) + 2  # 0-based row of MAP_HEADER
 # workbook-scope names that identify the form when the _skema sheet is lost
 META_NAMES = {"skema": "skema_type", "version": "skema_version", "aar": "skema_aar", "modtager_id": "skema_modtager"}
+# The identity a second and third time, where deleting or renaming a sheet cannot reach it: custom
+# document properties under these names, and workbook-scope defined names holding constants under
+# the same names with a leading "_" ('_skema_type' -> ="kommune"). The reader falls back from
+# `_skema` to the constant names to the properties; if they disagree, the form is 'manipuleret'.
+META_PROPERTIES = {
+    "skema": "skema_type",
+    "version": "skema_version",
+    "definition_hash": "skema_hash",
+    "aar": "skema_aar",
+    "modtager_id": "skema_modtager",
+    "modtager_navn": "skema_modtager_navn",
+}
+META_CONSTANTS = {key: "_" + name for key, name in META_PROPERTIES.items()}
+MAX_CONSTANT = 255  # Excel's limit for a text constant in a formula
 
 _NON_NAME = re.compile(r"[^A-Za-z0-9_]")
 MAX_NAME = 240  # Excel allows 255; room for the "_" suffixes that keep names unique

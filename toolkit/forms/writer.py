@@ -18,8 +18,11 @@ from toolkit.forms.meta import (
     LIST_SHEET,
     MAP_HEADER,
     MAP_START_ROW,
+    MAX_CONSTANT,
+    META_CONSTANTS,
     META_KEYS,
     META_NAMES,
+    META_PROPERTIES,
     META_SHEET,
     STATUS_SHEET,
     defined_name,
@@ -211,6 +214,7 @@ def _meta_sheet(wb, meta, plan: FormPlan, sd: Stamdata, generated, placed_by_she
             meta.write_string(r, 1, str(v))
         if key in META_NAMES:
             wb.define_name(META_NAMES[key], f"={META_SHEET}!$B${r + 1}")
+    _identity(wb, values)
     meta.write_row(MAP_START_ROW, 0, MAP_HEADER, st.meta_head)
     row = MAP_START_ROW + 1
     used: set[str] = set()
@@ -229,6 +233,21 @@ def _meta_sheet(wb, meta, plan: FormPlan, sd: Stamdata, generated, placed_by_she
     meta.set_column(0, 0, 60)
     meta.set_column(1, 2, 14)
     return row - MAP_START_ROW - 1
+
+
+def _identity(wb, values: dict) -> None:
+    """The identity as constant defined names and custom document properties (docs/skemaformat.md).
+    A text longer than Excel allows in a formula constant or a property is left to `_skema`."""
+    for key, prop in META_PROPERTIES.items():
+        v = values[key]
+        if not isinstance(v, int):
+            v = str(v)
+            if len(v) > MAX_CONSTANT or len(v) + v.count('"') > MAX_CONSTANT:
+                continue
+        constant = str(v) if isinstance(v, int) else '"' + v.replace('"', '""') + '"'
+        if wb.define_name(META_CONSTANTS[key], "=" + constant) != 0:
+            raise ValueError(f"ugyldigt navn {META_CONSTANTS[key]!r}")
+        wb.set_custom_property(prop, v)
 
 
 def _print_setup(ws, sd: Stamdata, plan: FormPlan, landscape: bool, last_col: int):

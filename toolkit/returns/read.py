@@ -94,7 +94,30 @@ def _as_int(v) -> int | None:
         return None
 
 
+IDENTITY_KEYS = ("skema", "version", "definition_hash", "aar", "modtager_id", "modtager_navn")
+SOURCE_NAMES = {"_skema": "arket '_skema'", "navne": "de definerede navne", "egenskaber": "dokumentegenskaberne"}
+
+
+def _disagreeing(raw: RawWorkbook) -> list[str]:
+    """The identity keys on which the file's copies of its identity (the `_skema` sheet, the
+    constant names, the document properties) disagree."""
+    out = []
+    for key in IDENTITY_KEYS:
+        seen = {_canonical(key, meta[key]) for meta in raw.identity.values() if key in meta}
+        if len(seen) > 1:
+            out.append(key)
+    return out
+
+
+def _canonical(key: str, v) -> str:
+    """One spelling per value: 2028, 2028.0 and '2028' are the same year."""
+    n = _as_int(v) if key in ("version", "aar") or (isinstance(v, float) and v.is_integer()) else None
+    return str(n) if n is not None else str(v).strip()
+
+
 def _identify(raw: RawWorkbook, res: ReadResult, sd: Stamdata, defs) -> Skemadefinition | None:
+    """The form's identity from the first copy that holds it: the `_skema` sheet, the constant
+    defined names, the document properties (deleting or renaming a sheet leaves the last two)."""
     name = res.original_name
     skema = raw.meta.get("skema")
     if not skema or skema not in defs:
@@ -124,14 +147,23 @@ def _identify(raw: RawWorkbook, res: ReadResult, sd: Stamdata, defs) -> Skemadef
         )
         return None
     res.modtager = m
-    if str(raw.meta.get("definition_hash") or "") != defn.hash or (
-        raw.meta.get("modtager_navn") not in (None, "", m.navn)
+    disagree = _disagreeing(raw)
+    if (
+        disagree
+        or str(raw.meta.get("definition_hash") or "") != defn.hash
+        or (raw.meta.get("modtager_navn") not in (None, "", m.navn))
     ):
+        where = (
+            f" Skemaets oplysninger ({', '.join(disagree)}) er forskellige i "
+            f"{' og '.join(SOURCE_NAMES.get(s, s) for s in raw.identity)}."
+            if disagree
+            else ""
+        )
         res.issues.append(
             Issue(
                 "manipuleret",
                 f"{name}: skemaets skjulte oplysninger passer ikke med definitionen eller stamdata "
-                f"(ændret efter udsendelse?). Værdierne er læst efter stamdata for {m.navn}; "
+                f"(ændret efter udsendelse?).{where} Værdierne er læst efter stamdata for {m.navn}; "
                 f"kontrollér dem.",
                 file=name,
                 respondent=m.navn,

@@ -19,7 +19,7 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
 from python_calamine import CalamineWorkbook
 
-from toolkit.forms.meta import MAP_START_ROW, META_KEYS, META_NAMES, META_SHEET
+from toolkit.forms.meta import MAP_START_ROW, META_CONSTANTS, META_KEYS, META_NAMES, META_PROPERTIES, META_SHEET
 from toolkit.returns.xls_names import xls_names
 
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
@@ -54,6 +54,9 @@ class RawWorkbook:
     meta: dict[str, Any]
     mapping: list[tuple[str, str, str]]  # (key, sheet, cell)
     names: dict[str, tuple[str, str]]  # defined name -> (sheet, cell), workbook scope
+    # the identity by where it was found ("_skema", "navne", "egenskaber"); `meta` is their union,
+    # the first source that holds a key winning
+    identity: dict[str, dict[str, Any]] = field(default_factory=dict)
     flags: dict[tuple[str, str], CellFlag] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)  # defined names whose cells were deleted (#REF!)
     rows_needed: dict[str, int] = field(default_factory=dict)  # per sheet: rows up to the last input cell
@@ -64,6 +67,8 @@ class RawWorkbook:
     def value(self, sheet: str, cell: str) -> Any:
         grid = self._grids.get(sheet)
         r, c = _rowcol(cell)
+        if grid is None and sheet not in self.sheet_names:
+            return None  # the sheet was deleted
         if grid is None or (r >= len(grid) and sheet in self._partial):
             # only the rows the form's cells lie in: a stray far value costs no Python objects
             ws = self._wb.get_sheet_by_name(sheet)
@@ -95,19 +100,21 @@ def open_workbook(path: Path, parts: dict[str, bytes] | None = None) -> RawWorkb
     except Exception as exc:  # noqa: BLE001 - calamine raises several error types
         raise UnreadableWorkbook(str(exc)) from None
     raw = RawWorkbook(path, fmt, sheet_names, {}, [], {}, _wb=wb)
+    sheet_meta: dict[str, Any] = {}
     if META_SHEET in sheet_names:
         rows = wb.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
-        raw.meta = {str(r[0]): r[1] for r in rows[: len(META_KEYS)] if len(r) > 1 and r[0] != ""}
+        sheet_meta = {str(r[0]): r[1] for r in rows[: len(META_KEYS)] if len(r) > 1 and r[0] != ""}
         raw.mapping = [
             (str(r[0]), str(r[1]), str(r[2])) for r in rows[MAP_START_ROW + 1 :] if len(r) > 2 and r[0] != ""
         ]
+    constants: dict[str, Any] = {}
     try:
         if fmt in ("xlsx", "xlsm"):
-            raw.names, sheet_files, raw.deleted = _xlsx_names(path)
+            raw.names, sheet_files, raw.deleted, constants = _xlsx_names(path)
             sheets = {s for _k, s, _c in raw.mapping} | {s for s, _c in raw.names.values()}
             raw.flags = _xlsx_flags(path, sheet_files, sheets, parts or {})
         elif fmt == "ods":
-            raw.names, raw.deleted, raw.flags = _ods_names(path)
+            raw.names, raw.deleted, raw.flags, constants = _ods_names(path)
         elif fmt == "xls":
             raw.names, raw.deleted = xls_names(path)
     except HostileXml:
@@ -115,11 +122,116 @@ def open_workbook(path: Path, parts: dict[str, bytes] | None = None) -> RawWorkb
         raise UnreadableWorkbook("filen indeholder en DTD/entitetserklæring, som Excel aldrig skriver") from None
     except (zipfile.BadZipFile, KeyError, ET.ParseError, expat.ExpatError):
         pass  # names are a refinement; the _skema addresses still work
+    present = set(sheet_names)
+    for name in [n for n, (sheet, _c) in raw.names.items() if sheet not in present]:
+        del raw.names[name]  # a name into a deleted sheet that the program did not set to #REF!
+        raw.deleted.add(name)
     for sheet, cell in [(s, c) for _k, s, c in raw.mapping] + list(raw.names.values()):
         raw.rows_needed[sheet] = max(raw.rows_needed.get(sheet, 0), _rowcol(cell)[0] + 1)
-    if not raw.meta and raw.names:
-        raw.meta = {k: raw.value(*raw.names[n]) for k, n in META_NAMES.items() if n in raw.names}
+    if not sheet_meta and raw.names:  # _skema renamed: its cells still named
+        sheet_meta = {k: raw.value(*raw.names[n]) for k, n in META_NAMES.items() if n in raw.names}
+    by_key = {name: key for key, name in META_CONSTANTS.items()}
+    sources = {
+        "_skema": {k: v for k, v in sheet_meta.items() if v not in (None, "")},
+        "navne": {by_key[n]: v for n, v in constants.items() if n in by_key and v not in (None, "")},
+    }
+    if not all(set(META_PROPERTIES) <= set(meta) for meta in sources.values()):
+        # the properties, the last fallback, only when `_skema` or the names lost something (a
+        # disagreement between those two is already seen): the untouched majority costs nothing
+        by_property = {name: key for key, name in META_PROPERTIES.items()}
+        try:
+            properties = _properties(path, fmt)
+        except HostileXml:
+            wb.close()
+            raise UnreadableWorkbook("filen indeholder en DTD/entitetserklæring, som Excel aldrig skriver") from None
+        except (zipfile.BadZipFile, KeyError, ET.ParseError, expat.ExpatError):
+            properties = {}
+        sources["egenskaber"] = {
+            by_property[n]: v for n, v in properties.items() if n in by_property and v not in (None, "")
+        }
+    raw.identity = {source: meta for source, meta in sources.items() if meta}
+    for meta in raw.identity.values():
+        for k, v in meta.items():
+            raw.meta.setdefault(k, v)
     return raw
+
+
+MAX_PROPERTIES_PART = 1 << 20  # docProps/custom.xml or meta.xml: a form's are a few kB
+
+
+def _constant(text: str) -> Any:
+    """A defined name's formula holding a constant: '"kommune"' -> 'kommune', '2028' -> 2028,
+    ODS 'of:=2028' -> 2028; anything else (a reference, a formula) -> None."""
+    text = text.strip()
+    if text.startswith("of:"):
+        text = text[3:]
+    text = text.lstrip("=").strip()
+    if len(text) >= 2 and text[0] == '"' and text[-1] == '"':
+        inner = text[1:-1]
+        return None if '"' in inner.replace('""', "") else inner.replace('""', '"')
+    return _number(text)
+
+
+def _number(text: str) -> int | float | None:
+    try:
+        f = float(text)
+    except ValueError:
+        return None
+    return int(f) if f.is_integer() else f
+
+
+def _read_capped(path: Path, member: str) -> bytes | None:
+    """A small zip member, or None when it is absent or larger than MAX_PROPERTIES_PART."""
+    with zipfile.ZipFile(path) as z:
+        try:
+            info = z.getinfo(member)
+        except KeyError:
+            return None
+        if info.file_size > MAX_PROPERTIES_PART:
+            return None
+        with z.open(info) as f:
+            data = f.read(MAX_PROPERTIES_PART + 1)
+    return data if len(data) <= MAX_PROPERTIES_PART else None
+
+
+def _properties(path: Path, fmt: str) -> dict[str, Any]:
+    if fmt in ("xlsx", "xlsm"):
+        return _xlsx_properties(path)
+    return _ods_properties(path) if fmt == "ods" else {}
+
+
+def _xlsx_properties(path: Path) -> dict[str, Any]:
+    """Custom document properties (docProps/custom.xml): name -> text or number."""
+    data = _read_capped(path, "docProps/custom.xml")
+    if not data:
+        return {}
+    _expat(data)
+    out: dict[str, Any] = {}
+    for prop in ET.fromstring(data):
+        name = prop.get("name")
+        if not name or len(prop) == 0:
+            continue
+        typed = prop[0]
+        kind, text = typed.tag.rsplit("}", 1)[-1], typed.text or ""
+        out[name] = _number(text) if kind in ("i1", "i2", "i4", "i8", "int", "r4", "r8", "decimal") else text
+    return out
+
+
+_META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
+
+
+def _ods_properties(path: Path) -> dict[str, Any]:
+    """User-defined document properties (meta.xml `meta:user-defined`): name -> text or number."""
+    data = _read_capped(path, "meta.xml")
+    if not data:
+        return {}
+    _expat(data)
+    out: dict[str, Any] = {}
+    for el in ET.fromstring(data).iter(_META + "user-defined"):
+        name, text = el.get(_META + "name"), el.text or ""
+        if name:
+            out[name] = _number(text) if el.get(_META + "value-type") == "float" else text
+    return out
 
 
 class HostileXml(ValueError):
@@ -150,9 +262,11 @@ def _attrs(blob: bytes) -> dict[str, str]:
     return out
 
 
-def _xlsx_names(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, str], set[str]]:
-    """Workbook-scope defined names -> (sheet, cell), sheet name -> part, and the names whose cell
-    was deleted (they now read '#REF!'), from workbook.xml.
+def _xlsx_names(
+    path: Path,
+) -> tuple[dict[str, tuple[str, str]], dict[str, str], set[str], dict[str, Any]]:
+    """Workbook-scope defined names -> (sheet, cell), sheet name -> part, the names whose cell
+    was deleted (they now read '#REF!'), and the identity names' constants, from workbook.xml.
     Expat checks each part first (well-formed, no DTD or entity declaration: nothing is ever
     expanded); the few elements needed are then picked out with patterns, which for a form's
     thousand names is much cheaper than a Python callback per element."""
@@ -171,6 +285,7 @@ def _xlsx_names(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, str],
         sheet_files[a.get("name") or ""] = t if t.startswith("xl/") else f"xl/{t}"
     names: dict[str, tuple[str, str]] = {}
     deleted: set[str] = set()
+    constants: dict[str, Any] = {}
     for blob, text in _DEFINED_NAME.findall(workbook):
         if b"localSheetId" in blob:
             continue  # a sheet-scope name (print areas and the like)
@@ -184,7 +299,13 @@ def _xlsx_names(path: Path) -> tuple[dict[str, tuple[str, str]], dict[str, str],
             names[name] = target
         elif name and b"#REF!" in text:
             deleted.add(name)
-    return names, sheet_files, deleted
+        elif name in _CONSTANT_NAMES:
+            value = text.decode("utf-8", "replace")
+            constants[name] = _constant(html.unescape(value) if "&" in value else value)
+    return names, sheet_files, deleted, constants
+
+
+_CONSTANT_NAMES = frozenset(META_CONSTANTS.values())
 
 
 @lru_cache(maxsize=65536)  # forms of one type share their names' targets
@@ -328,11 +449,13 @@ _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
-def _ods_names(path: Path) -> tuple[dict[str, tuple[str, str]], set[str], dict]:
-    """Named ranges -> (sheet, cell), the names whose cell was deleted (#REF!), and the cells
-    whose value type is a percentage (flags). Cell positions are only counted when the document
-    holds a percentage at all."""
+def _ods_names(path: Path) -> tuple[dict[str, tuple[str, str]], set[str], dict, dict[str, Any]]:
+    """Named ranges -> (sheet, cell), the names whose cell was deleted (#REF!), the cells whose
+    value type is a percentage (flags), and the identity names' constants (named expressions).
+    Cell positions are only counted when the document holds a percentage at all."""
     names, deleted, flags = {}, set(), {}
+    constants: dict[str, Any] = {}
+    expression_tag = _TABLE + "named-expression"
     with zipfile.ZipFile(path) as z:
         data = z.read("content.xml")  # bounded by the guard's size checks
     track = b'value-type="percentage"' in data
@@ -358,10 +481,14 @@ def _ods_names(path: Path) -> tuple[dict[str, tuple[str, str]], set[str], dict]:
                 names[el.get(_TABLE + "name")] = (m.group(1).replace("''", "'"), f"{m.group(2)}{m.group(3)}")
             elif "#REF" in address:
                 deleted.add(el.get(_TABLE + "name"))
+        elif tag == expression_tag:
+            name = el.get(_TABLE + "name", "")
+            if name in _CONSTANT_NAMES:
+                constants[name] = _constant(el.get(_TABLE + "expression", ""))
         elif tag == row_tag:
             row += int(el.get(rows_rep, "1"))
             el.clear()
-    return names, deleted, flags
+    return names, deleted, flags, constants
 
 
 def _cell_name(row: int, col: int) -> str:

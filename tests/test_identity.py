@@ -1,0 +1,229 @@
+"""A form is identified by what survives. The identity (type, version, year, respondent, definition
+hash) is written three times: on the hidden `_skema` sheet, as workbook-scope defined names holding
+constants, and as custom document properties. Deleting `_skema` or renaming or deleting a visible
+sheet in real LibreOffice (tests/lo_edit.py, all variants in one soffice run) leaves the form
+identified and its values found by their names; a forged copy of the identity is 'manipuleret'."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from pathlib import Path
+
+import openpyxl
+import pytest
+from openpyxl.workbook.defined_name import DefinedName
+
+from toolkit.forms.meta import META_CONSTANTS, META_PROPERTIES, META_SHEET
+from toolkit.returns.read import read_return
+from toolkit.returns.reader import _constant, _properties, open_workbook
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+LO_EDIT = Path(__file__).with_name("lo_edit.py")
+RENAMED = "Min belægning"
+
+
+def _uno_available() -> bool:
+    if not (shutil.which("soffice") or shutil.which("libreoffice")) or not Path(SYSTEM_PYTHON).exists():
+        return False
+    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+
+
+class Form:
+    """An aarsrapport form: two Belægning fields to type into, and another input sheet to delete."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        raw = open_workbook(path)
+        self.meta = dict(raw.meta)
+        self.identity = {source: dict(meta) for source, meta in raw.identity.items()}
+        self.mapping = {k: (s, c) for k, s, c in raw.mapping}
+        raw.close()
+        ydelser = sorted({k.split(".")[2] for k in self.mapping if k.endswith(".belaegning.2025")})
+        self.k1, self.k2 = (f"aarsrapport.ydelse.{y}.belaegning.2025" for y in ydelser[:2])
+        self.sheet = self.mapping[self.k1][0]
+        others = sorted({s for s, _c in self.mapping.values()} - {self.sheet})
+        self.doomed = others[-1]
+        self.doomed_keys = {k for k, (s, _c) in self.mapping.items() if s == self.doomed}
+
+    def typed(self) -> list[dict]:
+        return [
+            {"op": "type", "sheet": self.sheet, "cell": self.mapping[self.k1][1], "text": "95"},
+            {"op": "type", "sheet": self.sheet, "cell": self.mapping[self.k2][1], "text": "77"},
+        ]
+
+
+@pytest.fixture(scope="session")
+def form(forms_dir) -> Form:
+    for path in sorted(forms_dir.glob("*_aarsrapport_*.xlsx")):
+        f = Form(path)
+        if f.doomed_keys:
+            return f
+    pytest.skip("intet årsrapportskema i eksemplet")
+
+
+@pytest.fixture(scope="session")
+def lo_forms(form, tmp_path_factory) -> dict[str, Path]:
+    """Every LibreOffice-edited variant, made in one soffice run."""
+    if not _uno_available():
+        pytest.skip("LibreOffice eller python3-uno (til /usr/bin/python3) er ikke installeret")
+    out = tmp_path_factory.mktemp("lo_identitet")
+    # an own copy: LibreOffice locks the file it opens (.~lock), and another worker may have it open
+    source = out / form.path.name
+    shutil.copyfile(form.path, source)
+    edits = {
+        "uden_skema": [{"op": "delete_sheet", "sheet": META_SHEET}],
+        "omdoebt": [{"op": "rename_sheet", "sheet": form.sheet, "to": RENAMED}],
+        "ark_slettet": [{"op": "delete_sheet", "sheet": form.doomed}],
+    }
+    jobs = {
+        f"{name}.{fmt}": {
+            "input": str(source),
+            "output": str(out / f"{name}.{fmt}"),
+            "format": fmt,
+            "edits": form.typed() + more,
+        }
+        for name, more in edits.items()
+        for fmt in ("xlsx", "ods")
+    }
+    spec = out / "jobs.json"
+    spec.write_text(json.dumps(list(jobs.values()), ensure_ascii=False), encoding="utf-8")
+    run = subprocess.run([SYSTEM_PYTHON, str(LO_EDIT), str(spec)], capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, run.stdout + run.stderr
+    return {name: Path(job["output"]) for name, job in jobs.items()}
+
+
+def _values(res) -> dict:
+    return {v.key: v.value for v in res.values}
+
+
+def _codes(res) -> set[str]:
+    return {i.code for i in res.issues}
+
+
+def test_generated_form_holds_its_identity_three_times(form):
+    # the properties are only read when `_skema` or the names lost something
+    assert set(form.identity) == {"_skema", "navne"}
+    by_property = {name: key for key, name in META_PROPERTIES.items()}
+    properties = {by_property[n]: v for n, v in _properties(form.path, "xlsx").items() if n in by_property}
+    wanted = {k: form.meta[k] for k in ("skema", "definition_hash", "modtager_id", "modtager_navn")}
+    for source, got in (("navne", form.identity["navne"]), ("egenskaber", properties)):
+        assert {k: got[k] for k in wanted} == wanted, source
+        assert got["aar"] == int(form.meta["aar"]) and isinstance(got["aar"], int)
+        assert got["version"] == int(form.meta["version"]) and isinstance(got["version"], int)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [('"kommune"', "kommune"), ('"Bo ""Skovly"""', 'Bo "Skovly"'), ("2028", 2028), ("of:=2028", 2028), ("1.5", 1.5)],
+)
+def test_constants_are_read_from_the_names_formula(text, value):
+    assert _constant(text) == value
+
+
+@pytest.mark.parametrize("text", ["Belægning!$C$7", '"a"&"b"', "SUM(A1:A2)", ""])
+def test_a_name_that_is_no_constant_gives_nothing(text):
+    assert _constant(text) is None
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_deleted_skema_sheet_leaves_the_form_identified_and_read(lo_forms, form, sd, defs, fmt):
+    path = lo_forms[f"uden_skema.{fmt}"]
+    raw = open_workbook(path)
+    assert META_SHEET not in raw.sheet_names and set(raw.identity) == {"navne", "egenskaber"}
+    raw.close()
+    res = read_return(path, sd, defs)
+    assert not res.refused, res.issues
+    assert (res.skema, res.aar, res.modtager.id) == ("aarsrapport", int(form.meta["aar"]), form.meta["modtager_id"])
+    values = _values(res)
+    assert values[form.k1] == 95 and values[form.k2] == 77
+    assert "manipuleret" not in _codes(res)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_renamed_sheet_is_read_by_its_names(lo_forms, form, sd, defs, fmt):
+    res = read_return(lo_forms[f"omdoebt.{fmt}"], sd, defs)
+    assert not res.refused, res.issues
+    by_key = {v.key: v for v in res.values}
+    assert by_key[form.k1].value == 95 and by_key[form.k2].value == 77
+    assert by_key[form.k1].sheet == RENAMED
+    assert "manipuleret" not in _codes(res)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_deleted_visible_sheet_loses_its_own_fields_not_the_file(lo_forms, form, sd, defs, fmt):
+    res = read_return(lo_forms[f"ark_slettet.{fmt}"], sd, defs)
+    assert not res.refused, res.issues
+    values = _values(res)
+    assert values[form.k1] == 95 and values[form.k2] == 77
+    assert not form.doomed_keys & set(values)
+    reported = {i.key for i in res.issues if i.code in ("felt-slettet", "felt-mangler-i-fil")}
+    assert form.doomed_keys <= reported
+    assert not reported - form.doomed_keys
+
+
+def _filled(form: Form, tmp_path: Path, name: str, forge: dict[str, str], drop_skema: bool) -> Path:
+    """The form with one answer, its constant names changed by `forge`, `_skema` maybe deleted."""
+    wb = openpyxl.load_workbook(form.path)
+    sheet, cell = form.mapping[form.k1]
+    wb[sheet][cell] = 95
+    for key, text in forge.items():
+        constant = META_CONSTANTS[key]
+        del wb.defined_names[constant]
+        wb.defined_names[constant] = DefinedName(constant, attr_text=text)
+    if drop_skema:
+        del wb[META_SHEET]
+    path = tmp_path / name
+    wb.save(path)
+    return path
+
+
+def _other_recipient(form: Form, forms_dir: Path) -> str:
+    for path in sorted(forms_dir.glob("*_aarsrapport_*.xlsx")):
+        raw = open_workbook(path)
+        other = str(raw.meta["modtager_id"])
+        raw.close()
+        if other != form.meta["modtager_id"]:
+            return other
+    pytest.skip("kun én modtager af årsrapporten i eksemplet")
+
+
+def test_untouched_copies_agree_after_an_openpyxl_save(form, sd, defs, tmp_path):
+    res = read_return(_filled(form, tmp_path, "ok.xlsx", {}, drop_skema=True), sd, defs)
+    assert not res.refused and _values(res)[form.k1] == 95
+    assert "manipuleret" not in _codes(res)
+
+
+def test_forged_constant_name_does_not_beat_skema_and_stamdata(form, forms_dir, sd, defs, tmp_path):
+    other = _other_recipient(form, forms_dir)
+    res = read_return(_filled(form, tmp_path, "falsk.xlsx", {"modtager_id": f'"{other}"'}, False), sd, defs)
+    assert not res.refused
+    assert res.modtager.id == form.meta["modtager_id"]  # `_skema` first, checked against stamdata
+    forged = [i for i in res.issues if i.code == "manipuleret"]
+    assert forged and "modtager_id" in forged[0].message
+
+
+def test_forged_name_without_skema_is_marked_manipulated(form, forms_dir, sd, defs, tmp_path):
+    other = _other_recipient(form, forms_dir)
+    path = _filled(form, tmp_path, "falsk_uden_skema.xlsx", {"modtager_id": f'"{other}"'}, drop_skema=True)
+    res = read_return(path, sd, defs)
+    assert "manipuleret" in _codes(res)  # the properties still name the real respondent
+
+
+def test_document_properties_identify_the_form_when_skema_and_names_are_gone(form, sd, defs, tmp_path):
+    wb = openpyxl.load_workbook(form.path)
+    sheet, cell = form.mapping[form.k1]
+    wb[sheet][cell] = 95
+    for constant in META_CONSTANTS.values():
+        del wb.defined_names[constant]
+    del wb[META_SHEET]
+    path = tmp_path / "kun_egenskaber.xlsx"
+    wb.save(path)
+    raw = open_workbook(path)
+    assert set(raw.identity) == {"egenskaber"}
+    raw.close()
+    res = read_return(path, sd, defs)
+    assert not res.refused, res.issues
+    assert (res.skema, res.modtager.id) == ("aarsrapport", form.meta["modtager_id"])
+    assert _values(res)[form.k1] == 95 and "manipuleret" not in _codes(res)
