@@ -161,6 +161,8 @@ def test_deleted_visible_sheet_loses_its_own_fields_not_the_file(lo_forms, form,
     reported = {i.key for i in res.issues if i.code in ("felt-slettet", "felt-mangler-i-fil")}
     assert form.doomed_keys <= reported
     assert not reported - form.doomed_keys
+    slettet = [i.message for i in res.issues if i.code == "felt-slettet"]
+    assert slettet and all(m.startswith("Arket ") and "er slettet i filen" in m for m in slettet)  # not "Rækken"
 
 
 def _filled(form: Form, tmp_path: Path, name: str, forge: dict[str, str], drop_skema: bool) -> Path:

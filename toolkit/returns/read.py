@@ -223,12 +223,9 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
         by_name = raw.names.get(name)
         by_map = mapping.get(fi.key)
         if by_name is None and name in raw.deleted:
-            lost(
-                fi,
-                "felt-slettet",
-                f"Rækken med feltet '{_label(fi)}' er slettet i filen; feltet er tomt.",
-                by_map[0] if by_map else "",
-            )
+            gone = by_map[0] if by_map and by_map[0] not in raw.sheet_names else ""
+            what = f"Arket '{gone}' med feltet '{_label(fi)}'" if gone else f"Rækken med feltet '{_label(fi)}'"
+            lost(fi, "felt-slettet", f"{what} er slettet i filen; feltet er tomt.", by_map[0] if by_map else "")
             continue
         if by_name is None and by_map is not None and (by_map[0] in stale or by_map in claimed):
             lost(
