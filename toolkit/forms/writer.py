@@ -245,7 +245,7 @@ def _identity(wb, values: dict) -> None:
             if len(v) > MAX_CONSTANT or len(v) + v.count('"') > MAX_CONSTANT:
                 continue
         constant = str(v) if isinstance(v, int) else '"' + v.replace('"', '""') + '"'
-        if wb.define_name(META_CONSTANTS[key], "=" + constant) != 0:
+        if wb.define_name(META_CONSTANTS[key], "=" + constant) == -1:  # its refusal (None or 0 when accepted)
             raise ValueError(f"ugyldigt navn {META_CONSTANTS[key]!r}")
         wb.set_custom_property(prop, v)
 
