@@ -6,9 +6,6 @@ identified and its values found by their names; a forged copy of the identity is
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -19,15 +16,9 @@ from toolkit.forms.meta import META_CONSTANTS, META_PROPERTIES, META_SHEET
 from toolkit.returns.read import read_return
 from toolkit.returns.reader import _constant, _properties, open_workbook
 
-SYSTEM_PYTHON = "/usr/bin/python3"
-LO_EDIT = Path(__file__).with_name("lo_edit.py")
+from lo_jobs import run_lo_edit
+
 RENAMED = "Min belægning"
-
-
-def _uno_available() -> bool:
-    if not (shutil.which("soffice") or shutil.which("libreoffice")) or not Path(SYSTEM_PYTHON).exists():
-        return False
-    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
 
 
 class Form:
@@ -66,12 +57,8 @@ def form(forms_dir) -> Form:
 @pytest.fixture(scope="session")
 def lo_forms(form, tmp_path_factory) -> dict[str, Path]:
     """Every LibreOffice-edited variant, made in one soffice run."""
-    if not _uno_available():
-        pytest.skip("LibreOffice eller python3-uno (til /usr/bin/python3) er ikke installeret")
     out = tmp_path_factory.mktemp("lo_identitet")
-    # an own copy: LibreOffice locks the file it opens (.~lock), and another worker may have it open
-    source = out / form.path.name
-    shutil.copyfile(form.path, source)
+    source = form.path  # lo_edit.py opens a private copy of each input
     edits = {
         "uden_skema": [{"op": "delete_sheet", "sheet": META_SHEET}],
         "omdoebt": [{"op": "rename_sheet", "sheet": form.sheet, "to": RENAMED}],
@@ -87,11 +74,7 @@ def lo_forms(form, tmp_path_factory) -> dict[str, Path]:
         for name, more in edits.items()
         for fmt in ("xlsx", "ods")
     }
-    spec = out / "jobs.json"
-    spec.write_text(json.dumps(list(jobs.values()), ensure_ascii=False), encoding="utf-8")
-    run = subprocess.run([SYSTEM_PYTHON, str(LO_EDIT), str(spec)], capture_output=True, text=True, timeout=600)
-    assert run.returncode == 0, run.stdout + run.stderr
-    return {name: Path(job["output"]) for name, job in jobs.items()}
+    return run_lo_edit(jobs, out)
 
 
 def _values(res) -> dict:

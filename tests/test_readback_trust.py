@@ -6,9 +6,7 @@ message and nothing wrong stored."""
 
 from __future__ import annotations
 
-import json
 import shutil
-import subprocess
 from pathlib import Path
 
 import openpyxl
@@ -20,14 +18,7 @@ from toolkit.returns.isolation import IsolatedReader
 from toolkit.returns.read import read_return
 from toolkit.returns.reader import open_workbook
 
-SYSTEM_PYTHON = "/usr/bin/python3"
-LO_EDIT = Path(__file__).with_name("lo_edit.py")
-
-
-def _uno_available() -> bool:
-    if not (shutil.which("soffice") or shutil.which("libreoffice")) or not Path(SYSTEM_PYTHON).exists():
-        return False
-    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
+from lo_jobs import run_lo_edit
 
 
 class Form:
@@ -90,15 +81,8 @@ def _jobs(form: Form, out: Path) -> dict[str, dict]:
 @pytest.fixture(scope="session")
 def lo_forms(form, tmp_path_factory) -> dict[str, Path]:
     """Every LibreOffice-edited variant, made in one soffice run."""
-    if not _uno_available():
-        pytest.skip("LibreOffice eller python3-uno (til /usr/bin/python3) er ikke installeret")
     out = tmp_path_factory.mktemp("lo_redigeret")
-    jobs = _jobs(form, out)
-    spec = out / "jobs.json"
-    spec.write_text(json.dumps(list(jobs.values()), ensure_ascii=False), encoding="utf-8")
-    run = subprocess.run([SYSTEM_PYTHON, str(LO_EDIT), str(spec)], capture_output=True, text=True, timeout=600)
-    assert run.returncode == 0, run.stdout + run.stderr
-    return {name: Path(job["output"]) for name, job in jobs.items()}
+    return run_lo_edit(_jobs(form, out), out)
 
 
 def _values(res) -> dict:

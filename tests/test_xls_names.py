@@ -5,11 +5,9 @@ the names reader raise or hang."""
 
 from __future__ import annotations
 
-import json
 import random
 import shutil
 import struct
-import subprocess
 from pathlib import Path
 
 import pytest
@@ -19,9 +17,7 @@ from toolkit.returns.read import read_return
 from toolkit.returns.reader import _xlsx_names, open_workbook
 from toolkit.returns.xls_names import xls_names
 
-SYSTEM_PYTHON = "/usr/bin/python3"
-LO_EDIT = Path(__file__).with_name("lo_edit.py")
-
+from lo_jobs import run_lo_edit
 
 # --- a BIFF8 workbook built by hand, in a minimal compound file ------------------------------------
 
@@ -169,12 +165,6 @@ def test_not_a_compound_file_gives_no_names(tmp_path):
 # --- real LibreOffice: conversion, inserted and deleted rows ---------------------------------------
 
 
-def _uno_available() -> bool:
-    if not (shutil.which("soffice") or shutil.which("libreoffice")) or not Path(SYSTEM_PYTHON).exists():
-        return False
-    return subprocess.run([SYSTEM_PYTHON, "-c", "import uno"], capture_output=True).returncode == 0
-
-
 def _aarsrapport(forms_dir: Path) -> tuple[Path, dict[str, tuple[str, str]], list[str]]:
     """An aarsrapport form with at least three ydelser, its mapping and three belægning keys."""
     for path in sorted(forms_dir.glob("*_aarsrapport_*.xlsx")):
@@ -195,8 +185,6 @@ def _row(cell: str) -> int:
 def xls_forms(forms_dir, tmp_path_factory) -> dict[str, Path]:
     """One form of each type converted to .xls, and an aarsrapport with answers typed, then rows
     inserted above / a row deleted, saved as .xls: all in one LibreOffice run."""
-    if not _uno_available():
-        pytest.skip("LibreOffice eller python3-uno (til /usr/bin/python3) er ikke installeret")
     out = tmp_path_factory.mktemp("xls_navne")
     (out / "ind").mkdir()
     for p in {*one_form_per_type(forms_dir), _aarsrapport(forms_dir)[0]}:  # LibreOffice's lock files stay here,
@@ -216,13 +204,7 @@ def xls_forms(forms_dir, tmp_path_factory) -> dict[str, Path]:
         "input": str(path),
         "edits": typed + [{"op": "delete_row", "sheet": sheet, "row": _row(mapping[k2][1])}],
     }
-    spec = [{**job, "output": str(out / name), "format": "xls"} for name, job in jobs.items()]
-    (out / "jobs.json").write_text(json.dumps(spec, ensure_ascii=False), encoding="utf-8")
-    run = subprocess.run(
-        [SYSTEM_PYTHON, str(LO_EDIT), str(out / "jobs.json")], capture_output=True, text=True, timeout=600
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    return {name: out / name for name in jobs}
+    return run_lo_edit({name: {**job, "output": str(out / name), "format": "xls"} for name, job in jobs.items()}, out)
 
 
 @pytest.mark.libreoffice
