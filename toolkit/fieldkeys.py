@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
+FORMS = ("indmelding", "udmelding", "aarsrapport", "kommune")  # the form types: a key's first part
 KINDS = ("tilbud", "nr", "ydelse", "kommune", "linje")  # the order they appear in a key
 
 

@@ -16,6 +16,7 @@ from rich.console import Console
 from toolkit.cli.dansk import DanskTyper
 from toolkit.cli.dansk import install as _dansk
 from toolkit.danish import parse_dato
+from toolkit.fieldkeys import FORMS
 from toolkit.problems import SkemaError, UsageError
 
 _dansk()
@@ -32,7 +33,7 @@ err_console = Console(stderr=True)
 STATE = {"debug": False}
 
 
-FORM_TYPES = ("indmelding", "udmelding", "aarsrapport", "kommune")  # = definitions.model.FORMS (tested)
+FORM_TYPES = FORMS  # toolkit.fieldkeys: light, so `skema --help` does not load the definitions
 
 
 class UgyldigVaerdi(typer.BadParameter):

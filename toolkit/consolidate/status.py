@@ -5,8 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from toolkit.definitions.model import FORMS, Skemadefinition
+from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.recipients import Modtager, recipients
+from toolkit.fieldkeys import FORMS
 from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import AnswerStatus
 

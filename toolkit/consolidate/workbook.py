@@ -12,7 +12,7 @@ from xlsxwriter.utility import xl_rowcol_to_cell
 from toolkit.consolidate.safe_cells import SAFE_OPTIONS, write_row_values, write_value
 from toolkit.consolidate.tables import form_table
 from toolkit.danish import format_dato
-from toolkit.definitions.model import FORMS
+from toolkit.fieldkeys import FORMS
 from toolkit.files import atomic_path
 from toolkit.rules.keyfigures import TilbudFigures
 

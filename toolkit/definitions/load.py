@@ -8,8 +8,9 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from toolkit.definitions.model import FORMS, Skemadefinition
+from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.required import require_keys
+from toolkit.fieldkeys import FORMS
 from toolkit.problems import DefinitionError, Issue
 
 

@@ -13,7 +13,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 FeltType = Literal["tal", "heltal", "beloeb", "procent", "tekst", "langtekst", "ja_nej", "valg", "dato", "email", "url"]
 NUMERIC_TYPES = ("tal", "heltal", "beloeb", "procent")
 JA_NEJ = ("Ja", "Nej")
-FORMS = ("indmelding", "udmelding", "aarsrapport", "kommune")
 
 _KEY = r"^[a-z][a-z0-9_]*$"
 _FORBIDDEN_SHEET = re.compile(r"[\[\]:*?/\\]")

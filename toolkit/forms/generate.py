@@ -14,8 +14,8 @@ from pathlib import Path
 
 from toolkit.definitions import load_definitions
 from toolkit.definitions.expand import plan_form
-from toolkit.definitions.model import FORMS
 from toolkit.definitions.recipients import recipients
+from toolkit.fieldkeys import FORMS
 from toolkit.forms.writer import write_form
 from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import WriteStatus

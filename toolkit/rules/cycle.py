@@ -8,7 +8,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from toolkit.danish import format_dato
-from toolkit.definitions.model import FORMS
+from toolkit.fieldkeys import FORMS
 from toolkit.problems import UsageError
 from toolkit.rules.period import UDMELDING_DEFAULT, year_periods
 from toolkit.stamdata.model import Stamdata
