@@ -225,3 +225,26 @@ def test_a_national_set_of_hearing_letters_is_written_by_worker_processes_one_pe
     letter = next(w.path for w in written if "proevekommune_07" in w.path.name)
     text = text_of(letter)
     assert "Prøvekommune 07" in text and "Kontakt 07" in text and "Frist for høringssvar: 10. maj 2028" in text
+
+
+def test_every_document_is_danish_and_names_the_secretariat_as_author(demo, sd):
+    """Word spell-checks in Danish (da-DK everywhere, no en-US left) and the properties come from
+    stamdata, not python-docx's defaults (author 'python-docx', created 2013)."""
+    work, _ = demo
+    out = work / "output" / str(AAR)
+    docs = [
+        next((out / "hoering").glob("*hoeringsbrev_aalborg*.docx")),
+        out / "hoering" / f"{AAR}_hoeringsmateriale.docx",
+        next((out / "rykkere").glob("*.docx")),
+        next(out.glob(f"{AAR}_bilag_das_*.docx")),
+    ]
+    for path in docs:
+        props = Document(str(path)).core_properties
+        assert props.author == sd.setting("sekretariat"), path.name
+        assert props.language == "da-DK" and str(AAR) in props.title, path.name
+        assert props.created.year >= 2026 and "python-docx" not in (props.comments or ""), path.name
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("word/styles.xml").decode() + z.read("word/document.xml").decode()
+            xml += z.read("word/settings.xml").decode()
+        langs = set(re.findall(r'<w:(?:lang|themeFontLang) [^>]*w:val="([^"]+)"', xml))
+        assert langs == {"da-DK"}, (path.name, langs)

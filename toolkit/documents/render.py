@@ -4,12 +4,14 @@ post-processing that turns anchors into bookmarks and page references into PAGER
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -119,9 +121,67 @@ def render(tpl: DocxTemplate, name: str, context: dict, target: Path) -> Path:
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(f"Skabelonen {name} forsøger noget, der ikke er tilladt: {exc}") from None
     _fields(tpl.docx)
+    _properties(tpl.docx, name, context)
     with atomic_path(Path(target)) as tmp:
         tpl.save(str(tmp))
     return Path(target)
+
+
+TITLES = {
+    "hoeringsbrev.docx": "Høringsbrev",
+    "rykkerbrev.docx": "Rykker",
+    "hoeringsmateriale.docx": "Høringsmateriale",
+    "bilag_das.docx": "Bilag til DAS",
+}
+LANGUAGE = "da-DK"
+
+
+def _properties(document, name: str, context: dict) -> None:
+    """Danish proofing language and document properties from stamdata, not python-docx's defaults
+    (author 'python-docx', created 2013, language en-US): Word spell-checks the text as Danish and
+    the PDF names the secretariat as its author."""
+    props = document.core_properties
+    author = str(context.get("sekretariat") or "")
+    title = TITLES.get(name, Path(name).stem)
+    if context.get("aar"):
+        title = f"{title} {context['aar']}"
+    receiver = context.get("modtager")
+    receiver_name = getattr(receiver, "navn", None) or (receiver.get("navn") if isinstance(receiver, dict) else None)
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    props.author = author
+    props.last_modified_by = author
+    props.title = title
+    props.subject = str(receiver_name or context.get("region") or "")
+    props.comments = ""
+    props.keywords = ""
+    props.category = ""
+    props.language = LANGUAGE
+    props.created = now
+    props.modified = now
+    props.revision = 1
+    _language(document)
+
+
+def _language(document) -> None:
+    """Set da-DK on the document defaults and on every style and run that names another language."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is None:
+            rpr_default = defaults.makeelement(qn("w:rPrDefault"), {})
+            defaults.insert(0, rpr_default)
+        rpr = rpr_default.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = rpr_default.makeelement(qn("w:rPr"), {})
+            rpr_default.append(rpr)
+        if rpr.find(qn("w:lang")) is None:
+            rpr.append(rpr.makeelement(qn("w:lang"), {}))
+    for root in (styles, document.element.body, document.settings.element):
+        for lang in (*root.iter(qn("w:lang")), *root.iter(qn("w:themeFontLang"))):
+            lang.set(qn("w:val"), LANGUAGE)
+            if lang.get(qn("w:eastAsia")) is not None:
+                lang.set(qn("w:eastAsia"), LANGUAGE)
 
 
 def _fields(document) -> None:
