@@ -1,5 +1,7 @@
 """The consolidated workbook: sheets, tables, charts, and text that never becomes a formula."""
 
+import datetime as dt
+
 import openpyxl
 import pytest
 
@@ -93,7 +95,29 @@ def test_issues_and_status_sheets(workbook):
 
 def test_reminder_list_lists_the_missing_with_contacts(workbook, tmp_path, sd):
     _path, statuses = workbook
-    path, n = write_reminder_list(statuses, tmp_path / "r.xlsx")
-    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))[1:]
+    path, n = write_reminder_list(statuses, tmp_path / "r.xlsx", "Rykkerliste 2028", dt.date(2028, 3, 2))
+    all_rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+    assert all_rows[0][0] == "Rykkerliste 2028" and all_rows[1][0] == "Pr. 2. marts 2028: 41 skemaer mangler"
+    rows = all_rows[
+        all_rows.index(("Skema", "Modtager", "Kontaktperson", "E-mail", "Telefon", "Frist", "Overskredet")) + 1 :
+    ]
     assert n == len(rows) == 41
     assert any(r[1] == "Læsø Kommune" and r[3] == sd.aftalepart("K825").email for r in rows)
+
+
+def test_reminder_list_prints_on_a4_one_page_wide_with_headers_on_every_page(workbook, tmp_path, libreoffice):
+    """41 missing forms: landscape A4, every column on the page, the column headers and the page
+    number on every printed page (as LibreOffice prints it)."""
+    import subprocess
+
+    _path, statuses = workbook
+    path, n = write_reminder_list(statuses, tmp_path / "r.xlsx", "Rykkerliste 2028", dt.date(2028, 3, 2))
+    pdf = libreoffice([path], "pdf", tmp_path / "pdf")[0]
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    pages = [p for p in pages.split("\f") if p.strip()]
+    assert 1 <= len(pages) <= 3
+    for i, page in enumerate(pages, start=1):
+        assert "Modtager" in page and "Overskredet" in page, i  # headers repeat, no column cut off
+        assert f"Side {i} af {len(pages)}" in page
+    assert "Rykkerliste 2028" in pages[0]
+    assert sum(p.count("@") for p in pages) == n  # every e-mail printed once

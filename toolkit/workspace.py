@@ -255,7 +255,13 @@ class Workspace:
     def reminder_list(self, aar: int, today: dt.date | None = None) -> tuple[Path, int]:
         from toolkit.consolidate.year import write_reminder_list
 
-        return write_reminder_list(self.year_data(aar, today).statuses, self.out(aar) / f"{aar}_rykkerliste.xlsx")
+        return write_reminder_list(
+            self.year_data(aar, today).statuses,
+            self.out(aar) / f"{aar}_rykkerliste.xlsx",
+            title=f"Rykkerliste {aar} – manglende skemaer",
+            today=today,
+            author=self.sd.setting("sekretariat") or "",
+        )
 
     def export(self, fmt: str, target: Path | None = None, aar: int | None = None) -> bytes:
         from toolkit.store.export import export
