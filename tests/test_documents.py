@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 from toolkit import AnswerStatus, Workspace
 from toolkit.demo.run import run_demo
@@ -248,3 +249,16 @@ def test_every_document_is_danish_and_names_the_secretariat_as_author(demo, sd):
             xml += z.read("word/settings.xml").decode()
         langs = set(re.findall(r'<w:(?:lang|themeFontLang) [^>]*w:val="([^"]+)"', xml))
         assert langs == {"da-DK"}, (path.name, langs)
+
+
+def test_tables_repeat_their_header_rows_and_headings_keep_with_next_and_the_cover_has_no_page_number(demo):
+    work, _ = demo
+    path = next((work / "output" / str(AAR)).glob(f"{AAR}_bilag_das_*.docx"))
+    d = Document(str(path))
+    assert d.tables
+    for t in d.tables:
+        if len(t.rows) > 1:
+            assert t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # noqa: SLF001 - reading the XML
+    assert d.styles["Heading 2"].paragraph_format.keep_with_next is True
+    assert d.sections[0].different_first_page_header_footer is True
+    assert "PAGE" not in "".join(p._p.xml for p in d.sections[0].first_page_footer.paragraphs)  # noqa: SLF001

@@ -11,6 +11,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
@@ -122,6 +123,7 @@ def render(tpl: DocxTemplate, name: str, context: dict, target: Path) -> Path:
         raise TemplateError(f"Skabelonen {name} forsøger noget, der ikke er tilladt: {exc}") from None
     _fields(tpl.docx)
     _properties(tpl.docx, name, context)
+    _pagination(tpl.docx)
     with atomic_path(Path(target)) as tmp:
         tpl.save(str(tmp))
     return Path(target)
@@ -182,6 +184,62 @@ def _language(document) -> None:
             lang.set(qn("w:val"), LANGUAGE)
             if lang.get(qn("w:eastAsia")) is not None:
                 lang.set(qn("w:eastAsia"), LANGUAGE)
+
+
+def _pagination(document) -> None:
+    """What a person would set by hand before printing: headings stay with what follows them, a
+    table's header row repeats on every page and its rows do not split, and a cover page (a document
+    that opens with a Title paragraph) carries no page number."""
+    for style in document.styles:
+        if getattr(style, "type", None) == WD_STYLE_TYPE.PARAGRAPH and style.name.startswith(("Heading", "Title")):
+            style.paragraph_format.keep_with_next = True
+    body = document.element.body
+    for tbl in body.iter(qn("w:tbl")):
+        rows = tbl.findall(qn("w:tr"))
+        for i, tr in enumerate(rows):
+            trpr = tr.find(qn("w:trPr"))
+            if trpr is None:
+                trpr = tr.makeelement(qn("w:trPr"), {})
+                tr.insert(1 if tr.find(qn("w:tblPrEx")) is not None else 0, trpr)
+            _ensure_in_order(trpr, "w:cantSplit")
+            if i == 0 and len(rows) > 1:
+                _ensure_in_order(trpr, "w:tblHeader")
+    first = next((p for p in document.paragraphs if p.text.strip()), None)
+    if first is not None and first.style is not None and first.style.name == "Title":
+        document.sections[0].different_first_page_header_footer = True
+
+
+_TRPR_ORDER = [
+    qn(t)
+    for t in (
+        "w:cnfStyle",
+        "w:divId",
+        "w:gridBefore",
+        "w:gridAfter",
+        "w:wBefore",
+        "w:wAfter",
+        "w:cantSplit",
+        "w:trHeight",
+        "w:tblHeader",
+        "w:tblCellSpacing",
+        "w:jc",
+        "w:hidden",
+    )
+]
+
+
+def _ensure_in_order(trpr, tag: str) -> None:
+    """Add an empty `tag` to a w:trPr where the schema's sequence puts it (Word refuses another order)."""
+    tag = qn(tag)
+    if trpr.find(tag) is not None:
+        return
+    later = _TRPR_ORDER[_TRPR_ORDER.index(tag) + 1 :]
+    el = trpr.makeelement(tag, {})
+    for i, child in enumerate(trpr):
+        if child.tag in later:
+            trpr.insert(i, el)
+            return
+    trpr.append(el)
 
 
 def _fields(document) -> None:
