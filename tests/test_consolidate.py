@@ -146,7 +146,7 @@ def test_overview_charts_are_never_cut_between_printed_pages(workbook, tmp_path,
     ws = wb["Overblik"]
     breaks = sorted(b.id for b in ws.row_breaks.brk)
     for chart in ws._charts:  # noqa: SLF001 - openpyxl keeps a read chart's anchor only there
-        top, bottom = chart.anchor._from.row, chart.anchor._to.row  # noqa: SLF001 - a two-cell anchor
+        top, bottom = chart.anchor._from.row, chart.anchor.to.row  # noqa: SLF001 - a two-cell anchor
         assert top in breaks and bottom > top
         assert all(b <= top or b > bottom for b in breaks)
     pdf = libreoffice([workbook[0]], "pdf", tmp_path / "pdf")[0]
