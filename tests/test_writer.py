@@ -95,6 +95,12 @@ def test_every_input_has_a_validation_and_lists_point_at_the_hidden_sheet(forms_
                 assert [lists[a].value, lists[b].value] == ["Ja", "Nej"]
             if ftype in ("heltal",):
                 assert dv.type == "whole"
+            # every input explains itself; a long question's title ends on a whole word, never mid-word
+            assert dv.prompt and len(dv.promptTitle) <= 32, (path.name, key)
+            if dv.promptTitle != fi.felt.etiket:
+                assert dv.promptTitle.endswith("…") and fi.felt.etiket.startswith(dv.promptTitle[:-1])
+                assert fi.felt.etiket[len(dv.promptTitle) - 1] in " ,;:", (key, dv.promptTitle)
+                assert dv.prompt.startswith(fi.felt.etiket), key
 
 
 def test_prefill_and_context_from_stamdata(forms_dir, sd):

@@ -223,7 +223,8 @@ class SheetLayout:
             ws.write_string(row, 0, item.label, st.context)
             for i, value in enumerate(sec.row_context[r], start=1):
                 if isinstance(value, (int, float)):
-                    ws.write_number(row, i, value, st.context_num)
+                    whole = isinstance(value, int) or float(value).is_integer()
+                    ws.write_number(row, i, value, st.context_int if whole else st.context_num)
                 else:
                     ws.write_string(row, i, str(value or ""), st.context)
             for c in range(len(sec.columns)):
