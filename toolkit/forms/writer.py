@@ -82,11 +82,12 @@ def _build(wb, plan: FormPlan, sd: Stamdata, frist, generated) -> tuple[int, int
         layout = SheetLayout(wb, ws, st, sheet, list_refs, sheet.ark.titel, subtitle)
         placed = layout.write()
         placed_by_sheet.append((sheet.ark.navn, placed, ws))
-        _print_setup(ws, sd, plan, landscape=sum(layout.widths) > 120, last_col=layout.last)
+        _print_setup(ws, sd, plan, landscape=layout.landscape, last_col=layout.last)
     status = wb.add_worksheet(STATUS_SHEET)
     totals = _status_sheet(status, placed_by_sheet, st)
     write_vejledning(vejledning, st, plan, sd, frist, generated, totals)
     _print_setup(vejledning, sd, plan, landscape=False, last_col=0)
+    vejledning.fit_to_pages(1, 1)  # the guide is one sheet of paper: a few lines never spill onto a page 2
     meta = wb.add_worksheet(META_SHEET)
     n_fields = _meta_sheet(wb, meta, plan, sd, generated, placed_by_sheet, st)
     for ws in (status, meta):
