@@ -1,7 +1,6 @@
 """Every generated form honours the fill contract (docs/skemaformat.md)."""
 
 from functools import cache
-
 import openpyxl
 import pytest
 
@@ -66,6 +65,8 @@ def test_sheets_are_protected_and_everything_else_is_locked(forms_dir):
                     assert c.protection.locked is not False, (path.name, ws.title, c.coordinate)
         assert wb[META_SHEET].sheet_state == "hidden" and wb[LIST_SHEET].sheet_state == "hidden"
         assert wb.sheetnames[0] == "Vejledning"
+        # the structure too: hidden sheets cannot be unhidden, sheets not renamed or deleted
+        assert wb.security is not None and wb.security.lockStructure, path.name
 
 
 def _fields(wb, defs, sd):
