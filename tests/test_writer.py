@@ -1,6 +1,7 @@
 """Every generated form honours the fill contract (docs/skemaformat.md)."""
 
 from functools import cache
+
 import openpyxl
 import pytest
 
