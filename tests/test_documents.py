@@ -262,3 +262,24 @@ def test_tables_repeat_their_header_rows_and_headings_keep_with_next_and_the_cov
     assert d.styles["Heading 2"].paragraph_format.keep_with_next is True
     assert d.sections[0].different_first_page_header_footer is True
     assert "PAGE" not in "".join(p._p.xml for p in d.sections[0].first_page_footer.paragraphs)  # noqa: SLF001
+
+
+def test_bar_labels_never_touch_the_budget_line(tmp_path):
+    """The dashed budget line runs near the bars' tops; no value label may lie across it."""
+    from types import SimpleNamespace
+
+    from toolkit.documents import charts
+
+    for budget in (95.0, 60.0, 30.0):
+        data = SimpleNamespace(navn="T", belaegning={2025: 96.0, 2026: 12.0, 2027: None}, budgetteret_belaegning=budget)
+        charts.belaegning_chart(data, [2025, 2026, 2027], tmp_path / "b.png")
+        fig, ax = charts._FIG["belaegning"]  # noqa: SLF001 - the figure the chart was drawn on
+        renderer = fig.canvas.get_renderer()
+        line_y = ax.transData.transform((0, budget))[1]
+        labels = [t for t in ax.texts if t.get_text()]
+        assert [t.get_text() for t in labels] == ["96,0 %", "12,0 %", "ingen tal"]
+        for t in labels:
+            box = t.get_window_extent(renderer)
+            assert not box.y0 - 1 <= line_y <= box.y1 + 1, (budget, t.get_text())
+        legend = ax.get_legend()
+        assert legend is not None and f"{budget:.1f}".replace(".", ",") in legend.get_texts()[0].get_text()
