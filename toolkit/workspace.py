@@ -180,8 +180,9 @@ class Workspace:
         if self.has_store:
             with self.store() as store:
                 prefill = history_prefill(store, aar)
+        sager = self.panel_cases(aar) if skemaer and "panel" in skemaer else None
         results, skipped = generate_forms(
-            self.sd, aar, out, skemaer, overwrite, self.definitions_dir, progress=progress, prefill=prefill
+            self.sd, aar, out, skemaer, overwrite, self.definitions_dir, progress=progress, prefill=prefill, sager=sager
         )
         if results:  # remembered in the store: a returned file identical to a sent form is not an answer
             with self.store() as store:
@@ -189,6 +190,13 @@ class Workspace:
                     (r.path, r.skema, aar, r.modtager_id, r.modtager) for r in results if r.path.is_file()
                 )
         return results, skipped, out
+
+    def panel_cases(self, aar: int) -> list:
+        """The blocks of the panel's form, with their locked context, from the year's returns."""
+        from toolkit.consolidate.panel import panel_cases
+
+        year = self.year_data(aar)
+        return panel_cases(self.sd, aar, year.values, year.figures, year.warnings)
 
     # --- returns -----------------------------------------------------------------------------
     def collect(self, paths: Iterable[Path]) -> list[Path]:

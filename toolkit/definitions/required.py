@@ -11,7 +11,7 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from toolkit.definitions.model import Skemadefinition
+from toolkit.definitions.model import ARK_KIND, Skemadefinition
 from toolkit.fieldkeys import NAMED, NamedKey, required_keys
 from toolkit.problems import DefinitionError, Issue
 
@@ -20,7 +20,8 @@ CODE = "definition-mangler-noegle"
 
 def _kinds(ark, sektion) -> set[str]:
     """The kinds a field's key carries (docs/skemaformat.md); egne_tilbud repeats over tilbud."""
-    return {k for k in (ark.gentag, "tilbud" if sektion.gentag == "egne_tilbud" else sektion.gentag) if k}
+    kind = ARK_KIND.get(ark.gentag or "")
+    return {k for k in (kind, "tilbud" if sektion.gentag == "egne_tilbud" else sektion.gentag) if k}
 
 
 def _years(offsets) -> str:

@@ -10,6 +10,7 @@ from pathlib import Path
 
 from toolkit.definitions.recipients import recipients
 from toolkit.demo.simulate import MANGLER, Simulator, fill_form
+from toolkit.demo.simulate_panel import run_panel
 from toolkit.documents.pdf import soffice_path
 from toolkit.rules.criteria import assess_all
 from toolkit.rules.cycle import activity_date
@@ -103,6 +104,9 @@ def run_demo(
         f"{len(outcomes)} indmeldinger ({', '.join(sorted(set(outcomes)))}); {signals} advarselssignaler",
         path,
     )
+
+    panel_result, panel_file = run_panel(ws, aar, work / "indbakke" / f"{aar}_panel")
+    step("6a. Ekspertpanelets vurdering (simuleret)", panel_result, panel_file)
 
     sent = activity_date(sd, aar, "aarsrapport")  # the hearing goes out when the årsrapporter are in
     hearing = ws.hoering(aar, activity_date(sd, aar, "hoering"), overwrite=True, today=sent)
