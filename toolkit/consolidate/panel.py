@@ -53,7 +53,7 @@ def _pct(x) -> str:
     return "–" if x is None else f"{format_tal(round(x, 1))} %"
 
 
-def _match_counts(values) -> dict[str, dict[str, dict[str, int]]]:
+def match_counts(values) -> dict[str, dict[str, dict[str, int]]]:
     """tilbud -> noegle (beskrivelser tydelige / samklang) -> {'Ja': n, 'Nej': n}."""
     out: dict[str, dict[str, dict[str, int]]] = {}
     for v in values:
@@ -65,14 +65,14 @@ def _match_counts(values) -> dict[str, dict[str, dict[str, int]]]:
     return out
 
 
-def _count_text(c: dict[str, int] | None) -> str:
+def count_text(c: dict[str, int] | None) -> str:
     return f"Ja {c['Ja']}, Nej {c['Nej']}" if c else "ingen svar"
 
 
 def panel_cases(sd, aar: int, values, figures, warnings) -> list[Sag]:
     """The panel form's blocks with their locked context, from the year's returns: every tilbud in the
     scheme, every nominated tilbud, every withdrawal request."""
-    match = _match_counts(values)
+    match = match_counts(values)
     wish = withdrawals(values, sd)
     out = []
     for f in figures:
@@ -94,9 +94,9 @@ def panel_cases(sd, aar: int, values, figures, warnings) -> list[Sag]:
             ),
             (
                 "Kommunerne: beskrivelser tydelige",
-                _count_text(match.get(f.tilbud_id, {}).get(Kommune.BESKRIVELSER_TYDELIGE)),
+                count_text(match.get(f.tilbud_id, {}).get(Kommune.BESKRIVELSER_TYDELIGE)),
             ),
-            ("Kommunerne: samklang med behov", _count_text(match.get(f.tilbud_id, {}).get(Kommune.SAMKLANG))),
+            ("Kommunerne: samklang med behov", count_text(match.get(f.tilbud_id, {}).get(Kommune.SAMKLANG))),
         ]
         sig = warnings.get(f.tilbud_id, [])
         ctx += [("Early warning", s.text) for s in sig] or [("Early warning", "ingen signaler")]

@@ -25,9 +25,9 @@ BAEREDYGTIGHED = (
 )
 
 
-def _why(sag_id: str, code: str, svar: str) -> str:
+def _why(navn: str, code: str, svar: str) -> str:
     what = "opfyldt" if svar == "Ja" else "ikke opfyldt"
-    return f"Panelet vurderer {code[0].upper()}.{code[1]} som {what} for {sag_id} efter drøftelse af materialet."
+    return f"{code[0].upper()}.{code[1]} er {what} for {navn} efter panelets drøftelse."
 
 
 def panel_answers(plan: FormPlan) -> dict[str, Any]:
@@ -43,13 +43,14 @@ def panel_answers(plan: FormPlan) -> dict[str, Any]:
                 out[fi.key] = BAEREDYGTIGHED
             continue
         kind, sag_id = k.scope[0]
+        navn = fi.sted.split(" › ")[0] or sag_id  # the block's tilbud
         if kind == "nr":
             svar, indstilling = PANEL_INDMELDT.get(split_nomination_id(sag_id)[0], ({}, Panel.OPTAGES_IKKE))
         elif n in (Panel.FORTSAT_OPFYLDT, Panel.FORTSAT_BEGRUNDELSE, Panel.KONSEKVENSER):
             out[fi.key] = {
                 Panel.FORTSAT_OPFYLDT: "Ja",
-                Panel.FORTSAT_BEGRUNDELSE: f"{sag_id} lever fortsat op til kriterierne; målgruppen er uændret.",
-                Panel.KONSEKVENSER: f"Uden {sag_id} mister landsdelen et højt specialiseret tilbud til målgruppen.",
+                Panel.FORTSAT_BEGRUNDELSE: f"{navn} lever fortsat op til kriterierne; målgruppen er uændret.",
+                Panel.KONSEKVENSER: f"Uden {navn} mister landsdelen et højt specialiseret tilbud til målgruppen.",
             }[n]
             continue
         else:
@@ -58,11 +59,11 @@ def panel_answers(plan: FormPlan) -> dict[str, Any]:
             out[fi.key] = svar.get(opfyldt[n], "Ja")
         elif n in begrundelse:
             c = begrundelse[n]
-            out[fi.key] = _why(sag_id, c, svar.get(c, "Ja"))
+            out[fi.key] = _why(navn, c, svar.get(c, "Ja"))
         elif n == Panel.INDSTILLING:
             out[fi.key] = indstilling
         elif n == Panel.INDSTILLING_BEGRUNDELSE:
-            out[fi.key] = f"Panelets forslag for {sag_id}: {indstilling}."
+            out[fi.key] = f"Panelets forslag for {navn}: {indstilling}."
     return out
 
 
