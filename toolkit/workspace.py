@@ -265,6 +265,16 @@ class Workspace:
 
         return write_reminder_list(self.year_data(aar, today).statuses, self.out(aar) / f"{aar}_rykkerliste.xlsx")
 
+    def rammeaftale(self, aar: int) -> Path:
+        """The rammeaftale's list of tilbud covered from 1 January `aar`+1, with what changes (the
+        panel's proposals as read from its form): output/<aar>/<aar+1>_rammeaftale_tilbud.xlsx."""
+        from toolkit.consolidate.panel import panel_assessment
+        from toolkit.consolidate.rammeaftale import rammeaftale_rows, write_rammeaftale
+
+        year = self.year_data(aar)
+        rows = rammeaftale_rows(self.sd, aar, year.values, year.figures, panel_assessment(year.values))
+        return write_rammeaftale(self.out(aar) / f"{aar + 1}_rammeaftale_tilbud.xlsx", self.sd, aar, rows)
+
     def export(self, fmt: str, target: Path | None = None, aar: int | None = None) -> bytes:
         from toolkit.store.export import export
 

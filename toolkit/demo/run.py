@@ -99,14 +99,13 @@ def run_demo(
 
     outcomes = [a.resultat for a in assess_all(year.values)]
     signals = sum(len(v) for v in year.warnings.values())
+    panel = run_panel(ws, aar, work / "indbakke" / f"{aar}_panel")  # generated from the returns, filled, read
     step(
-        "6. Kriterier og early warning",
-        f"{len(outcomes)} indmeldinger ({', '.join(sorted(set(outcomes)))}); {signals} advarselssignaler",
+        "6. Kriterier, early warning og Ekspertpanelets vurdering",
+        f"{len(outcomes)} indmeldinger ({', '.join(sorted(set(outcomes)))}); {signals} advarselssignaler; "
+        f"Ekspertpanelet (simuleret): {panel}",
         path,
     )
-
-    panel_result, panel_file = run_panel(ws, aar, work / "indbakke" / f"{aar}_panel")
-    step("6a. Ekspertpanelets vurdering (simuleret)", panel_result, panel_file)
 
     sent = activity_date(sd, aar, "aarsrapport")  # the hearing goes out when the årsrapporter are in
     hearing = ws.hoering(aar, activity_date(sd, aar, "hoering"), overwrite=True, today=sent)

@@ -67,9 +67,9 @@ def panel_answers(plan: FormPlan) -> dict[str, Any]:
     return out
 
 
-def run_panel(ws, aar: int, inbox: Path) -> tuple[str, Path]:
+def run_panel(ws, aar: int, inbox: Path) -> str:
     """Generate the panel form from the year's returns, fill it as the demo's panel and read it back.
-    Returns the step's result text and the filled file."""
+    Returns what happened, for the demo's step."""
     from toolkit.definitions.expand import plan_form
     from toolkit.definitions.recipients import recipients
     from toolkit.demo.simulate import fill_form
@@ -82,4 +82,4 @@ def run_panel(ws, aar: int, inbox: Path) -> tuple[str, Path]:
     filled = fill_form(form.path, panel_answers(plan), inbox / form.path.name)
     report, _written = ws.ingest([filled], years=[aar])
     item = report.items[0]
-    return f"{len(sager)} blokke vurderet; indlæst: {item.status}, {item.errors} fejl", filled
+    return f"{len(sager)} blokke vurderet i {filled.name}, indlæst: {item.status}, {item.errors} fejl"

@@ -17,6 +17,7 @@ from toolkit.consolidate.panel import (
     match_counts,
     withdrawals,
 )
+from toolkit.consolidate.rammeaftale import change_text
 from toolkit.danish import format_dato
 from toolkit.definitions.cases import nomination_id
 from toolkit.documents.render import ANCHOR
@@ -34,20 +35,6 @@ NOEDSPOR = (
     "ønsker det; det sættes i det supplerende spor (modellens afsnit 6.2), så der findes en løsning i "
     "fællesskab mellem kommunerne og driftsherren."
 )
-
-
-def change_text(indstilling: str | None, sd, aar: int) -> str:
-    """What a proposal means from 1 January next year (the rammeaftale's list uses the same words)."""
-    p = year_periods(sd, aar)
-    fra = format_dato(p.omfattes_fra)
-    return {
-        Panel.FORTSAETTER: "fortsætter uændret",
-        Panel.OPTAGES: f"nyt tilbud fra {fra}",
-        Panel.DISPENSATION: f"nyt tilbud fra {fra} på dispensation (kræver enighed i DAS)",
-        Panel.OPTAGES_IKKE: "omfattes ikke",
-        Panel.UDTRAEDER: f"udtræder; udmeldingen får virkning {format_dato(p.udmelding_virkning)}",
-        Panel.NOEDSPOR: "fortsætter i nødsporet (det supplerende spor)",
-    }.get(indstilling or "", "–")
 
 
 def _answers(values) -> dict[tuple[str, str], dict[str, object]]:
