@@ -12,6 +12,7 @@ from docx import Document
 
 from toolkit import Workspace
 from toolkit.consolidate.panel import AFVENTER, panel_assessment
+from toolkit.danish import format_dato
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import recipients
 from toolkit.demo.run import run_demo
@@ -179,3 +180,26 @@ def test_a_copied_definitions_folder_without_panel_yaml_still_loads(tmp_path):
     init_workspace(tmp_path)
     (tmp_path / "skabeloner" / "skemaer" / "panel.yaml").unlink()  # a copy made before the panel form existed
     assert Workspace(tmp_path).defs[Panel.SKEMA].modtager == "sekretariat"
+
+
+def test_a_proposal_the_code_does_not_know_fails_when_definitions_load(tmp_path):
+    from toolkit.definitions.load import load_definitions
+    from toolkit.problems import DefinitionError
+    from toolkit.workspace import init_workspace
+
+    init_workspace(tmp_path)
+    path = tmp_path / "skabeloner" / "skemaer" / "panel.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("udtræder, nødspor]", "udtræder, lukkes]"), "utf-8")
+    with pytest.raises(DefinitionError) as err:
+        load_definitions(path.parent)
+    (problem,) = err.value.issues
+    assert problem.file == "panel.yaml" and "'lukkes'" in problem.message and problem.line is not None
+
+
+def test_a_withdrawal_proposal_states_when_it_takes_effect(sd):
+    from toolkit.consolidate.rammeaftale import change_text
+    from toolkit.rules.period import year_periods
+
+    virkning = year_periods(sd, AAR).udmelding_virkning
+    assert change_text(Panel.UDTRAEDER, sd, AAR) == f"udtræder; udmeldingen får virkning {format_dato(virkning)}"
+    assert change_text(None, sd, AAR) == "–"

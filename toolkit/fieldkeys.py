@@ -232,3 +232,4 @@ class Panel:
     UDTRAEDER = "udtræder"
     DISPENSATION = "optages på dispensation"
     NOEDSPOR = "nødspor"
+    VALG = (FORTSAETTER, UDTRAEDER, NOEDSPOR, OPTAGES, OPTAGES_IKKE, DISPENSATION)  # checked when definitions load

@@ -12,7 +12,7 @@ from dataclasses import replace
 from pathlib import Path
 
 from toolkit.definitions.model import ARK_KIND, Skemadefinition
-from toolkit.fieldkeys import NAMED, NamedKey, required_keys
+from toolkit.fieldkeys import NAMED, NamedKey, Panel, required_keys
 from toolkit.problems import DefinitionError, Issue
 
 CODE = "definition-mangler-noegle"
@@ -68,6 +68,26 @@ def _problems(defs: Mapping[str, Skemadefinition]) -> list[tuple[Issue, str | No
                     need.noegle,
                 )
             )
+    out += _unknown_choices(defs)
+    return out
+
+
+CHOICES_READ = {(Panel.SKEMA, Panel.INDSTILLING): Panel.VALG}  # choice fields whose answers the code reads
+
+
+def _unknown_choices(defs: Mapping[str, Skemadefinition]) -> list[tuple[Issue, str | None]]:
+    """A choice the code does not know would silently fall out of the documents that read it."""
+    out = []
+    for (skema, noegle), known in CHOICES_READ.items():
+        defn = defs.get(skema)
+        for ark, _s, felt in defn.all_fields() if defn else ():
+            unknown = [v for v in felt.valg if felt.noegle == noegle and v not in known]
+            if unknown:
+                message = (
+                    f"feltet '{noegle}' (ark '{ark.navn}') har valget '{unknown[0]}', som værktøjet ikke kender; "
+                    f"mulige valg: {', '.join(known)}."
+                )
+                out.append((Issue(CODE, message, file=f"{skema}.yaml", skema=skema, key=noegle), noegle))
     return out
 
 
