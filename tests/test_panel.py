@@ -130,6 +130,7 @@ def test_without_panel_form_the_bilag_is_pending_and_a_differing_panel_changes_i
     assert f"Ekspertpanelets vurdering: {AFVENTER}" in before
     assert "Driftsherrens egen vurdering efter kriterierne: indstilles ikke." in before
     assert "Ekspertpanelets vurdering: indstilles ikke" not in before  # never the applicant's as the panel's
+    assert f"B.1 | Nej | {AFVENTER} | Driftsherren: " in before  # the driftsherre's reason, named as such
     assert f"Bostedet Lindely (indmeldt) | Hjørring Kommune | {AFVENTER}" in before
     # the panel finds B.1 met where the driftsherre said no: its assessment and proposal change the bilag
     (form,), _s, _o = ws.generate(AAR, [Panel.SKEMA])

@@ -69,7 +69,7 @@ def bullets(d, loop: str, item: str):
     d.add_paragraph("{%p endfor %}")
 
 
-def loop_table(d, headers, cells, loop="for r in rows"):
+def loop_table(d, headers, cells, loop="for r in rows", widths_cm=None):
     t = d.add_table(rows=4, cols=len(headers))
     t.style = TABLE_STYLE
     for c, h in enumerate(headers):
@@ -78,6 +78,12 @@ def loop_table(d, headers, cells, loop="for r in rows"):
     for c, v in enumerate(cells):
         t.cell(2, c).text = v
     t.cell(3, 0).text = "{%tr endfor %}"
+    if widths_cm:  # Word reads the cells' widths, LibreOffice the columns'
+        t.autofit = False
+        for c, w in enumerate(widths_cm):
+            t.columns[c].width = Cm(w)
+            for cell in t.columns[c].cells:
+                cell.width = Cm(w)
     return t
 
 
@@ -221,10 +227,14 @@ def bilag_das():
     d.add_paragraph("{%p endif %}")
     loop_table(
         d,
-        ["Kriterium", "Driftsherrens egen vurdering", "Ekspertpanelet", "Panelets begrundelse"],
-        ["{{ k.navn }}", "{{ k.egen }}", "{{ k.panel }}", "{{ k.panel_begrundelse }}"],
+        ["Kriterium", "Driftsherrens egen vurdering", "Ekspertpanelet", "Begrundelse"],
+        ["{{ k.navn }}", "{{ k.egen }}", "{{ k.panel }}", "{{ k.begrundelse }}"],
         "for k in n.kriterier",
+        widths_cm=(2.0, 3.2, 3.0, 7.8),
     )
+    d.add_paragraph("{%p if n.begrundelser %}")
+    d.add_paragraph("Ekspertpanelets vurdering pr. kategori:")
+    d.add_paragraph("{%p endif %}")
     bullets(d, "for r in n.begrundelser", "{{ r }}")
     d.add_paragraph("Driftsherrens egen vurdering efter kriterierne: {{ n.egen_resultat }}.")
     d.add_paragraph("{%p endfor %}")
@@ -249,6 +259,7 @@ def indstilling_bilag(d):
         ["Tilbud", "Driftsherre", "Panelets forslag", "Ændring fra 1. januar"],
         ["{{ t.navn }}", "{{ t.driftsherre }}", "{{ t.forslag }}", "{{ t.aendring }}"],
         "for t in indstilling.tilbud",
+        widths_cm=(5.0, 3.6, 3.2, 4.2),
     )
     d.add_heading("Ønsker om udmelding", 2)
     d.add_paragraph("{%p if not indstilling.udmeldinger %}")

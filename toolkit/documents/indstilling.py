@@ -60,6 +60,12 @@ def nominations_section(values, sd, panel: PanelAssessment | None) -> dict:
                 "egen_begrundelse": str(mine.get(Indmelding.BEGRUNDELSE[c]) or ""),
                 "panel": (p.svar.get(c) or "ikke besvaret") if p else AFVENTER,
                 "panel_begrundelse": p.begrundelser.get(c, "") if p else "",
+                # the panel's reason once it is read, until then the driftsherre's, named as such
+                "begrundelse": p.begrundelser.get(c, "")
+                if p
+                else (
+                    f"Driftsherren: {mine[Indmelding.BEGRUNDELSE[c]]}" if mine.get(Indmelding.BEGRUNDELSE[c]) else ""
+                ),
             }
             for codes in CATEGORIES.values()
             for c in codes
