@@ -204,3 +204,11 @@ def test_a_withdrawal_proposal_states_when_it_takes_effect(sd):
     virkning = year_periods(sd, AAR).udmelding_virkning
     assert change_text(Panel.UDTRAEDER, sd, AAR) == f"udtræder; udmeldingen får virkning {format_dato(virkning)}"
     assert change_text(None, sd, AAR) == "–"
+
+
+def test_a_year_without_nominations_or_withdrawals_has_no_sheets_for_them(tmp_path):
+    ws = Workspace(tmp_path)
+    (form,), _s, _o = ws.generate(AAR + 1, [Panel.SKEMA])
+    sheets = openpyxl.load_workbook(form.path).sheetnames
+    assert "Tilbud i samarbejdet" in sheets and "Bæredygtighed" in sheets
+    assert "Indmeldte tilbud" not in sheets and "Udmeldinger" not in sheets

@@ -245,6 +245,9 @@ def write_panel_sheet(wb, f, assessments, panel: PanelAssessment | None = None):
     ws.conditional_format(
         1, 4, n, 4, {"type": "cell", "criteria": "==", "value": f'"{DISPENSATION}"', "format": f.amber}
     )
+    ws.conditional_format(
+        1, 4, n, 4, {"type": "text", "criteria": "begins with", "value": "indstilles ikke", "format": f.red}
+    )
     ws.conditional_format(1, 8, n, 8, {"type": "cell", "criteria": "==", "value": f'"{AFVENTER}"', "format": f.amber})
     if panel and panel.baeredygtighed:
         r = len(rows) + 2

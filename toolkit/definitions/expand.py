@@ -93,7 +93,10 @@ def plan_form(
         if ark.kun_for == "driftsherre" and not _own(sd, modtager, aar):
             continue
         blocks = []
-        for item in _sheet_items(ark, sd, aar, sager or ()):
+        items = _sheet_items(ark, sd, aar, sager or ())
+        if ark.gentag in CASE_SHEETS and not items:
+            continue  # no nominations (or withdrawals) this year: no sheet for them
+        for item in items:
             tilbud = item.obj if item and item.kind == "tilbud" else own_tilbud
             prefix = [f"{item.kind}.{item.id}"] if item else []
             aktiv = None
