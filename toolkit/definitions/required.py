@@ -77,7 +77,7 @@ CHOICES_READ = {(Panel.SKEMA, Panel.INDSTILLING): Panel.VALG}  # choice fields w
 
 def _unknown_choices(defs: Mapping[str, Skemadefinition]) -> list[tuple[Issue, str | None]]:
     """A choice the code does not know would silently fall out of the documents that read it."""
-    out = []
+    out: list[tuple[Issue, str | None]] = []
     for (skema, noegle), known in CHOICES_READ.items():
         defn = defs.get(skema)
         for ark, _s, felt in defn.all_fields() if defn else ():
