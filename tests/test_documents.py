@@ -94,7 +94,7 @@ def test_bilag_has_cover_index_and_every_bilag(demo, sd):
         assert b"updateFields" in z.read("word/settings.xml")
         assert len([n for n in z.namelist() if n.startswith("word/media/")]) == len(sd.omfattede_tilbud(AAR)) + 1
         doc = z.read("word/document.xml").decode()
-    assert doc.count("PAGEREF bilag_") == len(sd.omfattede_tilbud(AAR)) + 3
+    assert doc.count("PAGEREF bilag_") == len(sd.omfattede_tilbud(AAR)) + 4
 
 
 def test_bilag_index_page_numbers_match_the_pdf(demo, libreoffice, tmp_path):
@@ -103,7 +103,7 @@ def test_bilag_index_page_numbers_match_the_pdf(demo, libreoffice, tmp_path):
     pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")
     index = pages[1]
     entries = re.findall(r"(Bilag \d+\.\d+) .*?\.{3,}\s*(\d+)", index)
-    assert len(entries) == 11  # overview + 8 tilbud + nominations + withdrawals
+    assert len(entries) == 12  # overview + 8 tilbud + nominations + withdrawals + indstilling
     for label, page in entries:
         starts = [i + 1 for i, p in enumerate(pages) if re.search(rf"^\s*{re.escape(label)}:", p, re.M)]
         assert starts and starts[0] == int(page), (label, page, starts)

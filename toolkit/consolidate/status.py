@@ -32,7 +32,7 @@ def return_status(
     out = []
     for skema in FORMS:
         defn = defs[skema]
-        if defn.kun_lige_aar and aar % 2:
+        if (defn.kun_lige_aar and aar % 2) or defn.modtager == "sekretariat":  # the panel's form is no return
             continue
         frist = sd.frist(skema, aar)
         for m in recipients(defn, sd, aar):

@@ -21,12 +21,14 @@ SHEET_NAMES = {
     "udmelding": "Udmeldinger",
     "aarsrapport": "Årsrapporter",
     "kommune": "Kommunale indmeldinger",
+    "panel": "Panelskema",
 }
 SHORT_NAMES = {
     "indmelding": "Indmelding",
     "udmelding": "Udmelding",
     "aarsrapport": "Årsrapport",
     "kommune": "Kommunal indmelding",
+    "panel": "Ekspertpanelets vurdering",
 }
 # Measured on the national set (31,293 rows in the kommune table; benchmarks/generer.py):
 # in memory 3.4 s CPU / 104 MiB peak; constant_memory 6-7 s / 52 MiB (inline strings, a file write
@@ -81,9 +83,11 @@ def write_consolidated(
     issues,
     warnings=None,
     assessments=None,
+    panel=None,
 ) -> Path:
     """`values`: current StoredValues of the year; `statuses`: ReturnStatus list; `issues`: the store's ReceivedIssues;
-    `warnings`: {tilbud_id: [Signal]} (optional); `assessments`: nomination assessments (optional)."""
+    `warnings`: {tilbud_id: [Signal]} (optional); `assessments`: nomination assessments (optional);
+    `panel`: the panel's own assessment (consolidate/panel.py; None: not read yet)."""
     with atomic_path(Path(target)) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {**SAFE_OPTIONS, **MEMORY_OPTIONS})
         f = _Fmt(wb)
@@ -92,8 +96,10 @@ def write_consolidated(
         if assessments is not None:
             from toolkit.consolidate.panel import write_panel_sheet
 
-            write_panel_sheet(wb, f, assessments)
+            write_panel_sheet(wb, f, assessments, panel)
         for skema in FORMS:
+            if defs[skema].modtager == "sekretariat":  # the panel's own form: on the sheet 'Ekspertpanel'
+                continue
             table = form_table(defs[skema], sd, aar, [v for v in values if v.skema == skema])
             _table_sheet(wb, f, SHEET_NAMES[skema], table)
         _issues_sheet(wb, f, issues)

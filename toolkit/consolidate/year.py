@@ -27,6 +27,7 @@ def year_data(store, sd, defs, aar: int, today: dt.date | None = None):
 
 def consolidate(store, sd, defs, aar: int, target: Path, today: dt.date | None = None) -> Path:
     """Write the consolidated workbook for `aar` to `target`."""
+    from toolkit.consolidate.panel import panel_assessment
     from toolkit.rules.criteria import assess_all
     from toolkit.rules.warnings import early_warnings
 
@@ -43,6 +44,7 @@ def consolidate(store, sd, defs, aar: int, target: Path, today: dt.date | None =
         issues=store.issues(aar),
         warnings=early_warnings(sd, aar, figures),
         assessments=assess_all(values),
+        panel=panel_assessment(values),
     )
 
 

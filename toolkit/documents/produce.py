@@ -16,14 +16,15 @@ from pathlib import Path
 from docx.shared import Mm
 from docxtpl import InlineImage
 
+from toolkit.consolidate.panel import panel_assessment
 from toolkit.consolidate.year import year_data
 from toolkit.danish import format_dato
 from toolkit.documents import charts
 from toolkit.documents.context import by_respondent, common, index_values, tilbud_section
+from toolkit.documents.indstilling import indstilling_section, nominations_section
 from toolkit.documents.render import ANCHOR, PAGEREF, load, render
-from toolkit.fieldkeys import Aarsrapport, Indmelding, Kommune, Udmelding
+from toolkit.fieldkeys import Aarsrapport, Kommune, Udmelding
 from toolkit.files import slug
-from toolkit.rules.criteria import CATEGORIES, assess_all
 from toolkit.rules.period import year_periods
 from toolkit.rules.warnings import early_warnings
 from toolkit.statuses import AnswerStatus, WriteStatus
@@ -203,7 +204,9 @@ def write_bilag(
                     "graf": InlineImage(tpl, str(png), width=Mm(150)),
                 }
             )
-        indmelding = _nominations(values, sd)
+        panel = panel_assessment(values)  # None until the panel's form is read: "afventer …"
+        indmelding = nominations_section(values, sd, panel)
+        indstilling = indstilling_section(sd, aar, values, figures, warnings, index.wishes, panel)
         udmelding = _withdrawals(values, sd, aar)
         dagsorden = [
             {
@@ -228,6 +231,11 @@ def write_bilag(
                 "titel": "Udmeldinger",
                 "bilag": [{"nummer": "Bilag 3.1", "titel": udmelding["titel"], "side": PAGEREF.format("bilag_3_1")}],
             },
+            {
+                "nr": 4,
+                "titel": "Indstilling til DAS",
+                "bilag": [{"nummer": "Bilag 4.1", "titel": indstilling["titel"], "side": PAGEREF.format("bilag_4_1")}],
+            },
         ]
         ctx = {
             **common(sd, aar, today),
@@ -236,6 +244,7 @@ def write_bilag(
             "status": status,
             "indmelding": indmelding,
             "udmelding": udmelding,
+            "indstilling": indstilling,
         }
         render(tpl, "bilag_das.docx", ctx, target)
     return Written(target, WriteStatus.SKREVET)
@@ -264,52 +273,6 @@ def _overview_section(figures, aar):
         "udvikling": "Se de enkelte tilbud.",
         "signaler": [],
         "hoering": "Se de enkelte tilbud.",
-    }
-
-
-def _nominations(values, sd):
-    names = {d.id: d.navn for d in sd.driftsherrer}
-    answers = {
-        (v.respondent_id, v.nr, v.noegle): v.value
-        for vals in by_respondent(values, Indmelding.SKEMA).values()
-        for v in vals
-        if v.linje is None
-    }  # (driftsherre, block, noegle) -> answer
-    rows = []
-    for a in assess_all(values):
-        mine = {noegle: ans for (rid, nr, noegle), ans in answers.items() if (rid, nr) == (a.respondent_id, a.nr)}
-        kriterier = [
-            {
-                "navn": f"{c[0].upper()}.{c[1]}",
-                "svar": mine.get(Indmelding.OPFYLDT[c]) or "ikke besvaret",
-                "begrundelse": mine.get(Indmelding.BEGRUNDELSE[c]) or "",
-            }
-            for codes in CATEGORIES.values()
-            for c in codes
-        ]
-        rows.append(
-            {
-                "tilbudsnavn": a.tilbudsnavn,
-                "driftsherre": names.get(a.respondent_id, a.respondent_id),
-                "resultat": a.resultat,
-                "kriterier": kriterier,
-                "begrundelser": list(a.begrundelser),
-            }
-        )
-    intro = (
-        (
-            f"{len(rows)} tilbud er indmeldt. Vurderingen følger modellens tabel 2: kategori A, B og C skal "
-            f"være opfyldt; et nyoprettet tilbud kan undtagelsesvis omfattes efter enighed i DAS."
-        )
-        if rows
-        else "Der er ikke indmeldt nye tilbud i år."
-    )
-    return {
-        "anker": ANCHOR.format("bilag_2_1"),
-        "nummer": "2.1",
-        "titel": "Ekspertpanelets vurdering af indmeldte tilbud",
-        "indledning": intro,
-        "tilbud": rows,
     }
 
 

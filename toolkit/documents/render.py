@@ -40,7 +40,8 @@ VARIABLES = {  # what the toolkit provides to each template (documented in docs/
     "hoeringsbrev.docx": COMMON | {"modtager", "materiale", "frist"},
     "rykkerbrev.docx": COMMON | {"modtager", "mangler", "mangler_tekst"},
     "hoeringsmateriale.docx": COMMON | {"tilbud", "aar_1", "aar_2", "aar_3"},
-    "bilag_das.docx": COMMON | {"moede", "dagsorden", "status", "indmelding", "udmelding", "aar_1", "aar_2", "aar_3"},
+    "bilag_das.docx": COMMON
+    | {"moede", "dagsorden", "status", "indmelding", "udmelding", "indstilling", "aar_1", "aar_2", "aar_3"},
 }
 
 

@@ -17,6 +17,7 @@ from toolkit.forms.validation_rules import validation_for
 
 ROW_LABEL_HEAD = {"ydelse": "Ydelse", "kommune": "Kommune", "tilbud": "Tilbud", "egne_tilbud": "Tilbud", "linje": "Nr."}
 FIRST_BODY_ROW = 4
+CONTEXT_RUN_ON = 60  # a longer locked value wraps in a merged cell instead of running on over the row
 
 
 @dataclass
@@ -168,6 +169,10 @@ class SheetLayout:
             ws.write_string(self.row, 0, name, st.context)
             if is_url and value.startswith(("http://", "https://")) and len(value) < 2000:
                 ws.write_url(self.row, 1, value, st.link, string=value)
+            elif len(value) > CONTEXT_RUN_ON:  # a long answer (the panel's context): wrapped over B to the end
+                ws.merge_range(self.row, 1, self.row, self.last, value, st.context)
+                span = sum(self.widths[1:])
+                ws.set_row(self.row, max(estimate_height(value, span), estimate_height(name, LABEL_WIDTH)))
             else:
                 ws.write_string(self.row, 1, value, st.context_value)
             self.row += 1
