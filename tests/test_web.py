@@ -94,8 +94,15 @@ def _click_nav(driver, name: str) -> None:
 
 
 def _job_done(driver) -> None:
-    """The job page reloads itself until the work is done."""
-    _wait(driver, lambda d: not d.find_elements(*_by("meta[http-equiv=refresh]")) and d.find_elements(*_by("main h1")))
+    """The job page (after the form's POST) reloads itself until the work is done."""
+    _wait(
+        driver,
+        lambda d: (
+            "/job/" in d.current_url
+            and not d.find_elements(*_by("meta[http-equiv=refresh]"))
+            and d.find_elements(*_by("main h1"))
+        ),
+    )
 
 
 def test_the_year_in_the_browser_upload_status_correct_and_download(browser, web, shots):
@@ -121,10 +128,13 @@ def test_the_year_in_the_browser_upload_status_correct_and_download(browser, web
     upload.send_keys("\n".join(str(p) for p in (returns.valid, returns.script, returns.with_error)))
     d.find_element(By.XPATH, "//button[normalize-space()='Indlæs']").click()
     _job_done(d)
+    main = d.find_element(*_by("main")).text
     cells = [
         [td.text for td in tr.find_elements(By.TAG_NAME, "td")] for tr in d.find_elements(*_by(".rapport tbody tr"))
     ]
-    assert {c[0]: c[3] for c in cells} == {p.name: "ny" for p in (returns.valid, returns.script, returns.with_error)}
+    assert {c[0]: c[3] for c in cells} == {p.name: "ny" for p in (returns.valid, returns.script, returns.with_error)}, (
+        main
+    )
     assert "mangler-obligatorisk" in d.find_element(*_by("main")).text  # the error form's issues
     _shoot(d, shots, "indlaes_rapport")
 

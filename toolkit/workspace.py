@@ -140,8 +140,13 @@ class Workspace:
         return self.out(aar) / "skemaer"
 
     @property
+    def store_file(self) -> Path:
+        """The database file (SQLite, with its write-ahead log `<file>-wal` beside it while in use)."""
+        return self.folder / DB_FILE
+
+    @property
     def has_store(self) -> bool:
-        return (self.folder / DB_FILE).exists()
+        return self.store_file.exists()
 
     @contextmanager
     def store(self) -> Iterator[Store]:

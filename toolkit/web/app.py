@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 import inspect
 import shutil
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -17,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from toolkit import Workspace, default_year
+from toolkit import Workspace, YearData, default_year
 from toolkit.danish import format_dato
 from toolkit.web import actions, pages
 from toolkit.web.jobs import Jobs
@@ -62,6 +64,38 @@ class Site:
         self.env.filters["kb"] = lambda n: f"{max(1, round(n / 1024))} kB"
         self.env.filters["vaerdi"] = _value_text
         self.has_libreoffice = bool(shutil.which("soffice") or shutil.which("libreoffice"))
+        self._cache: dict[tuple, tuple[tuple, Any]] = {}
+        self._cache_lock = threading.Lock()
+
+    def year_data(self, aar: int) -> YearData:
+        return self._cached(("year_data", aar, self.today), lambda: self.ws.year_data(aar, self.today))
+
+    def _cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """Reading a year's values takes a second at national scale; pages read them again only when
+        the store has changed since (any run that writes — a tab, a command — changes the database
+        file or its write-ahead log)."""
+        stamp = self._store_stamp()
+        with self._cache_lock:
+            hit = self._cache.get(key)
+            if hit is not None and hit[0] == stamp:
+                return hit[1]
+        value = compute()
+        with self._cache_lock:
+            if any(old != stamp for old, _ in self._cache.values()):
+                self._cache.clear()
+            self._cache[key] = (stamp, value)
+        return value
+
+    def _store_stamp(self) -> tuple:
+        out: list[tuple[int, int] | None] = []
+        db = self.ws.store_file
+        for path in (db, db.with_name(db.name + "-wal")):
+            try:
+                st = path.stat()
+                out.append((st.st_mtime_ns, st.st_size) if st.st_size else None)  # an empty log: nothing new
+            except FileNotFoundError:
+                out.append(None)
+        return tuple(out)
 
     @property
     def today(self) -> dt.date:

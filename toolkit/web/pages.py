@@ -108,7 +108,7 @@ def indlaes(site: Site, request: Request) -> Response:
 
 def status(site: Site, request: Request) -> Response:
     aar = site.year(request)
-    data = site.ws.year_data(aar, site.today)
+    data = site.year_data(aar)
     forms = []
     by_form: dict[str, list] = defaultdict(list)
     for s in data.statuses:
@@ -138,10 +138,8 @@ def respondent(site: Site, request: Request, error: str = "", status_code: int =
     rid = request.path_params["rid"]
     subs, corrections = site.ws.history(rid)
     this_year = [s for s in subs if s.aar == aar]
-    values = [
-        v for skema in sorted({s.skema for s in this_year if s.skema}) for v in site.ws.current_values(aar, skema)
-    ]
-    values = [v for v in values if v.respondent_id == rid]
+    # the year's values are read once for Status and every respondent (cached until the store changes)
+    values = [v for v in site.year_data(aar).values if v.respondent_id == rid] if this_year else []
     navn = next((s.respondent_navn for s in reversed(subs) if s.respondent_navn), rid)
     return site.render(
         request,
@@ -207,7 +205,7 @@ def ingest_view(site: Site, result) -> dict:
     report, written = result
     ids = {}
     for y in sorted({it.aar for it in report.items if it.aar}):
-        for s in site.ws.year_data(y, site.today).statuses:
+        for s in site.year_data(y).statuses:
             ids[(y, s.skema, s.modtager.navn)] = s.modtager.id
     changed = {FileResult.NY, FileResult.ERSTATTER, FileResult.AELDRE}
     links = {it.file.name: ids.get((it.aar, it.skema, it.respondent)) for it in report.items if it.status in changed}
