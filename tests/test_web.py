@@ -147,7 +147,11 @@ def test_the_year_in_the_browser_upload_status_correct_and_download(browser, web
     # the respondent whose contact person is a <script>: shown as text, never run
     d.find_element(*_by(f"a[href^='/respondent/{returns.script_id}?']")).click()
     _wait(d, lambda x: x.find_elements(*_by("table.values")))
-    assert SCRIPT in d.find_element(*_by("table.values")).text
+    values = d.find_element(*_by("table.values"))
+    assert SCRIPT in values.text
+    row = values.find_element(By.XPATH, f'.//td[contains(., "{SCRIPT}")]')
+    d.execute_script("arguments[0].scrollIntoView({block: 'center'})", row)
+    _shoot(d, shots, "respondent_script")
     with pytest.raises(NoAlertPresentException):
         d.switch_to.alert.text  # noqa: B018
     d.back()
