@@ -35,6 +35,7 @@ NAV = [
     ("Dokumenter", "/dokumenter"),
 ]
 STATIC = {"skema.css": "text/css; charset=utf-8"}
+MAX_FORM_BYTES = 64 * 1024  # a form of our own pages (the uploads have their own limit)
 
 
 @dataclass
@@ -156,6 +157,9 @@ def create_app(ws: Workspace, settings: Settings | None = None) -> Starlette:
         in the thread pool."""
 
         async def endpoint(request: Request) -> Response:
+            length = request.headers.get("content-length", "")
+            if not length.isdigit() or int(length) > MAX_FORM_BYTES:
+                return PlainTextResponse("Formularen er for stor.", status_code=413)
             form = await request.form(max_files=0, max_fields=50)
             return await run_in_threadpool(handler, site, request, form)
 
