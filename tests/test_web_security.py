@@ -209,3 +209,47 @@ def test_a_password_is_asked_on_every_page_and_needed_for_other_addresses(tmp_pa
         assert request(url, "GET", "/", headers={"Authorization": f"Basic {wrong}"})[0] == 401
         right = base64.b64encode("x:hemmelig æble".encode()).decode()
         assert request(url, "GET", "/?aar=2028", headers={"Authorization": f"Basic {right}"})[0] == 200
+
+
+@pytest.mark.parametrize(
+    "sent, kept",
+    [
+        ("2028_kommune_aalborg.xlsx", "2028_kommune_aalborg.xlsx"),
+        ("../../../etc/passwd.xlsx", "passwd.xlsx"),
+        ("..\\..\\Windows\\svar.xlsx", "svar.xlsx"),
+        ("C:\\Users\\sekr\\Skrivebord\\svar æøå.xlsx", "svar æøå.xlsx"),
+        ("..", "fil7"),
+        (".skjult.xlsx", "skjult.xlsx"),
+        ("svar\x00.xlsx", "svar.xlsx"),
+        ('a<b>c:"d|e?f*.xlsx', "abcdef.xlsx"),
+        ("", "fil7"),
+        (None, "fil7"),
+        ("x" * 300 + ".xlsx", "x" * 115 + ".xlsx"),
+    ],
+)
+def test_an_upload_name_becomes_one_clean_file_name(sent, kept):
+    from toolkit.web.uploads import clean_name
+
+    assert clean_name(sent, 7) == kept
+
+
+@pytest.mark.parametrize(
+    "bound, host, ok",
+    [
+        ("127.0.0.1", "127.0.0.1:8765", True),
+        ("127.0.0.1", "localhost:8765", True),
+        ("127.0.0.1", "[::1]:8765", True),
+        ("127.0.0.1", "LOCALHOST:8765", True),
+        ("127.0.0.1", "127.0.0.1:8766", False),
+        ("127.0.0.1", "127.0.0.1", False),
+        ("127.0.0.1", "angriber.example:8765", False),
+        ("127.0.0.1", "127.0.0.1.nip.io:8765", False),
+        ("127.0.0.1", "", False),
+        ("192.168.1.20", "192.168.1.20:8765", True),
+        ("192.168.1.20", "localhost:8765", False),
+    ],
+)
+def test_the_host_header_must_name_the_address_served(bound, host, ok):
+    from toolkit.web.security import Guard, served_names
+
+    assert Guard(None, served_names(bound), 8765).allowed_host(host) is ok

@@ -132,8 +132,10 @@ def _value_text(v: Any) -> str:
         return ""
     if isinstance(v, dt.date):
         return v.strftime("%d.%m.%Y")
-    if isinstance(v, float):
-        return f"{v:,.2f}".replace(",", "X").replace(".", ",").replace("X", ".").removesuffix(",00")
+    if isinstance(v, bool):
+        return "Ja" if v else "Nej"
+    if isinstance(v, (int, float)):  # Danish digits, every decimal the value has: 1.234,25
+        return f"{v:,.12g}".replace(",", "\x00").replace(".", ",").replace("\x00", ".")
     return str(v)
 
 

@@ -125,12 +125,7 @@ def status(site: Site, request: Request) -> Response:
         forms=forms,
         signals=signals,
         today=site.today,
-        reminders=listing_one(site, aar),
     )
-
-
-def listing_one(site: Site, aar: int):
-    return next((f for f in listing(site.ws, aar, "aar") if f.name == f"{aar}_rykkerliste.xlsx"), None)
 
 
 def respondent(site: Site, request: Request, error: str = "", status_code: int = 200, form=None) -> Response:
