@@ -24,6 +24,7 @@ LAYERS = [
     {"documents"},
     {"workspace"},
     {"demo"},
+    {"web"},
     {"cli", "__main__"},
 ]
 LAYER_OF = {name: i for i, names in enumerate(LAYERS) for name in names}

@@ -140,8 +140,13 @@ class Workspace:
         return self.out(aar) / "skemaer"
 
     @property
+    def store_file(self) -> Path:
+        """The database file (SQLite, with its write-ahead log `<file>-wal` beside it while in use)."""
+        return self.folder / DB_FILE
+
+    @property
     def has_store(self) -> bool:
-        return (self.folder / DB_FILE).exists()
+        return self.store_file.exists()
 
     @contextmanager
     def store(self) -> Iterator[Store]:
@@ -287,6 +292,11 @@ class Workspace:
         with self.store() as store:
             return export(store.current_values(aar), fmt, target)
 
+    def current_values(self, aar: int, skema: str | None = None) -> list[StoredValue]:
+        """The year's current values (of one form), corrections applied, each with its source cell."""
+        with self.store() as store:
+            return store.current_values(aar, skema)
+
     def history(self, respondent_id: str) -> tuple[list, list]:
         """(submissions, corrections) for one respondent, oldest first."""
         with self.store() as store:
@@ -322,6 +332,12 @@ class Workspace:
                 store, self.sd, self.defs, aar, frist, self.out(aar), overwrite, templates=self.templates_dir
             )
         return self._pdf(written, pdf)
+
+    def check_hoering_frist(self, aar: int, frist: dt.date, today: dt.date | None = None) -> None:
+        """`hoering`'s date checks alone (UsageError), for a caller that asks before it starts the work."""
+        from toolkit.rules.cycle import check_hearing_deadline
+
+        check_hearing_deadline(self.sd, aar, frist, today or dt.date.today())
 
     def rykkere(
         self, aar: int, overwrite: bool = False, pdf: bool = False, today: dt.date | None = None
