@@ -6,6 +6,7 @@ import itertools
 import icalendar
 import pytest
 
+from toolkit.definitions import load_kriterier
 from toolkit.documents.calendar import calendar
 from toolkit.problems import UsageError
 from toolkit.rules.criteria import DISPENSATION, IKKE, INDSTILLES, MANGLER, assess_nomination
@@ -15,6 +16,7 @@ from toolkit.rules.period import withdrawal_effective
 from toolkit.rules.warnings import DEFAULTS, signals_for
 
 CRIT = ("a1", "a2", "a3", "b1", "c1", "c2")
+KRITERIER = load_kriterier()  # the bundled set: Tabel 2 of the Nordjylland model
 
 
 def expected_outcome(ans, ny):
@@ -41,7 +43,7 @@ def expected_outcome(ans, ny):
 def test_every_combination_of_answers(ny):
     for combo in itertools.product(["Ja", "Nej", None], repeat=6):
         ans = dict(zip(CRIT, combo, strict=True))
-        res = assess_nomination(ans, ny)
+        res = assess_nomination(KRITERIER, ans, ny)
         assert res.resultat == expected_outcome(ans, ny), (ans, ny)
         assert len(res.begrundelser) >= 3
 
@@ -58,7 +60,7 @@ def test_every_combination_of_answers(ny):
     ],
 )
 def test_results_carry_danish_reasons(ans, ny, result, reason):
-    res = assess_nomination(dict(zip(CRIT, ans, strict=True)), ny)
+    res = assess_nomination(KRITERIER, dict(zip(CRIT, ans, strict=True)), ny)
     assert res.resultat == result
     assert any(reason in r for r in res.begrundelser), res.begrundelser
 

@@ -42,6 +42,7 @@ _EXPORTS: dict[str, str] = {
     "write_stamdata": "toolkit.stamdata",
     "Skemadefinition": "toolkit.definitions",
     "load_definitions": "toolkit.definitions",
+    "load_kriterier": "toolkit.definitions",
     "plan_form": "toolkit.definitions.expand",
     "recipients": "toolkit.definitions.recipients",
     # forms
@@ -92,7 +93,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
     from toolkit.consolidate.status import return_status
     from toolkit.consolidate.year import consolidate, write_reminder_list, year_data
-    from toolkit.definitions import Skemadefinition, load_definitions
+    from toolkit.definitions import Skemadefinition, load_definitions, load_kriterier
     from toolkit.definitions.expand import plan_form
     from toolkit.definitions.recipients import recipients
     from toolkit.documents.calendar import write_calendar

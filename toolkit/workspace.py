@@ -16,13 +16,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from toolkit.definitions.load import bundled_definitions_dir, load_definitions
+from toolkit.definitions.load import Definitioner, bundled_definitions_dir, load_definitions
 from toolkit.stamdata.load import default_stamdata_path, load_stamdata
 from toolkit.store.db import DB_FILE
 
 if TYPE_CHECKING:  # the stages are imported where they are used: `skema --help` stays fast
     from toolkit.consolidate.status import ReturnStatus
-    from toolkit.definitions.model import Skemadefinition
     from toolkit.documents.produce import Written
     from toolkit.forms.generate import GeneratedForm, SkippedForm
     from toolkit.returns.ingest import IngestItem, IngestReport
@@ -122,7 +121,7 @@ class Workspace:
         return resolve_definitions(self.definitions, self.folder)
 
     @cached_property
-    def defs(self) -> dict[str, Skemadefinition]:
+    def defs(self) -> Definitioner:
         return load_definitions(self.definitions_dir)
 
     @property
@@ -201,7 +200,7 @@ class Workspace:
         from toolkit.consolidate.panel import panel_cases
 
         year = self.year_data(aar)
-        return panel_cases(self.sd, aar, year.values, year.figures, year.warnings)
+        return panel_cases(self.sd, aar, year.values, year.figures, year.warnings, self.defs.kriterier)
 
     # --- returns -----------------------------------------------------------------------------
     def collect(self, paths: Iterable[Path]) -> list[Path]:
@@ -283,7 +282,9 @@ class Workspace:
         from toolkit.consolidate.rammeaftale import rammeaftale_rows, write_rammeaftale
 
         year = self.year_data(aar)
-        rows = rammeaftale_rows(self.sd, aar, year.values, year.figures, panel_assessment(year.values))
+        rows = rammeaftale_rows(
+            self.sd, aar, year.values, year.figures, panel_assessment(year.values), self.defs.kriterier
+        )
         return write_rammeaftale(self.out(aar) / f"{aar + 1}_rammeaftale_tilbud.xlsx", self.sd, aar, rows)
 
     def export(self, fmt: str, target: Path | None = None, aar: int | None = None) -> bytes:

@@ -20,5 +20,5 @@ def year_cycle(store, sd, defs, aar: int, sent: set[str], today: dt.date) -> lis
         returns[s.skema] = (got + (s.status != AnswerStatus.MANGLER), expected + 1)
     nominations = None
     if returns.get("indmelding", (0, 0))[0]:
-        nominations = len(assess_all(store.current_values(aar, "indmelding")))
+        nominations = len(assess_all(defs.kriterier, store.current_values(aar, "indmelding")))
     return activity_states(aarshjul(sd, aar, nominations), today, returns, sent)

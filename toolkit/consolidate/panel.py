@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from toolkit.consolidate.safe_cells import write_value
 from toolkit.danish import format_tal
 from toolkit.definitions.cases import Sag, nomination_id
+from toolkit.definitions.kriterier import Kriteriesaet
 from toolkit.fieldkeys import Indmelding, Kommune, Panel, Udmelding
-from toolkit.rules.criteria import CATEGORIES, DISPENSATION, INDSTILLES, assess_all, category_met
+from toolkit.rules.criteria import DISPENSATION, INDSTILLES, assess_all, category_met
 
 AFVENTER = "afventer Ekspertpanelets vurdering"
-KRITERIE_NAVN = {c: f"{c[0].upper()}.{c[1]}" for c in Indmelding.KRITERIER}
 
 
 # --- what the panel is asked about ---------------------------------------------------------------
@@ -69,9 +69,9 @@ def count_text(c: dict[str, int] | None) -> str:
     return f"Ja {c['Ja']}, Nej {c['Nej']}" if c else "ingen svar"
 
 
-def panel_cases(sd, aar: int, values, figures, warnings) -> list[Sag]:
+def panel_cases(sd, aar: int, values, figures, warnings, kriterier: Kriteriesaet) -> list[Sag]:
     """The panel form's blocks with their locked context, from the year's returns: every tilbud in the
-    scheme, every nominated tilbud, every withdrawal request."""
+    scheme, every nominated tilbud (its criteria from `kriterier`), every withdrawal request."""
     match = match_counts(values)
     wish = withdrawals(values, sd)
     out = []
@@ -108,13 +108,13 @@ def panel_cases(sd, aar: int, values, figures, warnings) -> list[Sag]:
         out.append(Sag("tilbud", f.tilbud_id, f.navn, kontekst=tuple(ctx)))
     names = {d.id: d.navn for d in sd.driftsherrer}
     answers = _nomination_answers(values)
-    for a in assess_all(values):
+    for a in assess_all(kriterier, values):
         mine = answers.get((a.respondent_id, a.nr), {})
         ctx = [("Indmeldt af", names.get(a.respondent_id, a.respondent_id)), ("Nyoprettet", a.nyoprettet or "–")]
-        for c in Indmelding.KRITERIER:
+        for c in kriterier.alle_koder():
             svar = mine.get(Indmelding.OPFYLDT[c]) or "ikke besvaret"
             why = mine.get(Indmelding.BEGRUNDELSE[c])
-            ctx.append((f"{KRITERIE_NAVN[c]} driftsherrens egen vurdering", f"{svar}" + (f": {why}" if why else "")))
+            ctx.append((f"{kriterier.etiket(c)} driftsherrens egen vurdering", f"{svar}" + (f": {why}" if why else "")))
         ctx.append(("Driftsherrens egen vurdering giver", a.resultat))
         if mine.get(Indmelding.DISPENSATION_BEGRUNDELSE):
             ctx.append(("Driftsherrens begrundelse for dispensation", str(mine[Indmelding.DISPENSATION_BEGRUNDELSE])))
@@ -151,9 +151,9 @@ class PanelAnswer:
     fortsat_begrundelse: str = ""
     konsekvenser: str = ""  # withdrawals: b)
 
-    @property
-    def kategorier(self) -> dict[str, bool | None]:
-        return {cat: category_met(cat, self.svar) for cat in CATEGORIES}
+    def kategorier(self, kriterier: Kriteriesaet) -> dict[str, bool | None]:
+        """Category id -> met by the panel's answers (None: answers missing)."""
+        return {k.id: category_met(kriterier, k.id, self.svar) for k in kriterier.kategorier}
 
 
 @dataclass(frozen=True)
@@ -205,7 +205,7 @@ def panel_assessment(values) -> PanelAssessment | None:
 _TXT = {True: "Opfyldt", False: "Ikke opfyldt", None: "Mangler svar"}
 
 
-def write_panel_sheet(wb, f, assessments, panel: PanelAssessment | None = None):
+def write_panel_sheet(wb, f, assessments, kriterier: Kriteriesaet, panel: PanelAssessment | None = None):
     """One row per nomination: the driftsherre's own assessment (labelled as such) and, once the panel
     form is read, the panel's answers, reasons and proposal; then the panel's rows for the tilbud in
     the scheme and the withdrawals."""
@@ -216,28 +216,30 @@ def write_panel_sheet(wb, f, assessments, panel: PanelAssessment | None = None):
         "Tilbud",
         "Nyoprettet",
         "Driftsherrens egen vurdering",
-        "Panel: kategori A",
-        "Panel: kategori B",
-        "Panel: kategori C",
+        *(f"Panel: kategori {k.id}" for k in kriterier.kategorier),
         "Panelets indstilling",
         "Panelets begrundelser",
     ]
-    for c, w in enumerate([16, 6, 36, 11, 30, 13, 13, 13, 26, 90]):
+    n_cat = len(kriterier.kategorier)
+    col_indstilling, col_why = 5 + n_cat, 6 + n_cat
+    for c, w in enumerate([16, 6, 36, 11, 30, *([13] * n_cat), 26, 90]):
         ws.set_column(c, c, w)
     rows = []
     for a in assessments:
         p = panel.indmeldt.get(nomination_id(a.respondent_id, a.nr)) if panel else None
-        rows.append([a.respondent_id, int(a.nr), a.tilbudsnavn, a.nyoprettet or "", a.resultat, *_panel_cells(p)])
+        rows.append(
+            [a.respondent_id, int(a.nr), a.tilbudsnavn, a.nyoprettet or "", a.resultat, *_panel_cells(p, kriterier)]
+        )
     if panel:
         for tid, p in sorted(panel.tilbud.items()):
-            rows.append(["", None, tid, "", "(i samarbejdet)", *_panel_cells(p)])
+            rows.append(["", None, tid, "", "(i samarbejdet)", *_panel_cells(p, kriterier)])
         for tid, p in sorted(panel.udmeldt.items()):
             why = f"a) {p.fortsat_opfyldt or '–'}: {p.fortsat_begrundelse}\nb) {p.konsekvenser}"
-            rows.append(["", None, tid, "", "(ønske om udmelding)", "", "", "", "", why])
+            rows.append(["", None, tid, "", "(ønske om udmelding)", *([""] * (n_cat + 1)), why])
     ws.write_row(0, 0, heads, f.head)
     ws.autofilter(0, 0, max(len(rows), 1), len(heads) - 1)
     for r, row in enumerate(rows, start=1):
-        ws.set_row(r, 15 * (len(str(row[9]).splitlines()) + 1))
+        ws.set_row(r, 15 * (len(str(row[col_why]).splitlines()) + 1))
         for c, v in enumerate(row):
             write_value(ws, r, c, v, f.wrap)
     n = max(len(rows), 1)
@@ -248,7 +250,13 @@ def write_panel_sheet(wb, f, assessments, panel: PanelAssessment | None = None):
     ws.conditional_format(
         1, 4, n, 4, {"type": "text", "criteria": "begins with", "value": "indstilles ikke", "format": f.red}
     )
-    ws.conditional_format(1, 8, n, 8, {"type": "cell", "criteria": "==", "value": f'"{AFVENTER}"', "format": f.amber})
+    ws.conditional_format(
+        1,
+        col_indstilling,
+        n,
+        col_indstilling,
+        {"type": "cell", "criteria": "==", "value": f'"{AFVENTER}"', "format": f.amber},
+    )
     if panel and panel.baeredygtighed:
         r = len(rows) + 2
         write_value(ws, r, 0, "Panelets konklusion om bæredygtighed", f.head)
@@ -259,11 +267,13 @@ def write_panel_sheet(wb, f, assessments, panel: PanelAssessment | None = None):
     ws.fit_to_pages(1, 0)
 
 
-def _panel_cells(p: PanelAnswer | None) -> list:
+def _panel_cells(p: PanelAnswer | None, kriterier: Kriteriesaet) -> list:
     if p is None:
-        return ["", "", "", AFVENTER, ""]
-    k = p.kategorier
-    why = "\n".join(f"{KRITERIE_NAVN[c]} {p.svar.get(c) or '–'}: {p.begrundelser.get(c, '')}" for c in Panel.KRITERIER)
+        return [*([""] * len(kriterier.kategorier)), AFVENTER, ""]
+    k = p.kategorier(kriterier)
+    why = "\n".join(
+        f"{kriterier.etiket(c)} {p.svar.get(c) or '–'}: {p.begrundelser.get(c, '')}" for c in kriterier.alle_koder()
+    )
     if p.indstilling_begrundelse:
         why += f"\nIndstilling: {p.indstilling_begrundelse}"
-    return [_TXT[k["A"]], _TXT[k["B"]], _TXT[k["C"]], p.indstilling or "mangler svar", why]
+    return [*(_TXT[k[cat.id]] for cat in kriterier.kategorier), p.indstilling or "mangler svar", why]

@@ -13,6 +13,7 @@ from toolkit.consolidate.panel import AFVENTER, PanelAssessment
 from toolkit.consolidate.safe_cells import SAFE_OPTIONS, write_value
 from toolkit.danish import format_dato
 from toolkit.definitions.cases import nomination_id
+from toolkit.definitions.kriterier import Kriteriesaet
 from toolkit.fieldkeys import Panel
 from toolkit.files import atomic_path
 from toolkit.rules.criteria import assess_all
@@ -44,7 +45,9 @@ class RammeaftaleRow:
     omfattet: str  # "Ja" | "Nej" | "afventer"
 
 
-def rammeaftale_rows(sd, aar: int, values, figures, panel: PanelAssessment | None) -> list[RammeaftaleRow]:
+def rammeaftale_rows(
+    sd, aar: int, values, figures, panel: PanelAssessment | None, kriterier: Kriteriesaet
+) -> list[RammeaftaleRow]:
     """Every tilbud in the scheme and every nomination, with the panel's proposal and what it means."""
     names = {d.id: d.navn for d in sd.driftsherrer}
     rows = []
@@ -55,7 +58,7 @@ def rammeaftale_rows(sd, aar: int, values, figures, panel: PanelAssessment | Non
             names.get(a.respondent_id, a.respondent_id),
             panel.indmeldt.get(nomination_id(a.respondent_id, a.nr)) if panel else None,
         )
-        for a in assess_all(values)
+        for a in assess_all(kriterier, values)
     ]
     for navn, driftsherre, answer in cases:
         ind = answer.indstilling if answer else None

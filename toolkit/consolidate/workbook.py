@@ -96,7 +96,7 @@ def write_consolidated(
         if assessments is not None:
             from toolkit.consolidate.panel import write_panel_sheet
 
-            write_panel_sheet(wb, f, assessments, panel)
+            write_panel_sheet(wb, f, assessments, defs.kriterier, panel)
         for skema in FORMS:
             if defs[skema].modtager == "sekretariat":  # the panel's own form: on the sheet 'Ekspertpanel'
                 continue

@@ -43,7 +43,7 @@ def consolidate(store, sd, defs, aar: int, target: Path, today: dt.date | None =
         statuses=statuses,
         issues=store.issues(aar),
         warnings=early_warnings(sd, aar, figures),
-        assessments=assess_all(values),
+        assessments=assess_all(defs.kriterier, values),
         panel=panel_assessment(values),
     )
 

@@ -8,10 +8,19 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from toolkit.definitions.kriterier import Kriteriesaet, cross_check
 from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.required import require_keys
 from toolkit.fieldkeys import FORMS
 from toolkit.problems import DefinitionError, Issue
+
+KRITERIER_FIL = "kriterier.yaml"
+
+
+class Definitioner(dict[str, Skemadefinition]):
+    """The form definitions by form key, and the criteria set of the same folder (`kriterier`)."""
+
+    kriterier: Kriteriesaet
 
 
 def bundled_definitions_dir() -> Path:
@@ -64,11 +73,11 @@ def _line_of(data, loc, lines, item_lines, key_lines) -> int | None:
     return line
 
 
-def parse_definition(text: str, source: str) -> Skemadefinition:
+def _parse_yaml(text: str, source: str) -> tuple[object, _LineLoader]:
     loader = _LineLoader(text)
     loader.lines, loader.item_lines, loader.key_lines = {}, {}, {}
     try:
-        data = loader.get_single_data()
+        return loader.get_single_data(), loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise DefinitionError(
@@ -84,6 +93,32 @@ def parse_definition(text: str, source: str) -> Skemadefinition:
         ) from None
     finally:
         loader.dispose()
+
+
+def _validation_issues(exc: ValidationError, data, loader: _LineLoader, source: str) -> list[Issue]:
+    problems: list[Issue] = []
+    errors = exc.errors()
+    for err in errors:
+        if err["type"] == "too_short" and any(
+            len(o["loc"]) > len(err["loc"]) and o["loc"][: len(err["loc"])] == err["loc"] for o in errors
+        ):
+            continue  # a consequence of an error inside the list, which is reported itself
+        loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
+        line = _line_of(data, loc, loader.lines, loader.item_lines, loader.key_lines)
+        path = ".".join(str(p) for p in loc)
+        msg = err["msg"].removeprefix("Value error, ")
+        if err["type"] == "missing":
+            msg = "mangler"
+        elif err["type"] == "extra_forbidden":
+            msg = "ukendt nøgle (stavefejl?)"
+        elif err["type"] == "literal_error":
+            msg = f"ugyldig værdi, forventet {err['ctx'].get('expected', '').replace(' or ', ' eller ')}"
+        problems.append(Issue("definition-ugyldig", f"{path}: {msg}" if path else msg, file=source, line=line))
+    return problems
+
+
+def parse_definition(text: str, source: str) -> Skemadefinition:
+    data, loader = _parse_yaml(text, source)
     if not isinstance(data, dict):
         raise DefinitionError(
             source,
@@ -98,25 +133,40 @@ def parse_definition(text: str, source: str) -> Skemadefinition:
     try:
         return Skemadefinition.model_validate(data)
     except ValidationError as exc:
-        problems: list[Issue] = []
-        errors = exc.errors()
-        for err in errors:
-            if err["type"] == "too_short" and any(
-                len(o["loc"]) > len(err["loc"]) and o["loc"][: len(err["loc"])] == err["loc"] for o in errors
-            ):
-                continue  # a consequence of an error inside the list, which is reported itself
-            loc = [p for p in err["loc"] if not (isinstance(p, str) and p.startswith("function-"))]
-            line = _line_of(data, loc, loader.lines, loader.item_lines, loader.key_lines)
-            path = ".".join(str(p) for p in loc)
-            msg = err["msg"].removeprefix("Value error, ")
-            if err["type"] == "missing":
-                msg = "mangler"
-            elif err["type"] == "extra_forbidden":
-                msg = "ukendt nøgle (stavefejl?)"
-            elif err["type"] == "literal_error":
-                msg = f"ugyldig værdi, forventet {err['ctx'].get('expected', '').replace(' or ', ' eller ')}"
-            problems.append(Issue("definition-ugyldig", f"{path}: {msg}" if path else msg, file=source, line=line))
-        raise DefinitionError(source, problems) from None
+        raise DefinitionError(source, _validation_issues(exc, data, loader, source)) from None
+
+
+def parse_kriterier(text: str, source: str = KRITERIER_FIL) -> Kriteriesaet:
+    """The criteria set; every problem (unknown rule, a category naming an unknown criterion, …) is an
+    `Issue` with file and line."""
+    data, loader = _parse_yaml(text, source)
+    if not isinstance(data, dict):
+        raise DefinitionError(
+            source,
+            [
+                Issue(
+                    "definition-ugyldig",
+                    "filen skal indeholde et kriteriesæt (nøglerne kriterier, kategorier)",
+                    file=source,
+                )
+            ],
+        )
+    try:
+        saet = Kriteriesaet.model_validate(data)
+    except ValidationError as exc:
+        raise DefinitionError(source, _validation_issues(exc, data, loader, source)) from None
+    problems = [
+        Issue(
+            "definition-ugyldig",
+            f"{'.'.join(str(p) for p in loc)}: {msg}",
+            file=source,
+            line=_line_of(data, list(loc), loader.lines, loader.item_lines, loader.key_lines),
+        )
+        for loc, msg in cross_check(saet)
+    ]
+    if problems:
+        raise DefinitionError(source, problems)
+    return saet
 
 
 def load_definition(path: Path) -> Skemadefinition:
@@ -134,9 +184,29 @@ def load_definition(path: Path) -> Skemadefinition:
 LATER_FORMS = ("panel",)  # added after `skema init` first copied the definitions: the bundled one is used
 
 
+def load_kriterier(directory: Path | None = None) -> Kriteriesaet:
+    """The criteria set of a definitions folder (a copy made before kriterier.yaml existed: the bundled one)."""
+    return _load_kriterier(str(Path(directory or bundled_definitions_dir()).resolve()))
+
+
 @lru_cache(maxsize=8)
-def _load_all(directory: str) -> dict[str, Skemadefinition]:
-    out: dict[str, Skemadefinition] = {}
+def _load_kriterier(directory: str) -> Kriteriesaet:
+    path = Path(directory) / KRITERIER_FIL
+    if not path.exists():
+        path = bundled_definitions_dir() / KRITERIER_FIL
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DefinitionError(
+            path.name,
+            [Issue("definition-ulaeselig", f"filen kan ikke læses ({exc.__class__.__name__})", file=path.name)],
+        ) from None
+    return parse_kriterier(text, path.name)
+
+
+@lru_cache(maxsize=8)
+def _load_all(directory: str) -> Definitioner:
+    out = Definitioner()
     for form in FORMS:
         path = Path(directory) / f"{form}.yaml"
         if not path.exists() and form in LATER_FORMS:  # a copy made before the form existed
@@ -159,10 +229,14 @@ def _load_all(directory: str) -> dict[str, Skemadefinition]:
                 ],
             )
         out[form] = defn
+    out.kriterier = _load_kriterier(directory)
     return out
 
 
-def load_definitions(directory: Path | None = None) -> dict[str, Skemadefinition]:
-    """All four definitions, from `directory` (an edited copy) or the bundled ones."""
+def load_definitions(directory: Path | None = None) -> Definitioner:
+    """All the form definitions, from `directory` (an edited copy) or the bundled ones, with the
+    folder's criteria set as `.kriterier`."""
     d = Path(directory) if directory else bundled_definitions_dir()
-    return require_keys(_load_all(str(d.resolve())), d)
+    defs = _load_all(str(d.resolve()))
+    require_keys(defs, d)
+    return defs

@@ -97,7 +97,7 @@ def run_demo(
         "5. Status", f"{len(year.statuses) - len(missing)} af {len(year.statuses)} modtaget; {len(missing)} mangler", rl
     )
 
-    outcomes = [a.resultat for a in assess_all(year.values)]
+    outcomes = [a.resultat for a in assess_all(ws.defs.kriterier, year.values)]
     signals = sum(len(v) for v in year.warnings.values())
     panel = run_panel(ws, aar, work / "indbakke" / f"{aar}_panel")  # generated from the returns, filled, read
     step(

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from toolkit.consolidate.panel import (
     AFVENTER,
-    KRITERIE_NAVN,
     PanelAnswer,
     PanelAssessment,
     count_text,
@@ -20,9 +19,10 @@ from toolkit.consolidate.panel import (
 from toolkit.consolidate.rammeaftale import change_text
 from toolkit.danish import format_dato
 from toolkit.definitions.cases import nomination_id
+from toolkit.definitions.kriterier import Kriteriesaet
 from toolkit.documents.render import ANCHOR
 from toolkit.fieldkeys import Indmelding, Kommune, Panel
-from toolkit.rules.criteria import CATEGORIES, assess_all, assess_nomination
+from toolkit.rules.criteria import assess_all, assess_nomination
 from toolkit.rules.period import year_periods
 
 GODKENDELSE = (
@@ -37,6 +37,11 @@ NOEDSPOR = (
 )
 
 
+def _og(items) -> str:
+    """('A', 'B', 'C') -> 'A, B og C'."""
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} og {items[-1]}"
+
+
 def _answers(values) -> dict[tuple[str, str], dict[str, object]]:
     out: dict[tuple[str, str], dict[str, object]] = {}
     for v in values:
@@ -45,17 +50,17 @@ def _answers(values) -> dict[tuple[str, str], dict[str, object]]:
     return out
 
 
-def nominations_section(values, sd, panel: PanelAssessment | None) -> dict:
+def nominations_section(values, sd, panel: PanelAssessment | None, kriterier: Kriteriesaet) -> dict:
     """Bilag 'Ekspertpanelets vurdering af indmeldte tilbud'."""
     names = {d.id: d.navn for d in sd.driftsherrer}
     answers = _answers(values)
     rows = []
-    for a in assess_all(values):
+    for a in assess_all(kriterier, values):
         mine = answers.get((a.respondent_id, a.nr), {})
         p = panel.indmeldt.get(nomination_id(a.respondent_id, a.nr)) if panel else None
-        kriterier = [
+        per_kriterium = [
             {
-                "navn": KRITERIE_NAVN[c],
+                "navn": kriterier.etiket(c),
                 "egen": str(mine.get(Indmelding.OPFYLDT[c]) or "ikke besvaret"),
                 "egen_begrundelse": str(mine.get(Indmelding.BEGRUNDELSE[c]) or ""),
                 "panel": (p.svar.get(c) or "ikke besvaret") if p else AFVENTER,
@@ -67,11 +72,10 @@ def nominations_section(values, sd, panel: PanelAssessment | None) -> dict:
                     f"Driftsherren: {mine[Indmelding.BEGRUNDELSE[c]]}" if mine.get(Indmelding.BEGRUNDELSE[c]) else ""
                 ),
             }
-            for codes in CATEGORIES.values()
-            for c in codes
+            for c in kriterier.alle_koder()
         ]
         if p is not None:
-            vurdering = assess_nomination(p.svar, a.nyoprettet)
+            vurdering = assess_nomination(kriterier, p.svar, a.nyoprettet)
             resultat, begrundelser = vurdering.resultat, list(vurdering.begrundelser)
         else:
             resultat, begrundelser = AFVENTER, []
@@ -83,7 +87,7 @@ def nominations_section(values, sd, panel: PanelAssessment | None) -> dict:
                 "resultat": resultat,
                 "indstilling": (p.indstilling or "ikke angivet") if p else AFVENTER,
                 "indstilling_begrundelse": p.indstilling_begrundelse if p else "",
-                "kriterier": kriterier,
+                "kriterier": per_kriterium,
                 "begrundelser": begrundelser,
             }
         )
@@ -91,9 +95,9 @@ def nominations_section(values, sd, panel: PanelAssessment | None) -> dict:
         intro = "Der er ikke indmeldt nye tilbud i år."
     else:
         intro = (
-            f"{len(rows)} tilbud er indmeldt. Vurderingen følger modellens tabel 2: kategori A, B og C skal være "
-            f"opfyldt; et nyoprettet tilbud kan undtagelsesvis omfattes efter enighed i DAS. Driftsherrens egen "
-            f"vurdering står ved siden af Ekspertpanelets."
+            f"{len(rows)} tilbud er indmeldt. Vurderingen følger modellens tabel 2: kategori "
+            f"{_og(kriterier.kraevede())} skal være opfyldt; et nyoprettet tilbud kan undtagelsesvis omfattes efter "
+            f"enighed i DAS. Driftsherrens egen vurdering står ved siden af Ekspertpanelets."
         )
         if panel is None:
             intro += f" Ekspertpanelets vurdering er ikke modtaget: {AFVENTER}."
@@ -106,7 +110,9 @@ def nominations_section(values, sd, panel: PanelAssessment | None) -> dict:
     }
 
 
-def indstilling_section(sd, aar: int, values, figures, warnings, wishes, panel: PanelAssessment | None) -> dict:
+def indstilling_section(
+    sd, aar: int, values, figures, warnings, wishes, panel: PanelAssessment | None, kriterier: Kriteriesaet
+) -> dict:
     """Bilag 'Indstilling til DAS'. `wishes`: tilbud -> the municipalities' remarks and wishes
     (documents/context.index_values)."""
     p = year_periods(sd, aar)
@@ -127,7 +133,7 @@ def indstilling_section(sd, aar: int, values, figures, warnings, wishes, panel: 
                 "aendring": change_text(a.indstilling if a else None, sd, aar),
             }
         )
-    for n in assess_all(values):
+    for n in assess_all(kriterier, values):
         a = panel.indmeldt.get(nomination_id(n.respondent_id, n.nr)) if panel else None
         tilbud.append(
             {

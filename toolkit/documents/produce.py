@@ -205,8 +205,8 @@ def write_bilag(
                 }
             )
         panel = panel_assessment(values)  # None until the panel's form is read: "afventer …"
-        indmelding = nominations_section(values, sd, panel)
-        indstilling = indstilling_section(sd, aar, values, figures, warnings, index.wishes, panel)
+        indmelding = nominations_section(values, sd, panel, defs.kriterier)
+        indstilling = indstilling_section(sd, aar, values, figures, warnings, index.wishes, panel, defs.kriterier)
         udmelding = _withdrawals(values, sd, aar)
         dagsorden = [
             {
