@@ -25,7 +25,7 @@ from toolkit.store import Store
 from toolkit.store.db import Submission
 from toolkit.store.receive import Admitted, Known, Unfilled, admit, record
 
-SPREADSHEET_EXT = {".xlsx", ".xlsm", ".xls", ".ods"}
+SPREADSHEET_EXT = {".xlsx", ".xlsm", ".xls", ".ods", ".xltx", ".xltm"}  # templates are read as workbooks
 
 #: Version of the JSON written by `--json` (IngestReport.to_json). Bump on any incompatible change.
 JSON_SCHEMA_VERSION = 1
@@ -89,8 +89,6 @@ class IngestReport:
 
 OTHER_EXCEL = {
     ".xlsb": "binær Excel-projektmappe (.xlsb)",
-    ".xltx": "Excel-skabelon (.xltx)",
-    ".xltm": "Excel-skabelon med makroer (.xltm)",
     ".xlt": "Excel-skabelon (.xlt)",
 }
 

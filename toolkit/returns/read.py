@@ -13,7 +13,7 @@ from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.recipients import Modtager, find_recipient
 from toolkit.forms.meta import defined_name
 from toolkit.problems import FEJL, Issue
-from toolkit.returns.guards import check_file
+from toolkit.returns.guards import check_package
 from toolkit.returns.normalize import normalize
 from toolkit.returns.reader import RawWorkbook, UnreadableWorkbook, open_workbook
 from toolkit.stamdata.model import Stamdata
@@ -62,9 +62,9 @@ def read_return(
 ) -> ReadResult:
     path = Path(path)
     res = ReadResult(path, original_name or path.name)
-    parts: dict[str, bytes] = {}  # worksheet parts the guard already unpacked, reused by the reader
-    refusal, warnings = check_file(path, keep=parts)
-    if refusal is not None:
+    refusal, warnings, package = check_package(path)  # the file is read and unpacked once, here
+    if refusal is not None or package is None:
+        assert refusal is not None
         res.issues.append(
             replace(refusal, file=res.original_name, message=refusal.message.replace(path.name, res.original_name))
         )
@@ -74,8 +74,9 @@ def read_return(
         replace(w, file=res.original_name, message=w.message.replace(path.name, res.original_name)) for w in warnings
     ]
     try:
-        raw = open_workbook(path, parts)
+        raw = open_workbook(path, package)
     except UnreadableWorkbook as exc:
+        package.close()
         return res.refuse("ulaeselig-fil", f"Filen {res.original_name} kan ikke læses som regneark ({str(exc)[:120]}).")
     try:
         defn = _identify(raw, res, sd, defs)
@@ -84,6 +85,7 @@ def read_return(
         _extract(raw, res, defn, sd)
     finally:
         raw.close()
+        package.close()
     return res
 
 
