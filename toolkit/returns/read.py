@@ -199,18 +199,18 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
         )
 
     fields = [(fi, defined_name(fi.key, used)) for fi in plan.fields()]
+    names_get, map_get = raw.names.get, mapping.get
+    # each field's cell by its defined name and by its _skema entry
+    found = [(fi, name, names_get(name), map_get(fi.key)) for fi, name in fields]
     # A _skema address is only a fallback while the cells have not moved: once any living name of a
     # sheet points elsewhere than its _skema entry (rows inserted or deleted, sheet renamed), none of
     # that sheet's _skema addresses is trusted, nor any address a living name now claims.
-    stale: set[str] = set()
-    for fi, name in fields:
-        by_name, by_map = raw.names.get(name), mapping.get(fi.key)
-        if by_name and by_map and by_name != by_map:
-            stale.add(by_map[0])
-    claimed = set(raw.names.values())
+    stale = {by_map[0] for _fi, _n, by_name, by_map in found if by_name and by_map and by_name != by_map}
+    claimed: set[tuple[str, str]] | None = None  # made when first needed: most forms lose no name
 
     values: dict[str, FieldValue] = {}
     flagged: set[str] = set()
+    moved: dict[str, list[tuple[Any, str, str]]] = {}  # sheet -> (field, old cell, new cell) of moved cells
 
     def lost(fi, code: str, message: str, sheet: str = "") -> None:
         """A field whose cell cannot be trusted or found: reported, left empty."""
@@ -221,38 +221,34 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
 
     located: dict[str, tuple[str, str]] = {}
     answered = False  # any input cell that differs from what the form was sent out with
-    for fi, name in fields:
-        by_name = raw.names.get(name)
-        by_map = mapping.get(fi.key)
-        if by_name is None and name in raw.deleted:
-            gone = by_map[0] if by_map and by_map[0] not in raw.sheet_names else ""
-            what = f"Arket '{gone}' med feltet '{_label(fi)}'" if gone else f"Rækken med feltet '{_label(fi)}'"
-            lost(fi, "felt-slettet", f"{what} er slettet i filen; feltet er tomt.", by_map[0] if by_map else "")
-            continue
-        if by_name is None and by_map is not None and (by_map[0] in stale or by_map in claimed):
-            lost(
-                fi,
-                "felt-mangler-i-fil",
-                f"Feltet '{_label(fi)}' har mistet sit navn, og cellerne på arket "
-                f"{by_map[0]} er flyttet; dets oprindelige celle {by_map[1]} bruges ikke. Feltet er tomt.",
-                by_map[0],
-            )
-            continue
+    flags, value, present = raw.flags, raw.value, set(raw.sheet_names)
+    for fi, name, by_name, by_map in found:
+        if by_name is None:
+            if name in raw.deleted:
+                gone = by_map[0] if by_map and by_map[0] not in present else ""
+                what = f"Arket '{gone}' med feltet '{_label(fi)}'" if gone else f"Rækken med feltet '{_label(fi)}'"
+                lost(fi, "felt-slettet", f"{what} er slettet i filen; feltet er tomt.", by_map[0] if by_map else "")
+                continue
+            if claimed is None:
+                claimed = set(raw.names.values())
+            if by_map is not None and (by_map[0] in stale or by_map in claimed):
+                lost(
+                    fi,
+                    "felt-mangler-i-fil",
+                    f"Feltet '{_label(fi)}' har mistet sit navn, og cellerne på arket "
+                    f"{by_map[0]} er flyttet; dets oprindelige celle {by_map[1]} bruges ikke. Feltet er tomt.",
+                    by_map[0],
+                )
+                continue
         loc = by_name or by_map
         if loc is None:
             lost(fi, "felt-mangler-i-fil", f"Feltet '{fi.felt.etiket}' ({fi.key}) findes ikke i filen.")
             continue
         sheet, cell = located[fi.key] = loc
-        if by_name and by_map and by_name != by_map:
-            issue(
-                "navn-flyttet",
-                fi,
-                sheet,
-                cell,
-                f"cellen er flyttet fra {by_map[1]} (rækker indsat?); værdien er læst fra {cell}",
-            )
-        v = raw.value(sheet, cell)
-        flag = raw.flags.get((sheet, cell))
+        if by_name and by_map and by_name != by_map and _moved(by_map, by_name, present):
+            moved.setdefault(sheet, []).append((fi, by_map[1], cell))
+        v = value(sheet, cell)
+        flag = flags.get((sheet, cell)) if flags else None
         if flag and flag.error:
             issue("fejlvaerdi", fi, sheet, cell, f"cellen indeholder fejlværdien {flag.error}")
             flagged.add(fi.key)
@@ -281,6 +277,30 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
             flagged.add(fi.key)
         if n.value is not None or n.raw:
             values[fi.key] = FieldValue(fi.key, n.value, n.raw, sheet, cell)
+    for sheet, cells in moved.items():
+        fi, old, new = cells[0]
+        if len(cells) == 1:
+            issue(
+                "navn-flyttet",
+                fi,
+                sheet,
+                new,
+                f"cellen er flyttet fra {old} (rækker indsat?); værdien er læst fra {new}",
+            )
+            continue
+        res.issues.append(
+            Issue(
+                "navn-flyttet",
+                f"Arket '{sheet}': {len(cells)} felter står i andre celler end i skemaet, som det blev sendt ud "
+                f"(rækker eller kolonner indsat eller slettet?), fx '{_label(fi)}' i {new} i stedet for {old}. "
+                f"Værdierne er læst fra felternes nye celler; kontrollér dem.",
+                file=res.original_name,
+                respondent=m.navn,
+                skema=defn.skema,
+                sheet=sheet,
+                cell=new,
+            )
+        )
     if fields and not answered:
         del res.issues[issues_before:]
         res.refuse(
@@ -302,6 +322,12 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
         loc = located.get(fi.key) or mapping.get(fi.key, ("", ""))
         issue("mangler-obligatorisk", fi, *loc, "skal udfyldes")
     res.values = list(values.values())
+
+
+def _moved(by_map: tuple[str, str], by_name: tuple[str, str], present: set[str]) -> bool:
+    """Whether a field's cell is another than the one it was sent out in: a different address, or
+    another sheet that was there all along. A renamed sheet (its old name is gone) moves nothing."""
+    return by_map[1] != by_name[1] or by_map[0] in present
 
 
 def _label(fi) -> str:

@@ -151,8 +151,11 @@ def _open(path: Path, fmt: str, wb, sheet_names: list[str], package: Package) ->
     for name in [n for n, (sheet, _c) in raw.names.items() if sheet not in present]:
         del raw.names[name]  # a name into a deleted sheet that the program did not set to #REF!
         raw.deleted.add(name)
-    for sheet, cell in [(s, c) for _k, s, c in raw.mapping] + list(raw.names.values()):
-        raw.rows_needed[sheet] = max(raw.rows_needed.get(sheet, 0), _rowcol(cell)[0] + 1)
+    need = raw.rows_needed
+    for sheet, cell in [*((s, c) for _k, s, c in raw.mapping), *raw.names.values()]:
+        r = _rowcol(cell)[0] + 1
+        if r > need.get(sheet, 0):
+            need[sheet] = r
     if not sheet_meta and raw.names:  # _skema renamed: its cells still named
         sheet_meta = {k: raw.value(*raw.names[n]) for k, n in META_NAMES.items() if n in raw.names}
     by_key = {name: key for key, name in META_CONSTANTS.items()}
@@ -308,13 +311,9 @@ def _xlsx_names(
     deleted: set[str] = set()
     constants: dict[str, Any] = {}
     for blob, text in _DEFINED_NAME.findall(workbook):
-        if b"localSheetId" in blob:
-            continue  # a sheet-scope name (print areas and the like)
-        m = _NAME_ATTR.search(blob)
-        if not m:
+        name = _workbook_name(blob)
+        if name is None:
             continue
-        name = (m.group(1) or m.group(2)).decode("utf-8", "replace")
-        name = html.unescape(name) if "&" in name else name
         target = _ref_of(text)
         if target and name:
             names[name] = target
@@ -327,6 +326,19 @@ def _xlsx_names(
 
 
 _CONSTANT_NAMES = frozenset(META_CONSTANTS.values())
+
+
+@lru_cache(maxsize=65536)  # forms of one type share their names
+def _workbook_name(blob: bytes) -> str | None:
+    """The name of a workbook-scope definedName from its start tag's attributes; None for a
+    sheet-scope name (print areas and the like) or a tag without a name."""
+    if b"localSheetId" in blob:
+        return None
+    m = _NAME_ATTR.search(blob)
+    if not m:
+        return None
+    name = (m.group(1) or m.group(2)).decode("utf-8", "replace")
+    return (html.unescape(name) if "&" in name else name) or None
 
 
 @lru_cache(maxsize=65536)  # forms of one type share their names' targets
@@ -442,24 +454,34 @@ def _cell_at(data: bytes, pos: int):
 
 def _scan_cells(data: bytes, sheet: str, flags: dict) -> None:
     """Finds the (few) error and formula cells by searching for `t="e"` and `<f` and looking back
-    to their cell, instead of running a pattern over every cell of the sheet."""
-    for needle in (b't="e"', b"<f>", b"<f ", b"<f/"):
+    to their cell, instead of running a pattern over every cell of the sheet. Only the cell data
+    is searched (not the validations and links after it)."""
+    start, end = _cell_span(data)
+    for needle in (b't="e"', b"<f"):
         is_error = needle == b't="e"'
-        pos = data.find(needle)
+        pos = data.find(needle, start, end)
         while pos >= 0:
-            m = _cell_at(data, pos)
-            if m is not None and (is_error or (m.end() == pos and (sheet, m.group(1).decode()) not in flags)):
-                closed = m.group(2).endswith(b"/")
-                body = b"" if closed else data[m.end() : data.find(b"</c>", m.end())]
-                v = _VALUE.search(body)
-                ref = m.group(1).decode()
-                if is_error:
-                    flags[(sheet, ref)] = CellFlag(
-                        body.startswith(b"<f"), v.group(1).decode() if v else "#FEJL", bool(v)
-                    )
-                elif not closed:
-                    flags[(sheet, ref)] = CellFlag(True, None, bool(v and v.group(1)))
-            pos = data.find(needle, pos + 1)
+            if is_error or data[pos + 2 : pos + 3] in (b">", b" ", b"/"):
+                m = _cell_at(data, pos)
+                if m is not None and (is_error or (m.end() == pos and (sheet, m.group(1).decode()) not in flags)):
+                    closed = m.group(2).endswith(b"/")
+                    body = b"" if closed else data[m.end() : data.find(b"</c>", m.end())]
+                    v = _VALUE.search(body)
+                    ref = m.group(1).decode()
+                    if is_error:
+                        flags[(sheet, ref)] = CellFlag(
+                            body.startswith(b"<f"), v.group(1).decode() if v else "#FEJL", bool(v)
+                        )
+                    elif not closed:
+                        flags[(sheet, ref)] = CellFlag(True, None, bool(v and v.group(1)))
+            pos = data.find(needle, pos + 1, end)
+
+
+def _cell_span(data: bytes) -> tuple[int, int]:
+    """A range of `data` that holds all of a worksheet part's <sheetData> (from the first mention
+    of it to the last end of it; the whole part when it has none)."""
+    start, end = data.find(b"sheetData"), data.rfind(b"sheetData>")
+    return (start, end + 10) if 0 <= start < end else (0, len(data))
 
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
