@@ -4,6 +4,7 @@ respondent) is checked against stamdata and the definition; stamdata wins."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,7 @@ from toolkit.problems import FEJL, Issue
 from toolkit.returns.guards import check_package
 from toolkit.returns.normalize import normalize
 from toolkit.returns.reader import RawWorkbook, UnreadableWorkbook, open_workbook
+from toolkit.returns.saved import document_saved
 from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import AnswerStatus
 
@@ -40,6 +42,7 @@ class ReadResult:
     values: list[FieldValue] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     refused: bool = False
+    saved: dt.datetime | None = None  # when the file says it was last saved (returns.saved); None: it does not
 
     @property
     def valid(self) -> bool:
@@ -73,6 +76,7 @@ def read_return(
     res.issues += [
         replace(w, file=res.original_name, message=w.message.replace(path.name, res.original_name)) for w in warnings
     ]
+    res.saved = document_saved(package, path.suffix)
     try:
         raw = open_workbook(path, package)
     except UnreadableWorkbook as exc:
