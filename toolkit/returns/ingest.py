@@ -125,7 +125,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestItem]]:
                     _skip(
                         f,
                         "ikke-regneark",
-                        f"{f.name} er ikke et regneark (.xlsx, .xlsm, .xls eller .ods) og springes over.",
+                        f"{f.name} er ikke et regneark (.xlsx, .xlsm, .xltx, .xltm, .xls eller .ods) og springes over.",
                     )
                 )
             else:
