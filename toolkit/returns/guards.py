@@ -133,6 +133,7 @@ def check_package(path: Path, limits: Limits = LIMITS) -> tuple[Issue | None, li
         return refuse("ulaeselig-fil", _broken(name))
     data = package.data
     if len(data) > limits.max_file_bytes:  # grew since it was measured
+        package.close()
         return refuse("for-stor", _too_big(name, len(data), limits))
     head = data[:8]
     ext = path.suffix.lower()
