@@ -247,13 +247,12 @@ def ingest(
             done(_unfilled(got))
         else:
             todo.append((got, mtime))
-    # The reader reports when each file says it was last saved; the last save is recorded last
-    # (stable: equal times keep their order), so every result is read before any is recorded.
+    # Each result is recorded as soon as it is read (the progress bar moves, Ctrl-C keeps what was
+    # stored): the store decides by the time each file says it was last saved, whatever the order
+    # (a file saved before the stored version goes into the history without replacing it).
     jobs = [(a.archived, a.file.name) for a, _ in todo]
-    results = [(saved_time(res.saved, todo[i][1]), i, res) for i, res in _read_all(jobs, sd, defs, reader, workers)]
-    results.sort(key=lambda t: (t[0].when, t[1]))
-    for saved, i, res in results:
-        done(_record(store, todo[i][0], saved, res))
+    for i, res in _read_all(jobs, sd, defs, reader, workers):
+        done(_record(store, todo[i][0], saved_time(res.saved, todo[i][1]), res))
     return report
 
 
