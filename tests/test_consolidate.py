@@ -54,6 +54,7 @@ def test_sheets_tables_and_charts(workbook):
         "Udmeldinger",
         "Årsrapporter",
         "Kommunale indmeldinger",
+        "Høringssvar",
         "Fejl og mangler",
         "Status",
     ]

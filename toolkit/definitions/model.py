@@ -153,7 +153,7 @@ class Afsnit(_Strict):
 
 
 class Skemadefinition(_Strict):
-    skema: Literal["indmelding", "udmelding", "aarsrapport", "kommune"]
+    skema: Literal["indmelding", "udmelding", "aarsrapport", "kommune", "hoeringssvar"]
     navn: str
     version: int = Field(ge=1)
     modtager: Literal["driftsherre", "tilbud", "aftalepart", "kommune"]

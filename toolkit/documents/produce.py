@@ -19,10 +19,20 @@ from docxtpl import InlineImage
 from toolkit.consolidate.year import year_data
 from toolkit.danish import format_dato
 from toolkit.documents import charts
+from toolkit.documents.compose import (
+    Attachment,
+    Entry,
+    Punkter,
+    agenda,
+    append_attachments,
+    attachment_entries,
+    parse_punkter,
+)
 from toolkit.documents.context import by_respondent, common, index_values, tilbud_section
-from toolkit.documents.render import ANCHOR, PAGEREF, load, render
-from toolkit.fieldkeys import Aarsrapport, Indmelding, Kommune, Udmelding
+from toolkit.documents.render import ANCHOR, load, render
+from toolkit.fieldkeys import Aarsrapport, Hoeringssvar, Indmelding, Kommune, Udmelding
 from toolkit.files import slug
+from toolkit.forms.generate import form_filename
 from toolkit.rules.criteria import CATEGORIES, assess_all
 from toolkit.rules.period import year_periods
 from toolkit.rules.warnings import early_warnings
@@ -84,6 +94,7 @@ def write_hoering(
                 **base,
                 "materiale": materiale,
                 "modtager": {"navn": a.navn, "kontaktperson": a.kontaktperson, "email": a.email},
+                "skema_fil": form_filename(aar, Hoeringssvar.SKEMA, slug(a.navn)),  # Workspace.hoering writes it
             },
             str(out_dir / f"{aar}_hoeringsbrev_{slug(a.navn)}.docx"),
             overwrite,
@@ -169,21 +180,34 @@ def write_bilag(
     overwrite=False,
     today: dt.date | None = None,
     templates=None,
+    *,
+    punkter: Punkter | None = None,
+    attachments: list[Attachment] | None = None,
+    reserve_pdf_pages: bool = False,
 ) -> Written:
+    """`punkter`: the meeting's agenda item per section (compose.parse_punkter; default 1, 2, 3);
+    `attachments`: documents from elsewhere, appended and indexed (compose.read_attachments);
+    `reserve_pdf_pages`: a PDF will be made, so each PDF attachment gets as many pages as it has."""
     today = today or dt.date.today()
     values, statuses, figures = year_data(store, sd, defs, aar, today)
     target = Path(out_dir) / f"{aar}_bilag_das_{moede.isoformat()}.docx"
     if target.exists() and not overwrite:
         return Written(target, WriteStatus.FINDES)
+    punkter = punkter or parse_punkter()
+    attachments = attachments or []
     warnings = early_warnings(sd, aar, figures)
     rec = _received(statuses)
+    entries: list[Entry] = []
+
+    def number(section: str, titel: str) -> dict:  # appendices are numbered straight through
+        entries.append(Entry(section, len(entries) + 1, titel, punkter.sections[section]))
+        return {"anker": ANCHOR.format(entries[-1].anker), "nummer": str(entries[-1].nummer), "titel": titel}
+
     with tempfile.TemporaryDirectory(prefix="skema_graf_") as tmp:
         tpl = load("bilag_das.docx", templates)
         status = [
             {
-                "anker": ANCHOR.format("bilag_1_0"),
-                "nummer": "1.0",
-                "titel": "Overblik over tilbuddene",
+                **number("status", "Overblik over tilbuddene"),
                 "t": _overview_section(figures, aar),
                 "graf": InlineImage(
                     tpl, str(charts.demand_chart(figures, aar, Path(tmp) / "efterspoergsel.png")), width=Mm(150)
@@ -192,43 +216,21 @@ def write_bilag(
         ]
         pngs = charts.belaegning_charts(figures, [aar - 3, aar - 2, aar - 1], Path(tmp))
         index = index_values(values, sd)
-        for i, f in enumerate(figures, start=1):
+        for f in figures:
             png = pngs[f.tilbud_id]
             status.append(
                 {
-                    "anker": ANCHOR.format(f"bilag_1_{i}"),
-                    "nummer": f"1.{i}",
-                    "titel": f"Status: {f.navn}",
+                    **number("status", f"Status: {f.navn}"),
                     "t": tilbud_section(f, index, aar, warnings[f.tilbud_id], rec),
                     "graf": InlineImage(tpl, str(png), width=Mm(150)),
                 }
             )
         indmelding = _nominations(values, sd)
+        indmelding.update(number("indmelding", indmelding["titel"]))
         udmelding = _withdrawals(values, sd, aar)
-        dagsorden = [
-            {
-                "nr": 1,
-                "titel": "Årlig statusdrøftelse af tilbuddene i det forstærkede samarbejde",
-                "bilag": [
-                    {
-                        "nummer": f"Bilag {b['nummer']}",
-                        "titel": b["titel"],
-                        "side": PAGEREF.format(f"bilag_{b['nummer'].replace('.', '_')}"),
-                    }
-                    for b in status
-                ],
-            },
-            {
-                "nr": 2,
-                "titel": "Indmeldte tilbud",
-                "bilag": [{"nummer": "Bilag 2.1", "titel": indmelding["titel"], "side": PAGEREF.format("bilag_2_1")}],
-            },
-            {
-                "nr": 3,
-                "titel": "Udmeldinger",
-                "bilag": [{"nummer": "Bilag 3.1", "titel": udmelding["titel"], "side": PAGEREF.format("bilag_3_1")}],
-            },
-        ]
+        udmelding.update(number("udmelding", udmelding["titel"]))
+        appended = attachment_entries(attachments, len(entries) + 1, punkter)
+        dagsorden = agenda(entries + appended)
         ctx = {
             **common(sd, aar, today),
             "moede": format_dato(moede),
@@ -238,6 +240,7 @@ def write_bilag(
             "udmelding": udmelding,
         }
         render(tpl, "bilag_das.docx", ctx, target)
+    append_attachments(target, attachments, appended, reserve_pdf_pages)
     return Written(target, WriteStatus.SKREVET)
 
 
@@ -305,8 +308,6 @@ def _nominations(values, sd):
         else "Der er ikke indmeldt nye tilbud i år."
     )
     return {
-        "anker": ANCHOR.format("bilag_2_1"),
-        "nummer": "2.1",
         "titel": "Ekspertpanelets vurdering af indmeldte tilbud",
         "indledning": intro,
         "tilbud": rows,
@@ -342,8 +343,6 @@ def _withdrawals(values, sd, aar):
     else:
         intro = "Der er ikke modtaget ønsker om udmelding."
     return {
-        "anker": ANCHOR.format("bilag_3_1"),
-        "nummer": "3.1",
         "titel": "Ønsker om udmelding af tilbud",
         "indledning": intro,
         "rows": list(rows.values()),
