@@ -192,3 +192,8 @@ def test_the_bilag_shows_the_demos_remarks_per_tilbud_field_by_field(demo, sd):
         assert shown == (expected or ["Der er ikke registreret høringsbemærkninger til tilbuddet."]), navn
         seen += len(expected)
     assert seen == len({k for k in SVAR if k[0] not in MANGLER} | set(PR_MAIL)) == 12
+    overview = text[text.index("Høringsbemærkninger") + 1]  # the overview: who has answered
+    assert overview == (
+        f"Høringssvar fra {12 - len(MANGLER)} af 12 aftaleparter (mangler: Morsø Kommune, Rebild Kommune). "
+        "Bemærkningerne står under de enkelte tilbud."
+    )

@@ -102,12 +102,12 @@ def hoeringsbrev():
     p.add_run("Frist for høringssvar: {{ frist }}").bold = True
     d.add_paragraph(
         "Send jeres bemærkninger i det vedlagte skema {{ skema_fil }} senest {{ frist }} til "
-        "{{ sekretariat_email }}. Skemaet har én blok pr. tilbud: skriv jeres bemærkning, og svar på, om "
-        "tilbuddets ydelser matcher jeres behov (Ja, Delvist eller Nej). Tilbud, I ikke har bemærkninger "
-        "til, kan stå tomme. Bemærkningerne indgår i Ekspertpanelets drøftelse og i Den Administrative "
-        "Styregruppes årlige statusdrøftelse."
+        "{{ sekretariat_email }}. Skemaet har én blok pr. tilbud med jeres bemærkning og svaret på, om "
+        "ydelserne matcher jeres behov; tilbud uden bemærkninger kan stå tomme. Bemærkningerne indgår i "
+        "Ekspertpanelets drøftelse og i Den Administrative Styregruppes årlige statusdrøftelse."
     )
     signature(d)
+    d.paragraphs[-2].paragraph_format.keep_with_next = True  # the greeting stays with the signature
     return d
 
 

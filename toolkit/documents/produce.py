@@ -208,7 +208,7 @@ def write_bilag(
         status = [
             {
                 **number("status", "Overblik over tilbuddene"),
-                "t": _overview_section(figures, aar),
+                "t": {**_overview_section(figures, aar), "hoering": _hearing_summary(statuses)},
                 "graf": InlineImage(
                     tpl, str(charts.demand_chart(figures, aar, Path(tmp) / "efterspoergsel.png")), width=Mm(150)
                 ),
@@ -268,6 +268,19 @@ def _overview_section(figures, aar):
         "signaler": [],
         "hoering": "Se de enkelte tilbud.",
     }
+
+
+def _hearing_summary(statuses) -> str:
+    """Who has sent a hearing reply (the overview's Høringsbemærkninger)."""
+    st = [s for s in statuses if s.skema == Hoeringssvar.SKEMA]
+    if not st:
+        return "Høringen er ikke sendt ud; der er ingen høringssvar."
+    missing = [s.modtager.navn for s in st if s.status == AnswerStatus.MANGLER]
+    return (
+        f"Høringssvar fra {len(st) - len(missing)} af {len(st)} aftaleparter"
+        + (f" (mangler: {', '.join(missing)})" if missing else "")
+        + ". Bemærkningerne står under de enkelte tilbud."
+    )
 
 
 def _nominations(values, sd):
