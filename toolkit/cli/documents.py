@@ -41,8 +41,9 @@ def _report(written, pdf: bool, title: str) -> None:
     kept = sum(w.status != WriteStatus.SKREVET for w in written)
     if kept:
         console.print(f"{kept} fandtes allerede og er ikke overskrevet (brug --overskriv).")
-    if pdf:
-        console.print(f"{len(written) - kept} PDF-filer skrevet.")
+    if pdf:  # the Word documents, not the hearing-reply forms
+        n = sum(w.status == WriteStatus.SKREVET and w.path.suffix == ".docx" for w in written)
+        console.print(f"{n} PDF-filer skrevet.")
 
 
 @app.command("hoering")
