@@ -120,14 +120,18 @@ def test_the_index_follows_the_agenda_and_numbers_straight_through(bilag, sd):
         "Indmeldte tilbud",
         "Bilag til dagsordenspunkt 6: Udmeldinger",
     ]
+    # numbered in the agenda's order, and the document is in that order: item 2 (the PDF), item 4 (overview,
+    # one per tilbud, nominations, the Word file), item 6 (withdrawals)
     headings = [t for t in text if re.match(r"Bilag \d+: ", t)]
-    # overview, one per tilbud, nominations, withdrawals, then the two documents from elsewhere
     assert [int(re.match(r"Bilag (\d+)", t).group(1)) for t in headings] == list(range(1, n + 6))
-    assert headings[-2:] == [f"Bilag {n + 4}: Referat DAS marts", f"Bilag {n + 5}: KL sagsfremstilling"]
+    assert headings[0] == "Bilag 1: KL sagsfremstilling" and headings[1] == "Bilag 2: Overblik over tilbuddene"
+    assert headings[-2:] == [f"Bilag {n + 4}: Referat DAS marts", f"Bilag {n + 5}: Ønsker om udmelding af tilbud"]
+    index = [t for t in text if re.match(r"Bilag \d+ ", t)]
+    assert [int(t.split()[1]) for t in index] == list(range(1, n + 6))  # the index counts up too
     # the Word attachment's content is in the appendix, after its heading
     i = text.index(f"Bilag {n + 4}: Referat DAS marts")
     assert text[i + 1 : i + 3] == ["Referat fra DAS-mødet 12. marts 2028", "Punkt 1: godkendt uden bemærkninger."]
-    assert "Dokumentet KL_sagsfremstilling.pdf (3 sider) er vedlagt som PDF" in text[text.index(headings[-1]) + 1]
+    assert "Dokumentet KL_sagsfremstilling.pdf (3 sider) er vedlagt som PDF" in text[text.index(headings[0]) + 1]
 
 
 def test_page_numbers_of_merged_documents_match_the_pdf(bilag, libreoffice, tmp_path):
@@ -142,8 +146,9 @@ def test_page_numbers_of_merged_documents_match_the_pdf(bilag, libreoffice, tmp_
     for label, _title, page in entries:
         assert re.search(rf"^\s*{label}:", pages[int(page) - 1], re.M), (label, page)
     kl = next(int(p) for label, t, p in entries if t == "KL sagsfremstilling")
-    assert [f"KL sagsfremstilling side {i}" in pages[kl - 1 + i] for i in (1, 2, 3)] == [True] * 3
-    assert pages[kl - 1 + 3].strip().startswith("KL sagsfremstilling side 3") and kl - 1 + 3 == len(pages) - 1
+    assert kl == 3  # right after the cover and the index: agenda item 2 comes first
+    assert [pages[kl - 1 + i].strip() for i in (1, 2, 3)] == [f"KL sagsfremstilling side {i}" for i in (1, 2, 3)]
+    assert re.search(r"^\s*Bilag 2: Overblik over tilbuddene", pages[kl + 3], re.M)  # then the toolkit's own
 
 
 def _pages(pdf) -> list[str]:

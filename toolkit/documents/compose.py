@@ -5,8 +5,10 @@ elsewhere (`--vedlaeg`): a .docx is merged into the appendix (docxcompose), a .p
 
 `--punkt N` puts every section under agenda item N; `--punkt SEKTION=N` one section (status,
 indmelding, udmelding); without `--punkt` the sections are items 1, 2 and 3. `--vedlaeg [N=]FIL`
-lists a document under agenda item N (default: the bare `--punkt N`, else "Øvrige bilag"). The
-appended documents come after the toolkit's own appendices, Word files first, then PDF files. A PDF
+lists a document under agenda item N (default: the bare `--punkt N`, else "Øvrige bilag"). All
+appendices are numbered in the agenda's order (by item, "Øvrige bilag" last; within an item in the
+document's order: the toolkit's own, then Word files, then PDF files), and the document is put in that
+order after rendering, so that the index and the pages count up together. A PDF
 gets a title page with its index bookmark and, when a PDF is made, one blank page for each of its
 pages, so that every page number is the same in the Word file and the PDF, where the blank pages are
 replaced by the PDF's own."""
@@ -14,10 +16,11 @@ replaced by the PDF's own."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from docx import Document
+from docx.oxml.ns import qn
 
 from toolkit.documents.docx_fields import add_bookmark
 from toolkit.documents.render import PAGEREF, TemplateError
@@ -147,10 +150,18 @@ class Entry:
         return f"bilag_{self.nummer}"
 
 
+def number_entries(entries: list[Entry]) -> list[Entry]:
+    """Number the appendices Bilag 1…N in the agenda's order: by agenda item ("Øvrige bilag" last),
+    within an item in document order. `finish_bilag` then puts the document in that order."""
+    ranked = sorted(range(len(entries)), key=lambda i: (entries[i].punkt is None, entries[i].punkt or 0, i))
+    numbers = {i: n for n, i in enumerate(ranked, start=1)}
+    return [replace(e, nummer=numbers[i]) for i, e in enumerate(entries)]
+
+
 def agenda(entries: list[Entry]) -> list[dict]:
     """The index for the template: the entries grouped by agenda item (ascending; "Øvrige bilag" last)."""
     groups: dict[int | None, list[Entry]] = {}
-    for e in entries:
+    for e in sorted(entries, key=lambda e: e.nummer):
         groups.setdefault(e.punkt, []).append(e)
     out = []
     for nr in sorted(groups, key=lambda n: (n is None, n or 0)):
@@ -170,22 +181,62 @@ def agenda(entries: list[Entry]) -> list[dict]:
     return out
 
 
-def attachment_entries(attachments: list[Attachment], first: int, punkter: Punkter) -> list[Entry]:
-    return [
-        Entry(None, first + i, a.titel, a.punkt if a.punkt is not None else punkter.rest)
-        for i, a in enumerate(attachments)
-    ]
+def attachment_entries(attachments: list[Attachment], punkter: Punkter) -> list[Entry]:
+    """Index entries (not numbered yet) for the documents from elsewhere."""
+    return [Entry(None, 0, a.titel, a.punkt if a.punkt is not None else punkter.rest) for a in attachments]
 
 
-def append_attachments(target: Path, attachments: list[Attachment], entries: list[Entry], reserve: bool) -> None:
-    """Append each document after a heading that carries its index bookmark: a Word file's content
-    itself; for a PDF a title page and, when `reserve` (a PDF will be made), a blank page for each of
-    its pages, which `merge_pdf` replaces by the PDF's pages."""
-    if not attachments:
-        return
+def finish_bilag(target: Path, attachments: list[Attachment], entries: list[Entry], reserve: bool) -> None:
+    """Append the documents from elsewhere (`entries`: theirs) and put every appendix in the order of
+    its number, so that the document follows the agenda."""
+    doc = Document(str(target))
+    if attachments:
+        _append(doc, attachments, entries, reserve)
+    moved = _order_by_number(doc)
+    if attachments or moved:
+        with atomic_path(Path(target)) as tmp:
+            doc.save(str(tmp))
+
+
+_BOOKMARK = re.compile(r"^bilag_(\d+)$")
+
+
+def _order_by_number(doc) -> bool:
+    """Reorder the body's appendices (each from its bookmarked heading to the next) by number.
+    Returns whether anything moved. A template without the bookmarks is left as it is."""
+    body = doc.element.body
+    children = [c for c in body.iterchildren() if c.tag != qn("w:sectPr")]
+    starts = []
+    for i, child in enumerate(children):
+        if child.tag != qn("w:p"):
+            continue
+        for bm in child.iter(qn("w:bookmarkStart")):
+            m = _BOOKMARK.match(bm.get(qn("w:name")) or "")
+            if m:
+                starts.append((i, int(m.group(1))))
+                break
+    numbers = [n for _i, n in starts]
+    if numbers == sorted(numbers):
+        return False
+    bounds = [i for i, _n in starts] + [len(children)]
+    blocks = sorted(((n, children[bounds[k] : bounds[k + 1]]) for k, (_i, n) in enumerate(starts)), key=lambda b: b[0])
+    anchor = children[bounds[0] - 1] if bounds[0] else None
+    for _n, block in blocks:  # re-inserted after the front matter, in number order
+        for el in block:
+            if anchor is None:
+                body.insert(0, el)
+            else:
+                anchor.addnext(el)
+            anchor = el
+    return True
+
+
+def _append(doc, attachments: list[Attachment], entries: list[Entry], reserve: bool) -> None:
+    """Each document after a heading that carries its index bookmark: a Word file's content itself;
+    for a PDF a title page and, when `reserve` (a PDF will be made), a blank page for each of its
+    pages, which `merge_pdf` replaces by the PDF's pages."""
     from docxcompose.composer import Composer
 
-    doc = Document(str(target))
     composer = Composer(doc)
     bid = 9000  # above the template's bookmarks (render._fields numbers from 101)
     for a, e in zip(attachments, entries, strict=True):
@@ -197,13 +248,14 @@ def append_attachments(target: Path, attachments: list[Attachment], entries: lis
             composer.append(Document(str(a.path)))
             continue
         doc.add_paragraph(
-            f"Dokumentet {a.path.name} ({_sider(a.pages)}) er {PLACEHOLDER}"
-            + (" og følger efter denne side i PDF-udgaven af bilaget." if reserve else ".")
+            _title_text(a) + (" og følger efter denne side i PDF-udgaven af bilaget." if reserve else ".")
         )
         for _ in range(a.pages if reserve else 0):
             doc.add_paragraph().paragraph_format.page_break_before = True
-    with atomic_path(Path(target)) as tmp:
-        composer.save(str(tmp))
+
+
+def _title_text(a: Attachment) -> str:
+    return f"Dokumentet {a.path.name} ({_sider(a.pages)}) er {PLACEHOLDER}"
 
 
 def _sider(n: int) -> str:
@@ -211,29 +263,30 @@ def _sider(n: int) -> str:
 
 
 def merge_pdf(pdf: Path, attachments: list[Attachment]) -> Path:
-    """Replace the pages reserved for the PDF attachments (the last pages of `pdf`, after each one's
-    title page) by their pages."""
+    """Replace the pages reserved for each PDF attachment (after its title page) by its pages."""
     from pypdf import PdfReader, PdfWriter
 
     pdfs = [a for a in attachments if a.is_pdf]
     if not pdfs:
         return pdf
     reader = PdfReader(str(pdf))
-    at = len(reader.pages) - sum(a.pages + 1 for a in pdfs)  # each: its title page, then its pages
+    texts = [" ".join((p.extract_text() or "").split()) for p in reader.pages]
     writer = PdfWriter()
-    for page in reader.pages[: max(at, 0)]:
-        writer.add_page(page)
-    for a in pdfs:
-        title = reader.pages[at] if 0 <= at < len(reader.pages) else None
-        if title is None or PLACEHOLDER not in " ".join((title.extract_text() or "").split()):
+    i = 0
+    for a in pdfs:  # each: its title page (found by its text, in document order), then its pages
+        title = next((j for j in range(i, len(texts)) if _title_text(a) in texts[j]), None)
+        if title is None or title + a.pages >= len(texts):
             raise TemplateError(
-                f"PDF'en {pdf.name} har ikke de sider, {a.path.name} skal stå på (side {at + 1} skulle sige "
-                f"'{PLACEHOLDER}'); er skabelonens slutning ændret?"
+                f"PDF'en {pdf.name} har ikke siderne til {a.path.name} (en side med '{_title_text(a)}' og "
+                f"{_sider(a.pages)} efter den); er skabelonen ændret?"
             )
-        writer.add_page(title)
+        for page in reader.pages[i : title + 1]:
+            writer.add_page(page)
         for page in PdfReader(str(a.path)).pages:
             writer.add_page(page)
-        at += a.pages + 1
+        i = title + 1 + a.pages  # the reserved blank pages are left out
+    for page in reader.pages[i:]:
+        writer.add_page(page)
     with atomic_path(Path(pdf)) as tmp, open(tmp, "wb") as fh:
         writer.write(fh)
     return pdf

@@ -24,8 +24,9 @@ from toolkit.documents.compose import (
     Entry,
     Punkter,
     agenda,
-    append_attachments,
     attachment_entries,
+    finish_bilag,
+    number_entries,
     parse_punkter,
 )
 from toolkit.documents.context import by_respondent, common, index_values, tilbud_section
@@ -197,40 +198,52 @@ def write_bilag(
     attachments = attachments or []
     warnings = early_warnings(sd, aar, figures)
     rec = _received(statuses)
-    entries: list[Entry] = []
+    entries: list[Entry] = []  # in document order; numbered once all are known (agenda order)
+    slots: list[dict] = []
 
-    def number(section: str, titel: str) -> dict:  # appendices are numbered straight through
-        entries.append(Entry(section, len(entries) + 1, titel, punkter.sections[section]))
-        return {"anker": ANCHOR.format(entries[-1].anker), "nummer": str(entries[-1].nummer), "titel": titel}
+    def number(section: str, titel: str, bilag: dict) -> dict:
+        entries.append(Entry(section, 0, titel, punkter.sections[section]))
+        slots.append(bilag)
+        return bilag
 
     with tempfile.TemporaryDirectory(prefix="skema_graf_") as tmp:
         tpl = load("bilag_das.docx", templates)
         status = [
-            {
-                **number("status", "Overblik over tilbuddene"),
-                "t": {**_overview_section(figures, aar), "hoering": _hearing_summary(statuses)},
-                "graf": InlineImage(
-                    tpl, str(charts.demand_chart(figures, aar, Path(tmp) / "efterspoergsel.png")), width=Mm(150)
-                ),
-            }
+            number(
+                "status",
+                "Overblik over tilbuddene",
+                {
+                    "titel": "Overblik over tilbuddene",
+                    "t": {**_overview_section(figures, aar), "hoering": _hearing_summary(statuses)},
+                    "graf": InlineImage(
+                        tpl, str(charts.demand_chart(figures, aar, Path(tmp) / "efterspoergsel.png")), width=Mm(150)
+                    ),
+                },
+            )
         ]
         pngs = charts.belaegning_charts(figures, [aar - 3, aar - 2, aar - 1], Path(tmp))
         index = index_values(values, sd)
         for f in figures:
             png = pngs[f.tilbud_id]
             status.append(
-                {
-                    **number("status", f"Status: {f.navn}"),
-                    "t": tilbud_section(f, index, aar, warnings[f.tilbud_id], rec),
-                    "graf": InlineImage(tpl, str(png), width=Mm(150)),
-                }
+                number(
+                    "status",
+                    f"Status: {f.navn}",
+                    {
+                        "titel": f"Status: {f.navn}",
+                        "t": tilbud_section(f, index, aar, warnings[f.tilbud_id], rec),
+                        "graf": InlineImage(tpl, str(png), width=Mm(150)),
+                    },
+                )
             )
         indmelding = _nominations(values, sd)
-        indmelding.update(number("indmelding", indmelding["titel"]))
+        number("indmelding", indmelding["titel"], indmelding)
         udmelding = _withdrawals(values, sd, aar)
-        udmelding.update(number("udmelding", udmelding["titel"]))
-        appended = attachment_entries(attachments, len(entries) + 1, punkter)
-        dagsorden = agenda(entries + appended)
+        number("udmelding", udmelding["titel"], udmelding)
+        entries = number_entries(entries + attachment_entries(attachments, punkter))
+        for bilag, e in zip(slots, entries, strict=False):  # Bilag 1…N in the agenda's order
+            bilag.update(anker=ANCHOR.format(e.anker), nummer=str(e.nummer))
+        dagsorden = agenda(entries)
         ctx = {
             **common(sd, aar, today),
             "moede": format_dato(moede),
@@ -240,7 +253,7 @@ def write_bilag(
             "udmelding": udmelding,
         }
         render(tpl, "bilag_das.docx", ctx, target)
-    append_attachments(target, attachments, appended, reserve_pdf_pages)
+    finish_bilag(target, attachments, entries[len(slots) :], reserve_pdf_pages)
     return Written(target, WriteStatus.SKREVET)
 
 
