@@ -47,10 +47,13 @@ def make_pdf(path, pages=3, label="KL sagsfremstilling"):
 @pytest.mark.parametrize(
     ("specs", "expected"),
     [
-        ([], Punkter({"status": 1, "indmelding": 2, "udmelding": 3}, None)),
-        (["4"], Punkter({"status": 4, "indmelding": 4, "udmelding": 4}, 4)),
-        (["status=4", "5"], Punkter({"status": 4, "indmelding": 5, "udmelding": 5}, 5)),
-        (["status=7", "indmelding=8", "udmelding=8"], Punkter({"status": 7, "indmelding": 8, "udmelding": 8}, None)),
+        ([], Punkter({"status": 1, "indmelding": 2, "udmelding": 3, "indstilling": 4}, None)),
+        (["4"], Punkter({"status": 4, "indmelding": 4, "udmelding": 4, "indstilling": 4}, 4)),
+        (["status=4", "5"], Punkter({"status": 4, "indmelding": 5, "udmelding": 5, "indstilling": 5}, 5)),
+        (
+            ["status=7", "indmelding=8", "udmelding=8", "indstilling=9"],
+            Punkter({"status": 7, "indmelding": 8, "udmelding": 8, "indstilling": 9}, None),
+        ),
     ],
 )
 def test_agenda_items_per_section(specs, expected):
@@ -60,7 +63,7 @@ def test_agenda_items_per_section(specs, expected):
 @pytest.mark.parametrize(
     ("specs", "message"),
     [
-        (["status=4"], "Sektionen indmelding, udmelding har intet dagsordenspunkt"),
+        (["status=4"], "Sektionen indmelding, udmelding, indstilling har intet dagsordenspunkt"),
         (["fire"], "--punkt 'fire' kan ikke læses"),
         (["0"], "--punkt '0' kan ikke læses"),
         (["panelet=3", "2"], "ukendt sektion 'panelet'"),
@@ -117,19 +120,19 @@ def test_the_index_follows_the_agenda_and_numbers_straight_through(bilag, sd):
     assert groups == [
         "Bilag til dagsordenspunkt 2",
         "Bilag til dagsordenspunkt 4: Årlig statusdrøftelse af tilbuddene i det forstærkede samarbejde; "
-        "Indmeldte tilbud",
+        "Indmeldte tilbud; Indstilling til DAS",
         "Bilag til dagsordenspunkt 6: Udmeldinger",
     ]
     # numbered in the agenda's order, and the document is in that order: item 2 (the PDF), item 4 (overview,
-    # one per tilbud, nominations, the Word file), item 6 (withdrawals)
+    # one per tilbud, nominations, indstilling, the Word file), item 6 (withdrawals)
     headings = [t for t in text if re.match(r"Bilag \d+: ", t)]
-    assert [int(re.match(r"Bilag (\d+)", t).group(1)) for t in headings] == list(range(1, n + 6))
+    assert [int(re.match(r"Bilag (\d+)", t).group(1)) for t in headings] == list(range(1, n + 7))
     assert headings[0] == "Bilag 1: KL sagsfremstilling" and headings[1] == "Bilag 2: Overblik over tilbuddene"
-    assert headings[-2:] == [f"Bilag {n + 4}: Referat DAS marts", f"Bilag {n + 5}: Ønsker om udmelding af tilbud"]
+    assert headings[-2:] == [f"Bilag {n + 5}: Referat DAS marts", f"Bilag {n + 6}: Ønsker om udmelding af tilbud"]
     index = [t for t in text if re.match(r"Bilag \d+ ", t)]
-    assert [int(t.split()[1]) for t in index] == list(range(1, n + 6))  # the index counts up too
+    assert [int(t.split()[1]) for t in index] == list(range(1, n + 7))  # the index counts up too
     # the Word attachment's content is in the appendix, after its heading
-    i = text.index(f"Bilag {n + 4}: Referat DAS marts")
+    i = text.index(f"Bilag {n + 5}: Referat DAS marts")
     assert text[i + 1 : i + 3] == ["Referat fra DAS-mødet 12. marts 2028", "Punkt 1: godkendt uden bemærkninger."]
     assert "Dokumentet KL_sagsfremstilling.pdf (3 sider) er vedlagt som PDF" in text[text.index(headings[0]) + 1]
 
@@ -142,7 +145,7 @@ def test_page_numbers_of_merged_documents_match_the_pdf(bilag, libreoffice, tmp_
     pages = _pages(pdf)
     assert len(pages) == before  # the reserved blank pages are replaced, one for one
     entries = re.findall(r"(Bilag \d+) (.*?)\s*\.{3,}\s*(\d+)", pages[1])
-    assert sorted(int(e[0].split()[1]) for e in entries) == list(range(1, 14))  # 8 tilbud + 3 + 2 documents
+    assert sorted(int(e[0].split()[1]) for e in entries) == list(range(1, 15))  # 8 tilbud + 4 + 2 documents
     for label, _title, page in entries:
         assert re.search(rf"^\s*{label}:", pages[int(page) - 1], re.M), (label, page)
     kl = next(int(p) for label, t, p in entries if t == "KL sagsfremstilling")

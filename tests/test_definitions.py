@@ -77,7 +77,7 @@ def test_hash_ignores_comments_but_not_content():
         (
             MINIMAL.replace("modtager: kommune", "modtager: borger"),
             4,
-            "modtager: ugyldig værdi, forventet 'driftsherre', 'tilbud', 'aftalepart' eller 'kommune'",
+            "modtager: ugyldig værdi, forventet 'driftsherre', 'tilbud', 'aftalepart', 'kommune' eller 'sekretariat'",
         ),
         (MINIMAL.replace("version: 1\n", ""), 1, "version: mangler"),
         (MINIMAL.replace("    titel: Ark 1", "    titel: [Ark 1"), 9, "ugyldig YAML"),
@@ -134,7 +134,14 @@ def test_unreadable_or_mismatched_definition_files_name_the_file(tmp_path):
 
 def test_every_bundled_file_is_in_the_package_folder():
     names = sorted(p.name for p in bundled_definitions_dir().glob("*.yaml"))
-    assert names == ["aarsrapport.yaml", "hoeringssvar.yaml", "indmelding.yaml", "kommune.yaml", "udmelding.yaml"]
+    assert names == [
+        "aarsrapport.yaml",
+        "hoeringssvar.yaml",
+        "indmelding.yaml",
+        "kommune.yaml",
+        "panel.yaml",
+        "udmelding.yaml",
+    ]
 
 
 def test_keys_are_unique_and_follow_the_documented_scheme(defs, sd):

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 from toolkit import AnswerStatus, Workspace
 from toolkit.demo.run import run_demo
@@ -93,7 +94,7 @@ def test_bilag_has_cover_index_and_every_bilag(demo, sd):
         assert b"updateFields" in z.read("word/settings.xml")
         assert len([n for n in z.namelist() if n.startswith("word/media/")]) == len(sd.omfattede_tilbud(AAR)) + 1
         doc = z.read("word/document.xml").decode()
-    assert doc.count("PAGEREF bilag_") == len(sd.omfattede_tilbud(AAR)) + 3
+    assert doc.count("PAGEREF bilag_") == len(sd.omfattede_tilbud(AAR)) + 4
 
 
 def test_bilag_index_page_numbers_match_the_pdf(demo, libreoffice, tmp_path):
@@ -102,7 +103,8 @@ def test_bilag_index_page_numbers_match_the_pdf(demo, libreoffice, tmp_path):
     pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")
     index = pages[1]
     entries = re.findall(r"(Bilag \d+) .*?\.{3,}\s*(\d+)", index)
-    assert [e[0] for e in entries] == [f"Bilag {n}" for n in range(1, 12)]  # overview + 8 tilbud + 2: straight
+    # overview + 8 tilbud + nominations + withdrawals + indstilling, numbered straight through
+    assert [e[0] for e in entries] == [f"Bilag {n}" for n in range(1, 13)]
     for label, page in entries:
         starts = [i + 1 for i, p in enumerate(pages) if re.search(rf"^\s*{re.escape(label)}:", p, re.M)]
         assert starts and starts[0] == int(page), (label, page, starts)
@@ -225,3 +227,60 @@ def test_a_national_set_of_hearing_letters_is_written_by_worker_processes_one_pe
     letter = next(w.path for w in written if "proevekommune_07" in w.path.name)
     text = text_of(letter)
     assert "Prøvekommune 07" in text and "Kontakt 07" in text and "Frist for høringssvar: 10. maj 2028" in text
+
+
+def test_every_document_is_danish_and_names_the_secretariat_as_author(demo, sd):
+    """Word spell-checks in Danish (da-DK everywhere, no en-US left) and the properties come from
+    stamdata, not python-docx's defaults (author 'python-docx', created 2013)."""
+    work, _ = demo
+    out = work / "output" / str(AAR)
+    docs = [
+        next((out / "hoering").glob("*hoeringsbrev_aalborg*.docx")),
+        out / "hoering" / f"{AAR}_hoeringsmateriale.docx",
+        next((out / "rykkere").glob("*.docx")),
+        next(out.glob(f"{AAR}_bilag_das_*.docx")),
+    ]
+    for path in docs:
+        props = Document(str(path)).core_properties
+        assert props.author == sd.setting("sekretariat"), path.name
+        assert props.language == "da-DK" and str(AAR) in props.title, path.name
+        assert props.created.year >= 2026 and "python-docx" not in (props.comments or ""), path.name
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("word/styles.xml").decode() + z.read("word/document.xml").decode()
+            xml += z.read("word/settings.xml").decode()
+        langs = set(re.findall(r'<w:(?:lang|themeFontLang) [^>]*w:val="([^"]+)"', xml))
+        assert langs == {"da-DK"}, (path.name, langs)
+
+
+def test_tables_repeat_their_header_rows_and_headings_keep_with_next_and_the_cover_has_no_page_number(demo):
+    work, _ = demo
+    path = next((work / "output" / str(AAR)).glob(f"{AAR}_bilag_das_*.docx"))
+    d = Document(str(path))
+    assert d.tables
+    for t in d.tables:
+        if len(t.rows) > 1:
+            assert t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # noqa: SLF001 - reading the XML
+    assert d.styles["Heading 2"].paragraph_format.keep_with_next is True
+    assert d.sections[0].different_first_page_header_footer is True
+    assert "PAGE" not in "".join(p._p.xml for p in d.sections[0].first_page_footer.paragraphs)  # noqa: SLF001
+
+
+def test_bar_labels_never_touch_the_budget_line(tmp_path):
+    """The dashed budget line runs near the bars' tops; no value label may lie across it."""
+    from types import SimpleNamespace
+
+    from toolkit.documents import charts
+
+    for budget in (95.0, 60.0, 30.0):
+        data = SimpleNamespace(navn="T", belaegning={2025: 96.0, 2026: 12.0, 2027: None}, budgetteret_belaegning=budget)
+        charts.belaegning_chart(data, [2025, 2026, 2027], tmp_path / "b.png")
+        fig, ax = charts._FIG["belaegning"]  # noqa: SLF001 - the figure the chart was drawn on
+        renderer = fig.canvas.get_renderer()
+        line_y = ax.transData.transform((0, budget))[1]
+        labels = [t for t in ax.texts if t.get_text()]
+        assert [t.get_text() for t in labels] == ["96,0 %", "12,0 %", "ingen tal"]
+        for t in labels:
+            box = t.get_window_extent(renderer)
+            assert not box.y0 - 1 <= line_y <= box.y1 + 1, (budget, t.get_text())
+        legend = ax.get_legend()
+        assert legend is not None and f"{budget:.1f}".replace(".", ",") in legend.get_texts()[0].get_text()

@@ -182,8 +182,18 @@ class Workspace:
         if self.has_store:
             with self.store() as store:
                 prefill = history_prefill(store, aar)
+        sager = self.panel_cases(aar) if skemaer and "panel" in skemaer else None
         results, skipped = generate_forms(
-            self.sd, aar, out, skemaer, overwrite, self.definitions_dir, progress=progress, prefill=prefill, frist=frist
+            self.sd,
+            aar,
+            out,
+            skemaer,
+            overwrite,
+            self.definitions_dir,
+            progress=progress,
+            prefill=prefill,
+            sager=sager,
+            frist=frist,
         )
         if results:  # remembered in the store: a returned file identical to a sent form is not an answer
             with self.store() as store:
@@ -191,6 +201,13 @@ class Workspace:
                     (r.path, r.skema, aar, r.modtager_id, r.modtager) for r in results if r.path.is_file()
                 )
         return results, skipped, out
+
+    def panel_cases(self, aar: int) -> list:
+        """The blocks of the panel's form, with their locked context, from the year's returns."""
+        from toolkit.consolidate.panel import panel_cases
+
+        year = self.year_data(aar)
+        return panel_cases(self.sd, aar, year.values, year.figures, year.warnings)
 
     # --- returns -----------------------------------------------------------------------------
     def collect(self, paths: Iterable[Path]) -> list[Path]:
@@ -267,7 +284,23 @@ class Workspace:
     def reminder_list(self, aar: int, today: dt.date | None = None) -> tuple[Path, int]:
         from toolkit.consolidate.year import write_reminder_list
 
-        return write_reminder_list(self.year_data(aar, today).statuses, self.out(aar) / f"{aar}_rykkerliste.xlsx")
+        return write_reminder_list(
+            self.year_data(aar, today).statuses,
+            self.out(aar) / f"{aar}_rykkerliste.xlsx",
+            title=f"Rykkerliste {aar} – manglende skemaer",
+            today=today,
+            author=self.sd.setting("sekretariat") or "",
+        )
+
+    def rammeaftale(self, aar: int) -> Path:
+        """The rammeaftale's list of tilbud covered from 1 January `aar`+1, with what changes (the
+        panel's proposals as read from its form): output/<aar>/<aar+1>_rammeaftale_tilbud.xlsx."""
+        from toolkit.consolidate.panel import panel_assessment
+        from toolkit.consolidate.rammeaftale import rammeaftale_rows, write_rammeaftale
+
+        year = self.year_data(aar)
+        rows = rammeaftale_rows(self.sd, aar, year.values, year.figures, panel_assessment(year.values))
+        return write_rammeaftale(self.out(aar) / f"{aar + 1}_rammeaftale_tilbud.xlsx", self.sd, aar, rows)
 
     def export(self, fmt: str, target: Path | None = None, aar: int | None = None) -> bytes:
         from toolkit.store.export import export

@@ -122,8 +122,8 @@ def bilag_cmd(
         list[str] | None,
         typer.Option(
             "--punkt",
-            help="Mødets dagsordenspunkt: N for alle sektioner, eller SEKTION=N (status, indmelding, udmelding); "
-            "kan gentages.",
+            help="Mødets dagsordenspunkt: N for alle sektioner, eller SEKTION=N (status, indmelding, udmelding, "
+            "indstilling); kan gentages.",
         ),
     ] = None,
     vedlaeg: Annotated[

@@ -1,5 +1,5 @@
 """Commands on returned forms and the year: indlaes, tjek, status, samlet, eksport, historik, ret,
-rykkerliste, aarshjul."""
+rykkerliste, rammeaftale, aarshjul."""
 
 from __future__ import annotations
 
@@ -293,6 +293,15 @@ def rykkerliste_cmd(
     """Skriv de manglende respondenter med kontaktoplysninger til Excel."""
     path, n = workspace(mappe, stamdata, skemaer).reminder_list(year(aar))
     console.print(f"{n} manglende skemaer skrevet til {path}")
+
+
+@app.command("rammeaftale")
+def rammeaftale_cmd(
+    aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None, skemaer: SkabelonOpt = None
+):
+    """Skriv rammeaftalens liste over tilbud fra 1. januar næste år (Ekspertpanelets forslag) til Excel."""
+    path = workspace(mappe, stamdata, skemaer).rammeaftale(year(aar))
+    console.print(f"Rammeaftalens liste over tilbud skrevet til {path}")
 
 
 STATE_COLOR = {

@@ -44,7 +44,7 @@ def return_status(
     out = []
     for skema in FORMS:
         defn = defs[skema]
-        if defn.kun_lige_aar and aar % 2:
+        if (defn.kun_lige_aar and aar % 2) or defn.modtager == "sekretariat":  # the panel's form is no return
             continue
         if skema in not_sent and not any(k[0] == skema for k in (*current, *by_mail)):
             continue

@@ -31,7 +31,22 @@ def recipients(defn: Skemadefinition, sd: Stamdata, aar: int) -> list[Modtager]:
     return list(memo[key])
 
 
+SEKRETARIAT_ID = "sekretariat"  # the one recipient of a form the secretariat fills in itself (panel)
+
+
 def _recipients(defn: Skemadefinition, sd: Stamdata, aar: int) -> list[Modtager]:
+    if defn.modtager == "sekretariat":  # stamdata Indstillinger; the file is named after the form
+        s = lambda key: str(sd.setting(key, "") or "")  # noqa: E731
+        return [
+            Modtager(
+                SEKRETARIAT_ID,
+                s("sekretariat"),
+                s("sekretariat_kontaktperson"),
+                s("sekretariat_email"),
+                s("sekretariat_telefon"),
+                slug(defn.navn, 40),
+            )
+        ]
     if defn.modtager == "driftsherre":
         return [
             Modtager(d.id, d.navn, d.kontaktperson, d.email, d.telefon, slug(d.navn), driftsherre_id=d.id)

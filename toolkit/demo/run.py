@@ -11,6 +11,7 @@ from pathlib import Path
 from toolkit.definitions.recipients import recipients
 from toolkit.demo.simulate import MANGLER, Simulator, fill_form
 from toolkit.demo.simulate_hoering import simulate_hoering
+from toolkit.demo.simulate_panel import run_panel
 from toolkit.documents.pdf import soffice_path
 from toolkit.rules.criteria import assess_all
 from toolkit.rules.cycle import activity_date
@@ -99,9 +100,11 @@ def run_demo(
 
     outcomes = [a.resultat for a in assess_all(year.values)]
     signals = sum(len(v) for v in year.warnings.values())
+    panel = run_panel(ws, aar, work / "indbakke" / f"{aar}_panel")  # generated from the returns, filled, read
     step(
-        "6. Kriterier og early warning",
-        f"{len(outcomes)} indmeldinger ({', '.join(sorted(set(outcomes)))}); {signals} advarselssignaler",
+        "6. Kriterier, early warning og Ekspertpanelets vurdering",
+        f"{len(outcomes)} indmeldinger ({', '.join(sorted(set(outcomes)))}); {signals} advarselssignaler; "
+        f"Ekspertpanelet (simuleret): {panel}",
         path,
     )
 

@@ -4,7 +4,7 @@ elsewhere (`--vedlaeg`): a .docx is merged into the appendix (docxcompose), a .p
 (pypdf), each with its own index entry and page number.
 
 `--punkt N` puts every section under agenda item N; `--punkt SEKTION=N` one section (status,
-indmelding, udmelding); without `--punkt` the sections are items 1, 2 and 3. `--vedlaeg [N=]FIL`
+indmelding, udmelding, indstilling); without `--punkt` the sections are items 1, 2, 3 and 4. `--vedlaeg [N=]FIL`
 lists a document under agenda item N (default: the bare `--punkt N`, else "Øvrige bilag"). All
 appendices are numbered in the agenda's order (by item, "Øvrige bilag" last; within an item in the
 document's order: the toolkit's own, then Word files, then PDF files), and the document is put in that
@@ -32,8 +32,9 @@ SECTIONS = {
     "status": "Årlig statusdrøftelse af tilbuddene i det forstærkede samarbejde",
     "indmelding": "Indmeldte tilbud",
     "udmelding": "Udmeldinger",
+    "indstilling": "Indstilling til DAS",
 }
-DEFAULT_PUNKTER = {"status": 1, "indmelding": 2, "udmelding": 3}
+DEFAULT_PUNKTER = {"status": 1, "indmelding": 2, "udmelding": 3, "indstilling": 4}
 OTHER = "Øvrige bilag"
 PLACEHOLDER = "vedlagt som PDF"  # on a PDF attachment's first page in the Word file
 _SPEC = re.compile(r"^\s*(?:([A-Za-zæøåÆØÅ_]+)\s*=\s*)?(\d{1,3})\s*$")

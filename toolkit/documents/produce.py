@@ -16,6 +16,7 @@ from pathlib import Path
 from docx.shared import Mm
 from docxtpl import InlineImage
 
+from toolkit.consolidate.panel import panel_assessment
 from toolkit.consolidate.year import year_data
 from toolkit.danish import format_dato
 from toolkit.documents import charts
@@ -30,11 +31,11 @@ from toolkit.documents.compose import (
     parse_punkter,
 )
 from toolkit.documents.context import by_respondent, common, index_values, tilbud_section
+from toolkit.documents.indstilling import indstilling_section, nominations_section
 from toolkit.documents.render import ANCHOR, load, render
-from toolkit.fieldkeys import Aarsrapport, Hoeringssvar, Indmelding, Kommune, Udmelding
+from toolkit.fieldkeys import Aarsrapport, Hoeringssvar, Kommune, Udmelding
 from toolkit.files import slug
 from toolkit.forms.generate import form_filename
-from toolkit.rules.criteria import CATEGORIES, assess_all
 from toolkit.rules.period import year_periods
 from toolkit.rules.warnings import early_warnings
 from toolkit.statuses import AnswerStatus, WriteStatus
@@ -202,7 +203,7 @@ def write_bilag(
     slots: list[dict] = []
 
     def number(section: str, titel: str, bilag: dict) -> dict:
-        entries.append(Entry(section, 0, titel, punkter.sections[section]))
+        entries.append(Entry(section, 0, titel or bilag["titel"], punkter.sections[section]))
         slots.append(bilag)
         return bilag
 
@@ -236,10 +237,12 @@ def write_bilag(
                     },
                 )
             )
-        indmelding = _nominations(values, sd)
-        number("indmelding", indmelding["titel"], indmelding)
-        udmelding = _withdrawals(values, sd, aar)
-        number("udmelding", udmelding["titel"], udmelding)
+        panel = panel_assessment(values)  # None until the panel's form is read: "afventer …"
+        indmelding = number("indmelding", "", nominations_section(values, sd, panel))
+        udmelding = number("udmelding", "", _withdrawals(values, sd, aar))
+        indstilling = number(
+            "indstilling", "", indstilling_section(sd, aar, values, figures, warnings, index.wishes, panel)
+        )
         entries = number_entries(entries + attachment_entries(attachments, punkter))
         for bilag, e in zip(slots, entries, strict=False):  # Bilag 1…N in the agenda's order
             bilag.update(anker=ANCHOR.format(e.anker), nummer=str(e.nummer))
@@ -251,6 +254,7 @@ def write_bilag(
             "status": status,
             "indmelding": indmelding,
             "udmelding": udmelding,
+            "indstilling": indstilling,
         }
         render(tpl, "bilag_das.docx", ctx, target)
     finish_bilag(target, attachments, entries[len(slots) :], reserve_pdf_pages)
@@ -294,50 +298,6 @@ def _hearing_summary(statuses) -> str:
         + (f" (mangler: {', '.join(missing)})" if missing else "")
         + ". Bemærkningerne står under de enkelte tilbud."
     )
-
-
-def _nominations(values, sd):
-    names = {d.id: d.navn for d in sd.driftsherrer}
-    answers = {
-        (v.respondent_id, v.nr, v.noegle): v.value
-        for vals in by_respondent(values, Indmelding.SKEMA).values()
-        for v in vals
-        if v.linje is None
-    }  # (driftsherre, block, noegle) -> answer
-    rows = []
-    for a in assess_all(values):
-        mine = {noegle: ans for (rid, nr, noegle), ans in answers.items() if (rid, nr) == (a.respondent_id, a.nr)}
-        kriterier = [
-            {
-                "navn": f"{c[0].upper()}.{c[1]}",
-                "svar": mine.get(Indmelding.OPFYLDT[c]) or "ikke besvaret",
-                "begrundelse": mine.get(Indmelding.BEGRUNDELSE[c]) or "",
-            }
-            for codes in CATEGORIES.values()
-            for c in codes
-        ]
-        rows.append(
-            {
-                "tilbudsnavn": a.tilbudsnavn,
-                "driftsherre": names.get(a.respondent_id, a.respondent_id),
-                "resultat": a.resultat,
-                "kriterier": kriterier,
-                "begrundelser": list(a.begrundelser),
-            }
-        )
-    intro = (
-        (
-            f"{len(rows)} tilbud er indmeldt. Vurderingen følger modellens tabel 2: kategori A, B og C skal "
-            f"være opfyldt; et nyoprettet tilbud kan undtagelsesvis omfattes efter enighed i DAS."
-        )
-        if rows
-        else "Der er ikke indmeldt nye tilbud i år."
-    )
-    return {
-        "titel": "Ekspertpanelets vurdering af indmeldte tilbud",
-        "indledning": intro,
-        "tilbud": rows,
-    }
 
 
 def _withdrawals(values, sd, aar):

@@ -3,6 +3,7 @@ time and reason; the original stays in the history."""
 
 from __future__ import annotations
 
+from toolkit.definitions.cases import cases_from_keys, uses_cases
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import find_recipient
 from toolkit.fieldkeys import Hoeringssvar, key_parts
@@ -52,7 +53,8 @@ def _checked(sd, defs, aar: int, respondent_id: str, felt: str, text: str, reaso
     m = find_recipient(defs[skema], sd, aar, respondent_id)
     if m is None:
         raise UsageError(f"'{respondent_id}' modtager ikke skemaet '{skema}' i {aar}.")
-    fi = next((f for f in plan_form(defs[skema], sd, m, aar).fields() if f.key == felt), None)
+    sager = cases_from_keys(defs[skema], sd, [felt]) if uses_cases(defs[skema]) else None  # the panel's cases
+    fi = next((f for f in plan_form(defs[skema], sd, m, aar, sager).fields() if f.key == felt), None)
     if fi is None:
         raise UsageError(f"Feltet '{felt}' findes ikke i {skema}-skemaet for {m.navn} i {aar}.")
     n = normalize(fi.felt, text)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from toolkit.definitions.cases import cases_from_keys, uses_cases
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.recipients import Modtager, find_recipient
@@ -177,7 +178,8 @@ def _identify(raw: RawWorkbook, res: ReadResult, sd: Stamdata, defs) -> Skemadef
 def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamdata) -> None:
     m, aar = res.modtager, res.aar
     assert m is not None and aar is not None  # _identify found the recipient and the year
-    plan = plan_form(defn, sd, m, aar)
+    sager = cases_from_keys(defn, sd, (k for k, _s, _c in raw.mapping)) if uses_cases(defn) else None
+    plan = plan_form(defn, sd, m, aar, sager)  # the panel's cases: as the file lists them
     mapping = {k: (s, c) for k, s, c in raw.mapping}
     used: set[str] = set()
     issues_before = len(res.issues)
