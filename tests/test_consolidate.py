@@ -56,6 +56,7 @@ def test_sheets_tables_and_charts(workbook):
         "Udmeldinger",
         "Årsrapporter",
         "Kommunale indmeldinger",
+        "Høringssvar",
         "Fejl og mangler",
         "Status",
     ]

@@ -134,7 +134,14 @@ def test_unreadable_or_mismatched_definition_files_name_the_file(tmp_path):
 
 def test_every_bundled_file_is_in_the_package_folder():
     names = sorted(p.name for p in bundled_definitions_dir().glob("*.yaml"))
-    assert names == ["aarsrapport.yaml", "indmelding.yaml", "kommune.yaml", "panel.yaml", "udmelding.yaml"]
+    assert names == [
+        "aarsrapport.yaml",
+        "hoeringssvar.yaml",
+        "indmelding.yaml",
+        "kommune.yaml",
+        "panel.yaml",
+        "udmelding.yaml",
+    ]
 
 
 def test_keys_are_unique_and_follow_the_documented_scheme(defs, sd):

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-FORMS = ("indmelding", "udmelding", "aarsrapport", "kommune", "panel")  # the form types: a key's first part
+FORMS = (
+    "indmelding",
+    "udmelding",
+    "aarsrapport",
+    "kommune",
+    "panel",
+    "hoeringssvar",
+)  # the form types: a key's first part
+OWN_STEP_FORMS = ("hoeringssvar",)  # written by their own step (skema hoering), not by a plain `skema generer`
 KINDS = ("tilbud", "nr", "ydelse", "kommune", "linje")  # the order they appear in a key
 
 
@@ -233,3 +241,13 @@ class Panel:
     DISPENSATION = "optages på dispensation"
     NOEDSPOR = "nødspor"
     VALG = (FORTSAETTER, UDTRAEDER, NOEDSPOR, OPTAGES, OPTAGES_IKKE, DISPENSATION)  # checked when definitions load
+
+
+class Hoeringssvar:
+    """The aftalepart's hearing reply, one block per tilbud in the hearing material (skema hoering)."""
+
+    SKEMA = "hoeringssvar"
+    BEMAERKNING = _required(SKEMA, "bemaerkning", "høringsmaterialet og DAS-bilaget (høringsbemærkninger)", ("tilbud",))
+    YDELSER_MATCHER = _required(
+        SKEMA, "ydelser_matcher", "høringsmaterialet og DAS-bilaget (matcher ydelserne behovet)", ("tilbud",)
+    )

@@ -176,8 +176,10 @@ class Workspace:
         out_dir: Path | None = None,
         overwrite: bool = False,
         progress: Callable[[GeneratedForm], None] | None = None,
+        frist: dt.date | None = None,
     ) -> tuple[list[GeneratedForm], list[SkippedForm], Path]:
-        """Write the year's forms (prefilled with earlier years' answers when the store has them)."""
+        """Write the year's forms (prefilled with earlier years' answers when the store has them).
+        `frist`: the deadline the forms state instead of the Frister sheet's."""
         from toolkit.forms.generate import generate_forms, history_prefill
 
         out = Path(out_dir) if out_dir else self.forms_dir(aar)
@@ -187,7 +189,16 @@ class Workspace:
                 prefill = history_prefill(store, aar)
         sager = self.panel_cases(aar) if skemaer and "panel" in skemaer else None
         results, skipped = generate_forms(
-            self.sd, aar, out, skemaer, overwrite, self.definitions_dir, progress=progress, prefill=prefill, sager=sager
+            self.sd,
+            aar,
+            out,
+            skemaer,
+            overwrite,
+            self.definitions_dir,
+            progress=progress,
+            prefill=prefill,
+            sager=sager,
+            frist=frist,
         )
         if results:  # remembered in the store: a returned file identical to a sent form is not an answer
             with self.store() as store:
@@ -246,6 +257,16 @@ class Workspace:
 
         with self.writing() as store:
             return correct_value(store, self.sd, self.defs, aar, respondent_id, felt, text, reason)
+
+    def remark(
+        self, aar: int, part_id: str, tilbud_id: str, tekst: str, ydelser_matcher: str | None, reason: str
+    ) -> dict[str, object]:
+        """A hearing remark received by mail: validated like the hoeringssvar form's cells and stored
+        with who (the part) and why (`reason`), as `correct` does. Returns {field key: value}."""
+        from toolkit.returns.corrections import record_remark
+
+        with self.writing() as store:
+            return record_remark(store, self.sd, self.defs, aar, part_id, tilbud_id, tekst, ydelser_matcher, reason)
 
     # --- consolidation -----------------------------------------------------------------------
     def year_data(self, aar: int, today: dt.date | None = None) -> YearData:
@@ -322,16 +343,21 @@ class Workspace:
     def hoering(
         self, aar: int, frist: dt.date, overwrite: bool = False, pdf: bool = False, today: dt.date | None = None
     ) -> list[Written]:
-        """Hearing letters and material; a deadline on or after the DAS meeting, or in the past, is refused."""
-        from toolkit.documents.produce import write_hoering
+        """Hearing letters, material and one hearing-reply form per aftalepart (named in its letter, next
+        to it); a deadline on or after the DAS meeting, or in the past, is refused."""
+        from toolkit.documents.produce import Written, write_hoering
+        from toolkit.fieldkeys import Hoeringssvar
         from toolkit.rules.cycle import check_hearing_deadline
 
         check_hearing_deadline(self.sd, aar, frist, today or dt.date.today())
+        forms, _skipped, _out = self.generate(
+            aar, [Hoeringssvar.SKEMA], self.out(aar) / "hoering", overwrite=overwrite, frist=frist
+        )
         with self.store() as store:
             written = write_hoering(
                 store, self.sd, self.defs, aar, frist, self.out(aar), overwrite, templates=self.templates_dir
             )
-        return self._pdf(written, pdf)
+        return self._pdf(written, pdf) + [Written(f.path, f.status) for f in forms]
 
     def check_hoering_frist(self, aar: int, frist: dt.date, today: dt.date | None = None) -> None:
         """`hoering`'s date checks alone (UsageError), for a caller that asks before it starts the work."""
@@ -350,14 +376,40 @@ class Workspace:
             )
         return self._pdf(written, pdf)
 
-    def bilag(self, aar: int, moede: dt.date, overwrite: bool = False, pdf: bool = False) -> Written:
+    def bilag(
+        self,
+        aar: int,
+        moede: dt.date,
+        overwrite: bool = False,
+        pdf: bool = False,
+        punkter: Iterable[str] = (),
+        vedlaeg: Iterable[str] = (),
+    ) -> Written:
+        """The DAS appendix. `punkter`: `--punkt` values ('4', 'status=4'); `vedlaeg`: `--vedlaeg`
+        values ('referat.docx', '2=sag.pdf'), see documents/compose.py."""
+        from toolkit.documents.compose import merge_pdf, parse_punkter, read_attachments
         from toolkit.documents.produce import write_bilag
+        from toolkit.statuses import WriteStatus
 
+        plan, attachments = parse_punkter(list(punkter)), read_attachments(list(vedlaeg))  # checked first
         with self.store() as store:
             written = write_bilag(
-                store, self.sd, self.defs, aar, moede, self.out(aar), overwrite, templates=self.templates_dir
+                store,
+                self.sd,
+                self.defs,
+                aar,
+                moede,
+                self.out(aar),
+                overwrite,
+                templates=self.templates_dir,
+                punkter=plan,
+                attachments=attachments,
+                reserve_pdf_pages=pdf,
             )
-        return self._pdf([written], pdf)[0]
+        written = self._pdf([written], pdf)[0]
+        if pdf and written.status == WriteStatus.SKREVET:
+            merge_pdf(written.path.with_suffix(".pdf"), attachments)
+        return written
 
     def _pdf(self, written: list[Written], pdf: bool) -> list[Written]:
         if pdf:

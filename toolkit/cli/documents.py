@@ -41,8 +41,9 @@ def _report(written, pdf: bool, title: str) -> None:
     kept = sum(w.status != WriteStatus.SKREVET for w in written)
     if kept:
         console.print(f"{kept} fandtes allerede og er ikke overskrevet (brug --overskriv).")
-    if pdf:
-        console.print(f"{len(written) - kept} PDF-filer skrevet.")
+    if pdf:  # the Word documents, not the hearing-reply forms
+        n = sum(w.status == WriteStatus.SKREVET and w.path.suffix == ".docx" for w in written)
+        console.print(f"{n} PDF-filer skrevet.")
 
 
 @app.command("hoering")
@@ -62,6 +63,30 @@ def hoering_cmd(
     f, y = dato(frist, "Fristen"), year(aar)
     written = workspace(mappe, stamdata, skemaer, skabeloner).hoering(y, f, overskriv, pdf)
     _report(written, pdf, f"Høring {y}")
+
+
+@app.command("bemaerkning")
+def bemaerkning_cmd(
+    part: Annotated[str, typer.Option("--part", help="Aftalepartens id (fx K851).")],
+    tilbud: Annotated[str, typer.Option("--tilbud", help="Tilbuddets id (fx T01).")],
+    begrundelse: Annotated[
+        str, typer.Option("--begrundelse", help="Hvordan bemærkningen kom ind, fx 'modtaget pr. mail 3. maj'.")
+    ],
+    tekst: Annotated[str, typer.Option("--tekst", help="Høringsbemærkningen til tilbuddet.")] = "",
+    ydelser_matcher: Annotated[
+        str | None, typer.Option("--ydelser-matcher", help="Matcher ydelserne behovet: Ja, Delvist eller Nej.")
+    ] = None,
+    aar: AarOpt = None,
+    mappe: MappeOpt = Path("."),
+    stamdata: StamdataOpt = None,
+    skemaer: SkabelonOpt = None,
+):
+    """Registrér en høringsbemærkning, der er kommet pr. mail, som et høringssvar fra aftaleparten."""
+    y = year(aar)
+    stored = workspace(mappe, stamdata, skemaer).remark(y, part, tilbud, tekst, ydelser_matcher, begrundelse)
+    for felt, value in stored.items():
+        console.print(f"Registreret: {felt} for {part} ({y}) = {value!r}.")
+    console.print("Kør 'skema samlet' for at opdatere overblikket.")
 
 
 @app.command("rykker")
@@ -93,10 +118,25 @@ def bilag_cmd(
     skabeloner: TemplatesOpt = None,
     overskriv: OverskrivOpt = False,
     pdf: PdfOpt = False,
+    punkt: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--punkt",
+            help="Mødets dagsordenspunkt: N for alle sektioner, eller SEKTION=N (status, indmelding, udmelding, "
+            "indstilling); kan gentages.",
+        ),
+    ] = None,
+    vedlaeg: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--vedlaeg",
+            help="Vedlæg et dokument (.docx eller .pdf), evt. under dagsordenspunkt N: [N=]FIL; kan gentages.",
+        ),
+    ] = None,
 ):
     """Skriv det samlede 'Bilag til DAS' med indholdsfortegnelse, status pr. tilbud, indmeldinger og udmeldinger."""
     m, y = dato(moede, "Mødedatoen"), year(aar)
-    written = workspace(mappe, stamdata, skemaer, skabeloner).bilag(y, m, overskriv, pdf)
+    written = workspace(mappe, stamdata, skemaer, skabeloner).bilag(y, m, overskriv, pdf, punkt or [], vedlaeg or [])
     _report([written], pdf, f"Bilag til DAS {m.isoformat()}")
 
 

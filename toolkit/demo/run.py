@@ -10,6 +10,7 @@ from pathlib import Path
 
 from toolkit.definitions.recipients import recipients
 from toolkit.demo.simulate import MANGLER, Simulator, fill_form
+from toolkit.demo.simulate_hoering import simulate_hoering
 from toolkit.demo.simulate_panel import run_panel
 from toolkit.documents.pdf import soffice_path
 from toolkit.rules.criteria import assess_all
@@ -109,7 +110,12 @@ def run_demo(
 
     sent = activity_date(sd, aar, "aarsrapport")  # the hearing goes out when the årsrapporter are in
     hearing = ws.hoering(aar, activity_date(sd, aar, "hoering"), overwrite=True, today=sent)
-    step("7. Høring", f"{len(hearing) - 1} høringsbreve og ét høringsmateriale", hearing[0].path.parent)
+    replies = simulate_hoering(ws, aar, work / "indbakke" / f"{aar}_hoering")  # then the replies come in
+    step(
+        "7. Høring",
+        f"{len(sd.aftaleparter)} høringsbreve med høringssvarskema, ét høringsmateriale; {replies} høringssvar",
+        hearing[0].path.parent,
+    )
     reminders = ws.rykkere(aar, overwrite=True)
     step("8. Rykkere", f"{len(reminders)} rykkerbreve", reminders[0].path.parent if reminders else None)
     with_pdf = pdf and soffice_path() is not None

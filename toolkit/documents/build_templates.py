@@ -107,11 +107,13 @@ def hoeringsbrev():
     p = d.add_paragraph()
     p.add_run("Frist for høringssvar: {{ frist }}").bold = True
     d.add_paragraph(
-        "Send jeres bemærkninger pr. e-mail til {{ sekretariat_email }} senest {{ frist }}. Angiv "
-        "gerne, hvilket tilbud hver bemærkning vedrører. Bemærkningerne indgår i Ekspertpanelets "
-        "drøftelse og i Den Administrative Styregruppes årlige statusdrøftelse."
+        "Send jeres bemærkninger i det vedlagte skema {{ skema_fil }} senest {{ frist }} til "
+        "{{ sekretariat_email }}. Skemaet har én blok pr. tilbud med jeres bemærkning og svaret på, om "
+        "ydelserne matcher jeres behov; tilbud uden bemærkninger kan stå tomme. Bemærkningerne indgår i "
+        "Ekspertpanelets drøftelse og i Den Administrative Styregruppes årlige statusdrøftelse."
     )
     signature(d)
+    d.paragraphs[-2].paragraph_format.keep_with_next = True  # the greeting stays with the signature
     return d
 
 
@@ -163,8 +165,22 @@ def hoeringsmateriale():
     d.add_heading("Early warning", 2)
     bullets(d, "for s in t.signaler", "{{ s }}")
     d.add_paragraph("{%p endif %}")
+    d.add_paragraph("{%p if t.hoeringssvar %}")  # what came back, when the material is written again
+    d.add_heading("Høringssvar", 2)
+    hoeringssvar(d, "t")
+    d.add_paragraph("{%p endif %}")
     d.add_paragraph("{%p endfor %}")
     return d
+
+
+def hoeringssvar(d, var: str):
+    """The hearing replies to one tilbud: the sender, the match answer and the remark."""
+    bullets(
+        d,
+        f"for h in {var}.hoeringssvar",
+        "{{ h.fra }}{% if h.ydelser_matcher %} (ydelserne matcher behovet: {{ h.ydelser_matcher }})"
+        "{% endif %}{% if h.bemaerkning %}: {{ h.bemaerkning }}{% endif %}",
+    )
 
 
 def bilag_heading(d, var: str):
@@ -185,7 +201,7 @@ def bilag_das():
     h = d.add_heading("Indhold", 1)
     h.paragraph_format.page_break_before = True
     d.add_paragraph("{%p for punkt in dagsorden %}")
-    d.add_heading("Bilag til dagsordenspunkt {{ punkt.nr }}: {{ punkt.titel }}", 2)
+    d.add_heading("{{ punkt.overskrift }}", 2)
     d.add_paragraph("{%p for b in punkt.bilag %}")
     p = d.add_paragraph("{{ b.nummer }} {{ b.titel }}\t{{ b.side }}")
     p.paragraph_format.tab_stops.add_tab_stop(Cm(15.9), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
@@ -211,7 +227,10 @@ def bilag_das():
     d.add_paragraph("Ingen signaler.")
     d.add_paragraph("{%p endif %}")
     d.add_heading("Høringsbemærkninger", 2)
+    hoeringssvar(d, "b.t")
+    d.add_paragraph("{%p if not b.t.hoeringssvar %}")
     d.add_paragraph("{{ b.t.hoering }}")
+    d.add_paragraph("{%p endif %}")
     d.add_paragraph("{%p endfor %}")
     # nominations: the driftsherre's own assessment next to the panel's (or "afventer …")
     bilag_heading(d, "indmelding")

@@ -37,7 +37,7 @@ COMMON = {
     "periode",
 }
 VARIABLES = {  # what the toolkit provides to each template (documented in docs/skabeloner.md)
-    "hoeringsbrev.docx": COMMON | {"modtager", "materiale", "frist"},
+    "hoeringsbrev.docx": COMMON | {"modtager", "materiale", "frist", "skema_fil"},
     "rykkerbrev.docx": COMMON | {"modtager", "mangler", "mangler_tekst"},
     "hoeringsmateriale.docx": COMMON | {"tilbud", "aar_1", "aar_2", "aar_3"},
     "bilag_das.docx": COMMON

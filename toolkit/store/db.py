@@ -310,6 +310,10 @@ class Store:
             )
         return len(rows)
 
+    def sent_form_types(self, aar: int) -> set[str]:
+        """The form types sent out for `aar` (e.g. hoeringssvar only once `skema hoering` has run)."""
+        return {r[0] for r in self.con.execute("SELECT DISTINCT skema FROM sent_forms WHERE aar = ?", (aar,))}
+
     def find_sent(self, file_hash: str) -> SentForm | None:
         row = self.con.execute("SELECT * FROM sent_forms WHERE file_hash = ?", (file_hash,)).fetchone()
         return SentForm(**row) if row else None
