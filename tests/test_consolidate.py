@@ -1,5 +1,7 @@
 """The consolidated workbook: sheets, tables, charts, and text that never becomes a formula."""
 
+import datetime as dt
+
 import openpyxl
 import pytest
 
@@ -97,3 +99,20 @@ def test_reminder_list_lists_the_missing_with_contacts(workbook, tmp_path, sd):
     rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))[1:]
     assert n == len(rows) == 41
     assert any(r[1] == "Læsø Kommune" and r[3] == sd.aftalepart("K825").email for r in rows)
+
+
+def test_an_empty_nomination_before_the_deadline_does_not_cancel_the_march_panel(sd, tmp_path):
+    """Odd year: one driftsherre answers "no nominations" in February. Others may still nominate until
+    1 March, so the March panel is not 'aflyst' yet; after the deadline with none nominated it is."""
+    from toolkit import Workspace
+
+    ws = Workspace(tmp_path / "w")
+    forms, _skipped, _dir = ws.generate(2029, ["indmelding"])
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    fill_form(forms[0].path, {"indmelding.indmelder": "Nej"}, inbox / forms[0].path.name)
+    report, _written = ws.ingest([inbox], years=[])
+    assert report.count("ny") == 1
+    state = lambda today: {s.activity.key: s for s in ws.cycle(2029, today)}["ekspertpanel_marts"].state  # noqa: E731
+    assert state(dt.date(2029, 2, 10)) != "aflyst"
+    assert state(dt.date(2029, 3, 2)) == "aflyst"

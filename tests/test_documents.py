@@ -225,3 +225,34 @@ def test_a_national_set_of_hearing_letters_is_written_by_worker_processes_one_pe
     letter = next(w.path for w in written if "proevekommune_07" in w.path.name)
     text = text_of(letter)
     assert "Prøvekommune 07" in text and "Kontakt 07" in text and "Frist for høringssvar: 10. maj 2028" in text
+
+
+def test_bilag_overview_lists_the_signals_the_sections_list(demo):
+    """The overview's "Early warning" names every signal of every tilbud, never "Ingen signaler" while
+    the sections below list some."""
+    work, _ = demo
+    text = text_of(work / "output" / str(AAR) / f"{AAR}_bilag_das_2028-05-20.docx")
+    year = Workspace(work).year_data(AAR)
+    signals = [(f.navn, s.text) for f in year.figures for s in year.warnings[f.tilbud_id]]
+    assert signals
+    overview = text.rsplit("Overblik over tilbuddene", 1)[1].split("Status: ")[0]
+    assert "Ingen signaler" not in overview
+    for navn, s in signals:
+        assert f"{navn}: {s}" in overview
+
+
+def test_the_reason_a_kommune_does_not_use_a_tilbud_is_shown_with_its_answers(demo):
+    work, _ = demo
+    text = text_of(work / "output" / str(AAR) / "hoering" / f"{AAR}_hoeringsmateriale.docx")
+    assert "Læsø Kommune: Årsag til ingen brug: Kommunens få borgere i målgruppen" in text
+
+
+def test_the_documents_print_the_agreement_period(demo, sd):
+    from toolkit.rules.period import year_periods
+
+    work, _ = demo
+    p = year_periods(sd, AAR).texts()
+    letter = text_of(work / "output" / str(AAR) / "hoering" / f"{AAR}_hoeringsbrev_laesoe_kommune.docx")
+    assert p["aftaleperiode"] in letter
+    bilag = text_of(work / "output" / str(AAR) / f"{AAR}_bilag_das_2028-05-20.docx")
+    assert p["das_tekst"] in bilag.split("Indhold")[0]  # on the cover, before the index

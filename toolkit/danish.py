@@ -121,3 +121,17 @@ def ligner_email(text: str) -> bool:
     """A sane shape check, not RFC 5322: something@domain.tld, no spaces, one '@', no empty
     domain labels. 'a@b.dk' yes; 'a@b', 'a b@c.dk', 'a@b..dk', 'a@b.dk; c@d.dk' no."""
     return isinstance(text, str) and bool(_EMAIL.match(text))
+
+
+def antal(n: int, ental: str, flertal: str, en: str | None = None) -> str:
+    """A count with the noun in the right number: antal(1, "ny", "nye") -> "1 ny", antal(2, …) ->
+    "2 nye"; `en` spells out one: antal(1, "ønske", "ønsker", en="ét") -> "ét ønske". Thousands
+    with a dot ("1.234 filer"). Every count the tool prints goes through here."""
+    if n == 1:
+        return f"{en or '1'} {ental}"
+    return f"{format_tal(n, 0)} {flertal}"
+
+
+def stort(text: str) -> str:
+    """The first letter upper case, the rest untouched ("ét ønske" -> "Ét ønske")."""
+    return text[:1].upper() + text[1:]

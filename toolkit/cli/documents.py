@@ -23,6 +23,7 @@ from toolkit.cli.common import (
     year,
 )
 from toolkit.cli.dansk import DanskTyper
+from toolkit.danish import antal
 from toolkit.statuses import WriteStatus
 
 PdfOpt = Annotated[bool, typer.Option("--pdf", help="Lav også PDF-filer (kræver LibreOffice).")]
@@ -40,9 +41,9 @@ def _report(written, pdf: bool, title: str) -> None:
     console.print(table)
     kept = sum(w.status != WriteStatus.SKREVET for w in written)
     if kept:
-        console.print(f"{kept} fandtes allerede og er ikke overskrevet (brug --overskriv).")
+        console.print(f"{antal(kept, 'fil', 'filer')} fandtes allerede og er ikke overskrevet (brug --overskriv).")
     if pdf:
-        console.print(f"{len(written) - kept} PDF-filer skrevet.")
+        console.print(f"{antal(len(written) - kept, 'PDF-fil', 'PDF-filer')} skrevet.")
 
 
 @app.command("hoering")

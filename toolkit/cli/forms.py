@@ -22,6 +22,7 @@ from toolkit.cli.common import (
     workspace,
     year,
 )
+from toolkit.danish import antal
 from toolkit.statuses import WriteStatus
 
 
@@ -78,7 +79,7 @@ def generer_cmd(
     written = sum(r.status == WriteStatus.SKREVET for r in results)
     kept = len(results) - written
     console.print(
-        f"{written} skemaer skrevet til {out}"
+        f"{antal(written, 'skema', 'skemaer')} skrevet til {out}"
         + (f"; {kept} fandtes allerede (brug --overskriv for at danne dem igen)." if kept else ".")
     )
 

@@ -26,7 +26,7 @@ from toolkit.cli.common import (
     workspace,
     year,
 )
-from toolkit.danish import format_dato
+from toolkit.danish import antal, format_dato
 from toolkit.statuses import AnswerStatus, FileResult
 
 MAX_ROWS = 60
@@ -117,8 +117,8 @@ def _indlaes_summary(report, written, sti, aar: int) -> None:
     if report.items:
         print_files(report, "Indlæste filer", aar)
     console.print(
-        f"{report.count(FileResult.NY)} nye, {report.count(FileResult.ERSTATTER)} erstatter en "
-        f"tidligere, {report.count(FileResult.AELDRE)} ældre version, "
+        f"{antal(report.count(FileResult.NY), 'ny', 'nye')}, {report.count(FileResult.ERSTATTER)} erstatter en "
+        f"tidligere, {antal(report.count(FileResult.AELDRE), 'ældre version', 'ældre versioner')}, "
         f"{report.count(FileResult.ALLEREDE)} allerede indlæst, "
         f"{report.count(FileResult.AFVIST)} afvist, {report.count(FileResult.SPRUNGET_OVER)} "
         f"sprunget over."
@@ -292,7 +292,7 @@ def rykkerliste_cmd(
 ):
     """Skriv de manglende respondenter med kontaktoplysninger til Excel."""
     path, n = workspace(mappe, stamdata, skemaer).reminder_list(year(aar))
-    console.print(f"{n} manglende skemaer skrevet til {path}")
+    console.print(f"{antal(n, 'manglende skema', 'manglende skemaer')} skrevet til {path}")
 
 
 STATE_COLOR = {

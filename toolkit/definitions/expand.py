@@ -85,7 +85,7 @@ def plan_form(defn: Skemadefinition, sd: Stamdata, modtager: Modtager, aar: int)
         if ark.kun_for == "driftsherre" and not _own(sd, modtager, aar):
             continue
         blocks = []
-        for item in _sheet_items(ark, sd, aar):
+        for item in _sheet_items(ark, sd, aar, defn.skema):
             tilbud = item.obj if item and item.kind == "tilbud" else own_tilbud
             prefix = [f"{item.kind}.{item.id}"] if item else []
             aktiv = None
@@ -107,12 +107,13 @@ def _own(sd: Stamdata, modtager: Modtager, aar: int) -> list[Tilbud]:
     return [t for t in sd.omfattede_tilbud(aar) if t.driftsherre_id == modtager.driftsherre_id]
 
 
-def _sheet_items(ark: Ark, sd: Stamdata, aar: int) -> list[Item | None]:
+def _sheet_items(ark: Ark, sd: Stamdata, aar: int, skema: str) -> list[Item | None]:
     if ark.gentag == "tilbud":
         return [Item("tilbud", t.id, t.navn, t) for t in sd.omfattede_tilbud(aar)]
     if ark.gentag == "nr":
         assert ark.antal is not None  # the model requires antal with gentag 'nr'
-        return [Item("nr", str(n), f"Tilbud {n}") for n in range(1, ark.antal + 1)]
+        antal = int(sd.setting(f"{skema}_antal_tilbud", ark.antal))  # stamdata may ask for more blocks
+        return [Item("nr", str(n), f"Tilbud {n}") for n in range(1, antal + 1)]
     return [None]
 
 

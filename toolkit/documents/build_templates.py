@@ -87,7 +87,7 @@ def hoeringsbrev():
     d.add_paragraph(
         "Som led i det forstærkede samarbejde om de mest specialiserede sociale tilbud i {{ region }} "
         "sendes driftsherrernes årsrapporter og kommunernes indmeldinger for {{ aar }} hermed i høring "
-        "hos alle aftaleparter."
+        "hos alle aftaleparter. Den løbende aftaleperiode er {{ periode.aftaleperiode }}."
     )
     d.add_heading("Materialet i høring", 2)
     loop_table(
@@ -176,6 +176,7 @@ def bilag_das():
     p = d.add_paragraph("Møde i Den Administrative Styregruppe {{ moede }}")
     p.runs[0].font.size = Pt(16)
     d.add_paragraph("Det forstærkede samarbejde om de mest specialiserede sociale tilbud – {{ region }}")
+    d.add_paragraph("Aftaleperioden {{ periode.aftaleperiode }}. {{ periode.das_tekst }}.")
     h = d.add_heading("Indhold", 1)
     h.paragraph_format.page_break_before = True
     d.add_paragraph("{%p for punkt in dagsorden %}")

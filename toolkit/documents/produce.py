@@ -17,7 +17,7 @@ from docx.shared import Mm
 from docxtpl import InlineImage
 
 from toolkit.consolidate.year import year_data
-from toolkit.danish import format_dato
+from toolkit.danish import antal, format_dato, stort
 from toolkit.documents import charts
 from toolkit.documents.context import by_respondent, common, index_values, tilbud_section
 from toolkit.documents.render import ANCHOR, PAGEREF, load, render
@@ -147,7 +147,7 @@ def write_rykkere(
             }
             for s in items
         ]
-        tekst = "ét skema" if len(items) == 1 else f"{len(items)} skemaer"
+        tekst = antal(len(items), "skema", "skemaer", en="ét")
         ctx = {
             **base,
             "modtager": {"navn": m.navn, "kontaktperson": m.kontaktperson, "email": m.email},
@@ -184,7 +184,7 @@ def write_bilag(
                 "anker": ANCHOR.format("bilag_1_0"),
                 "nummer": "1.0",
                 "titel": "Overblik over tilbuddene",
-                "t": _overview_section(figures, aar),
+                "t": _overview_section(figures, aar, warnings),
                 "graf": InlineImage(
                     tpl, str(charts.demand_chart(figures, aar, Path(tmp) / "efterspoergsel.png")), width=Mm(150)
                 ),
@@ -241,7 +241,7 @@ def write_bilag(
     return Written(target, WriteStatus.SKREVET)
 
 
-def _overview_section(figures, aar):
+def _overview_section(figures, aar, warnings):
     total = sum(f.pladstal for f in figures)
     expected = sum(f.forventet or 0 for f in figures)
     from toolkit.documents.context import _num
@@ -262,7 +262,7 @@ def _overview_section(figures, aar):
         f"{_num(total)} pladser i alt.",
         "oekonomi": "Se de enkelte tilbud.",
         "udvikling": "Se de enkelte tilbud.",
-        "signaler": [],
+        "signaler": [f"{f.navn}: {s.text}" for f in figures for s in warnings[f.tilbud_id]],
         "hoering": "Se de enkelte tilbud.",
     }
 
@@ -336,8 +336,7 @@ def _withdrawals(values, sd, aar):
     elif rows:
         p = year_periods(sd, aar)
         intro = (
-            f"{'Ét ønske' if len(rows) == 1 else f'{len(rows)} ønsker'} om udmelding. {p.udmelding_tekst}. "
-            f"{p.das_tekst}."
+            f"{stort(antal(len(rows), 'ønske', 'ønsker', en='ét'))} om udmelding. {p.udmelding_tekst}. {p.das_tekst}."
         )
     else:
         intro = "Der er ikke modtaget ønsker om udmelding."
