@@ -11,6 +11,7 @@ from toolkit.danish import (
     format_dato,
     format_tal,
     ligner_email,
+    opremsning,
     parse_dato,
     parse_tal,
     stort,
@@ -170,3 +171,16 @@ def test_antal_uses_the_singular_for_one_and_danish_thousands(n, ental, flertal,
 def test_stort_capitalises_only_the_first_letter():
     assert stort(antal(1, "ønske", "ønsker", en="ét")) == "Ét ønske"
     assert stort("2 PDF-filer") == "2 PDF-filer"
+
+
+@pytest.mark.parametrize(
+    "items,og,expected",
+    [
+        ([2026], "og", "2026"),
+        ([2026, 2027], "og", "2026 og 2027"),
+        (["a", "b", "c"], "eller", "a, b eller c"),
+        ([], "og", ""),
+    ],
+)
+def test_opremsning_joins_the_danish_way(items, og, expected):
+    assert opremsning(items, og) == expected

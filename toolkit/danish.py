@@ -135,3 +135,9 @@ def antal(n: int, ental: str, flertal: str, en: str | None = None) -> str:
 def stort(text: str) -> str:
     """The first letter upper case, the rest untouched ("ét ønske" -> "Ét ønske")."""
     return text[:1].upper() + text[1:]
+
+
+def opremsning(items, og: str = "og") -> str:
+    """'2026', '2026 og 2027', '2025, 2026 og 2027' (`og="eller"`: '… eller 2027')"""
+    words = [str(x) for x in items]
+    return f" {og} ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)

@@ -30,6 +30,7 @@ if TYPE_CHECKING:  # the stages are imported where they are used: `skema --help`
     from toolkit.rules.keyfigures import TilbudFigures
     from toolkit.rules.warnings import Signal
     from toolkit.stamdata.model import Stamdata
+    from toolkit.stamdata.respondents import Respondent
     from toolkit.store import Store, StoredValue
 
 STAMDATA_FILE = "stamdata.xlsx"
@@ -151,6 +152,28 @@ class Workspace:
             yield store
 
     @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """The store to read from. A folder without one gets none: an empty store in a temporary
+        folder answers instead, so that reading never leaves a database behind."""
+        if self.has_store:
+            with self.store() as store:
+                yield store
+            return
+        import tempfile
+
+        from toolkit.store import Store
+
+        with tempfile.TemporaryDirectory(prefix="skema_tom_") as tmp, Store(Path(tmp)) as store:
+            yield store
+
+    def data_years(self) -> list[int]:
+        """The years the store holds returned forms for (none without a store)."""
+        if not self.has_store:
+            return []
+        with self.store() as store:
+            return sorted({s.aar for s in store.submissions() if s.aar})
+
+    @contextmanager
     def writing(self, on_wait: Callable[[], None] | None = None) -> Iterator[Store]:
         """The store, with the folder's lock held: one writing run at a time."""
         from toolkit.store.lock import workspace_lock
@@ -239,18 +262,24 @@ class Workspace:
         from toolkit.consolidate.year import year_data
         from toolkit.rules.warnings import early_warnings
 
-        with self.store() as store:
+        with self.reading() as store:
             values, statuses, figures = year_data(store, self.sd, self.defs, aar, today)
         return YearData(aar, values, statuses, figures, early_warnings(self.sd, aar, figures))
 
     def consolidate(self, aar: int, today: dt.date | None = None) -> Path:
-        with self.store() as store:
+        with self.reading() as store:
             return self._consolidate(store, aar, today)
 
     def _consolidate(self, store: Store, aar: int, today: dt.date | None = None) -> Path:
         from toolkit.consolidate.year import consolidate
 
         return consolidate(store, self.sd, self.defs, aar, self.out(aar) / f"{aar}_samlet.xlsx", today)
+
+    def missing(self, aar: int, today: dt.date | None = None) -> list[ReturnStatus]:
+        """The forms of `aar` not answered yet, each with its deadline and whether it has passed."""
+        from toolkit.statuses import AnswerStatus
+
+        return [s for s in self.year_data(aar, today).statuses if s.status == AnswerStatus.MANGLER]
 
     def reminder_list(self, aar: int, today: dt.date | None = None) -> tuple[Path, int]:
         from toolkit.consolidate.year import write_reminder_list
@@ -260,12 +289,22 @@ class Workspace:
     def export(self, fmt: str, target: Path | None = None, aar: int | None = None) -> bytes:
         from toolkit.store.export import export
 
-        with self.store() as store:
+        with self.reading() as store:
             return export(store.current_values(aar), fmt, target)
+
+    def find_respondents(self, text: str) -> list[Respondent]:
+        """The respondents an id or a name (any case) names; UsageError with near matches if none."""
+        from toolkit.stamdata.respondents import find_respondents, known_respondents
+
+        stored: dict[str, str] = {}
+        if self.has_store:
+            with self.store() as store:
+                stored = {s.respondent_id: s.respondent_navn or "" for s in store.submissions() if s.respondent_id}
+        return find_respondents(text, known_respondents(self.sd, stored))
 
     def history(self, respondent_id: str) -> tuple[list, list]:
         """(submissions, corrections) for one respondent, oldest first."""
-        with self.store() as store:
+        with self.reading() as store:
             return store.history(respondent_id), store.corrections(respondent_id)
 
     # --- the cycle ---------------------------------------------------------------------------
@@ -275,7 +314,7 @@ class Workspace:
 
         forms = self.forms_dir(aar)
         sent = {p.name.split("_")[1] for p in forms.glob(f"{aar}_*.xlsx")} if forms.exists() else set()
-        with self.store() as store:
+        with self.reading() as store:
             return year_cycle(store, self.sd, self.defs, aar, sent, today or dt.date.today())
 
     def calendar(self, aar: int, target: Path) -> Path:
@@ -293,7 +332,7 @@ class Workspace:
         from toolkit.rules.cycle import check_hearing_deadline
 
         check_hearing_deadline(self.sd, aar, frist, today or dt.date.today())
-        with self.store() as store:
+        with self.reading() as store:
             written = write_hoering(
                 store, self.sd, self.defs, aar, frist, self.out(aar), overwrite, templates=self.templates_dir
             )
@@ -304,7 +343,7 @@ class Workspace:
     ) -> list[Written]:
         from toolkit.documents.produce import write_rykkere
 
-        with self.store() as store:
+        with self.reading() as store:
             written = write_rykkere(
                 store, self.sd, self.defs, aar, self.out(aar), overwrite, today=today, templates=self.templates_dir
             )
@@ -313,7 +352,7 @@ class Workspace:
     def bilag(self, aar: int, moede: dt.date, overwrite: bool = False, pdf: bool = False) -> Written:
         from toolkit.documents.produce import write_bilag
 
-        with self.store() as store:
+        with self.reading() as store:
             written = write_bilag(
                 store, self.sd, self.defs, aar, moede, self.out(aar), overwrite, templates=self.templates_dir
             )

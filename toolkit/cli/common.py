@@ -15,7 +15,7 @@ from rich.console import Console
 
 from toolkit.cli.dansk import DanskTyper
 from toolkit.cli.dansk import install as _dansk
-from toolkit.danish import parse_dato
+from toolkit.danish import opremsning, parse_dato
 from toolkit.fieldkeys import FORMS
 from toolkit.problems import SkemaError, UsageError
 
@@ -97,11 +97,16 @@ def workspace(
     skemaer: Path | None = None,
     skabeloner: Path | None = None,
     quiet: bool = False,
+    needs_store: bool = False,
 ):
-    """The working folder a command works on; says so when the bundled example is used."""
+    """The working folder a command works on; says so when the bundled example is used.
+    `needs_store`: the command reads answers, so a folder without a database is an error (it is
+    never created by reading)."""
     from toolkit.workspace import Workspace
 
     ws = Workspace(mappe, stamdata=stamdata, definitions=skemaer, templates=skabeloner)
+    if needs_store and not ws.has_store:
+        raise UsageError(f"Ingen skema-database i {mappe} – kør kommandoen i arbejdsmappen eller brug --mappe.")
     if ws.uses_example and not quiet:
         console.print(
             "[dim]Bruger det indbyggede eksempel (Nordjylland). Kør 'skema init' for at få "
@@ -110,10 +115,21 @@ def workspace(
     return ws
 
 
-def year(aar: int | None) -> int:
+def year(aar: int | None, given: dt.date | None = None) -> int:
+    """--aar, else the year of a date the user gave (--frist, --moede), else the next cycle's year."""
     from toolkit.workspace import default_year
 
-    return aar or default_year()
+    return aar or (given.year if given else default_year())
+
+
+def note_year(ws, aar: int) -> None:
+    """Say so when the store holds answers, but none for `aar`."""
+    years = ws.data_years()
+    if years and aar not in years:
+        console.print(
+            f"[yellow]Databasen har ingen indlæste svar for {aar}, kun for {opremsning(years)} "
+            f"(brug --aar {years[-1]}).[/yellow]"
+        )
 
 
 def dato(text: str, what: str) -> dt.date:

@@ -19,11 +19,12 @@ from toolkit.cli.common import (
     app,
     console,
     dato,
+    note_year,
     workspace,
     year,
 )
 from toolkit.cli.dansk import DanskTyper
-from toolkit.danish import antal
+from toolkit.danish import antal, format_dato
 from toolkit.statuses import WriteStatus
 
 PdfOpt = Annotated[bool, typer.Option("--pdf", help="Lav også PDF-filer (kræver LibreOffice).")]
@@ -60,8 +61,11 @@ def hoering_cmd(
     pdf: PdfOpt = False,
 ):
     """Skriv høringsbreve til alle aftaleparter og et samlet høringsmateriale (Word)."""
-    f, y = dato(frist, "Fristen"), year(aar)
-    written = workspace(mappe, stamdata, skemaer, skabeloner).hoering(y, f, overskriv, pdf)
+    f = dato(frist, "Fristen")
+    y = year(aar, f)
+    ws = workspace(mappe, stamdata, skemaer, skabeloner, needs_store=True)
+    note_year(ws, y)
+    written = ws.hoering(y, f, overskriv, pdf)
     _report(written, pdf, f"Høring {y}")
 
 
@@ -77,11 +81,21 @@ def rykker_cmd(
 ):
     """Skriv en kort påmindelse til hver respondent, der mangler at svare (Word)."""
     y = year(aar)
-    written = workspace(mappe, stamdata, skemaer, skabeloner).rykkere(y, overskriv, pdf)
+    ws = workspace(mappe, stamdata, skemaer, skabeloner, needs_store=True)
+    note_year(ws, y)
+    written = ws.rykkere(y, overskriv, pdf)
     if not written:
         console.print("Ingen mangler – der er ikke noget at rykke for.")
         return
     _report(written, pdf, f"Rykkere {y}")
+    missing = ws.missing(y)
+    if missing and not any(s.overskredet for s in missing):
+        first = min(s.frist for s in missing if s.frist) if any(s.frist for s in missing) else None
+        console.print(
+            "Ingen frist er overskredet endnu"
+            + (f" (første frist: {format_dato(first)})" if first else "")
+            + ": brevene minder venligt om fristen."
+        )
 
 
 @app.command("bilag")
@@ -96,8 +110,11 @@ def bilag_cmd(
     pdf: PdfOpt = False,
 ):
     """Skriv det samlede 'Bilag til DAS' med indholdsfortegnelse, status pr. tilbud, indmeldinger og udmeldinger."""
-    m, y = dato(moede, "Mødedatoen"), year(aar)
-    written = workspace(mappe, stamdata, skemaer, skabeloner).bilag(y, m, overskriv, pdf)
+    m = dato(moede, "Mødedatoen")
+    y = year(aar, m)
+    ws = workspace(mappe, stamdata, skemaer, skabeloner, needs_store=True)
+    note_year(ws, y)
+    written = ws.bilag(y, m, overskriv, pdf)
     _report([written], pdf, f"Bilag til DAS {m.isoformat()}")
 
 

@@ -20,6 +20,7 @@ from toolkit.cli.common import (
     choices,
     console,
     err_console,
+    note_year,
     print_json,
     progress,
     when,
@@ -184,7 +185,10 @@ def status_cmd(
     som_json: JsonOpt = False,
 ):
     """Vis pr. skema, hvem der har svaret, hvem der mangler, og om fristen er overskredet."""
-    data = workspace(mappe, stamdata, skemaer, quiet=som_json).year_data(year(aar))
+    ws = workspace(mappe, stamdata, skemaer, quiet=som_json, needs_store=True)
+    if not som_json:
+        note_year(ws, year(aar))
+    data = ws.year_data(year(aar))
     if som_json:
         print_json(status_json(data))
         return
@@ -221,7 +225,9 @@ def samlet_cmd(
     aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None, skemaer: SkabelonOpt = None
 ):
     """Skriv det samlede overblik (Excel) for året."""
-    path = workspace(mappe, stamdata, skemaer).consolidate(year(aar))
+    ws = workspace(mappe, stamdata, skemaer, needs_store=True)
+    note_year(ws, year(aar))
+    path = ws.consolidate(year(aar))
     console.print(f"Samlet overblik skrevet: {path}")
 
 
@@ -235,7 +241,7 @@ def eksport_cmd(
     mappe: MappeOpt = Path("."),
 ):
     """Eksportér alle gældende værdier i langt format (UTF-8) til BI-værktøjer."""
-    data = workspace(mappe, quiet=True).export(format, ud, aar)
+    data = workspace(mappe, quiet=True, needs_store=True).export(format, ud, aar)
     if ud:
         console.print(f"Eksporteret til {ud}")
     else:
@@ -244,15 +250,22 @@ def eksport_cmd(
 
 @app.command("historik")
 def historik_cmd(
-    respondent: Annotated[str, typer.Argument(help="Respondentens id (fx K851 eller T03).")],
+    respondent: Annotated[
+        str, typer.Argument(help="Respondentens id eller navn, store eller små bogstaver (fx K851, T03 eller Læsø).")
+    ],
     mappe: MappeOpt = Path("."),
 ):
     """Vis alle modtagne versioner og rettelser for en respondent."""
-    subs, corrections = workspace(mappe, quiet=True).history(respondent)
+    ws = workspace(mappe, quiet=True, needs_store=True)
+    for who in ws.find_respondents(respondent):
+        _history(who, *ws.history(who.id))
+
+
+def _history(who, subs, corrections) -> None:
     if not subs and not corrections:
-        console.print(f"Ingen indlæste skemaer for '{respondent}'.")
+        console.print(f"Ingen indlæste skemaer for {who}.")
         return
-    table = Table(title=f"Historik for {respondent}")
+    table = Table(title=f"Historik for {who}")
     for col in ("År", "Skema", "Modtaget", "Fil", "Status", "Gældende"):
         table.add_column(col)
     for s in subs:
@@ -291,7 +304,9 @@ def rykkerliste_cmd(
     aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None, skemaer: SkabelonOpt = None
 ):
     """Skriv de manglende respondenter med kontaktoplysninger til Excel."""
-    path, n = workspace(mappe, stamdata, skemaer).reminder_list(year(aar))
+    ws = workspace(mappe, stamdata, skemaer, needs_store=True)
+    note_year(ws, year(aar))
+    path, n = ws.reminder_list(year(aar))
     console.print(f"{antal(n, 'manglende skema', 'manglende skemaer')} skrevet til {path}")
 
 
@@ -318,6 +333,10 @@ def aarshjul_cmd(
     """Vis årets aktiviteter med datoer, og hvad der er udført, aktuelt eller forfaldent i dag."""
     y = year(aar)
     ws = workspace(mappe, stamdata, skemaer)
+    if not ws.has_store:
+        console.print(f"[dim]Ingen skema-database i {mappe}: årshjulet vises uden indlæste svar.[/dim]")
+    else:
+        note_year(ws, y)
     states = ws.cycle(y)
     table = Table(title=f"Årshjul {y} – {ws.sd.region}")
     for col in ("Dato", "Aktivitet", "Status", "Bemærkning"):

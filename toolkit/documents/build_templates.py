@@ -111,7 +111,7 @@ def hoeringsbrev():
 
 def rykkerbrev():
     d = base()
-    letter_head(d, "Påmindelse: vi mangler {{ mangler_tekst }}")
+    letter_head(d, "{% if foer_frist %}Husk fristen{% else %}Påmindelse: vi mangler {{ mangler_tekst }}{% endif %}")
     d.add_paragraph("Vi har endnu ikke modtaget følgende fra {{ modtager.navn }}:")
     d.add_paragraph("{%p for s in mangler %}")
     d.add_paragraph(
@@ -120,8 +120,10 @@ def rykkerbrev():
     )
     d.add_paragraph("{%p endfor %}")
     d.add_paragraph(
-        "Vi beder jer udfylde det tilsendte skema og sende det til {{ sekretariat_email }} hurtigst "
-        "muligt. Har I brug for et nyt skema, eller er der spørgsmål, er I velkomne til at kontakte os."
+        "{% if foer_frist %}Fristen er ikke overskredet – vi minder blot om den. Send det udfyldte skema til "
+        "{{ sekretariat_email }}, når I er klar, og senest på fristen.{% else %}Vi beder jer udfylde det "
+        "tilsendte skema og sende det til {{ sekretariat_email }} hurtigst muligt.{% endif %} Har I brug for "
+        "et nyt skema, eller er der spørgsmål, er I velkomne til at kontakte os."
     )
     signature(d)
     return d

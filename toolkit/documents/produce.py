@@ -153,6 +153,7 @@ def write_rykkere(
             "modtager": {"navn": m.navn, "kontaktperson": m.kontaktperson, "email": m.email},
             "mangler": mangler,
             "mangler_tekst": tekst,
+            "foer_frist": not any(s.overskredet for s in items),  # a friendly "husk fristen", not "hurtigst muligt"
         }
         name = f"{aar}_rykker_{'_'.join(sorted({s.skema for s in items}))}_{m.filnavn}.docx"
         written.append(_write("rykkerbrev.docx", lambda _t, c=ctx: c, out_dir / name, overwrite, templates))
