@@ -18,7 +18,7 @@ def test_generer_writes_forms_and_never_overwrites(tmp_path):
     assert r.exit_code == 0, r.output
     files = sorted(p.name for p in out.glob("*.xlsx"))
     assert len(files) == 8 and all(f.startswith("2028_aarsrapport_") for f in files)
-    assert "2028_aarsrapport_center_for_tale_og_hjerneskade_aalborg_kommune.xlsx" in files
+    assert "2028_aarsrapport_center_for_tale_og_hjerneskade_nord_aalborg_kommune.xlsx" in files
     before = {p: p.stat().st_mtime_ns for p in out.glob("*.xlsx")}
     r = runner.invoke(
         app, ["generer", "--aar", "2028", "--skema", "aarsrapport", "--ud", str(out), "--mappe", str(tmp_path)]

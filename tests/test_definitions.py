@@ -5,7 +5,9 @@ import pytest
 from toolkit.definitions import bundled_definitions_dir, load_definitions, parse_definition
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import recipients
+from toolkit.files import slug
 from toolkit.problems import DefinitionError
+from toolkit.stamdata import Stamdata
 
 MINIMAL = """\
 skema: kommune
@@ -203,5 +205,28 @@ def test_the_number_of_nomination_blocks_follows_the_stamdata_setting(defs, sd):
     m = recipients(defs["indmelding"], sd, 2028)[0]
     blocks = lambda s: len(plan_form(defs["indmelding"], s, m, 2028).sheets[1].blocks)  # noqa: E731
     assert blocks(sd) == int(sd.setting("indmelding_antal_tilbud"))
-    more = sd.model_copy(update={"indstillinger": {**sd.indstillinger, "indmelding_antal_tilbud": 4}})
+    more = changed(sd, indstillinger={**sd.indstillinger, "indmelding_antal_tilbud": 4})
     assert blocks(more) == 4
+
+
+def changed(sd, **fields):
+    return Stamdata(**{**{k: getattr(sd, k) for k in Stamdata.model_fields}, **fields})
+
+
+def test_file_names_of_recipients_are_unique_and_cut_between_words(defs, sd):
+    """Two tilbud whose names agree beyond the cut still get two files; a name part is never cut
+    mid-word ('frederikshavn_kommun', 'svaere_spiseforsty')."""
+    first = sd.tilbud[0]
+    twins = [
+        first.model_copy(update={"id": f"T9{i}", "navn": f"{first.navn} og en meget lang tilføjelse nr. {i}"})
+        for i in (1, 2)
+    ]
+    names = [m.filnavn for m in recipients(defs["aarsrapport"], changed(sd, tilbud=[*sd.tilbud, *twins]), 2028)]
+    assert len(names) == len(set(names)), names
+    for d in defs.values():
+        for m in recipients(d, sd, 2028):
+            words = set(slug(m.navn, 1000).split("_"))
+            if d.modtager == "tilbud":
+                dh = sd.driftsherre(m.driftsherre_id).navn
+                words |= set(slug(dh, 1000).split("_"))
+            assert set(m.filnavn.split("_")) <= words, m.filnavn

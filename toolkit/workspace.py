@@ -324,14 +324,19 @@ class Workspace:
         return write_calendar(Path(target), [s.activity for s in self.cycle(aar)], self.sd.region)
 
     # --- documents ---------------------------------------------------------------------------
+    def check_hearing_deadline(self, aar: int, frist: dt.date, today: dt.date | None = None) -> None:
+        """UsageError when the hearing deadline is not before the DAS meeting, or is in the past."""
+        from toolkit.rules.cycle import check_hearing_deadline
+
+        check_hearing_deadline(self.sd, aar, frist, today or dt.date.today())
+
     def hoering(
         self, aar: int, frist: dt.date, overwrite: bool = False, pdf: bool = False, today: dt.date | None = None
     ) -> list[Written]:
         """Hearing letters and material; a deadline on or after the DAS meeting, or in the past, is refused."""
         from toolkit.documents.produce import write_hoering
-        from toolkit.rules.cycle import check_hearing_deadline
 
-        check_hearing_deadline(self.sd, aar, frist, today or dt.date.today())
+        self.check_hearing_deadline(aar, frist, today)
         with self.reading() as store:
             written = write_hoering(
                 store, self.sd, self.defs, aar, frist, self.out(aar), overwrite, templates=self.templates_dir

@@ -105,14 +105,20 @@ def workspace(
     from toolkit.workspace import Workspace
 
     ws = Workspace(mappe, stamdata=stamdata, definitions=skemaer, templates=skabeloner)
-    if needs_store and not ws.has_store:
-        raise UsageError(f"Ingen skema-database i {mappe} – kør kommandoen i arbejdsmappen eller brug --mappe.")
+    if needs_store:
+        require_store(ws)
     if ws.uses_example and not quiet:
         console.print(
             "[dim]Bruger det indbyggede eksempel (Nordjylland). Kør 'skema init' for at få "
             "jeres egen stamdata.xlsx.[/dim]"
         )
     return ws
+
+
+def require_store(ws) -> None:
+    """A command that reads answers refuses a folder without a database (reading never creates one)."""
+    if not ws.has_store:
+        raise UsageError(f"Ingen skema-database i {ws.folder} – kør kommandoen i arbejdsmappen eller brug --mappe.")
 
 
 def year(aar: int | None, given: dt.date | None = None) -> int:

@@ -20,6 +20,7 @@ from toolkit.cli.common import (
     console,
     dato,
     note_year,
+    require_store,
     workspace,
     year,
 )
@@ -63,7 +64,9 @@ def hoering_cmd(
     """Skriv høringsbreve til alle aftaleparter og et samlet høringsmateriale (Word)."""
     f = dato(frist, "Fristen")
     y = year(aar, f)
-    ws = workspace(mappe, stamdata, skemaer, skabeloner, needs_store=True)
+    ws = workspace(mappe, stamdata, skemaer, skabeloner)
+    ws.check_hearing_deadline(y, f)  # a wrong date is said first, also in a folder without a database
+    require_store(ws)
     note_year(ws, y)
     written = ws.hoering(y, f, overskriv, pdf)
     _report(written, pdf, f"Høring {y}")

@@ -55,7 +55,7 @@ def run_demo(
 ) -> list[DemoStep]:
     work = Path(work) / "demo"
     _fresh(work)
-    ws = Workspace(work)
+    ws = Workspace(work, output=work)  # output/demo/<år>/…, not output/demo/output/<år>
     sd, defs = ws.sd, ws.defs
     sim = Simulator(sd, seed=aar)
     steps: list[DemoStep] = []
