@@ -13,7 +13,7 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from toolkit.cli.dansk import DanskTyper
+from toolkit.cli.dansk import DanskTyper, UgyldigVaerdi, parse_aar
 from toolkit.cli.dansk import install as _dansk
 from toolkit.danish import opremsning, parse_dato
 from toolkit.fieldkeys import FORMS
@@ -36,13 +36,6 @@ STATE = {"debug": False}
 FORM_TYPES = FORMS  # toolkit.fieldkeys: light, so `skema --help` does not load the definitions
 
 
-class UgyldigVaerdi(typer.BadParameter):
-    """A bad option value, said in Danish (Typer's own wording is English)."""
-
-    def format_message(self) -> str:
-        return self.message
-
-
 def choices(what: str, allowed: tuple[str, ...], many: bool = False):
     """A Typer callback that accepts only `allowed` and names them in Danish. `many`: the option may
     be repeated (its value is then always a list, also when it is not given)."""
@@ -57,37 +50,53 @@ def choices(what: str, allowed: tuple[str, ...], many: bool = False):
     return check
 
 
-AarOpt = Annotated[int | None, typer.Option("--aar", help="Årgang (standard: året for næste udsendelse).")]
+AarOpt = Annotated[
+    int | None,
+    typer.Option("--aar", metavar="ÅR", parser=parse_aar, help="Årgang (standard: året for næste udsendelse)."),
+]
 MappeOpt = Annotated[
     Path,
     typer.Option(
-        "--mappe", help="Arbejdsmappe med database (skema.sqlite), arkiv/ og output/ (standard: den aktuelle)."
+        "--mappe",
+        metavar="MAPPE",
+        help="Arbejdsmappe med database (skema.sqlite), arkiv/ og output/ (standard: den aktuelle).",
     ),
 ]
 StamdataOpt = Annotated[
     Path | None,
     typer.Option(
-        "--stamdata", help="Stamdata-projektmappe (standard: ./stamdata.xlsx, ellers det indbyggede eksempel)."
+        "--stamdata",
+        metavar="FIL",
+        help="Stamdata-projektmappe (standard: ./stamdata.xlsx, ellers det indbyggede eksempel).",
     ),
 ]
 SkabelonOpt = Annotated[
     Path | None,
     typer.Option(
-        "--skemaer", help="Mappe med skemadefinitioner (standard: ./skabeloner/skemaer, ellers de indbyggede)."
+        "--skemaer",
+        metavar="MAPPE",
+        help="Mappe med skemadefinitioner (standard: ./skabeloner/skemaer, ellers de indbyggede).",
     ),
 ]
 TemplatesOpt = Annotated[
     Path | None,
-    typer.Option("--skabeloner", help="Mappe med Word-skabeloner (standard: ./skabeloner, ellers de indbyggede)."),
+    typer.Option(
+        "--skabeloner",
+        metavar="MAPPE",
+        help="Mappe med Word-skabeloner (standard: ./skabeloner, ellers de indbyggede).",
+    ),
 ]
-OverskrivOpt = Annotated[bool, typer.Option("--overskriv", help="Overskriv filer, der allerede findes.")]
+OverskrivOpt = Annotated[bool, typer.Option("--overskriv", metavar="", help="Overskriv filer, der allerede findes.")]
 JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Skriv resultatet som JSON på standard-output (til andre programmer; se README).")
+    bool,
+    typer.Option(
+        "--json", metavar="", help="Skriv resultatet som JSON på standard-output (til andre programmer; se README)."
+    ),
 ]
 
 
 @app.callback()
-def _root(debug: Annotated[bool, typer.Option("--debug", help="Vis tekniske detaljer ved fejl.")] = False):
+def _root(debug: Annotated[bool, typer.Option("--debug", metavar="", help="Vis tekniske detaljer ved fejl.")] = False):
     STATE["debug"] = debug
 
 

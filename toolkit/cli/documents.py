@@ -28,7 +28,7 @@ from toolkit.cli.dansk import DanskTyper
 from toolkit.danish import antal, format_dato
 from toolkit.statuses import WriteStatus
 
-PdfOpt = Annotated[bool, typer.Option("--pdf", help="Lav også PDF-filer (kræver LibreOffice).")]
+PdfOpt = Annotated[bool, typer.Option("--pdf", metavar="", help="Lav også PDF-filer (kræver LibreOffice).")]
 
 skabeloner_app = DanskTyper(help="Word-skabelonerne.", no_args_is_help=True)
 app.add_typer(skabeloner_app, name="skabeloner")
@@ -51,7 +51,10 @@ def _report(written, pdf: bool, title: str) -> None:
 @app.command("hoering")
 def hoering_cmd(
     frist: Annotated[
-        str, typer.Option("--frist", help="Frist for høringssvar før DAS-mødet, fx 2028-05-10 eller 10.5.2028.")
+        str,
+        typer.Option(
+            "--frist", metavar="DATO", help="Frist for høringssvar før DAS-mødet, fx 2028-05-10 eller 10.5.2028."
+        ),
     ],
     aar: AarOpt = None,
     mappe: MappeOpt = Path("."),
@@ -103,7 +106,9 @@ def rykker_cmd(
 
 @app.command("bilag")
 def bilag_cmd(
-    moede: Annotated[str, typer.Option("--moede", help="Mødedato for DAS, fx 2028-05-20 eller 20.5.2028.")],
+    moede: Annotated[
+        str, typer.Option("--moede", metavar="DATO", help="Mødedato for DAS, fx 2028-05-20 eller 20.5.2028.")
+    ],
     aar: AarOpt = None,
     mappe: MappeOpt = Path("."),
     stamdata: StamdataOpt = None,

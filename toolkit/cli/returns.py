@@ -27,6 +27,7 @@ from toolkit.cli.common import (
     workspace,
     year,
 )
+from toolkit.cli.dansk import parse_aar
 from toolkit.danish import antal, format_dato
 from toolkit.statuses import AnswerStatus, FileResult
 
@@ -75,7 +76,10 @@ def print_files(report, title: str, aar: int | None = None) -> None:
 
 @app.command("indlaes")
 def indlaes_cmd(
-    sti: Annotated[list[Path], typer.Argument(help="Filer og mapper med returnerede skemaer (mapper gennemsøges).")],
+    sti: Annotated[
+        list[Path],
+        typer.Argument(metavar="STI", help="Filer og mapper med returnerede skemaer (mapper gennemsøges)."),
+    ],
     mappe: MappeOpt = Path("."),
     stamdata: StamdataOpt = None,
     skemaer: SkabelonOpt = None,
@@ -132,7 +136,7 @@ def _indlaes_summary(report, written, sti, aar: int) -> None:
 
 @app.command("tjek")
 def tjek_cmd(
-    fil: Annotated[list[Path], typer.Argument(help="Filer eller mapper at kontrollere.")],
+    fil: Annotated[list[Path], typer.Argument(metavar="FIL", help="Filer eller mapper at kontrollere.")],
     stamdata: StamdataOpt = None,
     skemaer: SkabelonOpt = None,
     som_json: JsonOpt = False,
@@ -234,10 +238,15 @@ def samlet_cmd(
 @app.command("eksport")
 def eksport_cmd(
     format: Annotated[
-        str, typer.Option("--format", help="csv eller json.", callback=choices("format", ("csv", "json")))
+        str,
+        typer.Option("--format", metavar="FORMAT", help="csv eller json.", callback=choices("format", ("csv", "json"))),
     ] = "csv",
-    ud: Annotated[Path | None, typer.Option("--ud", help="Fil at skrive til (standard: skærmen).")] = None,
-    aar: Annotated[int | None, typer.Option("--aar", help="Kun dette år (standard: alle år).")] = None,
+    ud: Annotated[
+        Path | None, typer.Option("--ud", metavar="FIL", help="Fil at skrive til (standard: skærmen).")
+    ] = None,
+    aar: Annotated[
+        int | None, typer.Option("--aar", metavar="ÅR", parser=parse_aar, help="Kun dette år (standard: alle år).")
+    ] = None,
     mappe: MappeOpt = Path("."),
 ):
     """Eksportér alle gældende værdier i langt format (UTF-8) til BI-værktøjer."""
@@ -251,7 +260,11 @@ def eksport_cmd(
 @app.command("historik")
 def historik_cmd(
     respondent: Annotated[
-        str, typer.Argument(help="Respondentens id eller navn, store eller små bogstaver (fx K851, T03 eller Læsø).")
+        str,
+        typer.Argument(
+            metavar="RESPONDENT",
+            help="Respondentens id eller navn, store eller små bogstaver (fx K851, T03 eller Læsø).",
+        ),
     ],
     mappe: MappeOpt = Path("."),
 ):
@@ -284,10 +297,16 @@ def _history(who, subs, corrections) -> None:
 
 @app.command("ret")
 def ret_cmd(
-    respondent: Annotated[str, typer.Argument(help="Respondentens id.")],
-    felt: Annotated[str, typer.Argument(help="Feltnøglen, fx aarsrapport.ydelse.T01-Y1.belaegning.2027.")],
-    vaerdi: Annotated[str, typer.Argument(help="Den rettede værdi, som den ville være skrevet i skemaet.")],
-    begrundelse: Annotated[str, typer.Option("--begrundelse", help="Hvorfor værdien rettes (fx telefonsamtale).")],
+    respondent: Annotated[str, typer.Argument(metavar="RESPONDENT", help="Respondentens id.")],
+    felt: Annotated[
+        str, typer.Argument(metavar="FELT", help="Feltnøglen, fx aarsrapport.ydelse.T01-Y1.belaegning.2027.")
+    ],
+    vaerdi: Annotated[
+        str, typer.Argument(metavar="VÆRDI", help="Den rettede værdi, som den ville være skrevet i skemaet.")
+    ],
+    begrundelse: Annotated[
+        str, typer.Option("--begrundelse", metavar="TEKST", help="Hvorfor værdien rettes (fx telefonsamtale).")
+    ],
     aar: AarOpt = None,
     mappe: MappeOpt = Path("."),
     stamdata: StamdataOpt = None,
@@ -324,7 +343,7 @@ STATE_COLOR = {
 def aarshjul_cmd(
     aar: AarOpt = None,
     ics: Annotated[
-        Path | None, typer.Option("--ics", help="Skriv årshjulet som kalenderfil (.ics) til Outlook.")
+        Path | None, typer.Option("--ics", metavar="FIL", help="Skriv årshjulet som kalenderfil (.ics) til Outlook.")
     ] = None,
     mappe: MappeOpt = Path("."),
     stamdata: StamdataOpt = None,
