@@ -67,3 +67,29 @@ def test_invalid_year_missing_option_and_unknown_option_are_danish():
     assert "Mangler tilvalget '--moede'." in err and "Missing option" not in err
     err = _error("status", "--aarr", "2028")
     assert "Ukendt tilvalg '--aarr'" in err and "--aar" in err and "No such option" not in err
+
+
+def test_indlaes_fits_80_columns_and_folds_files_already_read(forms_dir, tmp_path):
+    """In an 80-column terminal no line is wider than 80 and no file name or respondent is split
+    mid-word; a second run says "N filer var allerede indlæst" once instead of a row per file."""
+    from fill import fill_form
+
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    for pattern, answers in (
+        ("*_kommune_frederikshavn*", {"kommune.tilbud.T01.ydelse.T01-Y1.forventet_pladser.2029": 2}),
+        ("*_aarsrapport_enheden_for_svaere*", {"aarsrapport.bekymring": "Nej"}),
+        ("*_indmelding_region_nordjylland*", {"indmelding.indmelder": "Nej"}),
+    ):
+        src = sorted(forms_dir.glob(pattern + ".xlsx"))[0]
+        fill_form(src, answers, inbox / src.name)
+    env = {**_env(), "COLUMNS": "80", "TERMINAL_WIDTH": "80"}
+    cmd = [sys.executable, "-m", "toolkit", "indlaes", str(inbox), "--mappe", str(tmp_path / "w"), "--aar", "2028"]
+    first = subprocess.run(cmd, capture_output=True, text=True, env=env).stdout
+    assert max(len(line) for line in first.splitlines()) <= 80, first
+    assert "Frederikshavn Kommune" in first and "Enheden for Svære" in first  # names whole on one line
+    assert "Besked" in first and "mangler-obligatorisk" in first
+    second = subprocess.run(cmd, capture_output=True, text=True, env=env).stdout
+    assert "3 filer var allerede indlæst" in flat(second)
+    assert second.count("allerede indlæst") == 2, second  # the folded line and the summary
+    assert max(len(line) for line in second.splitlines()) <= 80, second

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from toolkit.cli.common import (
@@ -44,34 +45,58 @@ RESULT_COLOR = {
 }
 
 
+def _who(it) -> str:
+    return it.respondent or it.file.name
+
+
 def print_issues(items, title: str = "Fejl og mangler") -> None:
-    rows = [(it.file.name, i) for it in items for i in it.issues]
-    if not rows:
+    """One group per file (respondent and file name), then code and message; only the message wraps,
+    so the table reads in an 80-column terminal."""
+    groups = [(it, it.issues) for it in items if it.issues]
+    if not groups:
         return
-    table = Table(title=title, show_lines=False)
-    for col in ("Fil", "Alvor", "Kode", "Besked"):
-        table.add_column(col, overflow="fold")
-    for name, i in rows[:MAX_ROWS]:
-        color = "red" if i.severity == "fejl" else "yellow"
-        table.add_row(name, f"[{color}]{i.severity}[/{color}]", i.code, i.message)
+    table = Table(title=title, show_lines=False, expand=False)
+    table.add_column("Kode", no_wrap=True)
+    table.add_column("Besked", overflow="fold", ratio=1)
+    shown = 0
+    for it, issues in groups:
+        if shown >= MAX_ROWS:
+            break
+        table.add_row("", f"[bold]{escape(_who(it))}[/bold] [dim]{escape(it.file.name)}[/dim]")
+        for i in issues[: MAX_ROWS - shown]:
+            color = "red" if i.severity == "fejl" else "yellow"
+            table.add_row(f"[{color}]{i.code}[/{color}]", escape(i.message))
+            shown += 1
     console.print(table)
-    if len(rows) > MAX_ROWS:
-        console.print(f"… og {len(rows) - MAX_ROWS} mere – se arket 'Fejl og mangler' i det samlede overblik.")
+    total = sum(len(issues) for _it, issues in groups)
+    if total > shown:
+        console.print(f"… og {total - shown} mere – se arket 'Fejl og mangler' i det samlede overblik.")
 
 
 def print_files(report, title: str, aar: int | None = None) -> None:
-    """One row per file; a form for another year than `aar` says so ("svar for 2027")."""
-    table = Table(title=title)
-    for col in ("Fil", "Skema", "Respondent", "Resultat", "Fejl"):
-        table.add_column(col, overflow="fold")
-    for it in report.items:
-        color = "red" if not it.valid else RESULT_COLOR[it.status]
-        skema = it.skema + (f" [yellow](svar for {it.aar})[/yellow]" if aar and it.aar and it.aar != aar else "")
-        table.add_row(
-            it.file.name, skema, it.respondent, f"[{color}]{it.status}[/{color}]", str(it.errors) if it.errors else ""
-        )
-    console.print(table)
-    print_issues(report.items)
+    """One row per file that was read now (by respondent; the file name when the respondent is not
+    known); files already read are one line ("28 filer var allerede indlæst"). A form for another
+    year than `aar` says so ("svar for 2027")."""
+    items = [it for it in report.items if it.status != FileResult.ALLEREDE]
+    if items:
+        table = Table(title=title)
+        table.add_column("Respondent", overflow="fold", ratio=1)
+        for col in ("Skema", "Resultat"):
+            table.add_column(col, no_wrap=True)
+        table.add_column("Fejl", no_wrap=True, justify="right")
+        for it in items:
+            color = "red" if not it.valid else RESULT_COLOR[it.status]
+            skema = (it.skema or "") + (
+                f" [yellow](svar for {it.aar})[/yellow]" if aar and it.aar and it.aar != aar else ""
+            )
+            table.add_row(
+                escape(_who(it)), skema, f"[{color}]{it.status}[/{color}]", str(it.errors) if it.errors else ""
+            )
+        console.print(table)
+    already = report.count(FileResult.ALLEREDE)
+    if already:
+        console.print(f"{antal(already, 'fil', 'filer')} var allerede indlæst.")
+    print_issues(items)
 
 
 @app.command("indlaes")
