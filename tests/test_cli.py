@@ -107,7 +107,7 @@ def test_indlaes_status_eksport_historik_ret_rykkerliste(forms_dir, tmp_path):
             "ret",
             "K825",
             "kommune.tilbud.T01.ydelse.T01-Y1.forventet_pladser.2029",
-            "3",
+            "4,5",
             "--begrundelse",
             "Telefon",
             "--aar",
@@ -117,9 +117,10 @@ def test_indlaes_status_eksport_historik_ret_rykkerliste(forms_dir, tmp_path):
         ],
     )
     assert r.exit_code == 0, r.output
+    assert "T01-Y1.forventet_pladser.2029 for K825 (2028) = 4,5." in flat(r.output)  # Danish, not Python's repr
     r = runner.invoke(app, ["eksport", "--format", "json", "--ud", str(tmp_path / "e.json"), "--mappe", w])
     rows = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
-    assert [x["vaerdi"] for x in rows if x["felt"].endswith("T01-Y1.forventet_pladser.2029")] == [3]
+    assert [x["vaerdi"] for x in rows if x["felt"].endswith("T01-Y1.forventet_pladser.2029")] == [4.5]
     r = runner.invoke(app, ["historik", "K825", "--mappe", w])
     assert k.name in flat(r.output).replace(" ", "") and "Telefon" in flat(r.output)
     r = runner.invoke(app, ["rykkerliste", "--aar", "2028", "--mappe", w])

@@ -147,7 +147,9 @@ def note_year(ws, aar: int) -> None:
         )
 
 
-def dato(text: str, what: str) -> dt.date:
+def dato(text: str | None, what: str, option: str) -> dt.date:
+    if text is None:  # Typer < 0.29 lets a required option without a default through as None
+        raise UsageError(f"Mangler tilvalget '{option}'.")
     d = parse_dato(text)
     if d is None:
         raise UsageError(f"{what} '{text}' er ikke en dato. Skriv fx 2027-05-01 eller 1.5.2027.")

@@ -65,7 +65,7 @@ def hoering_cmd(
     pdf: PdfOpt = False,
 ):
     """Skriv høringsbreve til alle aftaleparter og et samlet høringsmateriale (Word)."""
-    f = dato(frist, "Fristen")
+    f = dato(frist, "Fristen", "--frist")
     y = year(aar, f)
     ws = workspace(mappe, stamdata, skemaer, skabeloner)
     ws.check_hearing_deadline(y, f)  # a wrong date is said first, also in a folder without a database
@@ -118,7 +118,7 @@ def bilag_cmd(
     pdf: PdfOpt = False,
 ):
     """Skriv det samlede 'Bilag til DAS' med indholdsfortegnelse, status pr. tilbud, indmeldinger og udmeldinger."""
-    m = dato(moede, "Mødedatoen")
+    m = dato(moede, "Mødedatoen", "--moede")
     y = year(aar, m)
     ws = workspace(mappe, stamdata, skemaer, skabeloner, needs_store=True)
     note_year(ws, y)

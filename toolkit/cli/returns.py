@@ -29,7 +29,7 @@ from toolkit.cli.common import (
     year,
 )
 from toolkit.cli.dansk import parse_aar
-from toolkit.danish import antal, format_dato
+from toolkit.danish import antal, format_dato, format_tal
 from toolkit.statuses import AnswerStatus, FileResult
 
 MAX_ROWS = 60
@@ -340,7 +340,8 @@ def ret_cmd(
     """Ret en værdi efter aftale med respondenten; den oprindelige værdi bevares i historikken."""
     y = year(aar)
     value = workspace(mappe, stamdata, skemaer).correct(y, respondent, felt, vaerdi, begrundelse)
-    console.print(f"Rettet: {felt} for {respondent} ({y}) = {value!r}. Kør 'skema samlet' for at opdatere overblikket.")
+    shown = format_tal(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else f"'{value}'"
+    console.print(f"Rettet: {felt} for {respondent} ({y}) = {shown}. Kør 'skema samlet' for at opdatere overblikket.")
 
 
 @app.command("rykkerliste")
