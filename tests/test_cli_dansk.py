@@ -93,3 +93,17 @@ def test_indlaes_fits_80_columns_and_folds_files_already_read(forms_dir, tmp_pat
     assert "3 filer var allerede indlæst" in flat(second)
     assert second.count("allerede indlæst") == 2, second  # the folded line and the summary
     assert max(len(line) for line in second.splitlines()) <= 80, second
+
+
+def test_aarshjul_fits_80_columns_with_dates_on_one_line(tmp_path):
+    env = {**_env(), "COLUMNS": "80", "TERMINAL_WIDTH": "80"}
+    p = subprocess.run(
+        [sys.executable, "-m", "toolkit", "aarshjul", "--aar", "2028", "--mappe", str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert p.returncode == 0, p.stderr
+    assert max(len(line) for line in p.stdout.splitlines()) <= 80, p.stdout
+    assert "15. jan. – 1. mar." in p.stdout and "20. maj" in p.stdout  # the year is in the title
+    assert not (tmp_path / "skema.sqlite").exists()

@@ -9,6 +9,7 @@ from toolkit.danish import (
     dato_fra_celle,
     excel_dato,
     format_dato,
+    format_dato_kort,
     format_tal,
     ligner_email,
     opremsning,
@@ -184,3 +185,11 @@ def test_stort_capitalises_only_the_first_letter():
 )
 def test_opremsning_joins_the_danish_way(items, og, expected):
     assert opremsning(items, og) == expected
+
+
+@pytest.mark.parametrize(
+    "d,expected",
+    [(dt.date(2028, 3, 1), "1. mar."), (dt.date(2028, 5, 20), "20. maj"), (dt.date(2028, 12, 31), "31. dec.")],
+)
+def test_format_dato_kort_without_year(d, expected):
+    assert format_dato_kort(d) == expected

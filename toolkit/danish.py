@@ -27,6 +27,12 @@ def format_dato(d: dt.date) -> str:
     return f"{d.day}. {MAANEDER[d.month - 1]} {d.year}"
 
 
+def format_dato_kort(d: dt.date) -> str:
+    """1. mar. · 20. maj — a date within a year that is named elsewhere (a table's title)."""
+    navn = MAANEDER[d.month - 1]
+    return f"{d.day}. {navn}" if len(navn) <= 3 else f"{d.day}. {navn[:3]}."
+
+
 def format_tal(x: float | int, decimaler: int | None = None) -> str:
     """1.234,5 — thousands separator '.', decimal comma. Integers print without decimals."""
     if decimaler is None:

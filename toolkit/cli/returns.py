@@ -29,7 +29,7 @@ from toolkit.cli.common import (
     year,
 )
 from toolkit.cli.dansk import parse_aar
-from toolkit.danish import antal, format_dato, format_tal
+from toolkit.danish import antal, format_dato, format_dato_kort, format_tal
 from toolkit.statuses import AnswerStatus, FileResult
 
 MAX_ROWS = 60
@@ -384,11 +384,15 @@ def aarshjul_cmd(
         note_year(ws, y)
     states = ws.cycle(y)
     table = Table(title=f"Årshjul {y} – {ws.sd.region}")
-    for col in ("Dato", "Aktivitet", "Status", "Bemærkning"):
-        table.add_column(col, overflow="fold")
+    table.add_column("Dato", no_wrap=True)
+    table.add_column("Aktivitet", overflow="fold", ratio=1)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Bemærkning", overflow="fold", ratio=1)
     for s in states:
         a = s.activity
-        span = (f"{format_dato(a.start)} – " if a.start else "") + format_dato(a.dato)
+        span = (f"{format_dato_kort(a.start)} – " if a.start else "") + format_dato_kort(a.dato)
+        if a.dato.year != y:
+            span += f" {a.dato.year}"
         c = STATE_COLOR[s.state]
         note = "; ".join(dict.fromkeys(x for x in (s.detail, a.note) if x))
         table.add_row(span, a.titel, f"[{c}]{s.state}[/{c}]", note)
