@@ -107,3 +107,32 @@ def test_aarshjul_fits_80_columns_with_dates_on_one_line(tmp_path):
     assert max(len(line) for line in p.stdout.splitlines()) <= 80, p.stdout
     assert "15. jan. – 1. mar." in p.stdout and "20. maj" in p.stdout  # the year is in the title
     assert not (tmp_path / "skema.sqlite").exists()
+
+
+def test_written_documents_are_listed_by_name_under_their_folder_in_80_columns(tmp_path):
+    from toolkit import Workspace
+
+    from fill import fill_form
+
+    ws = Workspace(tmp_path / "w")
+    forms, _skipped, _dir = ws.generate(2099, ["kommune"])
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    fill_form(forms[0].path, {"kommune.tilbud.T01.ydelse.T01-Y1.forventet_pladser.2100": 1}, inbox / forms[0].path.name)
+    ws.ingest([inbox], years=[])
+    env = {**_env(), "COLUMNS": "80", "TERMINAL_WIDTH": "80"}
+    p = subprocess.run(
+        [sys.executable, "-m", "toolkit", "rykker", "--aar", "2099", "--mappe", str(tmp_path / "w")],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert p.returncode == 0, p.stderr
+    table = [line for line in p.stdout.splitlines() if not line.startswith("Mappe: ")]  # a path is not cut
+    assert max(len(line) for line in table) <= 80, p.stdout
+    letters = sorted((tmp_path / "w" / "output" / "2099" / "rykkere").glob("*.docx"))
+    assert len(letters) >= 10
+    for letter in letters:
+        if len(letter.name) <= 58:  # what fits beside the status column; longer names fold
+            assert letter.name in p.stdout, letter.name  # whole, on one line
+    assert f"Mappe: {tmp_path / 'w' / 'output' / '2099' / 'rykkere'}" in p.stdout

@@ -35,12 +35,17 @@ app.add_typer(skabeloner_app, name="skabeloner")
 
 
 def _report(written, pdf: bool, title: str) -> None:
-    table = Table(title=title)
-    table.add_column("Fil", overflow="fold")
-    table.add_column("Status")
-    for w in written:
-        table.add_row(str(w.path), w.status if w.status == WriteStatus.SKREVET else f"[yellow]{w.status}[/yellow]")
-    console.print(table)
+    """The files by name under their folder, so that the table fits an 80-column terminal."""
+    for folder in dict.fromkeys(w.path.parent for w in written):
+        table = Table(title=title)
+        table.add_column("Fil", overflow="fold", ratio=1)
+        table.add_column("Status", no_wrap=True)
+        for w in written:
+            if w.path.parent == folder:
+                status = w.status if w.status == WriteStatus.SKREVET else f"[yellow]{w.status}[/yellow]"
+                table.add_row(w.path.name, status)
+        console.print(f"Mappe: {folder}", soft_wrap=True)
+        console.print(table)
     kept = sum(w.status != WriteStatus.SKREVET for w in written)
     if kept:
         console.print(f"{antal(kept, 'fil', 'filer')} fandtes allerede og er ikke overskrevet (brug --overskriv).")
