@@ -179,7 +179,7 @@ def _expected(tilbud_id: str, sd) -> list[str]:
 
 def test_the_bilag_shows_the_demos_remarks_per_tilbud_field_by_field(demo, sd):
     work, _ = demo
-    text = paragraphs(work / "output" / str(AAR) / f"{AAR}_bilag_das_2028-05-20.docx")
+    text = paragraphs(work / str(AAR) / f"{AAR}_bilag_das_2028-05-20.docx")
     starts = [i for i, p in enumerate(text) if re.match(r"Bilag \d+(\.\d+)?: Status: ", p)]
     seen = 0
     for i in starts:

@@ -161,6 +161,9 @@ class Kommune:
     BESKRIVELSER_BEMAERKNING = _required(
         SKEMA, "beskrivelser_bemaerkning", _HOERING + " (kommunernes ønsker)", ("tilbud",)
     )
+    INGEN_BRUG_AARSAG = _required(
+        SKEMA, "ingen_brug_aarsag", _HOERING + " (årsag til at kommunen ikke bruger tilbuddet)", ("tilbud",)
+    )
     OENSKE_OMRAADE = _required(SKEMA, "oenske_omraade", _HOERING + " (kommunernes ønsker)", ("tilbud", "linje"))
     OENSKE_TEKST = _required(SKEMA, "oenske_tekst", _HOERING + " (kommunernes ønsker)", ("tilbud", "linje"))
     # filled in by the demo only

@@ -93,7 +93,7 @@ def hoeringsbrev():
     d.add_paragraph(
         "Som led i det forstærkede samarbejde om de mest specialiserede sociale tilbud i {{ region }} "
         "sendes driftsherrernes årsrapporter og kommunernes indmeldinger for {{ aar }} hermed i høring "
-        "hos alle aftaleparter."
+        "hos alle aftaleparter. Den løbende aftaleperiode er {{ periode.aftaleperiode }}."
     )
     d.add_heading("Materialet i høring", 2)
     loop_table(
@@ -119,7 +119,7 @@ def hoeringsbrev():
 
 def rykkerbrev():
     d = base()
-    letter_head(d, "Påmindelse: vi mangler {{ mangler_tekst }}")
+    letter_head(d, "{% if foer_frist %}Husk fristen{% else %}Påmindelse: vi mangler {{ mangler_tekst }}{% endif %}")
     d.add_paragraph("Vi har endnu ikke modtaget følgende fra {{ modtager.navn }}:")
     d.add_paragraph("{%p for s in mangler %}")
     d.add_paragraph(
@@ -128,8 +128,10 @@ def rykkerbrev():
     )
     d.add_paragraph("{%p endfor %}")
     d.add_paragraph(
-        "Vi beder jer udfylde det tilsendte skema og sende det til {{ sekretariat_email }} hurtigst "
-        "muligt. Har I brug for et nyt skema, eller er der spørgsmål, er I velkomne til at kontakte os."
+        "{% if foer_frist %}Fristen er ikke overskredet – vi minder blot om den. Send det udfyldte skema til "
+        "{{ sekretariat_email }}, når I er klar, og senest på fristen.{% else %}Vi beder jer udfylde det "
+        "tilsendte skema og sende det til {{ sekretariat_email }} hurtigst muligt.{% endif %} Har I brug for "
+        "et nyt skema, eller er der spørgsmål, er I velkomne til at kontakte os."
     )
     signature(d)
     return d
@@ -198,6 +200,7 @@ def bilag_das():
     p = d.add_paragraph("Møde i Den Administrative Styregruppe {{ moede }}")
     p.runs[0].font.size = Pt(16)
     d.add_paragraph("Det forstærkede samarbejde om de mest specialiserede sociale tilbud – {{ region }}")
+    d.add_paragraph("Aftaleperioden {{ periode.aftaleperiode }}. {{ periode.das_tekst }}.")
     h = d.add_heading("Indhold", 1)
     h.paragraph_format.page_break_before = True
     d.add_paragraph("{%p for punkt in dagsorden %}")

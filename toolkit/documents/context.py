@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from toolkit.danish import format_dato, format_tal
+from toolkit.danish import antal, format_dato, format_tal
 from toolkit.fieldkeys import Aarsrapport as A
 from toolkit.fieldkeys import Hoeringssvar as H
 from toolkit.fieldkeys import Kommune as K
@@ -58,6 +58,13 @@ class TilbudValues:
     replies: dict[str, list[dict]]  # tilbud -> the hearing replies: {fra, ydelser_matcher, bemaerkning}
 
 
+_NOTE_LABELS = {  # the municipalities' free-text answers shown per tilbud, in this order within a kommune
+    K.BESKRIVELSER_BEMAERKNING: "Bemærkning til beskrivelserne",
+    K.INGEN_BRUG_AARSAG: "Årsag til ingen brug",
+    K.BRUG_I_STEDET: "Bruger i stedet",
+}
+
+
 def index_values(values, sd) -> TilbudValues:
     names = {a.id: a.navn for a in sd.aftaleparter}
     own: dict[str, dict[tuple, object]] = {}
@@ -74,8 +81,8 @@ def index_values(values, sd) -> TilbudValues:
         elif v.skema == K.SKEMA and v.tilbud_id is not None:
             if v.noegle in (K.OENSKE_OMRAADE, K.OENSKE_TEKST):
                 lines.setdefault(v.tilbud_id, {}).setdefault((v.respondent_id, v.linje), {})[v.noegle] = v.value
-            elif v.noegle in (K.BESKRIVELSER_BEMAERKNING, K.BRUG_I_STEDET):
-                label = "Bemærkning til beskrivelserne" if v.noegle == K.BESKRIVELSER_BEMAERKNING else "Bruger i stedet"
+            elif v.noegle in _NOTE_LABELS:
+                label = _NOTE_LABELS[v.noegle]
                 notes.setdefault(v.tilbud_id, []).append(
                     (
                         v.respondent_id,
@@ -137,7 +144,7 @@ def tilbud_section(fig, index: TilbudValues, aar: int, signals, received: dict) 
         forventet = (
             f"Kommunerne forventer samlet at bruge {_num(fig.forventet)} pladser i {aar + 1} mod "
             f"{_num(fig.pladstal)} pladser ({format_tal(round(pct))} %). "
-            f"{fig.forventet_antal_kommuner} kommuner har angivet forventninger."
+            f"{antal(fig.forventet_antal_kommuner, 'kommune', 'kommuner')} har angivet forventninger."
         )
     budget, resultat = r(A.BUDGET, aar - 1), r(A.AARSRESULTAT, aar - 1)
     oekonomi = (

@@ -18,7 +18,7 @@ from docxtpl import InlineImage
 
 from toolkit.consolidate.panel import panel_assessment
 from toolkit.consolidate.year import year_data
-from toolkit.danish import format_dato
+from toolkit.danish import antal, format_dato, stort
 from toolkit.documents import charts
 from toolkit.documents.compose import (
     Attachment,
@@ -160,12 +160,13 @@ def write_rykkere(
             }
             for s in items
         ]
-        tekst = "ét skema" if len(items) == 1 else f"{len(items)} skemaer"
+        tekst = antal(len(items), "skema", "skemaer", en="ét")
         ctx = {
             **base,
             "modtager": {"navn": m.navn, "kontaktperson": m.kontaktperson, "email": m.email},
             "mangler": mangler,
             "mangler_tekst": tekst,
+            "foer_frist": not any(s.overskredet for s in items),  # a friendly "husk fristen", not "hurtigst muligt"
         }
         name = f"{aar}_rykker_{'_'.join(sorted({s.skema for s in items}))}_{m.filnavn}.docx"
         written.append(_write("rykkerbrev.docx", lambda _t, c=ctx: c, out_dir / name, overwrite, templates))
@@ -215,7 +216,7 @@ def write_bilag(
                 "Overblik over tilbuddene",
                 {
                     "titel": "Overblik over tilbuddene",
-                    "t": {**_overview_section(figures, aar), "hoering": _hearing_summary(statuses)},
+                    "t": {**_overview_section(figures, aar, warnings), "hoering": _hearing_summary(statuses)},
                     "graf": InlineImage(
                         tpl, str(charts.demand_chart(figures, aar, Path(tmp) / "efterspoergsel.png")), width=Mm(150)
                     ),
@@ -261,7 +262,7 @@ def write_bilag(
     return Written(target, WriteStatus.SKREVET)
 
 
-def _overview_section(figures, aar):
+def _overview_section(figures, aar, warnings):
     total = sum(f.pladstal for f in figures)
     expected = sum(f.forventet or 0 for f in figures)
     from toolkit.documents.context import _num
@@ -282,7 +283,7 @@ def _overview_section(figures, aar):
         f"{_num(total)} pladser i alt.",
         "oekonomi": "Se de enkelte tilbud.",
         "udvikling": "Se de enkelte tilbud.",
-        "signaler": [],
+        "signaler": [f"{f.navn}: {s.text}" for f in figures for s in warnings[f.tilbud_id]],
         "hoering": "Se de enkelte tilbud.",
     }
 
@@ -323,8 +324,7 @@ def _withdrawals(values, sd, aar):
     elif rows:
         p = year_periods(sd, aar)
         intro = (
-            f"{'Ét ønske' if len(rows) == 1 else f'{len(rows)} ønsker'} om udmelding. {p.udmelding_tekst}. "
-            f"{p.das_tekst}."
+            f"{stort(antal(len(rows), 'ønske', 'ønsker', en='ét'))} om udmelding. {p.udmelding_tekst}. {p.das_tekst}."
         )
     else:
         intro = "Der er ikke modtaget ønsker om udmelding."
