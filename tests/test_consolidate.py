@@ -56,6 +56,7 @@ def test_sheets_tables_and_charts(workbook):
         "Udmeldinger",
         "Årsrapporter",
         "Kommunale indmeldinger",
+        "Høringssvar",
         "Fejl og mangler",
         "Status",
     ]
@@ -154,3 +155,20 @@ def test_overview_charts_are_never_cut_between_printed_pages(workbook, tmp_path,
     kommune = [p for p in pages if "Kommunale indmeldinger" in p and "Side" in p]
     assert len(kommune) >= 2
     assert all("Respondent" in p for p in kommune)  # header row and id columns on every page
+
+
+def test_an_empty_nomination_before_the_deadline_does_not_cancel_the_march_panel(sd, tmp_path):
+    """Odd year: one driftsherre answers "no nominations" in February. Others may still nominate until
+    1 March, so the March panel is not 'aflyst' yet; after the deadline with none nominated it is."""
+    from toolkit import Workspace
+
+    ws = Workspace(tmp_path / "w")
+    forms, _skipped, _dir = ws.generate(2029, ["indmelding"])
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    fill_form(forms[0].path, {"indmelding.indmelder": "Nej"}, inbox / forms[0].path.name)
+    report, _written = ws.ingest([inbox], years=[])
+    assert report.count("ny") == 1
+    state = lambda today: {s.activity.key: s for s in ws.cycle(2029, today)}["ekspertpanel_marts"].state  # noqa: E731
+    assert state(dt.date(2029, 2, 10)) != "aflyst"
+    assert state(dt.date(2029, 3, 2)) == "aflyst"

@@ -96,7 +96,7 @@ def test_bilag_and_workbook_show_exactly_what_the_demo_panel_filled_in(demo):
     assert filled == expected  # read back field by field
     panel = panel_assessment(values)
     assert panel is not None
-    text = text_of(demo / "output" / str(AAR) / f"{AAR}_bilag_das_{MOEDE.isoformat()}.docx")
+    text = text_of(demo / str(AAR) / f"{AAR}_bilag_das_{MOEDE.isoformat()}.docx")
     assert AFVENTER not in text
     names = {"DH-AAL-1", "DH-RN-1", "DH-HJO-1", "DH-THI-1"}
     assert set(panel.indmeldt) == names
@@ -118,7 +118,7 @@ def test_bilag_and_workbook_show_exactly_what_the_demo_panel_filled_in(demo):
     assert f"Ekspertpanelets konklusion: {expected['panel.baeredygtighed']}" in text
     assert "Synscenter Limfjord | Ja " in text  # the municipalities' match answers, counted
     # the consolidated workbook's sheet 'Ekspertpanel' holds the panel's proposals, not 'afventer'
-    sheet = openpyxl.load_workbook(demo / "output" / str(AAR) / f"{AAR}_samlet.xlsx")["Ekspertpanel"]
+    sheet = openpyxl.load_workbook(demo / str(AAR) / f"{AAR}_samlet.xlsx")["Ekspertpanel"]
     rows = {r[2]: r for r in sheet.iter_rows(min_row=2, values_only=True) if r[2]}
     assert rows["Bostedet Lindely"][4] == "indstilles ikke"  # the driftsherre's own
     assert rows["Bostedet Lindely"][6] == "Opfyldt" and rows["Bostedet Lindely"][8] == Panel.OPTAGES  # the panel's

@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-FORMS = ("indmelding", "udmelding", "aarsrapport", "kommune", "panel")  # the form types: a key's first part
+FORMS = (
+    "indmelding",
+    "udmelding",
+    "aarsrapport",
+    "kommune",
+    "panel",
+    "hoeringssvar",
+)  # the form types: a key's first part
+OWN_STEP_FORMS = ("hoeringssvar",)  # written by their own step (skema hoering), not by a plain `skema generer`
 KINDS = ("tilbud", "nr", "ydelse", "kommune", "linje")  # the order they appear in a key
 
 
@@ -153,6 +161,9 @@ class Kommune:
     BESKRIVELSER_BEMAERKNING = _required(
         SKEMA, "beskrivelser_bemaerkning", _HOERING + " (kommunernes ønsker)", ("tilbud",)
     )
+    INGEN_BRUG_AARSAG = _required(
+        SKEMA, "ingen_brug_aarsag", _HOERING + " (årsag til at kommunen ikke bruger tilbuddet)", ("tilbud",)
+    )
     OENSKE_OMRAADE = _required(SKEMA, "oenske_omraade", _HOERING + " (kommunernes ønsker)", ("tilbud", "linje"))
     OENSKE_TEKST = _required(SKEMA, "oenske_tekst", _HOERING + " (kommunernes ønsker)", ("tilbud", "linje"))
     # filled in by the demo only
@@ -233,3 +244,13 @@ class Panel:
     DISPENSATION = "optages på dispensation"
     NOEDSPOR = "nødspor"
     VALG = (FORTSAETTER, UDTRAEDER, NOEDSPOR, OPTAGES, OPTAGES_IKKE, DISPENSATION)  # checked when definitions load
+
+
+class Hoeringssvar:
+    """The aftalepart's hearing reply, one block per tilbud in the hearing material (skema hoering)."""
+
+    SKEMA = "hoeringssvar"
+    BEMAERKNING = _required(SKEMA, "bemaerkning", "høringsmaterialet og DAS-bilaget (høringsbemærkninger)", ("tilbud",))
+    YDELSER_MATCHER = _required(
+        SKEMA, "ydelser_matcher", "høringsmaterialet og DAS-bilaget (matcher ydelserne behovet)", ("tilbud",)
+    )

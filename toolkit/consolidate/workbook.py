@@ -22,6 +22,7 @@ SHEET_NAMES = {
     "aarsrapport": "Årsrapporter",
     "kommune": "Kommunale indmeldinger",
     "panel": "Panelskema",
+    "hoeringssvar": "Høringssvar",
 }
 SHORT_NAMES = {
     "indmelding": "Indmelding",
@@ -29,6 +30,7 @@ SHORT_NAMES = {
     "aarsrapport": "Årsrapport",
     "kommune": "Kommunal indmelding",
     "panel": "Ekspertpanelets vurdering",
+    "hoeringssvar": "Høringssvar",
 }
 # Measured on the national set (31,293 rows in the kommune table; benchmarks/generer.py):
 # in memory 3.4 s CPU / 104 MiB peak; constant_memory 6-7 s / 52 MiB (inline strings, a file write
@@ -162,6 +164,7 @@ def _overview(wb, ws, f, region, aar, defs, statuses, figures, warnings):
     heads = ["Skema", "Forventet", "Modtaget", "Uden fejl", "Med fejl", "Mangler", "Frist", "Overskredet"]
     ws.write_row(r, 0, heads, f.head)
     r += 1
+    top = r
     for skema in FORMS:
         st = [s for s in statuses if s.skema == skema]
         if not st:
@@ -180,8 +183,8 @@ def _overview(wb, ws, f, region, aar, defs, statuses, figures, warnings):
         write_value(ws, r, 6, st[0].frist, f.cell, f.date)
         write_value(ws, r, 7, sum(s.overskredet for s in st), f.cell)
         r += 1
-    ws.conditional_format(r - 4, 5, r - 1, 5, {"type": "cell", "criteria": ">", "value": 0, "format": f.amber})
-    ws.conditional_format(r - 4, 7, r - 1, 7, {"type": "cell", "criteria": ">", "value": 0, "format": f.red})
+    ws.conditional_format(top, 5, r - 1, 5, {"type": "cell", "criteria": ">", "value": 0, "format": f.amber})
+    ws.conditional_format(top, 7, r - 1, 7, {"type": "cell", "criteria": ">", "value": 0, "format": f.red})
     r += 1
     ws.write_string(r, 0, "Nøgletal pr. tilbud (fra årsrapporter og kommunale indmeldinger)", f.h2)
     r += 1

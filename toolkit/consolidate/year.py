@@ -11,6 +11,7 @@ from toolkit.consolidate.safe_cells import SAFE_OPTIONS, write_value
 from toolkit.consolidate.status import return_status
 from toolkit.consolidate.workbook import write_consolidated
 from toolkit.danish import format_dato
+from toolkit.fieldkeys import OWN_STEP_FORMS, Hoeringssvar
 from toolkit.files import atomic_path
 from toolkit.rules.keyfigures import tilbud_figures
 from toolkit.statuses import AnswerStatus
@@ -20,7 +21,9 @@ def year_data(store, sd, defs, aar: int, today: dt.date | None = None):
     everything = store.current_values()
     values = [v for v in everything if v.aar == aar]
     history = [v for v in everything if v.aar < aar]
-    statuses = return_status(sd, defs, aar, store.submissions(aar), today)
+    by_mail = {(v.skema, v.respondent_id): v.modtaget for v in values if v.rettet and v.skema == Hoeringssvar.SKEMA}
+    later = set(OWN_STEP_FORMS) - store.sent_form_types(aar)  # not out yet: nobody is missing it
+    statuses = return_status(sd, defs, aar, store.submissions(aar), today, by_mail, later)
     figures = tilbud_figures(sd, aar, values, history)
     return values, statuses, figures
 

@@ -93,7 +93,7 @@ def plan_form(
         if ark.kun_for == "driftsherre" and not _own(sd, modtager, aar):
             continue
         blocks = []
-        items = _sheet_items(ark, sd, aar, sager or ())
+        items = _sheet_items(ark, sd, aar, defn.skema, sager or ())
         if ark.gentag in CASE_SHEETS and not items:
             continue  # no nominations (or withdrawals) this year: no sheet for them
         for item in items:
@@ -123,7 +123,7 @@ def _own(sd: Stamdata, modtager: Modtager, aar: int) -> list[Tilbud]:
     return [t for t in sd.omfattede_tilbud(aar) if t.driftsherre_id == modtager.driftsherre_id]
 
 
-def _sheet_items(ark: Ark, sd: Stamdata, aar: int, sager: Sequence[Sag]) -> list[Item | None]:
+def _sheet_items(ark: Ark, sd: Stamdata, aar: int, skema: str, sager: Sequence[Sag]) -> list[Item | None]:
     if ark.gentag in CASE_SHEETS:
         return [
             Item(s.kind, s.id, s.navn, sd.tilbud_by_id(s.id) if s.kind == "tilbud" else None)
@@ -134,7 +134,8 @@ def _sheet_items(ark: Ark, sd: Stamdata, aar: int, sager: Sequence[Sag]) -> list
         return [Item("tilbud", t.id, t.navn, t) for t in sd.omfattede_tilbud(aar)]
     if ark.gentag == "nr":
         assert ark.antal is not None  # the model requires antal with gentag 'nr'
-        return [Item("nr", str(n), f"Tilbud {n}") for n in range(1, ark.antal + 1)]
+        antal = int(sd.setting(f"{skema}_antal_tilbud", ark.antal))  # stamdata may ask for more blocks
+        return [Item("nr", str(n), f"Tilbud {n}") for n in range(1, antal + 1)]
     return [None]
 
 

@@ -181,7 +181,10 @@ def load_definition(path: Path) -> Skemadefinition:
     return parse_definition(text, path.name)
 
 
-LATER_FORMS = ("panel",)  # added after `skema init` first copied the definitions: the bundled one is used
+LATER_FORMS = (
+    "panel",
+    "hoeringssvar",
+)  # added after `skema init` first copied the definitions: the bundled one is used
 
 
 def load_kriterier(directory: Path | None = None) -> Kriteriesaet:

@@ -160,7 +160,7 @@ class Afsnit(_Strict):
 
 
 class Skemadefinition(_Strict):
-    skema: Literal["indmelding", "udmelding", "aarsrapport", "kommune", "panel"]
+    skema: Literal["indmelding", "udmelding", "aarsrapport", "kommune", "panel", "hoeringssvar"]
     navn: str
     version: int = Field(ge=1)
     modtager: Literal["driftsherre", "tilbud", "aftalepart", "kommune", "sekretariat"]

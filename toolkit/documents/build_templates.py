@@ -93,7 +93,7 @@ def hoeringsbrev():
     d.add_paragraph(
         "Som led i det forstærkede samarbejde om de mest specialiserede sociale tilbud i {{ region }} "
         "sendes driftsherrernes årsrapporter og kommunernes indmeldinger for {{ aar }} hermed i høring "
-        "hos alle aftaleparter."
+        "hos alle aftaleparter. Den løbende aftaleperiode er {{ periode.aftaleperiode }}."
     )
     d.add_heading("Materialet i høring", 2)
     loop_table(
@@ -107,17 +107,19 @@ def hoeringsbrev():
     p = d.add_paragraph()
     p.add_run("Frist for høringssvar: {{ frist }}").bold = True
     d.add_paragraph(
-        "Send jeres bemærkninger pr. e-mail til {{ sekretariat_email }} senest {{ frist }}. Angiv "
-        "gerne, hvilket tilbud hver bemærkning vedrører. Bemærkningerne indgår i Ekspertpanelets "
-        "drøftelse og i Den Administrative Styregruppes årlige statusdrøftelse."
+        "Send jeres bemærkninger i det vedlagte skema {{ skema_fil }} senest {{ frist }} til "
+        "{{ sekretariat_email }}. Skemaet har én blok pr. tilbud med jeres bemærkning og svaret på, om "
+        "ydelserne matcher jeres behov; tilbud uden bemærkninger kan stå tomme. Bemærkningerne indgår i "
+        "Ekspertpanelets drøftelse og i Den Administrative Styregruppes årlige statusdrøftelse."
     )
     signature(d)
+    d.paragraphs[-2].paragraph_format.keep_with_next = True  # the greeting stays with the signature
     return d
 
 
 def rykkerbrev():
     d = base()
-    letter_head(d, "Påmindelse: vi mangler {{ mangler_tekst }}")
+    letter_head(d, "{% if foer_frist %}Husk fristen{% else %}Påmindelse: vi mangler {{ mangler_tekst }}{% endif %}")
     d.add_paragraph("Vi har endnu ikke modtaget følgende fra {{ modtager.navn }}:")
     d.add_paragraph("{%p for s in mangler %}")
     d.add_paragraph(
@@ -126,8 +128,10 @@ def rykkerbrev():
     )
     d.add_paragraph("{%p endfor %}")
     d.add_paragraph(
-        "Vi beder jer udfylde det tilsendte skema og sende det til {{ sekretariat_email }} hurtigst "
-        "muligt. Har I brug for et nyt skema, eller er der spørgsmål, er I velkomne til at kontakte os."
+        "{% if foer_frist %}Fristen er ikke overskredet – vi minder blot om den. Send det udfyldte skema til "
+        "{{ sekretariat_email }}, når I er klar, og senest på fristen.{% else %}Vi beder jer udfylde det "
+        "tilsendte skema og sende det til {{ sekretariat_email }} hurtigst muligt.{% endif %} Har I brug for "
+        "et nyt skema, eller er der spørgsmål, er I velkomne til at kontakte os."
     )
     signature(d)
     return d
@@ -163,8 +167,22 @@ def hoeringsmateriale():
     d.add_heading("Early warning", 2)
     bullets(d, "for s in t.signaler", "{{ s }}")
     d.add_paragraph("{%p endif %}")
+    d.add_paragraph("{%p if t.hoeringssvar %}")  # what came back, when the material is written again
+    d.add_heading("Høringssvar", 2)
+    hoeringssvar(d, "t")
+    d.add_paragraph("{%p endif %}")
     d.add_paragraph("{%p endfor %}")
     return d
+
+
+def hoeringssvar(d, var: str):
+    """The hearing replies to one tilbud: the sender, the match answer and the remark."""
+    bullets(
+        d,
+        f"for h in {var}.hoeringssvar",
+        "{{ h.fra }}{% if h.ydelser_matcher %} (ydelserne matcher behovet: {{ h.ydelser_matcher }})"
+        "{% endif %}{% if h.bemaerkning %}: {{ h.bemaerkning }}{% endif %}",
+    )
 
 
 def bilag_heading(d, var: str):
@@ -182,10 +200,11 @@ def bilag_das():
     p = d.add_paragraph("Møde i Den Administrative Styregruppe {{ moede }}")
     p.runs[0].font.size = Pt(16)
     d.add_paragraph("Det forstærkede samarbejde om de mest specialiserede sociale tilbud – {{ region }}")
+    d.add_paragraph("Aftaleperioden {{ periode.aftaleperiode }}. {{ periode.das_tekst }}.")
     h = d.add_heading("Indhold", 1)
     h.paragraph_format.page_break_before = True
     d.add_paragraph("{%p for punkt in dagsorden %}")
-    d.add_heading("Bilag til dagsordenspunkt {{ punkt.nr }}: {{ punkt.titel }}", 2)
+    d.add_heading("{{ punkt.overskrift }}", 2)
     d.add_paragraph("{%p for b in punkt.bilag %}")
     p = d.add_paragraph("{{ b.nummer }} {{ b.titel }}\t{{ b.side }}")
     p.paragraph_format.tab_stops.add_tab_stop(Cm(15.9), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
@@ -211,7 +230,10 @@ def bilag_das():
     d.add_paragraph("Ingen signaler.")
     d.add_paragraph("{%p endif %}")
     d.add_heading("Høringsbemærkninger", 2)
+    hoeringssvar(d, "b.t")
+    d.add_paragraph("{%p if not b.t.hoeringssvar %}")
     d.add_paragraph("{{ b.t.hoering }}")
+    d.add_paragraph("{%p endif %}")
     d.add_paragraph("{%p endfor %}")
     # nominations: the driftsherre's own assessment next to the panel's (or "afventer …")
     bilag_heading(d, "indmelding")

@@ -20,7 +20,6 @@ from toolkit.consolidate.rammeaftale import change_text
 from toolkit.danish import format_dato
 from toolkit.definitions.cases import nomination_id
 from toolkit.definitions.kriterier import Kriteriesaet
-from toolkit.documents.render import ANCHOR
 from toolkit.fieldkeys import Indmelding, Kommune, Panel
 from toolkit.rules.criteria import assess_all, assess_nomination
 from toolkit.rules.period import year_periods
@@ -102,8 +101,6 @@ def nominations_section(values, sd, panel: PanelAssessment | None, kriterier: Kr
         if panel is None:
             intro += f" Ekspertpanelets vurdering er ikke modtaget: {AFVENTER}."
     return {
-        "anker": ANCHOR.format("bilag_2_1"),
-        "nummer": "2.1",
         "titel": "Ekspertpanelets vurdering af indmeldte tilbud",
         "indledning": intro,
         "tilbud": rows,
@@ -182,8 +179,6 @@ def indstilling_section(
             f"{format_dato(p.omfattes_fra)} ({p.omfattes_periode.tekst}), og hvad der ændres. DAS behandler forslaget."
         )
     return {
-        "anker": ANCHOR.format("bilag_4_1"),
-        "nummer": "4.1",
         "titel": "Indstilling til DAS",
         "indledning": intro,
         "tilbud": tilbud,

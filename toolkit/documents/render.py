@@ -37,8 +37,8 @@ COMMON = {
     "periode",
 }
 VARIABLES = {  # what the toolkit provides to each template (documented in docs/skabeloner.md)
-    "hoeringsbrev.docx": COMMON | {"modtager", "materiale", "frist"},
-    "rykkerbrev.docx": COMMON | {"modtager", "mangler", "mangler_tekst"},
+    "hoeringsbrev.docx": COMMON | {"modtager", "materiale", "frist", "skema_fil"},
+    "rykkerbrev.docx": COMMON | {"modtager", "mangler", "mangler_tekst", "foer_frist"},
     "hoeringsmateriale.docx": COMMON | {"tilbud", "aar_1", "aar_2", "aar_3"},
     "bilag_das.docx": COMMON
     | {"moede", "dagsorden", "status", "indmelding", "udmelding", "indstilling", "aar_1", "aar_2", "aar_3"},

@@ -18,14 +18,14 @@ from pathlib import Path
 from toolkit.definitions.model import Skemadefinition
 from toolkit.problems import FEJL, Issue, UsageError
 from toolkit.returns.read import ReadResult
-from toolkit.returns.saved import SavedTime, last_saved
+from toolkit.returns.saved import SavedTime, saved_time
 from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import FileResult
 from toolkit.store import Store
 from toolkit.store.db import Submission
 from toolkit.store.receive import Admitted, Known, Unfilled, admit, record
 
-SPREADSHEET_EXT = {".xlsx", ".xlsm", ".xls", ".ods"}
+SPREADSHEET_EXT = {".xlsx", ".xlsm", ".xls", ".ods", ".xltx", ".xltm"}  # templates are read as workbooks
 
 #: Version of the JSON written by `--json` (IngestReport.to_json). Bump on any incompatible change.
 JSON_SCHEMA_VERSION = 1
@@ -89,8 +89,6 @@ class IngestReport:
 
 OTHER_EXCEL = {
     ".xlsb": "binær Excel-projektmappe (.xlsb)",
-    ".xltx": "Excel-skabelon (.xltx)",
-    ".xltm": "Excel-skabelon med makroer (.xltm)",
     ".xlt": "Excel-skabelon (.xlt)",
 }
 
@@ -127,7 +125,7 @@ def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestItem]]:
                     _skip(
                         f,
                         "ikke-regneark",
-                        f"{f.name} er ikke et regneark (.xlsx, .xlsm, .xls eller .ods) og springes over.",
+                        f"{f.name} er ikke et regneark (.xlsx, .xlsm, .xltx, .xltm, .xls eller .ods) og springes over.",
                     )
                 )
             else:
@@ -234,7 +232,7 @@ def ingest(
             progress(item)
 
     store.remove_unrecorded()  # archive copies a killed run left without a record
-    todo: list[tuple[Admitted, SavedTime]] = []
+    todo: list[tuple[Admitted, float]] = []
     batch: dict[str, Path] = {}
     for f in files:
         try:
@@ -248,12 +246,13 @@ def ingest(
         elif isinstance(got, Unfilled):
             done(_unfilled(got))
         else:
-            todo.append((got, last_saved(got.archived, mtime)))
-    todo.sort(key=lambda t: t[1].when)  # stable: equal times keep their order. The last save is recorded last
+            todo.append((got, mtime))
+    # Each result is recorded as soon as it is read (the progress bar moves, Ctrl-C keeps what was
+    # stored): the store decides by the time each file says it was last saved, whatever the order
+    # (a file saved before the stored version goes into the history without replacing it).
     jobs = [(a.archived, a.file.name) for a, _ in todo]
     for i, res in _read_all(jobs, sd, defs, reader, workers):
-        admitted, saved = todo[i]
-        done(_record(store, admitted, saved, res))
+        done(_record(store, todo[i][0], saved_time(res.saved, todo[i][1]), res))
     return report
 
 
@@ -376,4 +375,5 @@ def ingest_file(f: Path, store: Store, sd: Stamdata, defs, reader: ReaderFn) -> 
         return _already(got)
     if isinstance(got, Unfilled):
         return _unfilled(got)
-    return _record(store, got, last_saved(got.archived, mtime), reader(got.archived, sd, defs, f.name))
+    res = reader(got.archived, sd, defs, f.name)
+    return _record(store, got, saved_time(res.saved, mtime), res)

@@ -118,7 +118,7 @@ def document(site: Site, request: Request, form: FormData) -> Response:
         return pages.dokumenter(site, request, error=f"{what_date} mangler eller er ikke en dato.", status_code=400)
     if what == "hoering":
         try:  # the date checks before the work starts: the message belongs on this page
-            site.ws.check_hoering_frist(aar, day, today)
+            site.ws.check_hearing_deadline(aar, day, today)
         except SkemaError as exc:
             return pages.dokumenter(site, request, error=str(exc), status_code=400)
         job = site.jobs.start(
