@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import openpyxl
 import pytest
 
 from toolkit.definitions import load_definitions, load_kriterier
@@ -12,6 +13,8 @@ from toolkit.fieldkeys import Indmelding
 from toolkit.problems import DefinitionError
 from toolkit.rules.criteria import DISPENSATION, IKKE, INDSTILLES, assess_all, assess_nomination
 from toolkit.workspace import Workspace, init_workspace
+
+from fill import answered_copy
 
 CRIT = ("a1", "a2", "a3", "b1", "c1", "c2")
 C_REGEL = "{id: C, navn: Omgivelserne, kriterier: [C.1, C.2], regel: alle}"
@@ -122,3 +125,20 @@ def test_a_copy_made_before_the_criteria_file_existed_uses_the_bundled_set(tmp_p
     init_workspace(tmp_path)
     (tmp_path / "skabeloner" / "skemaer" / "kriterier.yaml").unlink()
     assert Workspace(tmp_path).defs.kriterier == load_kriterier()
+
+
+def test_the_consolidated_workbook_follows_a_changed_set(tmp_path):
+    """A returned indmelding whose driftsherre answers B.1 'Nej' (Bostedet Lindely in the example):
+    'indstilles ikke' under the bundled set, 'indstilles' when the folder's set needs only A and C."""
+    edited_copy(tmp_path, "indstilles_kraever: [A, B, C]", "indstilles_kraever: [A, C]")
+    ws = Workspace(tmp_path)
+    assert ws.defs.kriterier.kraevede() == ("A", "C")
+    forms, _skipped, _out = ws.generate(2028, ["indmelding"])
+    src = next(f.path for f in forms if f.modtager_id == "DH-HJO")
+    (tmp_path / "ind").mkdir()
+    ws.ingest([answered_copy(src, tmp_path / "ind" / src.name, ws.sd, ws.defs, 2028)], years=[2028])
+    sheet = openpyxl.load_workbook(ws.consolidate(2028), read_only=True)["Ekspertpanel"]
+    rows = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[2] and "Lindely" in str(r[2])]
+    assert [r[4] for r in rows] == [INDSTILLES]
+    bundled = assess_all(load_kriterier(), ws.year_data(2028).values)
+    assert [a.resultat for a in bundled if "Lindely" in a.tilbudsnavn] == [IKKE]
