@@ -323,3 +323,21 @@ def test_the_demo_writes_its_years_directly_under_its_folder(demo):
     assert (work / str(AAR) / f"{AAR}_samlet.xlsx").exists() and (work / str(AAR) / "skemaer").is_dir()
     assert not (work / "output").exists()
     assert all("output/demo/output" not in str(s.path) and "/demo/output/" not in str(s.path) for s in steps)
+
+
+def test_percentages_read_with_one_decimal_everywhere_in_the_bilag(demo):
+    """'96,0' next to '97,1', never '96' (issue 13): every belægning cell of the key-figure tables."""
+    work, _ = demo
+    d = Document(str(next((work / str(AAR)).glob(f"{AAR}_bilag_das_*.docx"))))
+    cells = [
+        c.text
+        for t in d.tables
+        if t.rows and t.rows[0].cells[1].text == str(AAR - 3)  # the key-figure tables: years as columns
+        for row in t.rows[1:]
+        if "Belægning" in row.cells[0].text or "Budget" not in row.cells[0].text
+        for c in row.cells[1:]
+        if c.text and c.text != "–"
+    ]
+    assert cells
+    for text in cells:
+        assert re.fullmatch(r"\d{1,3},\d{1,6}", text), text

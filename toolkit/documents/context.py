@@ -48,6 +48,11 @@ def _num(x, dec=None) -> str:
     return "–" if x is None else format_tal(round(x, 1) if dec is None else x, dec)
 
 
+def _pct(x) -> str:
+    """A percentage with one decimal always ("96,0" next to "97,1"), as in the signals' texts."""
+    return "–" if x is None else format_tal(round(x, 1), 1)
+
+
 @dataclass(frozen=True)
 class TilbudValues:
     """The year's values indexed by tilbud once, so each section reads only its own (linear in the
@@ -121,8 +126,8 @@ def tilbud_section(fig, index: TilbudValues, aar: int, signals, received: dict) 
     rep = index.own.get(fig.tilbud_id, {})
     r = lambda noegle, year=None: rep.get((noegle, year))  # noqa: E731
     got = received.get((A.SKEMA, fig.tilbud_id))
-    belaegning = {y: _num(fig.belaegning.get(y)) for y in years}
-    budgetteret = _num(fig.budgetteret_belaegning)
+    belaegning = {y: _pct(fig.belaegning.get(y)) for y in years}
+    budgetteret = _pct(fig.budgetteret_belaegning)
     last = fig.belaegning.get(aar - 1)
     if last is not None and fig.budgetteret_belaegning is not None:  # as many decimals as tell them apart
         belaegning[aar - 1], budgetteret = format_distinct(last, fig.budgetteret_belaegning)
@@ -143,7 +148,7 @@ def tilbud_section(fig, index: TilbudValues, aar: int, signals, received: dict) 
         pct = fig.forventet / fig.pladstal * 100 if fig.pladstal else 0
         forventet = (
             f"Kommunerne forventer samlet at bruge {_num(fig.forventet)} pladser i {aar + 1} mod "
-            f"{_num(fig.pladstal)} pladser ({format_tal(round(pct))} %). "
+            f"{_num(fig.pladstal)} pladser ({_pct(pct)} %). "
             f"{antal(fig.forventet_antal_kommuner, 'kommune', 'kommuner')} har angivet forventninger."
         )
     budget, resultat = r(A.BUDGET, aar - 1), r(A.AARSRESULTAT, aar - 1)

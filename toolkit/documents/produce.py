@@ -267,7 +267,7 @@ def write_bilag(
 def _overview_section(figures, aar, warnings):
     total = sum(f.pladstal for f in figures)
     expected = sum(f.forventet or 0 for f in figures)
-    from toolkit.documents.context import _num
+    from toolkit.documents.context import _num, _pct
 
     got = sum(f.aarsrapport_modtaget for f in figures)
     return {
@@ -276,7 +276,7 @@ def _overview_section(figures, aar, warnings):
         "noegletal": [
             {
                 "navn": f.navn,
-                **{f"v{i + 1}": _num(f.belaegning.get(y)) for i, y in enumerate([aar - 3, aar - 2, aar - 1])},
+                **{f"v{i + 1}": _pct(f.belaegning.get(y)) for i, y in enumerate([aar - 3, aar - 2, aar - 1])},
             }
             for f in figures
         ],
