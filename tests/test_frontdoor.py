@@ -22,6 +22,7 @@ LAYERS = [
     {"returns"},
     {"consolidate"},
     {"documents"},
+    {"mail"},
     {"workspace"},
     {"demo"},
     {"cli", "__main__"},

@@ -88,4 +88,9 @@ SETTINGS: dict[str, tuple[str, bool, str]] = {
         "tal",
     ),
     "ew_venteliste_vaekst": ("Early warning: vækst i venteliste (personer) før signal (standard 1)", False, "tal"),
+    # skema udsend --send (docs/post.md); the environment's SKEMA_SMTP_* wins, the password is only there
+    "smtp_vaert": ("Mailserver til 'skema udsend --send', fx smtp.office365.com", False, "tekst"),
+    "smtp_port": ("Mailserverens port (standard 587 ved starttls, 465 ved ssl, 25 ved ingen)", False, "tal"),
+    "smtp_tls": ("Kryptering: starttls (standard), ssl eller ingen", False, "tekst"),
+    "smtp_bruger": ("Brugernavn på mailserveren (tom: uden login)", False, "tekst"),
 }
