@@ -313,3 +313,13 @@ def test_a_store_of_schema_2_gets_the_mail_tables_and_keeps_its_rows(tmp_path):
         assert (s.original_name, s.current, s.mail_id) == ("v.xlsx", 1, None)
         assert st.sent_mails(EVEN_YEAR) == [] and st.mail(1) is None
         assert not st.con.execute("PRAGMA foreign_key_check").fetchall()
+
+
+def test_the_stranger_warning_is_stored_with_the_file(answered, sd, defs, tmp_path):
+    eml = tmp_path / "fremmed.eml"
+    eml.write_bytes(
+        mail("ukendt@andetsted.example.invalid", "svar", [answered["2028_kommune_laesoe_kommune"]]).as_bytes()
+    )
+    run([eml], tmp_path / "mappe", sd, defs)
+    with Store(tmp_path / "mappe") as store:
+        assert "ukendt-afsender" in {r.issue.code for r in store.issues(EVEN_YEAR)}

@@ -269,7 +269,9 @@ def _ingest(paths, store, sd, defs, progress, reader, workers, mails: MailBox) -
     jobs = [(a.archived, a.file.name) for a, _ in todo]
     for i, res in _read_all(jobs, sd, defs, reader, workers):
         admitted, saved = todo[i]
-        done(_record(store, admitted, saved, res, *_from_mail(store, sd, mails, admitted.file, res)))
+        mail_id, warnings = _from_mail(store, sd, mails, admitted.file, res)
+        res.issues += warnings  # stored with the file's own issues
+        done(_record(store, admitted, saved, res, mail_id))
     return report
 
 
@@ -343,7 +345,7 @@ def _from_mail(store: Store, sd: Stamdata, mails: MailBox, f: Path, res: ReadRes
 
 
 def _record(
-    store: Store, admitted: Admitted, saved: SavedTime, res: ReadResult, mail_id: int | None = None, notes=()
+    store: Store, admitted: Admitted, saved: SavedTime, res: ReadResult, mail_id: int | None = None
 ) -> IngestItem:
     m = res.modtager
     out = record(
@@ -363,7 +365,7 @@ def _record(
         mail_id=mail_id,
     )
     name = admitted.file.name
-    notes = list(notes)
+    notes = []
     if admitted.refused_before is not None:
         notes.append(_retried(name, admitted.refused_before, admitted.refusal))
     if out.result == FileResult.AELDRE and out.previous is not None:
