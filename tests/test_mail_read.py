@@ -323,3 +323,24 @@ def test_the_stranger_warning_is_stored_with_the_file(answered, sd, defs, tmp_pa
     run([eml], tmp_path / "mappe", sd, defs)
     with Store(tmp_path / "mappe") as store:
         assert "ukendt-afsender" in {r.issue.code for r in store.issues(EVEN_YEAR)}
+
+
+def test_the_limits_hold_per_mail_in_an_mbox(answered, tmp_path):
+    """An .mbox of many mails is not one huge mail: the part limit counts each mail on its own."""
+    from toolkit.returns.mail import MailBox, MailLimits
+
+    forms = [answered["2028_kommune_laesoe_kommune"], answered["2028_udmelding_laesoe_kommune"]]
+    box_path = tmp_path / "mange.mbox"
+    box = mailbox.mbox(box_path)
+    for i in range(4):
+        box.add(mail(f"p{i}@x.example.invalid", f"svar {i}", forms))
+    box.close()
+    with MailBox({".xlsx"}, MailLimits(max_parts=3)) as mails:
+        files, issues = mails.expand([box_path])
+        assert (len(files), issues) == (8, [])
+    many = tmp_path / "mange.eml"
+    many.write_bytes(mail("a@x.example.invalid", "mange", forms * 2).as_bytes())
+    with MailBox({".xlsx"}, MailLimits(max_parts=3)) as mails:
+        files, issues = mails.expand([many])
+        assert files == [] and [i.code for _m, i in issues] == ["mail-for-stor"]
+        assert "over 3 dele" in issues[0][1].message

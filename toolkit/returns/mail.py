@@ -43,8 +43,8 @@ OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 class MailLimits:
     max_file_bytes: int = 100 * 1024 * 1024  # a saved mail or mailbox on disk
     max_depth: int = 5  # mails and zips inside each other (a forward of a forward of …)
-    max_parts: int = 500  # attachments and parts walked in one file
-    max_total_bytes: int = 200 * 1024 * 1024  # everything unpacked from one file
+    max_parts: int = 500  # attachments and parts walked in one mail
+    max_total_bytes: int = 200 * 1024 * 1024  # everything unpacked from one mail
     max_messages: int = 2000  # mails in one .mbox
 
 
@@ -169,6 +169,8 @@ class _Walk:
                     if len(inner) > LIMITS.max_part_bytes:
                         raise _TooMuch(f"zip-filen {name} pakker sig ud til mere end den opgiver")
                     self.attachment(info.filename, inner, source, depth)
+        except RuntimeError as exc:  # zipfile's refusal of an encrypted member
+            raise _TooMuch(f"zip-filen {name} er beskyttet med adgangskode") from exc
         except (zipfile.BadZipFile, zipfile.LargeZipFile, NotImplementedError, EOFError, OSError) as exc:
             raise _TooMuch(f"zip-filen {name} kan ikke pakkes ud ({exc.__class__.__name__})") from exc
 
@@ -363,7 +365,7 @@ def _read_mail_file(f: Path, walk: _Walk) -> None:
             for n, key in enumerate(box.iterkeys()):
                 if n >= walk.limits.max_messages:
                     raise _TooMuch(f"postkassen har over {walk.limits.max_messages:_} mails".replace("_", "."))
-                walk.count()
+                walk.parts = walk.total = 0  # the limits hold per mail; the file's size bounds the box
                 walk.message(email.message_from_bytes(box.get_bytes(key), policy=email.policy.default), None, 1)
         finally:
             box.close()
