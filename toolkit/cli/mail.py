@@ -76,13 +76,10 @@ def print_mail_report(report, send: bool, title: str) -> None:
     table = Table(title=title)
     for col in ("Modtager", "Adresse", "Skemaer", "Resultat"):
         table.add_column(col, overflow="fold")
-    failed = {id(m): why for m, why in report.failed}
-    for m in [*report.sent, *report.already, *(m for m, _ in report.failed)]:
-        result = (
-            f"[red]fejlede: {failed[id(m)]}[/red]"
-            if id(m) in failed
-            else ("[yellow]sendt før[/yellow]" if m in report.already else "[green]sendt[/green]")
-        )
+    rows = [(m, "[green]sendt[/green]") for m in report.sent]
+    rows += [(m, "[yellow]sendt før[/yellow]") for m in report.already]
+    rows += [(m, f"[red]fejlede: {why}[/red]") for m, why in report.failed]
+    for m, result in rows:
         table.add_row(m.navn, m.to, str(len(m.forms)), result)
     if report.sent or report.already or report.failed:
         console.print(table)

@@ -340,9 +340,9 @@ class MailBox:
         if not walk.found:
             seen = f" (kun {', '.join(sorted(set(walk.other))[:5])})" if walk.other else ""
             return [], Issue("ingen-regneark", f"{f.name}: ingen regneark vedhæftet{seen}.", file=f.name)
-        return [self._write(name, data, source) for name, data, source in walk.found], None
+        return [self._put_aside(name, data, source) for name, data, source in walk.found], None
 
-    def _write(self, name: str, data: bytes, source: MailSource) -> Path:
+    def _put_aside(self, name: str, data: bytes, source: MailSource) -> Path:
         if self._tmp is None:
             self._tmp = Path(tempfile.mkdtemp(prefix="skema_post_"))
         target = self._tmp / f"{len(self.sources):05d}" / name
