@@ -4,7 +4,7 @@ interpreter (python3-uno is not in the venv):
     /usr/bin/python3 tests/lo_edit.py jobs.json
 
 `jobs.json` is a list of jobs; each job is
-    {"input": "in.xlsx", "output": "out.xlsx", "format": "xlsx" | "xls" | "ods",
+    {"input": "in.xlsx", "output": "out.xlsx", "format": "xlsx" | "xls" | "ods", "password": "optional",
      "edits": [{"op": "type", "sheet": "Belægning", "cell": "C7", "text": "95%"},
                {"op": "format_percent", "sheet": "Belægning", "cell": "C7"},
                {"op": "delete_row", "sheet": "Belægning", "row": 9},  # 1-based, as Calc shows it
@@ -134,7 +134,10 @@ def run(jobs: list[dict]) -> dict:
                     _apply(ctx, doc, edit)
                 out = Path(job["output"]).resolve()
                 out.parent.mkdir(parents=True, exist_ok=True)
-                doc.storeToURL(out.as_uri(), _props(FilterName=FILTERS[job.get("format", "xlsx")], Overwrite=True))
+                save = {"FilterName": FILTERS[job.get("format", "xlsx")], "Overwrite": True}
+                if job.get("password"):  # saved with a password to open, as File > Save As offers
+                    save["Password"] = job["password"]
+                doc.storeToURL(out.as_uri(), _props(**save))
                 result["ok"].append(str(out))
             except Exception as exc:  # noqa: BLE001 - reported per job
                 result["failed"][job.get("output", "?")] = f"{exc.__class__.__name__}: {exc}"

@@ -18,7 +18,7 @@ def test_generer_writes_forms_and_never_overwrites(tmp_path):
     assert r.exit_code == 0, r.output
     files = sorted(p.name for p in out.glob("*.xlsx"))
     assert len(files) == 8 and all(f.startswith("2028_aarsrapport_") for f in files)
-    assert "2028_aarsrapport_center_for_tale_og_hjerneskade_aalborg_kommune.xlsx" in files
+    assert "2028_aarsrapport_center_for_tale_og_hjerneskade_nord_aalborg_kommune.xlsx" in files
     before = {p: p.stat().st_mtime_ns for p in out.glob("*.xlsx")}
     r = runner.invoke(
         app, ["generer", "--aar", "2028", "--skema", "aarsrapport", "--ud", str(out), "--mappe", str(tmp_path)]
@@ -97,7 +97,7 @@ def test_indlaes_status_eksport_historik_ret_rykkerliste(forms_dir, tmp_path):
     r = runner.invoke(app, ["indlaes", str(inbox), "--mappe", w])
     assert r.exit_code == 1, r.output  # the return lacks required answers: reported, exit 1
     out = flat(r.output)
-    assert "1 nye" in out and "mangler-obligatorisk" in out and "2028_samlet.xlsx" in out.replace(" ", "")
+    assert "1 ny," in out and "mangler-obligatorisk" in out and "2028_samlet.xlsx" in out.replace(" ", "")
     assert (tmp_path / "w" / "output" / "2028" / "2028_samlet.xlsx").exists()
     r = runner.invoke(app, ["status", "--aar", "2028", "--mappe", w])
     assert r.exit_code == 0 and "1 af 11 modtaget" in flat(r.output)
@@ -107,7 +107,7 @@ def test_indlaes_status_eksport_historik_ret_rykkerliste(forms_dir, tmp_path):
             "ret",
             "K825",
             "kommune.tilbud.T01.ydelse.T01-Y1.forventet_pladser.2029",
-            "3",
+            "4,5",
             "--begrundelse",
             "Telefon",
             "--aar",
@@ -117,9 +117,10 @@ def test_indlaes_status_eksport_historik_ret_rykkerliste(forms_dir, tmp_path):
         ],
     )
     assert r.exit_code == 0, r.output
+    assert "T01-Y1.forventet_pladser.2029 for K825 (2028) = 4,5." in flat(r.output)  # Danish, not Python's repr
     r = runner.invoke(app, ["eksport", "--format", "json", "--ud", str(tmp_path / "e.json"), "--mappe", w])
     rows = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
-    assert [x["vaerdi"] for x in rows if x["felt"].endswith("T01-Y1.forventet_pladser.2029")] == [3]
+    assert [x["vaerdi"] for x in rows if x["felt"].endswith("T01-Y1.forventet_pladser.2029")] == [4.5]
     r = runner.invoke(app, ["historik", "K825", "--mappe", w])
     assert k.name in flat(r.output).replace(" ", "") and "Telefon" in flat(r.output)
     r = runner.invoke(app, ["rykkerliste", "--aar", "2028", "--mappe", w])

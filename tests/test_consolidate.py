@@ -1,5 +1,7 @@
 """The consolidated workbook: sheets, tables, charts, and text that never becomes a formula."""
 
+import datetime as dt
+
 import openpyxl
 import pytest
 
@@ -54,6 +56,7 @@ def test_sheets_tables_and_charts(workbook):
         "Udmeldinger",
         "Årsrapporter",
         "Kommunale indmeldinger",
+        "Høringssvar",
         "Fejl og mangler",
         "Status",
     ]
@@ -93,7 +96,79 @@ def test_issues_and_status_sheets(workbook):
 
 def test_reminder_list_lists_the_missing_with_contacts(workbook, tmp_path, sd):
     _path, statuses = workbook
-    path, n = write_reminder_list(statuses, tmp_path / "r.xlsx")
-    rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))[1:]
+    path, n = write_reminder_list(statuses, tmp_path / "r.xlsx", "Rykkerliste 2028", dt.date(2028, 3, 2))
+    all_rows = list(openpyxl.load_workbook(path).active.iter_rows(values_only=True))
+    assert all_rows[0][0] == "Rykkerliste 2028" and all_rows[1][0] == "Pr. 2. marts 2028: 41 skemaer mangler"
+    rows = all_rows[
+        all_rows.index(("Skema", "Modtager", "Kontaktperson", "E-mail", "Telefon", "Frist", "Overskredet")) + 1 :
+    ]
     assert n == len(rows) == 41
     assert any(r[1] == "Læsø Kommune" and r[3] == sd.aftalepart("K825").email for r in rows)
+
+
+def test_reminder_list_prints_on_a4_one_page_wide_with_headers_on_every_page(workbook, tmp_path, libreoffice):
+    """41 missing forms: landscape A4, every column on the page, the column headers and the page
+    number on every printed page (as LibreOffice prints it)."""
+    import subprocess
+
+    _path, statuses = workbook
+    path, n = write_reminder_list(statuses, tmp_path / "r.xlsx", "Rykkerliste 2028", dt.date(2028, 3, 2))
+    pdf = libreoffice([path], "pdf", tmp_path / "pdf")[0]
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout
+    pages = [p for p in pages.split("\f") if p.strip()]
+    assert 1 <= len(pages) <= 3
+    for i, page in enumerate(pages, start=1):
+        assert "Modtager" in page and "Overskredet" in page, i  # headers repeat, no column cut off
+        assert f"Side {i} af {len(pages)}" in page
+    assert "Rykkerliste 2028" in pages[0]
+    assert sum(p.count("@") for p in pages) == n  # every e-mail printed once
+
+
+def test_counts_print_without_decimals_and_time_stamps_are_dates(workbook):
+    wb = openpyxl.load_workbook(workbook[0])
+    ws = wb["Overblik"]
+    row = next(r for r in ws.iter_rows() if r[0].value == "Center for Tale og Hjerneskade Nord")
+    assert row[2].number_format == "#,##0"  # Pladstal 74, not 74,0
+    assert row[9].alignment.vertical == "top"  # every cell of the row aligned alike
+    status = wb["Status"]
+    received = [r[5].value for r in status.iter_rows(min_row=2) if r[4].value in ("gyldig", "fejl")]
+    assert received and all(isinstance(v, dt.datetime) for v in received)
+    issues = [r[9].value for r in wb["Fejl og mangler"].iter_rows(min_row=2) if r[0].value]
+    assert issues and all(isinstance(v, dt.datetime) for v in issues)
+
+
+def test_overview_charts_are_never_cut_between_printed_pages(workbook, tmp_path, libreoffice):
+    """Each chart starts its own printed page (a manual page break at its anchor row, the next one
+    below its end); the wide data tables print in readable groups of columns with the header row and
+    the respondent columns repeated on every page (as LibreOffice prints it)."""
+    import subprocess
+
+    wb = openpyxl.load_workbook(workbook[0])
+    ws = wb["Overblik"]
+    breaks = sorted(b.id for b in ws.row_breaks.brk)
+    for chart in ws._charts:  # noqa: SLF001 - openpyxl keeps a read chart's anchor only there
+        top, bottom = chart.anchor._from.row, chart.anchor.to.row  # noqa: SLF001 - a two-cell anchor
+        assert top in breaks and bottom > top
+        assert all(b <= top or b > bottom for b in breaks)
+    pdf = libreoffice([workbook[0]], "pdf", tmp_path / "pdf")[0]
+    pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")
+    kommune = [p for p in pages if "Kommunale indmeldinger" in p and "Side" in p]
+    assert len(kommune) >= 2
+    assert all("Respondent" in p for p in kommune)  # header row and id columns on every page
+
+
+def test_an_empty_nomination_before_the_deadline_does_not_cancel_the_march_panel(sd, tmp_path):
+    """Odd year: one driftsherre answers "no nominations" in February. Others may still nominate until
+    1 March, so the March panel is not 'aflyst' yet; after the deadline with none nominated it is."""
+    from toolkit import Workspace
+
+    ws = Workspace(tmp_path / "w")
+    forms, _skipped, _dir = ws.generate(2029, ["indmelding"])
+    inbox = tmp_path / "in"
+    inbox.mkdir()
+    fill_form(forms[0].path, {"indmelding.indmelder": "Nej"}, inbox / forms[0].path.name)
+    report, _written = ws.ingest([inbox], years=[])
+    assert report.count("ny") == 1
+    state = lambda today: {s.activity.key: s for s in ws.cycle(2029, today)}["ekspertpanel_marts"].state  # noqa: E731
+    assert state(dt.date(2029, 2, 10)) != "aflyst"
+    assert state(dt.date(2029, 3, 2)) == "aflyst"

@@ -4,7 +4,19 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from toolkit.danish import dato_fra_celle, excel_dato, format_dato, format_tal, ligner_email, parse_dato, parse_tal
+from toolkit.danish import (
+    antal,
+    dato_fra_celle,
+    excel_dato,
+    format_dato,
+    format_dato_kort,
+    format_tal,
+    ligner_email,
+    opremsning,
+    parse_dato,
+    parse_tal,
+    stort,
+)
 
 
 @pytest.mark.parametrize(
@@ -137,3 +149,47 @@ def test_format_tal_then_parse_tal_gives_the_same_number(n, decimaler):
 @given(n=st.integers(min_value=-(10**15), max_value=10**15))
 def test_whole_numbers_round_trip_without_decimals(n):
     assert parse_tal(format_tal(n)) == n
+
+
+@pytest.mark.parametrize(
+    "n,ental,flertal,en,expected",
+    [
+        (1, "ny", "nye", None, "1 ny"),
+        (2, "ny", "nye", None, "2 nye"),
+        (0, "ny", "nye", None, "0 nye"),
+        (1, "PDF-fil", "PDF-filer", None, "1 PDF-fil"),
+        (3, "PDF-fil", "PDF-filer", None, "3 PDF-filer"),
+        (1, "ønske", "ønsker", "ét", "ét ønske"),
+        (2, "ønske", "ønsker", "ét", "2 ønsker"),
+        (1, "skema", "skemaer", "ét", "ét skema"),
+        (1234, "fil", "filer", None, "1.234 filer"),
+    ],
+)
+def test_antal_uses_the_singular_for_one_and_danish_thousands(n, ental, flertal, en, expected):
+    assert antal(n, ental, flertal, en=en) == expected
+
+
+def test_stort_capitalises_only_the_first_letter():
+    assert stort(antal(1, "ønske", "ønsker", en="ét")) == "Ét ønske"
+    assert stort("2 PDF-filer") == "2 PDF-filer"
+
+
+@pytest.mark.parametrize(
+    "items,og,expected",
+    [
+        ([2026], "og", "2026"),
+        ([2026, 2027], "og", "2026 og 2027"),
+        (["a", "b", "c"], "eller", "a, b eller c"),
+        ([], "og", ""),
+    ],
+)
+def test_opremsning_joins_the_danish_way(items, og, expected):
+    assert opremsning(items, og) == expected
+
+
+@pytest.mark.parametrize(
+    "d,expected",
+    [(dt.date(2028, 3, 1), "1. mar."), (dt.date(2028, 5, 20), "20. maj"), (dt.date(2028, 12, 31), "31. dec.")],
+)
+def test_format_dato_kort_without_year(d, expected):
+    assert format_dato_kort(d) == expected

@@ -1,9 +1,13 @@
+import re
+
 import pytest
 
 from toolkit.definitions import bundled_definitions_dir, load_definitions, parse_definition
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import recipients
+from toolkit.files import slug
 from toolkit.problems import DefinitionError
+from toolkit.stamdata import Stamdata
 
 MINIMAL = """\
 skema: kommune
@@ -77,7 +81,7 @@ def test_hash_ignores_comments_but_not_content():
         (
             MINIMAL.replace("modtager: kommune", "modtager: borger"),
             4,
-            "modtager: ugyldig værdi, forventet 'driftsherre', 'tilbud', 'aftalepart' eller 'kommune'",
+            "modtager: ugyldig værdi, forventet 'driftsherre', 'tilbud', 'aftalepart', 'kommune' eller 'sekretariat'",
         ),
         (MINIMAL.replace("version: 1\n", ""), 1, "version: mangler"),
         (MINIMAL.replace("    titel: Ark 1", "    titel: [Ark 1"), 9, "ugyldig YAML"),
@@ -134,7 +138,14 @@ def test_unreadable_or_mismatched_definition_files_name_the_file(tmp_path):
 
 def test_every_bundled_file_is_in_the_package_folder():
     names = sorted(p.name for p in bundled_definitions_dir().glob("*.yaml"))
-    assert names == ["aarsrapport.yaml", "indmelding.yaml", "kommune.yaml", "udmelding.yaml"]
+    assert names == [
+        "aarsrapport.yaml",
+        "hoeringssvar.yaml",
+        "indmelding.yaml",
+        "kommune.yaml",
+        "panel.yaml",
+        "udmelding.yaml",
+    ]
 
 
 def test_keys_are_unique_and_follow_the_documented_scheme(defs, sd):
@@ -165,3 +176,64 @@ def test_udmelding_afsnit_1_is_prefilled_from_the_driftsherre(defs, sd):
     fields = {fi.key: fi.prefill for fi in plan_form(defs["udmelding"], sd, m, 2028).fields()}
     assert fields["udmelding.driftsherre_kontakt"] == sd.driftsherre("DH-AAL").kontaktperson
     assert fields["udmelding.kommune_kontakt"] == sd.aftalepart("K851").kontaktperson
+
+
+def test_guidance_names_only_sheets_the_form_has(defs):
+    """A Vejledning that says "brug arket 'X'" must name a sheet that exists in that form."""
+    for d in defs.values():
+        sheets = {a.navn for a in d.ark}
+        texts = [d.formaal, *(a.tekst for a in d.vejledning)]
+        for text in texts:
+            for named in re.findall(r"arket '([^']+)'", text):
+                assert named in sheets, (d.skema, named, sorted(sheets))
+
+
+def test_a_ja_nej_list_is_never_described_as_a_cross_or_typed_text(defs):
+    """Ja/Nej fields are a list in the cell (data validation refuses 'x'): the labels and the guidance
+    say so, instead of "(sæt kryds)" or "skriv 'Nej'"."""
+    for d in defs.values():
+        for _a, _s, f in d.all_fields():
+            if f.type == "ja_nej":
+                assert "kryds" not in f.etiket.lower() and "kryds" not in (f.hjaelp or "").lower(), (d.skema, f.noegle)
+        for afsnit in d.vejledning:
+            assert not re.search(r"skriv '?(Ja|Nej)", afsnit.tekst), (d.skema, afsnit.overskrift)
+    udmelding = " ".join(a.tekst for a in defs["udmelding"].vejledning)
+    assert "vælg 'Nej'" in udmelding
+
+
+def test_the_kommune_form_asks_why_a_tilbud_is_not_used(defs):
+    """Model, boks 2 point 3: the municipality states the reason when a tilbud is not (expected to be) used."""
+    fields = {f.noegle: f for _a, _s, f in defs["kommune"].all_fields()}
+    assert "ingen_brug_aarsag" in fields and fields["ingen_brug_aarsag"].type == "langtekst"
+    assert "årsag" in fields["ingen_brug_aarsag"].etiket.lower()
+
+
+def test_the_number_of_nomination_blocks_follows_the_stamdata_setting(defs, sd):
+    m = recipients(defs["indmelding"], sd, 2028)[0]
+    blocks = lambda s: len(plan_form(defs["indmelding"], s, m, 2028).sheets[1].blocks)  # noqa: E731
+    assert blocks(sd) == int(sd.setting("indmelding_antal_tilbud"))
+    more = changed(sd, indstillinger={**sd.indstillinger, "indmelding_antal_tilbud": 4})
+    assert blocks(more) == 4
+
+
+def changed(sd, **fields):
+    return Stamdata(**{**{k: getattr(sd, k) for k in Stamdata.model_fields}, **fields})
+
+
+def test_file_names_of_recipients_are_unique_and_cut_between_words(defs, sd):
+    """Two tilbud whose names agree beyond the cut still get two files; a name part is never cut
+    mid-word ('frederikshavn_kommun', 'svaere_spiseforsty')."""
+    first = sd.tilbud[0]
+    twins = [
+        first.model_copy(update={"id": f"T9{i}", "navn": f"{first.navn} og en meget lang tilføjelse nr. {i}"})
+        for i in (1, 2)
+    ]
+    names = [m.filnavn for m in recipients(defs["aarsrapport"], changed(sd, tilbud=[*sd.tilbud, *twins]), 2028)]
+    assert len(names) == len(set(names)), names
+    for d in defs.values():
+        for m in recipients(d, sd, 2028):
+            words = set(slug(m.navn, 1000).split("_"))
+            if d.modtager == "tilbud":
+                dh = sd.driftsherre(m.driftsherre_id).navn
+                words |= set(slug(dh, 1000).split("_"))
+            assert set(m.filnavn.split("_")) <= words, m.filnavn

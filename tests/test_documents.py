@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from docx import Document
+from docx.oxml.ns import qn
 
 from toolkit import AnswerStatus, Workspace
 from toolkit.demo.run import run_demo
@@ -43,9 +44,9 @@ def text_of(path: Path) -> str:
 
 def test_hearing_letter_per_party_with_names_material_and_danish_deadline(demo, sd):
     work, _ = demo
-    letters = sorted((work / "output" / str(AAR) / "hoering").glob(f"{AAR}_hoeringsbrev_*.docx"))
+    letters = sorted((work / str(AAR) / "hoering").glob(f"{AAR}_hoeringsbrev_*.docx"))
     assert len(letters) == len(sd.aftaleparter) == 12
-    text = text_of(work / "output" / str(AAR) / "hoering" / f"{AAR}_hoeringsbrev_laesoe_kommune.docx")
+    text = text_of(work / str(AAR) / "hoering" / f"{AAR}_hoeringsbrev_laesoe_kommune.docx")
     assert "Læsø Kommune" in text and sd.aftalepart("K825").kontaktperson in text
     assert "Frist for høringssvar: 10. maj 2028" in text
     for t in sd.omfattede_tilbud(AAR):
@@ -56,7 +57,7 @@ def test_hearing_letter_per_party_with_names_material_and_danish_deadline(demo, 
 
 def test_hearing_material_per_tilbud_with_figures_and_wishes(demo):
     work, _ = demo
-    text = text_of(work / "output" / str(AAR) / "hoering" / f"{AAR}_hoeringsmateriale.docx")
+    text = text_of(work / str(AAR) / "hoering" / f"{AAR}_hoeringsmateriale.docx")
     assert "Høringsmateriale 2028" in text and "Synscenter Limfjord" in text
     assert re.search(r"Belægning \(%\) \| \d+,\d \| \d+,\d \| \d+,\d", text)  # Danish decimals
     # every early-warning signal computed from the store is in the material, with its numbers
@@ -70,7 +71,7 @@ def test_hearing_material_per_tilbud_with_figures_and_wishes(demo):
 
 def test_reminders_name_the_missing_forms_and_deadline(demo, sd):
     work, _ = demo
-    letters = sorted((work / "output" / str(AAR) / "rykkere").glob("*.docx"))
+    letters = sorted((work / str(AAR) / "rykkere").glob("*.docx"))
     # one letter per respondent that has a missing answer: Morsø and Rebild (kommune), Hjerneskadecenter
     # Himmerland (årsrapport), and those whose simulated return was refused (e.g. 'ikke-udfyldt')
     missing = {s.modtager.id for s in Workspace(work).year_data(AAR).statuses if s.status == AnswerStatus.MANGLER}
@@ -81,7 +82,7 @@ def test_reminders_name_the_missing_forms_and_deadline(demo, sd):
 
 def test_bilag_has_cover_index_and_every_bilag(demo, sd):
     work, _ = demo
-    path = work / "output" / str(AAR) / f"{AAR}_bilag_das_2028-05-20.docx"
+    path = work / str(AAR) / f"{AAR}_bilag_das_2028-05-20.docx"
     text = text_of(path)
     assert "Bilag til DAS" in text and "20. maj 2028" in text
     assert "Bilag til dagsordenspunkt 1:" in text and "Bilag til dagsordenspunkt 2: Indmeldte tilbud" in text
@@ -93,16 +94,17 @@ def test_bilag_has_cover_index_and_every_bilag(demo, sd):
         assert b"updateFields" in z.read("word/settings.xml")
         assert len([n for n in z.namelist() if n.startswith("word/media/")]) == len(sd.omfattede_tilbud(AAR)) + 1
         doc = z.read("word/document.xml").decode()
-    assert doc.count("PAGEREF bilag_") == len(sd.omfattede_tilbud(AAR)) + 3
+    assert doc.count("PAGEREF bilag_") == len(sd.omfattede_tilbud(AAR)) + 4
 
 
 def test_bilag_index_page_numbers_match_the_pdf(demo, libreoffice, tmp_path):
     work, _ = demo
-    pdf = libreoffice([work / "output" / str(AAR) / f"{AAR}_bilag_das_2028-05-20.docx"], "pdf", tmp_path)[0]
+    pdf = libreoffice([work / str(AAR) / f"{AAR}_bilag_das_2028-05-20.docx"], "pdf", tmp_path)[0]
     pages = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True).stdout.split("\f")
     index = pages[1]
-    entries = re.findall(r"(Bilag \d+\.\d+) .*?\.{3,}\s*(\d+)", index)
-    assert len(entries) == 11  # overview + 8 tilbud + nominations + withdrawals
+    entries = re.findall(r"(Bilag \d+) .*?\.{3,}\s*(\d+)", index)
+    # overview + 8 tilbud + nominations + withdrawals + indstilling, numbered straight through
+    assert [e[0] for e in entries] == [f"Bilag {n}" for n in range(1, 13)]
     for label, page in entries:
         starts = [i + 1 for i, p in enumerate(pages) if re.search(rf"^\s*{re.escape(label)}:", p, re.M)]
         assert starts and starts[0] == int(page), (label, page, starts)
@@ -111,9 +113,9 @@ def test_bilag_index_page_numbers_match_the_pdf(demo, libreoffice, tmp_path):
 def test_all_documents_convert_to_pdf(demo, soffice, tmp_path):
     work, _ = demo
     docs = [
-        next((work / "output" / str(AAR) / "hoering").glob("*hoeringsbrev_aalborg*.docx")),
-        work / "output" / str(AAR) / "hoering" / f"{AAR}_hoeringsmateriale.docx",
-        next((work / "output" / str(AAR) / "rykkere").glob("*.docx")),
+        next((work / str(AAR) / "hoering").glob("*hoeringsbrev_aalborg*.docx")),
+        work / str(AAR) / "hoering" / f"{AAR}_hoeringsmateriale.docx",
+        next((work / str(AAR) / "rykkere").glob("*.docx")),
     ]
     for p in convert(docs, "pdf", tmp_path):
         assert p.stat().st_size > 5000
@@ -172,8 +174,8 @@ def test_check_lists_unknown_variables(tmp_path):
 def test_documents_are_not_overwritten_without_overskriv(demo, sd, defs):
     work, _ = demo
     with Store(work) as store:
-        again = write_rykkere(store, sd, defs, AAR, work / "output" / str(AAR))
-        b = write_bilag(store, sd, defs, AAR, dt.date(2028, 5, 20), work / "output" / str(AAR))
+        again = write_rykkere(store, sd, defs, AAR, work / str(AAR))
+        b = write_bilag(store, sd, defs, AAR, dt.date(2028, 5, 20), work / str(AAR))
     assert {w.status for w in again} == {"findes allerede"} and b.status == "findes allerede"
 
 
@@ -225,3 +227,99 @@ def test_a_national_set_of_hearing_letters_is_written_by_worker_processes_one_pe
     letter = next(w.path for w in written if "proevekommune_07" in w.path.name)
     text = text_of(letter)
     assert "Prøvekommune 07" in text and "Kontakt 07" in text and "Frist for høringssvar: 10. maj 2028" in text
+
+
+def test_every_document_is_danish_and_names_the_secretariat_as_author(demo, sd):
+    """Word spell-checks in Danish (da-DK everywhere, no en-US left) and the properties come from
+    stamdata, not python-docx's defaults (author 'python-docx', created 2013)."""
+    work, _ = demo
+    out = work / str(AAR)
+    docs = [
+        next((out / "hoering").glob("*hoeringsbrev_aalborg*.docx")),
+        out / "hoering" / f"{AAR}_hoeringsmateriale.docx",
+        next((out / "rykkere").glob("*.docx")),
+        next(out.glob(f"{AAR}_bilag_das_*.docx")),
+    ]
+    for path in docs:
+        props = Document(str(path)).core_properties
+        assert props.author == sd.setting("sekretariat"), path.name
+        assert props.language == "da-DK" and str(AAR) in props.title, path.name
+        assert props.created.year >= 2026 and "python-docx" not in (props.comments or ""), path.name
+        with zipfile.ZipFile(path) as z:
+            xml = z.read("word/styles.xml").decode() + z.read("word/document.xml").decode()
+            xml += z.read("word/settings.xml").decode()
+        langs = set(re.findall(r'<w:(?:lang|themeFontLang) [^>]*w:val="([^"]+)"', xml))
+        assert langs == {"da-DK"}, (path.name, langs)
+
+
+def test_tables_repeat_their_header_rows_and_headings_keep_with_next_and_the_cover_has_no_page_number(demo):
+    work, _ = demo
+    path = next((work / str(AAR)).glob(f"{AAR}_bilag_das_*.docx"))
+    d = Document(str(path))
+    assert d.tables
+    for t in d.tables:
+        if len(t.rows) > 1:
+            assert t.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None  # noqa: SLF001 - reading the XML
+    assert d.styles["Heading 2"].paragraph_format.keep_with_next is True
+    assert d.sections[0].different_first_page_header_footer is True
+    assert "PAGE" not in "".join(p._p.xml for p in d.sections[0].first_page_footer.paragraphs)  # noqa: SLF001
+
+
+def test_bar_labels_never_touch_the_budget_line(tmp_path):
+    """The dashed budget line runs near the bars' tops; no value label may lie across it."""
+    from types import SimpleNamespace
+
+    from toolkit.documents import charts
+
+    for budget in (95.0, 60.0, 30.0):
+        data = SimpleNamespace(navn="T", belaegning={2025: 96.0, 2026: 12.0, 2027: None}, budgetteret_belaegning=budget)
+        charts.belaegning_chart(data, [2025, 2026, 2027], tmp_path / "b.png")
+        fig, ax = charts._FIG["belaegning"]  # noqa: SLF001 - the figure the chart was drawn on
+        renderer = fig.canvas.get_renderer()
+        line_y = ax.transData.transform((0, budget))[1]
+        labels = [t for t in ax.texts if t.get_text()]
+        assert [t.get_text() for t in labels] == ["96,0 %", "12,0 %", "ingen tal"]
+        for t in labels:
+            box = t.get_window_extent(renderer)
+            assert not box.y0 - 1 <= line_y <= box.y1 + 1, (budget, t.get_text())
+        legend = ax.get_legend()
+        assert legend is not None and f"{budget:.1f}".replace(".", ",") in legend.get_texts()[0].get_text()
+
+
+def test_bilag_overview_lists_the_signals_the_sections_list(demo):
+    """The overview's "Early warning" names every signal of every tilbud, never "Ingen signaler" while
+    the sections below list some."""
+    work, _ = demo
+    text = text_of(work / str(AAR) / f"{AAR}_bilag_das_2028-05-20.docx")
+    year = Workspace(work).year_data(AAR)
+    signals = [(f.navn, s.text) for f in year.figures for s in year.warnings[f.tilbud_id]]
+    assert signals
+    overview = text.rsplit("Overblik over tilbuddene", 1)[1].split("Status: ")[0]
+    assert "Ingen signaler" not in overview
+    for navn, s in signals:
+        assert f"{navn}: {s}" in overview
+
+
+def test_the_reason_a_kommune_does_not_use_a_tilbud_is_shown_with_its_answers(demo):
+    work, _ = demo
+    text = text_of(work / str(AAR) / "hoering" / f"{AAR}_hoeringsmateriale.docx")
+    assert "Læsø Kommune: Årsag til ingen brug: Kommunens få borgere i målgruppen" in text
+
+
+def test_the_documents_print_the_agreement_period(demo, sd):
+    from toolkit.rules.period import year_periods
+
+    work, _ = demo
+    p = year_periods(sd, AAR).texts()
+    letter = text_of(work / str(AAR) / "hoering" / f"{AAR}_hoeringsbrev_laesoe_kommune.docx")
+    assert p["aftaleperiode"] in letter
+    bilag = text_of(work / str(AAR) / f"{AAR}_bilag_das_2028-05-20.docx")
+    assert p["das_tekst"] in bilag.split("Indhold")[0]  # on the cover, before the index
+
+
+def test_the_demo_writes_its_years_directly_under_its_folder(demo):
+    """`make demo` writes output/demo/<år>/…, never output/demo/output/<år>/…"""
+    work, steps = demo
+    assert (work / str(AAR) / f"{AAR}_samlet.xlsx").exists() and (work / str(AAR) / "skemaer").is_dir()
+    assert not (work / "output").exists()
+    assert all("output/demo/output" not in str(s.path) and "/demo/output/" not in str(s.path) for s in steps)

@@ -25,6 +25,7 @@ LAYERS = [
     {"mail"},
     {"workspace"},
     {"demo"},
+    {"web"},
     {"cli", "__main__"},
 ]
 LAYER_OF = {name: i for i, names in enumerate(LAYERS) for name in names}

@@ -2,18 +2,24 @@
 
 import multiprocessing as mp
 import os
+import re
 import resource
 import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
 from corpus.make_corpus import make_corpus
 
+from toolkit.returns.ingest import collect_files
+from toolkit.returns.read import read_return
+
 from fill import fill_form
+from lo_jobs import run_lo_edit
 
 GIB = 1024**3
 
@@ -301,3 +307,85 @@ def test_a_hanging_reader_costs_only_that_file_and_its_worker_is_stopped(good_re
     for worker in mp.active_children():  # the hung worker was killed, not left behind
         worker.join(timeout=30)
         assert not worker.is_alive()
+
+
+def _refusal(res) -> tuple[bool, list[str]]:
+    return res.refused, [i.code for i in res.issues]
+
+
+def test_password_protected_xls_and_ods_are_refused_as_password_protected(tmp_path, sd, defs):
+    """Minimal files as the formats encrypt them: an .xls whose workbook globals hold a FILEPASS
+    record, an .ods whose manifest lists encryption-data for its (unreadable) content."""
+    from test_xls_names import _compound_file, _rec, _workbook_stream
+
+    stream = _workbook_stream()
+    bof_end = 4 + 16
+    xls = tmp_path / "kodeord.xls"
+    xls.write_bytes(
+        _compound_file("Workbook", stream[:bof_end] + _rec(0x002F, b"\1\0" + b"\0" * 52) + stream[bof_end:])
+    )
+    ods = tmp_path / "kodeord.ods"
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.2">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml" manifest:size="900">'
+        '<manifest:encryption-data manifest:checksum-type="SHA1/1K" manifest:checksum="AAAA">'
+        '<manifest:algorithm manifest:algorithm-name="Blowfish CFB" manifest:initialisation-vector="AAAA"/>'
+        '<manifest:key-derivation manifest:key-derivation-name="PBKDF2" manifest:key-size="16" '
+        'manifest:iteration-count="1024" manifest:salt="AAAA"/></manifest:encryption-data></manifest:file-entry>'
+        "</manifest:manifest>"
+    )
+    with zipfile.ZipFile(ods, "w") as z:
+        z.writestr("mimetype", "application/vnd.oasis.opendocument.spreadsheet")
+        z.writestr("content.xml", bytes(range(256)) * 4)  # encrypted: not XML
+        z.writestr("META-INF/manifest.xml", manifest)
+    for path in (xls, ods):
+        res = read_return(path, sd, defs)
+        assert _refusal(res) == (True, ["adgangskode"]), (path.name, res.issues)
+        assert "beskyttet med adgangskode" in res.issues[0].message and path.name in res.issues[0].message
+
+
+@pytest.mark.libreoffice
+def test_password_protected_files_saved_by_libreoffice_are_refused_as_password_protected(
+    good_return, sd, defs, tmp_path
+):
+    jobs = {
+        fmt: {
+            "input": str(good_return),
+            "output": str(tmp_path / f"kodeord.{fmt}"),
+            "format": fmt,
+            "password": "hemmelig",
+        }
+        for fmt in ("xls", "ods")  # LibreOffice's storeToURL ignores Password for .xlsx (the corpus has one)
+    }
+    saved = run_lo_edit(jobs, tmp_path)
+    for fmt, path in saved.items():
+        res = read_return(path, sd, defs)
+        assert _refusal(res) == (True, ["adgangskode"]), (fmt, res.issues)
+
+
+def _as_template(src: Path, dst: Path, macros: bool) -> Path:
+    kind = "ms-excel.template.macroEnabled" if macros else "openxmlformats-officedocument.spreadsheetml.template"
+    with zipfile.ZipFile(src) as z:
+        parts = [(i.filename, z.read(i.filename)) for i in z.infolist()]
+    with zipfile.ZipFile(dst, "w", zipfile.ZIP_DEFLATED) as out:
+        for name, data in parts:
+            if name == "[Content_Types].xml":
+                data = re.sub(
+                    rb"application/vnd\.[\w.-]+\.sheet\.main\+xml", f"application/vnd.{kind}.main+xml".encode(), data
+                )
+            out.writestr(name, data)
+    return dst
+
+
+@pytest.mark.parametrize("suffix", [".xltx", ".xltm"])
+def test_an_excel_template_is_read_as_a_workbook(good_return, sd, defs, tmp_path, suffix):
+    path = _as_template(good_return, tmp_path / f"skabelon{suffix}", macros=suffix == ".xltm")
+    files, skipped = collect_files([tmp_path])
+    assert files == [path] and not skipped
+    res = read_return(path, sd, defs)
+    assert not res.refused, res.issues
+    assert {v.key: v.value for v in res.values}["kommune.kontaktperson"] == "Test"
+    assert ("makro" in [i.code for i in res.issues]) == (suffix == ".xltm")

@@ -64,6 +64,8 @@ def lo_forms(form, tmp_path_factory) -> dict[str, Path]:
         "omdoebt": [{"op": "rename_sheet", "sheet": form.sheet, "to": RENAMED}],
         "ark_slettet": [{"op": "delete_sheet", "sheet": form.doomed}],
     }
+    first_row = _row(form.mapping[form.k1][1])
+    edits["indsat"] = [{"op": "insert_row", "sheet": form.sheet, "row": first_row}]  # every field below moves
     jobs = {
         f"{name}.{fmt}": {
             "input": str(source),
@@ -72,7 +74,8 @@ def lo_forms(form, tmp_path_factory) -> dict[str, Path]:
             "edits": form.typed() + more,
         }
         for name, more in edits.items()
-        for fmt in ("xlsx", "ods")
+        for fmt in ("xlsx", "ods", "xls")
+        if fmt != "xls" or name == "omdoebt"
     }
     return run_lo_edit(jobs, out)
 
@@ -132,6 +135,32 @@ def test_renamed_sheet_is_read_by_its_names(lo_forms, form, sd, defs, fmt):
     assert by_key[form.k1].value == 95 and by_key[form.k2].value == 77
     assert by_key[form.k1].sheet == RENAMED
     assert "manipuleret" not in _codes(res)
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods", "xls"])
+def test_renamed_sheet_whose_cells_stayed_gives_no_moved_cell_warnings(lo_forms, form, sd, defs, fmt):
+    """Renaming a sheet moves no cell: no 'flyttet fra C11 … læst fra C11' for each of its fields."""
+    res = read_return(lo_forms[f"omdoebt.{fmt}"], sd, defs)
+    assert not res.refused, res.issues
+    assert {v.key: v.value for v in res.values}[form.k1] == 95
+    assert [i.message for i in res.issues if i.code == "navn-flyttet"] == []
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_cells_moved_by_an_inserted_row_give_one_warning_for_the_sheet(lo_forms, form, sd, defs, fmt):
+    res = read_return(lo_forms[f"indsat.{fmt}"], sd, defs)
+    assert not res.refused, res.issues
+    values = _values(res)
+    assert values[form.k1] == 95 and values[form.k2] == 77
+    moved = [i for i in res.issues if i.code == "navn-flyttet"]
+    assert [i.sheet for i in moved] == [form.sheet]
+    below = [k for k, (s, c) in form.mapping.items() if s == form.sheet and _row(c) >= _row(form.mapping[form.k1][1])]
+    assert len(below) > 1
+    assert f"{len(below)} felter står i andre celler" in moved[0].message, moved[0].message
+
+
+def _row(cell: str) -> int:
+    return int(cell.lstrip("ABCDEFGHIJKLMNOPQRSTUVWXYZ"))
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "ods"])

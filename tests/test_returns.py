@@ -151,3 +151,11 @@ def _patch_cell(path, name, xml_template):
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
         for k, v in parts.items():
             z.writestr(k, v)
+
+
+def test_a_deficit_is_a_negative_annual_result_and_is_accepted(aarsrapport, sd, defs):
+    fill_form(aarsrapport, {"aarsrapport.aarsresultat.2027": "-1.250.000 kr.", "aarsrapport.budget.2027": 9_000_000})
+    res = read_return(aarsrapport, sd, defs)
+    got = {v.key: v.value for v in res.values}
+    assert got["aarsrapport.aarsresultat.2027"] == -1_250_000
+    assert not [i for i in res.issues if i.key == "aarsrapport.aarsresultat.2027"]

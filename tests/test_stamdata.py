@@ -291,3 +291,40 @@ def test_deadline_falls_back_to_same_day_in_other_years(sd):
     assert sd.frist("aarsrapport", 2027).isoformat() == "2027-04-15"
     assert sd.frist("aarsrapport", 2031).isoformat() == "2031-04-15"
     assert sd.frist("ukendt", 2027) is None
+
+
+def test_bundled_example_file_is_what_example_py_builds(sd):
+    """toolkit/data/stamdata_eksempel.xlsx is built by `python -m toolkit.stamdata.example`: the two agree."""
+    built = example_stamdata()
+    for attr in ("indstillinger", "aftaleparter", "driftsherrer", "tilbud", "ydelser", "frister"):
+        assert getattr(sd, attr) == getattr(built, attr), attr
+
+
+def test_example_carries_every_setting_the_readme_describes(sd):
+    from toolkit.rules.period import FIRST_PERIOD_DEFAULT
+    from toolkit.rules.warnings import DEFAULTS
+    from toolkit.stamdata.layout import SETTINGS
+
+    assert sd.setting("aftaleperiode_start") == FIRST_PERIOD_DEFAULT
+    for key, default in DEFAULTS.items():
+        assert sd.setting(key) == default, key
+    assert set(SETTINGS) <= set(sd.indstillinger)  # every documented setting has a row with a value
+    assert set(sd.indstillinger) <= set(SETTINGS)  # and no row is read by nothing
+
+
+@pytest.mark.parametrize(
+    "typed,message",
+    [
+        ("2,5", "indstillingen 'indmelding_antal_tilbud' skal være et helt tal (der står '2,5')"),
+        ("0", "indstillingen 'indmelding_antal_tilbud' skal ligge mellem 1 og 20 (der står 0)"),
+        ("25", "indstillingen 'indmelding_antal_tilbud' skal ligge mellem 1 og 20 (der står 25)"),
+    ],
+)
+def test_the_number_of_nomination_blocks_is_a_whole_number_in_range(tmp_path, typed, message):
+    def edit(wb):
+        ws = wb["Indstillinger"]
+        row = next(r for r in range(2, ws.max_row + 1) if ws.cell(r, 1).value == "indmelding_antal_tilbud")
+        ws.cell(row, 2).value = typed
+
+    [issue] = _problems(_broken_copy(tmp_path, edit))
+    assert issue.message == message and issue.sheet == "Indstillinger"

@@ -139,11 +139,14 @@ def test_in_one_batch_the_later_save_wins_whatever_the_names_and_file_times(form
     os.utime(first, (1_800_000_900, 1_800_000_900))
     with Store(tmp_path / "w") as st:
         report = ingest([inbox], st, sd, defs)
+        # each file is stored as soon as it is read (name order): the correction first, then the
+        # original, which was saved before it and so goes into the history without replacing it
         assert {i.file.name: i.status for i in report.items} == {
-            "X.xlsx": FileResult.NY,
-            "X (rettet).xlsx": FileResult.ERSTATTER,
+            "X (rettet).xlsx": FileResult.NY,
+            "X.xlsx": FileResult.AELDRE,
         }
         assert current(st) == 5
+        assert [h.original_name for h in st.history("K851")] == ["X (rettet).xlsx", "X.xlsx"]
 
 
 def test_equal_save_times_the_later_received_wins(forms_dir, sd, defs, tmp_path):

@@ -66,6 +66,8 @@ def test_sheets_are_protected_and_everything_else_is_locked(forms_dir):
                     assert c.protection.locked is not False, (path.name, ws.title, c.coordinate)
         assert wb[META_SHEET].sheet_state == "hidden" and wb[LIST_SHEET].sheet_state == "hidden"
         assert wb.sheetnames[0] == "Vejledning"
+        # the structure too: hidden sheets cannot be unhidden, sheets not renamed or deleted
+        assert wb.security is not None and wb.security.lockStructure, path.name
 
 
 def _fields(wb, defs, sd):
@@ -95,6 +97,12 @@ def test_every_input_has_a_validation_and_lists_point_at_the_hidden_sheet(forms_
                 assert [lists[a].value, lists[b].value] == ["Ja", "Nej"]
             if ftype in ("heltal",):
                 assert dv.type == "whole"
+            # every input explains itself; a long question's title ends on a whole word, never mid-word
+            assert dv.prompt and len(dv.promptTitle) <= 32, (path.name, key)
+            if dv.promptTitle != fi.felt.etiket:
+                assert dv.promptTitle.endswith("…") and fi.felt.etiket.startswith(dv.promptTitle[:-1])
+                assert fi.felt.etiket[len(dv.promptTitle) - 1] in " ,;:", (key, dv.promptTitle)
+                assert dv.prompt.startswith(fi.felt.etiket), key
 
 
 def test_prefill_and_context_from_stamdata(forms_dir, sd):
@@ -122,7 +130,8 @@ def test_print_setup_is_a4_fit_to_width(forms_dir):
         if ws.sheet_state != "visible":
             continue
         assert ws.page_setup.paperSize == 9 and ws.page_setup.fitToWidth in (None, 1)  # 1 is the default
-        assert ws.page_setup.fitToHeight == 0
+        # the guide is one sheet of paper (1 is the default); the input sheets run on as long as they need
+        assert ws.page_setup.fitToHeight == (None if name == "Vejledning" else 0)
         assert ws.sheet_properties.pageSetUpPr.fitToPage
         assert "Side &P af &N" in ws.oddFooter.right.text
 

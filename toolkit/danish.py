@@ -27,6 +27,12 @@ def format_dato(d: dt.date) -> str:
     return f"{d.day}. {MAANEDER[d.month - 1]} {d.year}"
 
 
+def format_dato_kort(d: dt.date) -> str:
+    """1. mar. · 20. maj — a date within a year that is named elsewhere (a table's title)."""
+    navn = MAANEDER[d.month - 1]
+    return f"{d.day}. {navn}" if len(navn) <= 3 else f"{d.day}. {navn[:3]}."
+
+
 def format_tal(x: float | int, decimaler: int | None = None) -> str:
     """1.234,5 — thousands separator '.', decimal comma. Integers print without decimals."""
     if decimaler is None:
@@ -121,3 +127,23 @@ def ligner_email(text: str) -> bool:
     """A sane shape check, not RFC 5322: something@domain.tld, no spaces, one '@', no empty
     domain labels. 'a@b.dk' yes; 'a@b', 'a b@c.dk', 'a@b..dk', 'a@b.dk; c@d.dk' no."""
     return isinstance(text, str) and bool(_EMAIL.match(text))
+
+
+def antal(n: int, ental: str, flertal: str, en: str | None = None) -> str:
+    """A count with the noun in the right number: antal(1, "ny", "nye") -> "1 ny", antal(2, …) ->
+    "2 nye"; `en` spells out one: antal(1, "ønske", "ønsker", en="ét") -> "ét ønske". Thousands
+    with a dot ("1.234 filer"). Every count the tool prints goes through here."""
+    if n == 1:
+        return f"{en or '1'} {ental}"
+    return f"{format_tal(n, 0)} {flertal}"
+
+
+def stort(text: str) -> str:
+    """The first letter upper case, the rest untouched ("ét ønske" -> "Ét ønske")."""
+    return text[:1].upper() + text[1:]
+
+
+def opremsning(items, og: str = "og") -> str:
+    """'2026', '2026 og 2027', '2025, 2026 og 2027' (`og="eller"`: '… eller 2027')"""
+    words = [str(x) for x in items]
+    return f" {og} ".join([", ".join(words[:-1]), words[-1]]) if len(words) > 1 else "".join(words)

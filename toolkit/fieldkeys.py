@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
 
-FORMS = ("indmelding", "udmelding", "aarsrapport", "kommune")  # the form types: a key's first part
+FORMS = (
+    "indmelding",
+    "udmelding",
+    "aarsrapport",
+    "kommune",
+    "panel",
+    "hoeringssvar",
+)  # the form types: a key's first part
+OWN_STEP_FORMS = ("hoeringssvar",)  # written by their own step (skema hoering), not by a plain `skema generer`
 KINDS = ("tilbud", "nr", "ydelse", "kommune", "linje")  # the order they appear in a key
 
 
@@ -153,6 +161,9 @@ class Kommune:
     BESKRIVELSER_BEMAERKNING = _required(
         SKEMA, "beskrivelser_bemaerkning", _HOERING + " (kommunernes ønsker)", ("tilbud",)
     )
+    INGEN_BRUG_AARSAG = _required(
+        SKEMA, "ingen_brug_aarsag", _HOERING + " (årsag til at kommunen ikke bruger tilbuddet)", ("tilbud",)
+    )
     OENSKE_OMRAADE = _required(SKEMA, "oenske_omraade", _HOERING + " (kommunernes ønsker)", ("tilbud", "linje"))
     OENSKE_TEKST = _required(SKEMA, "oenske_tekst", _HOERING + " (kommunernes ønsker)", ("tilbud", "linje"))
     # filled in by the demo only
@@ -203,3 +214,43 @@ class Udmelding:
     )
     AARSAG = AARSAGER[2]
     KONKURRERENDE_TILBUD = _required(SKEMA, "konkurrerende_tilbud", "DAS-bilaget (konkurrerende tilbud)", ("tilbud",))
+
+
+_PANEL = "panel"
+_PANELET = "DAS-bilaget (Ekspertpanelets vurdering"
+
+
+class Panel:
+    """The panel's own assessment (skabeloner/skemaer/panel.yaml): one block per tilbud in the scheme
+    (kind 'tilbud'), per nominated tilbud (kind 'nr', id '<driftsherre>-<nr>') and per withdrawal."""
+
+    SKEMA = _PANEL
+    KRITERIER = Indmelding.KRITERIER
+    OPFYLDT = {c: _required(_PANEL, f"{c}_opfyldt", f"{_PANELET}, {c[0].upper()}.{c[1]})") for c in KRITERIER}
+    BEGRUNDELSE = {
+        c: _required(_PANEL, f"{c}_begrundelse", f"{_PANELET}, {c[0].upper()}.{c[1]}, begrundelse)") for c in KRITERIER
+    }
+    INDSTILLING = _required(SKEMA, "indstilling", "DAS-bilaget (Indstilling til DAS) og rammeaftalens liste")
+    INDSTILLING_BEGRUNDELSE = _required(SKEMA, "indstilling_begrundelse", "DAS-bilaget (Indstilling til DAS)")
+    FORTSAT_OPFYLDT = _required(SKEMA, "fortsat_opfyldt", "DAS-bilaget (udmelding a: opfylder fortsat kriterierne)")
+    FORTSAT_BEGRUNDELSE = _required(SKEMA, "fortsat_begrundelse", "DAS-bilaget (udmelding a: begrundelse)")
+    KONSEKVENSER = _required(SKEMA, "konsekvenser", "DAS-bilaget (udmelding b: konsekvenser af udmelding)")
+    BAEREDYGTIGHED = _required(SKEMA, "baeredygtighed", "DAS-bilaget (aprilmødets konklusion om bæredygtighed)")
+    # the choices of `indstilling` the code reads (the definition's valg must hold them)
+    FORTSAETTER = "fortsætter"
+    OPTAGES = "optages"
+    OPTAGES_IKKE = "optages ikke"
+    UDTRAEDER = "udtræder"
+    DISPENSATION = "optages på dispensation"
+    NOEDSPOR = "nødspor"
+    VALG = (FORTSAETTER, UDTRAEDER, NOEDSPOR, OPTAGES, OPTAGES_IKKE, DISPENSATION)  # checked when definitions load
+
+
+class Hoeringssvar:
+    """The aftalepart's hearing reply, one block per tilbud in the hearing material (skema hoering)."""
+
+    SKEMA = "hoeringssvar"
+    BEMAERKNING = _required(SKEMA, "bemaerkning", "høringsmaterialet og DAS-bilaget (høringsbemærkninger)", ("tilbud",))
+    YDELSER_MATCHER = _required(
+        SKEMA, "ydelser_matcher", "høringsmaterialet og DAS-bilaget (matcher ydelserne behovet)", ("tilbud",)
+    )

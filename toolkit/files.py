@@ -17,11 +17,25 @@ _TRANSLIT = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa", "Æ": "Ae", "Ø":
 
 
 def slug(text: str, max_len: int = 40) -> str:
-    """'Center for Tale & Hjerneskade, Aalborg' -> 'center_for_tale_hjerneskade_aalborg'"""
+    """'Center for Tale & Hjerneskade, Aalborg' -> 'center_for_tale_hjerneskade_aalborg'. A longer
+    text is cut between words ('Frederikshavn Kommune', 20 -> 'frederikshavn'); only a first word
+    longer than `max_len` is cut inside."""
     t = unicodedata.normalize("NFKD", text.translate(_TRANSLIT))
     t = t.encode("ascii", "ignore").decode("ascii").lower()
     t = re.sub(r"[^a-z0-9]+", "_", t).strip("_")
-    return t[:max_len].rstrip("_") or "uden_navn"
+    if len(t) > max_len:
+        cut = t.rfind("_", 0, max_len + 1)  # the last word boundary that fits
+        t = t[:cut] if cut > 0 else t[:max_len]
+    return t or "uden_navn"
+
+
+def unique_slugs(names: list[tuple[str, str]]) -> list[str]:
+    """[(slug, id)] -> the slugs, each one that occurs more than once made unique with its id's slug:
+    two tilbud whose names agree up to the cut get two files."""
+    counts: dict[str, int] = {}
+    for s, _id in names:
+        counts[s] = counts.get(s, 0) + 1
+    return [f"{s}_{slug(i)}" if counts[s] > 1 else s for s, i in names]
 
 
 class OutputError(SkemaError):

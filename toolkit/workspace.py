@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # the stages are imported where they are used: `skema --help`
     from toolkit.rules.keyfigures import TilbudFigures
     from toolkit.rules.warnings import Signal
     from toolkit.stamdata.model import Stamdata
+    from toolkit.stamdata.respondents import Respondent
     from toolkit.store import Store, StoredValue
 
 STAMDATA_FILE = "stamdata.xlsx"
@@ -144,8 +145,13 @@ class Workspace:
         return self.out(aar) / "skemaer"
 
     @property
+    def store_file(self) -> Path:
+        """The database file (SQLite, with its write-ahead log `<file>-wal` beside it while in use)."""
+        return self.folder / DB_FILE
+
+    @property
     def has_store(self) -> bool:
-        return (self.folder / DB_FILE).exists()
+        return self.store_file.exists()
 
     @contextmanager
     def store(self) -> Iterator[Store]:
@@ -153,6 +159,28 @@ class Workspace:
 
         with Store(self.folder) as store:
             yield store
+
+    @contextmanager
+    def reading(self) -> Iterator[Store]:
+        """The store to read from. A folder without one gets none: an empty store in a temporary
+        folder answers instead, so that reading never leaves a database behind."""
+        if self.has_store:
+            with self.store() as store:
+                yield store
+            return
+        import tempfile
+
+        from toolkit.store import Store
+
+        with tempfile.TemporaryDirectory(prefix="skema_tom_") as tmp, Store(Path(tmp)) as store:
+            yield store
+
+    def data_years(self) -> list[int]:
+        """The years the store holds returned forms for (none without a store)."""
+        if not self.has_store:
+            return []
+        with self.store() as store:
+            return sorted({s.aar for s in store.submissions() if s.aar})
 
     @contextmanager
     def writing(self, on_wait: Callable[[], None] | None = None) -> Iterator[Store]:
@@ -175,8 +203,10 @@ class Workspace:
         out_dir: Path | None = None,
         overwrite: bool = False,
         progress: Callable[[GeneratedForm], None] | None = None,
+        frist: dt.date | None = None,
     ) -> tuple[list[GeneratedForm], list[SkippedForm], Path]:
-        """Write the year's forms (prefilled with earlier years' answers when the store has them)."""
+        """Write the year's forms (prefilled with earlier years' answers when the store has them).
+        `frist`: the deadline the forms state instead of the Frister sheet's."""
         from toolkit.forms.generate import generate_forms, history_prefill
 
         out = Path(out_dir) if out_dir else self.forms_dir(aar)
@@ -184,8 +214,18 @@ class Workspace:
         if self.has_store:
             with self.store() as store:
                 prefill = history_prefill(store, aar)
+        sager = self.panel_cases(aar) if skemaer and "panel" in skemaer else None
         results, skipped = generate_forms(
-            self.sd, aar, out, skemaer, overwrite, self.definitions_dir, progress=progress, prefill=prefill
+            self.sd,
+            aar,
+            out,
+            skemaer,
+            overwrite,
+            self.definitions_dir,
+            progress=progress,
+            prefill=prefill,
+            sager=sager,
+            frist=frist,
         )
         if results:  # remembered in the store: a returned file identical to a sent form is not an answer
             with self.store() as store:
@@ -193,6 +233,13 @@ class Workspace:
                     (r.path, r.skema, aar, r.modtager_id, r.modtager) for r in results if r.path.is_file()
                 )
         return results, skipped, out
+
+    def panel_cases(self, aar: int) -> list:
+        """The blocks of the panel's form, with their locked context, from the year's returns."""
+        from toolkit.consolidate.panel import panel_cases
+
+        year = self.year_data(aar)
+        return panel_cases(self.sd, aar, year.values, year.figures, year.warnings)
 
     # --- returns -----------------------------------------------------------------------------
     def collect(self, paths: Iterable[Path]) -> list[Path]:
@@ -238,17 +285,27 @@ class Workspace:
         with self.writing() as store:
             return correct_value(store, self.sd, self.defs, aar, respondent_id, felt, text, reason)
 
+    def remark(
+        self, aar: int, part_id: str, tilbud_id: str, tekst: str, ydelser_matcher: str | None, reason: str
+    ) -> dict[str, object]:
+        """A hearing remark received by mail: validated like the hoeringssvar form's cells and stored
+        with who (the part) and why (`reason`), as `correct` does. Returns {field key: value}."""
+        from toolkit.returns.corrections import record_remark
+
+        with self.writing() as store:
+            return record_remark(store, self.sd, self.defs, aar, part_id, tilbud_id, tekst, ydelser_matcher, reason)
+
     # --- consolidation -----------------------------------------------------------------------
     def year_data(self, aar: int, today: dt.date | None = None) -> YearData:
         from toolkit.consolidate.year import year_data
         from toolkit.rules.warnings import early_warnings
 
-        with self.store() as store:
+        with self.reading() as store:
             values, statuses, figures = year_data(store, self.sd, self.defs, aar, today)
         return YearData(aar, values, statuses, figures, early_warnings(self.sd, aar, figures))
 
     def consolidate(self, aar: int, today: dt.date | None = None) -> Path:
-        with self.store() as store:
+        with self.reading() as store:
             return self._consolidate(store, aar, today)
 
     def _consolidate(self, store: Store, aar: int, today: dt.date | None = None) -> Path:
@@ -256,20 +313,57 @@ class Workspace:
 
         return consolidate(store, self.sd, self.defs, aar, self.out(aar) / f"{aar}_samlet.xlsx", today)
 
+    def missing(self, aar: int, today: dt.date | None = None) -> list[ReturnStatus]:
+        """The forms of `aar` not answered yet, each with its deadline and whether it has passed."""
+        from toolkit.statuses import AnswerStatus
+
+        return [s for s in self.year_data(aar, today).statuses if s.status == AnswerStatus.MANGLER]
+
     def reminder_list(self, aar: int, today: dt.date | None = None) -> tuple[Path, int]:
         from toolkit.consolidate.year import write_reminder_list
 
-        return write_reminder_list(self.year_data(aar, today).statuses, self.out(aar) / f"{aar}_rykkerliste.xlsx")
+        return write_reminder_list(
+            self.year_data(aar, today).statuses,
+            self.out(aar) / f"{aar}_rykkerliste.xlsx",
+            title=f"Rykkerliste {aar} – manglende skemaer",
+            today=today,
+            author=self.sd.setting("sekretariat") or "",
+        )
+
+    def rammeaftale(self, aar: int) -> Path:
+        """The rammeaftale's list of tilbud covered from 1 January `aar`+1, with what changes (the
+        panel's proposals as read from its form): output/<aar>/<aar+1>_rammeaftale_tilbud.xlsx."""
+        from toolkit.consolidate.panel import panel_assessment
+        from toolkit.consolidate.rammeaftale import rammeaftale_rows, write_rammeaftale
+
+        year = self.year_data(aar)
+        rows = rammeaftale_rows(self.sd, aar, year.values, year.figures, panel_assessment(year.values))
+        return write_rammeaftale(self.out(aar) / f"{aar + 1}_rammeaftale_tilbud.xlsx", self.sd, aar, rows)
 
     def export(self, fmt: str, target: Path | None = None, aar: int | None = None) -> bytes:
         from toolkit.store.export import export
 
-        with self.store() as store:
+        with self.reading() as store:
             return export(store.current_values(aar), fmt, target)
+
+    def current_values(self, aar: int, skema: str | None = None) -> list[StoredValue]:
+        """The year's current values (of one form), corrections applied, each with its source cell."""
+        with self.reading() as store:
+            return store.current_values(aar, skema)
+
+    def find_respondents(self, text: str) -> list[Respondent]:
+        """The respondents an id or a name (any case) names; UsageError with near matches if none."""
+        from toolkit.stamdata.respondents import find_respondents, known_respondents
+
+        stored: dict[str, str] = {}
+        if self.has_store:
+            with self.store() as store:
+                stored = {s.respondent_id: s.respondent_navn or "" for s in store.submissions() if s.respondent_id}
+        return find_respondents(text, known_respondents(self.sd, stored))
 
     def history(self, respondent_id: str) -> tuple[list, list]:
         """(submissions, corrections) for one respondent, oldest first."""
-        with self.store() as store:
+        with self.reading() as store:
             return store.history(respondent_id), store.corrections(respondent_id)
 
     # --- the cycle ---------------------------------------------------------------------------
@@ -279,7 +373,7 @@ class Workspace:
 
         forms = self.forms_dir(aar)
         sent = {p.name.split("_")[1] for p in forms.glob(f"{aar}_*.xlsx")} if forms.exists() else set()
-        with self.store() as store:
+        with self.reading() as store:
             return year_cycle(store, self.sd, self.defs, aar, sent, today or dt.date.today())
 
     def calendar(self, aar: int, target: Path) -> Path:
@@ -289,39 +383,75 @@ class Workspace:
         return write_calendar(Path(target), [s.activity for s in self.cycle(aar)], self.sd.region)
 
     # --- documents ---------------------------------------------------------------------------
-    def hoering(
-        self, aar: int, frist: dt.date, overwrite: bool = False, pdf: bool = False, today: dt.date | None = None
-    ) -> list[Written]:
-        """Hearing letters and material; a deadline on or after the DAS meeting, or in the past, is refused."""
-        from toolkit.documents.produce import write_hoering
+    def check_hearing_deadline(self, aar: int, frist: dt.date, today: dt.date | None = None) -> None:
+        """UsageError when the hearing deadline is not before the DAS meeting, or is in the past."""
         from toolkit.rules.cycle import check_hearing_deadline
 
         check_hearing_deadline(self.sd, aar, frist, today or dt.date.today())
-        with self.store() as store:
+
+    def hoering(
+        self, aar: int, frist: dt.date, overwrite: bool = False, pdf: bool = False, today: dt.date | None = None
+    ) -> list[Written]:
+        """Hearing letters, material and one hearing-reply form per aftalepart (named in its letter, next
+        to it); a deadline on or after the DAS meeting, or in the past, is refused."""
+        from toolkit.documents.produce import Written, write_hoering
+        from toolkit.fieldkeys import Hoeringssvar
+
+        self.check_hearing_deadline(aar, frist, today)
+        forms, _skipped, _out = self.generate(
+            aar, [Hoeringssvar.SKEMA], self.out(aar) / "hoering", overwrite=overwrite, frist=frist
+        )
+        with self.reading() as store:
             written = write_hoering(
                 store, self.sd, self.defs, aar, frist, self.out(aar), overwrite, templates=self.templates_dir
             )
-        return self._pdf(written, pdf)
+        return self._pdf(written, pdf) + [Written(f.path, f.status) for f in forms]
 
     def rykkere(
         self, aar: int, overwrite: bool = False, pdf: bool = False, today: dt.date | None = None
     ) -> list[Written]:
         from toolkit.documents.produce import write_rykkere
 
-        with self.store() as store:
+        with self.reading() as store:
             written = write_rykkere(
                 store, self.sd, self.defs, aar, self.out(aar), overwrite, today=today, templates=self.templates_dir
             )
         return self._pdf(written, pdf)
 
-    def bilag(self, aar: int, moede: dt.date, overwrite: bool = False, pdf: bool = False) -> Written:
+    def bilag(
+        self,
+        aar: int,
+        moede: dt.date,
+        overwrite: bool = False,
+        pdf: bool = False,
+        punkter: Iterable[str] = (),
+        vedlaeg: Iterable[str] = (),
+    ) -> Written:
+        """The DAS appendix. `punkter`: `--punkt` values ('4', 'status=4'); `vedlaeg`: `--vedlaeg`
+        values ('referat.docx', '2=sag.pdf'), see documents/compose.py."""
+        from toolkit.documents.compose import merge_pdf, parse_punkter, read_attachments
         from toolkit.documents.produce import write_bilag
+        from toolkit.statuses import WriteStatus
 
-        with self.store() as store:
+        plan, attachments = parse_punkter(list(punkter)), read_attachments(list(vedlaeg))  # checked first
+        with self.reading() as store:
             written = write_bilag(
-                store, self.sd, self.defs, aar, moede, self.out(aar), overwrite, templates=self.templates_dir
+                store,
+                self.sd,
+                self.defs,
+                aar,
+                moede,
+                self.out(aar),
+                overwrite,
+                templates=self.templates_dir,
+                punkter=plan,
+                attachments=attachments,
+                reserve_pdf_pages=pdf,
             )
-        return self._pdf([written], pdf)[0]
+        written = self._pdf([written], pdf)[0]
+        if pdf and written.status == WriteStatus.SKREVET:
+            merge_pdf(written.path.with_suffix(".pdf"), attachments)
+        return written
 
     # --- mail out (toolkit.mail) ---------------------------------------------------------------
     @property

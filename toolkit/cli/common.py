@@ -13,9 +13,9 @@ from typing import Annotated, Any
 import typer
 from rich.console import Console
 
-from toolkit.cli.dansk import DanskTyper
+from toolkit.cli.dansk import DanskTyper, UgyldigVaerdi, parse_aar
 from toolkit.cli.dansk import install as _dansk
-from toolkit.danish import parse_dato
+from toolkit.danish import opremsning, parse_dato
 from toolkit.fieldkeys import FORMS
 from toolkit.problems import SkemaError, UsageError
 
@@ -36,13 +36,6 @@ STATE = {"debug": False}
 FORM_TYPES = FORMS  # toolkit.fieldkeys: light, so `skema --help` does not load the definitions
 
 
-class UgyldigVaerdi(typer.BadParameter):
-    """A bad option value, said in Danish (Typer's own wording is English)."""
-
-    def format_message(self) -> str:
-        return self.message
-
-
 def choices(what: str, allowed: tuple[str, ...], many: bool = False):
     """A Typer callback that accepts only `allowed` and names them in Danish. `many`: the option may
     be repeated (its value is then always a list, also when it is not given)."""
@@ -57,37 +50,53 @@ def choices(what: str, allowed: tuple[str, ...], many: bool = False):
     return check
 
 
-AarOpt = Annotated[int | None, typer.Option("--aar", help="Årgang (standard: året for næste udsendelse).")]
+AarOpt = Annotated[
+    int | None,
+    typer.Option("--aar", metavar="ÅR", parser=parse_aar, help="Årgang (standard: året for næste udsendelse)."),
+]
 MappeOpt = Annotated[
     Path,
     typer.Option(
-        "--mappe", help="Arbejdsmappe med database (skema.sqlite), arkiv/ og output/ (standard: den aktuelle)."
+        "--mappe",
+        metavar="MAPPE",
+        help="Arbejdsmappe med database (skema.sqlite), arkiv/ og output/ (standard: den aktuelle).",
     ),
 ]
 StamdataOpt = Annotated[
     Path | None,
     typer.Option(
-        "--stamdata", help="Stamdata-projektmappe (standard: ./stamdata.xlsx, ellers det indbyggede eksempel)."
+        "--stamdata",
+        metavar="FIL",
+        help="Stamdata-projektmappe (standard: ./stamdata.xlsx, ellers det indbyggede eksempel).",
     ),
 ]
 SkabelonOpt = Annotated[
     Path | None,
     typer.Option(
-        "--skemaer", help="Mappe med skemadefinitioner (standard: ./skabeloner/skemaer, ellers de indbyggede)."
+        "--skemaer",
+        metavar="MAPPE",
+        help="Mappe med skemadefinitioner (standard: ./skabeloner/skemaer, ellers de indbyggede).",
     ),
 ]
 TemplatesOpt = Annotated[
     Path | None,
-    typer.Option("--skabeloner", help="Mappe med Word-skabeloner (standard: ./skabeloner, ellers de indbyggede)."),
+    typer.Option(
+        "--skabeloner",
+        metavar="MAPPE",
+        help="Mappe med Word-skabeloner (standard: ./skabeloner, ellers de indbyggede).",
+    ),
 ]
-OverskrivOpt = Annotated[bool, typer.Option("--overskriv", help="Overskriv filer, der allerede findes.")]
+OverskrivOpt = Annotated[bool, typer.Option("--overskriv", metavar="", help="Overskriv filer, der allerede findes.")]
 JsonOpt = Annotated[
-    bool, typer.Option("--json", help="Skriv resultatet som JSON på standard-output (til andre programmer; se README).")
+    bool,
+    typer.Option(
+        "--json", metavar="", help="Skriv resultatet som JSON på standard-output (til andre programmer; se README)."
+    ),
 ]
 
 
 @app.callback()
-def _root(debug: Annotated[bool, typer.Option("--debug", help="Vis tekniske detaljer ved fejl.")] = False):
+def _root(debug: Annotated[bool, typer.Option("--debug", metavar="", help="Vis tekniske detaljer ved fejl.")] = False):
     STATE["debug"] = debug
 
 
@@ -97,11 +106,16 @@ def workspace(
     skemaer: Path | None = None,
     skabeloner: Path | None = None,
     quiet: bool = False,
+    needs_store: bool = False,
 ):
-    """The working folder a command works on; says so when the bundled example is used."""
+    """The working folder a command works on; says so when the bundled example is used.
+    `needs_store`: the command reads answers, so a folder without a database is an error (it is
+    never created by reading)."""
     from toolkit.workspace import Workspace
 
     ws = Workspace(mappe, stamdata=stamdata, definitions=skemaer, templates=skabeloner)
+    if needs_store:
+        require_store(ws)
     if ws.uses_example and not quiet:
         console.print(
             "[dim]Bruger det indbyggede eksempel (Nordjylland). Kør 'skema init' for at få "
@@ -110,13 +124,32 @@ def workspace(
     return ws
 
 
-def year(aar: int | None) -> int:
+def require_store(ws) -> None:
+    """A command that reads answers refuses a folder without a database (reading never creates one)."""
+    if not ws.has_store:
+        raise UsageError(f"Ingen skema-database i {ws.folder} – kør kommandoen i arbejdsmappen eller brug --mappe.")
+
+
+def year(aar: int | None, given: dt.date | None = None) -> int:
+    """--aar, else the year of a date the user gave (--frist, --moede), else the next cycle's year."""
     from toolkit.workspace import default_year
 
-    return aar or default_year()
+    return aar or (given.year if given else default_year())
 
 
-def dato(text: str, what: str) -> dt.date:
+def note_year(ws, aar: int) -> None:
+    """Say so when the store holds answers, but none for `aar`."""
+    years = ws.data_years()
+    if years and aar not in years:
+        console.print(
+            f"[yellow]Databasen har ingen indlæste svar for {aar}, kun for {opremsning(years)} "
+            f"(brug --aar {years[-1]}).[/yellow]"
+        )
+
+
+def dato(text: str | None, what: str, option: str) -> dt.date:
+    if text is None:  # Typer < 0.29 lets a required option without a default through as None
+        raise UsageError(f"Mangler tilvalget '{option}'.")
     d = parse_dato(text)
     if d is None:
         raise UsageError(f"{what} '{text}' er ikke en dato. Skriv fx 2027-05-01 eller 1.5.2027.")

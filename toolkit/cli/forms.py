@@ -22,11 +22,15 @@ from toolkit.cli.common import (
     workspace,
     year,
 )
+from toolkit.cli.dansk import parse_aar
+from toolkit.danish import antal
 from toolkit.statuses import WriteStatus
 
 
 @app.command("init")
-def init_cmd(mappe: Annotated[Path, typer.Argument(help="Arbejdsmappe (standard: den aktuelle).")] = Path(".")):
+def init_cmd(
+    mappe: Annotated[Path, typer.Argument(metavar="MAPPE", help="Arbejdsmappe (standard: den aktuelle).")] = Path("."),
+):
     """Kopiér eksempel-stamdata og skemadefinitioner ud, så de kan redigeres."""
     from toolkit.workspace import init_workspace
 
@@ -41,6 +45,7 @@ def generer_cmd(
         list[str] | None,
         typer.Option(
             "--skema",
+            metavar="SKEMA",
             help=f"Kun dette skema: {', '.join(FORM_TYPES)} (kan gentages).",
             callback=choices("skema", FORM_TYPES, many=True),
         ),
@@ -48,7 +53,7 @@ def generer_cmd(
     stamdata: StamdataOpt = None,
     skemaer: SkabelonOpt = None,
     ud: Annotated[
-        Path | None, typer.Option("--ud", help="Mappe til skemaerne (standard: output/<år>/skemaer).")
+        Path | None, typer.Option("--ud", metavar="MAPPE", help="Mappe til skemaerne (standard: output/<år>/skemaer).")
     ] = None,
     overskriv: OverskrivOpt = False,
     mappe: MappeOpt = Path("."),
@@ -78,17 +83,19 @@ def generer_cmd(
     written = sum(r.status == WriteStatus.SKREVET for r in results)
     kept = len(results) - written
     console.print(
-        f"{written} skemaer skrevet til {out}"
+        f"{antal(written, 'skema', 'skemaer')} skrevet til {out}"
         + (f"; {kept} fandtes allerede (brug --overskriv for at danne dem igen)." if kept else ".")
     )
 
 
 @app.command("demo")
 def demo_cmd(
-    ud: Annotated[Path, typer.Option("--ud", help="Mappe til resultaterne (demoen bruger <ud>/demo).")] = Path(
-        "output"
-    ),
-    aar: Annotated[int | None, typer.Option("--aar", help="Årgang for eksemplet (standard 2028).")] = None,
+    ud: Annotated[
+        Path, typer.Option("--ud", metavar="MAPPE", help="Mappe til resultaterne (demoen bruger <ud>/demo).")
+    ] = Path("output"),
+    aar: Annotated[
+        int | None, typer.Option("--aar", metavar="ÅR", parser=parse_aar, help="Årgang for eksemplet (standard 2028).")
+    ] = None,
 ):
     """Kør hele årets gang på det indbyggede eksempel og vis, hvor resultaterne ligger."""
     from toolkit.demo.run import DEMO_YEAR, run_demo

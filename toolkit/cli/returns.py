@@ -1,5 +1,5 @@
 """Commands on returned forms and the year: indlaes, tjek, status, samlet, eksport, historik, ret,
-rykkerliste, aarshjul."""
+rykkerliste, rammeaftale, aarshjul."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from toolkit.cli.common import (
@@ -20,13 +21,15 @@ from toolkit.cli.common import (
     choices,
     console,
     err_console,
+    note_year,
     print_json,
     progress,
     when,
     workspace,
     year,
 )
-from toolkit.danish import format_dato
+from toolkit.cli.dansk import parse_aar
+from toolkit.danish import antal, format_dato, format_dato_kort, format_tal
 from toolkit.statuses import AnswerStatus, FileResult
 
 MAX_ROWS = 60
@@ -42,39 +45,66 @@ RESULT_COLOR = {
 }
 
 
+def _who(it) -> str:
+    return it.respondent or it.file.name
+
+
 def print_issues(items, title: str = "Fejl og mangler") -> None:
-    rows = [(it.file.name, i) for it in items for i in it.issues]
-    if not rows:
+    """One group per file (respondent and file name), then code and message; only the message wraps,
+    so the table reads in an 80-column terminal."""
+    groups = [(it, it.issues) for it in items if it.issues]
+    if not groups:
         return
-    table = Table(title=title, show_lines=False)
-    for col in ("Fil", "Alvor", "Kode", "Besked"):
-        table.add_column(col, overflow="fold")
-    for name, i in rows[:MAX_ROWS]:
-        color = "red" if i.severity == "fejl" else "yellow"
-        table.add_row(name, f"[{color}]{i.severity}[/{color}]", i.code, i.message)
+    table = Table(title=title, show_lines=False, expand=False)
+    table.add_column("Kode", no_wrap=True)
+    table.add_column("Besked", overflow="fold", ratio=1)
+    shown = 0
+    for it, issues in groups:
+        if shown >= MAX_ROWS:
+            break
+        table.add_row("", f"[bold]{escape(_who(it))}[/bold] [dim]{escape(it.file.name)}[/dim]")
+        for i in issues[: MAX_ROWS - shown]:
+            color = "red" if i.severity == "fejl" else "yellow"
+            table.add_row(f"[{color}]{i.code}[/{color}]", escape(i.message))
+            shown += 1
     console.print(table)
-    if len(rows) > MAX_ROWS:
-        console.print(f"… og {len(rows) - MAX_ROWS} mere – se arket 'Fejl og mangler' i det samlede overblik.")
+    total = sum(len(issues) for _it, issues in groups)
+    if total > shown:
+        console.print(f"… og {total - shown} mere – se arket 'Fejl og mangler' i det samlede overblik.")
 
 
 def print_files(report, title: str, aar: int | None = None) -> None:
-    """One row per file; a form for another year than `aar` says so ("svar for 2027")."""
-    table = Table(title=title)
-    for col in ("Fil", "Skema", "Respondent", "Resultat", "Fejl"):
-        table.add_column(col, overflow="fold")
-    for it in report.items:
-        color = "red" if not it.valid else RESULT_COLOR[it.status]
-        skema = it.skema + (f" [yellow](svar for {it.aar})[/yellow]" if aar and it.aar and it.aar != aar else "")
-        table.add_row(
-            it.file.name, skema, it.respondent, f"[{color}]{it.status}[/{color}]", str(it.errors) if it.errors else ""
-        )
-    console.print(table)
-    print_issues(report.items)
+    """One row per file that was read now (by respondent; the file name when the respondent is not
+    known); files already read are one line ("28 filer var allerede indlæst"). A form for another
+    year than `aar` says so ("svar for 2027")."""
+    items = [it for it in report.items if it.status != FileResult.ALLEREDE]
+    if items:
+        table = Table(title=title)
+        table.add_column("Respondent", overflow="fold", ratio=1)
+        for col in ("Skema", "Resultat"):
+            table.add_column(col, no_wrap=True)
+        table.add_column("Fejl", no_wrap=True, justify="right")
+        for it in items:
+            color = "red" if not it.valid else RESULT_COLOR[it.status]
+            skema = (it.skema or "") + (
+                f" [yellow](svar for {it.aar})[/yellow]" if aar and it.aar and it.aar != aar else ""
+            )
+            table.add_row(
+                escape(_who(it)), skema, f"[{color}]{it.status}[/{color}]", str(it.errors) if it.errors else ""
+            )
+        console.print(table)
+    already = report.count(FileResult.ALLEREDE)
+    if already:
+        console.print(f"{antal(already, 'fil', 'filer')} var allerede indlæst.")
+    print_issues(items)
 
 
 @app.command("indlaes")
 def indlaes_cmd(
-    sti: Annotated[list[Path], typer.Argument(help="Filer og mapper med returnerede skemaer (mapper gennemsøges).")],
+    sti: Annotated[
+        list[Path],
+        typer.Argument(metavar="STI", help="Filer og mapper med returnerede skemaer (mapper gennemsøges)."),
+    ],
     mappe: MappeOpt = Path("."),
     stamdata: StamdataOpt = None,
     skemaer: SkabelonOpt = None,
@@ -117,8 +147,8 @@ def _indlaes_summary(report, written, sti, aar: int) -> None:
     if report.items:
         print_files(report, "Indlæste filer", aar)
     console.print(
-        f"{report.count(FileResult.NY)} nye, {report.count(FileResult.ERSTATTER)} erstatter en "
-        f"tidligere, {report.count(FileResult.AELDRE)} ældre version, "
+        f"{antal(report.count(FileResult.NY), 'ny', 'nye')}, {report.count(FileResult.ERSTATTER)} erstatter en "
+        f"tidligere, {antal(report.count(FileResult.AELDRE), 'ældre version', 'ældre versioner')}, "
         f"{report.count(FileResult.ALLEREDE)} allerede indlæst, "
         f"{report.count(FileResult.AFVIST)} afvist, {report.count(FileResult.SPRUNGET_OVER)} "
         f"sprunget over."
@@ -131,7 +161,7 @@ def _indlaes_summary(report, written, sti, aar: int) -> None:
 
 @app.command("tjek")
 def tjek_cmd(
-    fil: Annotated[list[Path], typer.Argument(help="Filer eller mapper at kontrollere.")],
+    fil: Annotated[list[Path], typer.Argument(metavar="FIL", help="Filer eller mapper at kontrollere.")],
     stamdata: StamdataOpt = None,
     skemaer: SkabelonOpt = None,
     som_json: JsonOpt = False,
@@ -184,7 +214,10 @@ def status_cmd(
     som_json: JsonOpt = False,
 ):
     """Vis pr. skema, hvem der har svaret, hvem der mangler, og om fristen er overskredet."""
-    data = workspace(mappe, stamdata, skemaer, quiet=som_json).year_data(year(aar))
+    ws = workspace(mappe, stamdata, skemaer, quiet=som_json, needs_store=True)
+    if not som_json:
+        note_year(ws, year(aar))
+    data = ws.year_data(year(aar))
     if som_json:
         print_json(status_json(data))
         return
@@ -221,21 +254,28 @@ def samlet_cmd(
     aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None, skemaer: SkabelonOpt = None
 ):
     """Skriv det samlede overblik (Excel) for året."""
-    path = workspace(mappe, stamdata, skemaer).consolidate(year(aar))
+    ws = workspace(mappe, stamdata, skemaer, needs_store=True)
+    note_year(ws, year(aar))
+    path = ws.consolidate(year(aar))
     console.print(f"Samlet overblik skrevet: {path}")
 
 
 @app.command("eksport")
 def eksport_cmd(
     format: Annotated[
-        str, typer.Option("--format", help="csv eller json.", callback=choices("format", ("csv", "json")))
+        str,
+        typer.Option("--format", metavar="FORMAT", help="csv eller json.", callback=choices("format", ("csv", "json"))),
     ] = "csv",
-    ud: Annotated[Path | None, typer.Option("--ud", help="Fil at skrive til (standard: skærmen).")] = None,
-    aar: Annotated[int | None, typer.Option("--aar", help="Kun dette år (standard: alle år).")] = None,
+    ud: Annotated[
+        Path | None, typer.Option("--ud", metavar="FIL", help="Fil at skrive til (standard: skærmen).")
+    ] = None,
+    aar: Annotated[
+        int | None, typer.Option("--aar", metavar="ÅR", parser=parse_aar, help="Kun dette år (standard: alle år).")
+    ] = None,
     mappe: MappeOpt = Path("."),
 ):
     """Eksportér alle gældende værdier i langt format (UTF-8) til BI-værktøjer."""
-    data = workspace(mappe, quiet=True).export(format, ud, aar)
+    data = workspace(mappe, quiet=True, needs_store=True).export(format, ud, aar)
     if ud:
         console.print(f"Eksporteret til {ud}")
     else:
@@ -244,15 +284,26 @@ def eksport_cmd(
 
 @app.command("historik")
 def historik_cmd(
-    respondent: Annotated[str, typer.Argument(help="Respondentens id (fx K851 eller T03).")],
+    respondent: Annotated[
+        str,
+        typer.Argument(
+            metavar="RESPONDENT",
+            help="Respondentens id eller navn, store eller små bogstaver (fx K851, T03 eller Læsø).",
+        ),
+    ],
     mappe: MappeOpt = Path("."),
 ):
     """Vis alle modtagne versioner og rettelser for en respondent."""
-    subs, corrections = workspace(mappe, quiet=True).history(respondent)
+    ws = workspace(mappe, quiet=True, needs_store=True)
+    for who in ws.find_respondents(respondent):
+        _history(who, *ws.history(who.id))
+
+
+def _history(who, subs, corrections) -> None:
     if not subs and not corrections:
-        console.print(f"Ingen indlæste skemaer for '{respondent}'.")
+        console.print(f"Ingen indlæste skemaer for {who}.")
         return
-    table = Table(title=f"Historik for {respondent}")
+    table = Table(title=f"Historik for {who}")
     for col in ("År", "Skema", "Modtaget", "Fil", "Status", "Gældende"):
         table.add_column(col)
     for s in subs:
@@ -271,10 +322,16 @@ def historik_cmd(
 
 @app.command("ret")
 def ret_cmd(
-    respondent: Annotated[str, typer.Argument(help="Respondentens id.")],
-    felt: Annotated[str, typer.Argument(help="Feltnøglen, fx aarsrapport.ydelse.T01-Y1.belaegning.2027.")],
-    vaerdi: Annotated[str, typer.Argument(help="Den rettede værdi, som den ville være skrevet i skemaet.")],
-    begrundelse: Annotated[str, typer.Option("--begrundelse", help="Hvorfor værdien rettes (fx telefonsamtale).")],
+    respondent: Annotated[str, typer.Argument(metavar="RESPONDENT", help="Respondentens id.")],
+    felt: Annotated[
+        str, typer.Argument(metavar="FELT", help="Feltnøglen, fx aarsrapport.ydelse.T01-Y1.belaegning.2027.")
+    ],
+    vaerdi: Annotated[
+        str, typer.Argument(metavar="VÆRDI", help="Den rettede værdi, som den ville være skrevet i skemaet.")
+    ],
+    begrundelse: Annotated[
+        str, typer.Option("--begrundelse", metavar="TEKST", help="Hvorfor værdien rettes (fx telefonsamtale).")
+    ],
     aar: AarOpt = None,
     mappe: MappeOpt = Path("."),
     stamdata: StamdataOpt = None,
@@ -283,7 +340,8 @@ def ret_cmd(
     """Ret en værdi efter aftale med respondenten; den oprindelige værdi bevares i historikken."""
     y = year(aar)
     value = workspace(mappe, stamdata, skemaer).correct(y, respondent, felt, vaerdi, begrundelse)
-    console.print(f"Rettet: {felt} for {respondent} ({y}) = {value!r}. Kør 'skema samlet' for at opdatere overblikket.")
+    shown = format_tal(value) if isinstance(value, (int, float)) and not isinstance(value, bool) else f"'{value}'"
+    console.print(f"Rettet: {felt} for {respondent} ({y}) = {shown}. Kør 'skema samlet' for at opdatere overblikket.")
 
 
 @app.command("rykkerliste")
@@ -291,8 +349,19 @@ def rykkerliste_cmd(
     aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None, skemaer: SkabelonOpt = None
 ):
     """Skriv de manglende respondenter med kontaktoplysninger til Excel."""
-    path, n = workspace(mappe, stamdata, skemaer).reminder_list(year(aar))
-    console.print(f"{n} manglende skemaer skrevet til {path}")
+    ws = workspace(mappe, stamdata, skemaer, needs_store=True)
+    note_year(ws, year(aar))
+    path, n = ws.reminder_list(year(aar))
+    console.print(f"{antal(n, 'manglende skema', 'manglende skemaer')} skrevet til {path}")
+
+
+@app.command("rammeaftale")
+def rammeaftale_cmd(
+    aar: AarOpt = None, mappe: MappeOpt = Path("."), stamdata: StamdataOpt = None, skemaer: SkabelonOpt = None
+):
+    """Skriv rammeaftalens liste over tilbud fra 1. januar næste år (Ekspertpanelets forslag) til Excel."""
+    path = workspace(mappe, stamdata, skemaer).rammeaftale(year(aar))
+    console.print(f"Rammeaftalens liste over tilbud skrevet til {path}")
 
 
 STATE_COLOR = {
@@ -309,7 +378,7 @@ STATE_COLOR = {
 def aarshjul_cmd(
     aar: AarOpt = None,
     ics: Annotated[
-        Path | None, typer.Option("--ics", help="Skriv årshjulet som kalenderfil (.ics) til Outlook.")
+        Path | None, typer.Option("--ics", metavar="FIL", help="Skriv årshjulet som kalenderfil (.ics) til Outlook.")
     ] = None,
     mappe: MappeOpt = Path("."),
     stamdata: StamdataOpt = None,
@@ -318,13 +387,21 @@ def aarshjul_cmd(
     """Vis årets aktiviteter med datoer, og hvad der er udført, aktuelt eller forfaldent i dag."""
     y = year(aar)
     ws = workspace(mappe, stamdata, skemaer)
+    if not ws.has_store:
+        console.print(f"[dim]Ingen skema-database i {mappe}: årshjulet vises uden indlæste svar.[/dim]")
+    else:
+        note_year(ws, y)
     states = ws.cycle(y)
     table = Table(title=f"Årshjul {y} – {ws.sd.region}")
-    for col in ("Dato", "Aktivitet", "Status", "Bemærkning"):
-        table.add_column(col, overflow="fold")
+    table.add_column("Dato", no_wrap=True)
+    table.add_column("Aktivitet", overflow="fold", ratio=1)
+    table.add_column("Status", no_wrap=True)
+    table.add_column("Bemærkning", overflow="fold", ratio=1)
     for s in states:
         a = s.activity
-        span = (f"{format_dato(a.start)} – " if a.start else "") + format_dato(a.dato)
+        span = (f"{format_dato_kort(a.start)} – " if a.start else "") + format_dato_kort(a.dato)
+        if a.dato.year != y:
+            span += f" {a.dato.year}"
         c = STATE_COLOR[s.state]
         note = "; ".join(dict.fromkeys(x for x in (s.detail, a.note) if x))
         table.add_row(span, a.titel, f"[{c}]{s.state}[/{c}]", note)

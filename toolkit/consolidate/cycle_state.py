@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 from toolkit.consolidate.status import return_status
+from toolkit.fieldkeys import Indmelding
 from toolkit.rules.criteria import assess_all
-from toolkit.rules.cycle import ActivityState, aarshjul, activity_states
+from toolkit.rules.cycle import ActivityState, aarshjul, activity_date, activity_states
 from toolkit.statuses import AnswerStatus
 
 
@@ -18,7 +19,16 @@ def year_cycle(store, sd, defs, aar: int, sent: set[str], today: dt.date) -> lis
     for s in statuses:
         got, expected = returns.get(s.skema, (0, 0))
         returns[s.skema] = (got + (s.status != AnswerStatus.MANGLER), expected + 1)
-    nominations = None
-    if returns.get("indmelding", (0, 0))[0]:
-        nominations = len(assess_all(store.current_values(aar, "indmelding")))
-    return activity_states(aarshjul(sd, aar, nominations), today, returns, sent)
+    return activity_states(aarshjul(sd, aar, _nominations(store, sd, aar, returns, today)), today, returns, sent)
+
+
+def _nominations(store, sd, aar: int, returns: dict[str, tuple[int, int]], today: dt.date) -> int | None:
+    """How many tilbud were nominated, when that is known: as soon as one is, but "none" only when every
+    driftsherre has answered or the indmelding deadline has passed (others may still nominate)."""
+    got, expected = returns.get(Indmelding.SKEMA, (0, 0))
+    if not got:
+        return None
+    n = len(assess_all(store.current_values(aar, Indmelding.SKEMA)))
+    if n or got >= expected or today > activity_date(sd, aar, Indmelding.SKEMA):
+        return n
+    return None

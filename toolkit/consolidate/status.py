@@ -7,7 +7,8 @@ from dataclasses import dataclass
 
 from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.recipients import Modtager, recipients
-from toolkit.fieldkeys import FORMS
+from toolkit.fieldkeys import FORMS, Hoeringssvar
+from toolkit.rules.cycle import activity_date
 from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import AnswerStatus
 
@@ -25,18 +26,37 @@ class ReturnStatus:
 
 
 def return_status(
-    sd: Stamdata, defs: dict[str, Skemadefinition], aar: int, submissions, today: dt.date | None = None
+    sd: Stamdata,
+    defs: dict[str, Skemadefinition],
+    aar: int,
+    submissions,
+    today: dt.date | None = None,
+    by_mail: dict[tuple[str, str], str] | None = None,
+    not_sent: frozenset[str] | set[str] = frozenset(),
 ) -> list[ReturnStatus]:
+    """`by_mail`: (skema, respondent) -> time, for answers the secretariat entered itself (a hearing
+    remark received by mail, `skema bemaerkning`): such a respondent has answered without a file.
+    `not_sent`: forms not sent out yet (the hearing replies before `skema hoering`): listed only
+    once someone has answered them."""
     today = today or dt.date.today()
+    by_mail = by_mail or {}
     current = {(s.skema, s.respondent_id): s for s in submissions if s.current and s.aar == aar}
     out = []
     for skema in FORMS:
         defn = defs[skema]
-        if defn.kun_lige_aar and aar % 2:
+        if (defn.kun_lige_aar and aar % 2) or defn.modtager == "sekretariat":  # the panel's form is no return
+            continue
+        if skema in not_sent and not any(k[0] == skema for k in (*current, *by_mail)):
             continue
         frist = sd.frist(skema, aar)
+        if skema == Hoeringssvar.SKEMA and frist is None:  # the årshjul's hearing deadline (Frister: hoering)
+            frist = activity_date(sd, aar, "hoering")
         for m in recipients(defn, sd, aar):
             s = current.get((skema, m.id))
+            mail = by_mail.get((skema, m.id)) if s is None else None
+            if mail:
+                out.append(ReturnStatus(skema, defn.navn, m, frist, mail, AnswerStatus.GYLDIG, False, "pr. mail"))
+                continue
             late = s is None and frist is not None and today > frist
             out.append(
                 ReturnStatus(

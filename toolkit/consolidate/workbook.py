@@ -21,12 +21,16 @@ SHEET_NAMES = {
     "udmelding": "Udmeldinger",
     "aarsrapport": "Årsrapporter",
     "kommune": "Kommunale indmeldinger",
+    "panel": "Panelskema",
+    "hoeringssvar": "Høringssvar",
 }
 SHORT_NAMES = {
     "indmelding": "Indmelding",
     "udmelding": "Udmelding",
     "aarsrapport": "Årsrapport",
     "kommune": "Kommunal indmelding",
+    "panel": "Ekspertpanelets vurdering",
+    "hoeringssvar": "Høringssvar",
 }
 # Measured on the national set (31,293 rows in the kommune table; benchmarks/generer.py):
 # in memory 3.4 s CPU / 104 MiB peak; constant_memory 6-7 s / 52 MiB (inline strings, a file write
@@ -59,7 +63,10 @@ class _Fmt:
             t: wb.add_format({"num_format": f, "valign": "top", "border": 1, "border_color": "#D9D9D9"})
             for t, f in NUM_FMT.items()
         }
-        self.pct = wb.add_format({"num_format": '0" %"', "border": 1, "border_color": "#D9D9D9"})
+        self.pct = wb.add_format({"num_format": '0.0" %"', "valign": "top", "border": 1, "border_color": "#D9D9D9"})
+        self.stamp = wb.add_format(
+            {"num_format": "[$-406]d. mmm yyyy hh:mm", "valign": "top", "border": 1, "border_color": "#D9D9D9"}
+        )
         self.red = wb.add_format({"bg_color": "#F8CBAD"})
         self.amber = wb.add_format({"bg_color": "#FFE699"})
         self.green = wb.add_format({"bg_color": "#C6EFCE"})
@@ -78,9 +85,11 @@ def write_consolidated(
     issues,
     warnings=None,
     assessments=None,
+    panel=None,
 ) -> Path:
     """`values`: current StoredValues of the year; `statuses`: ReturnStatus list; `issues`: the store's ReceivedIssues;
-    `warnings`: {tilbud_id: [Signal]} (optional); `assessments`: nomination assessments (optional)."""
+    `warnings`: {tilbud_id: [Signal]} (optional); `assessments`: nomination assessments (optional);
+    `panel`: the panel's own assessment (consolidate/panel.py; None: not read yet)."""
     with atomic_path(Path(target)) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), {**SAFE_OPTIONS, **MEMORY_OPTIONS})
         f = _Fmt(wb)
@@ -89,8 +98,10 @@ def write_consolidated(
         if assessments is not None:
             from toolkit.consolidate.panel import write_panel_sheet
 
-            write_panel_sheet(wb, f, assessments)
+            write_panel_sheet(wb, f, assessments, panel)
         for skema in FORMS:
+            if defs[skema].modtager == "sekretariat":  # the panel's own form: on the sheet 'Ekspertpanel'
+                continue
             table = form_table(defs[skema], sd, aar, [v for v in values if v.skema == skema])
             _table_sheet(wb, f, SHEET_NAMES[skema], table)
         _issues_sheet(wb, f, issues)
@@ -110,13 +121,35 @@ def _header(ws, f, heads, n_rows: int, height: float | None = None) -> None:
     ws.autofilter(0, 0, max(n_rows, 1), len(heads) - 1)
 
 
-def _print(ws, landscape=True):
+def _print(ws, landscape=True, fit_width=True, pages_wide: int = 1):
+    """A4, page numbers and the sheet's name in the footer. The wide data tables print
+    `pages_wide` pages across: shrunk to one page width their 40 columns cannot be read, so they print
+    in groups of columns, each page repeating the header row and the columns that say whose row it is."""
     ws.set_paper(9)
     if landscape:
         ws.set_landscape()
-    ws.fit_to_pages(1, 0)
+    if fit_width:
+        ws.fit_to_pages(pages_wide, 0)
+    if pages_wide > 1:
+        ws.print_across()
     ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
     ws.set_footer("&L&A&RSide &P af &N")
+
+
+def _timestamp(text: str | None) -> dt.datetime | str | None:
+    """The store's ISO time stamps as real date-times (shown the Danish way), not ISO text."""
+    if not text:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text[:19])
+    except ValueError:
+        return text
+
+
+def _wrapped_height(texts, width: int) -> float | None:
+    """Row height for wrapped text (LibreOffice does not grow a row xlsxwriter wrote): 15 pt a line."""
+    lines = max((sum(len(part) // max(width - 2, 1) + 1 for part in str(t).split("\n")) for t in texts if t), default=1)
+    return 15.0 * lines if lines > 1 else None
 
 
 def _overview(wb, ws, f, region, aar, defs, statuses, figures, warnings):
@@ -131,6 +164,7 @@ def _overview(wb, ws, f, region, aar, defs, statuses, figures, warnings):
     heads = ["Skema", "Forventet", "Modtaget", "Uden fejl", "Med fejl", "Mangler", "Frist", "Overskredet"]
     ws.write_row(r, 0, heads, f.head)
     r += 1
+    top = r
     for skema in FORMS:
         st = [s for s in statuses if s.skema == skema]
         if not st:
@@ -149,8 +183,8 @@ def _overview(wb, ws, f, region, aar, defs, statuses, figures, warnings):
         write_value(ws, r, 6, st[0].frist, f.cell, f.date)
         write_value(ws, r, 7, sum(s.overskredet for s in st), f.cell)
         r += 1
-    ws.conditional_format(r - 4, 5, r - 1, 5, {"type": "cell", "criteria": ">", "value": 0, "format": f.amber})
-    ws.conditional_format(r - 4, 7, r - 1, 7, {"type": "cell", "criteria": ">", "value": 0, "format": f.red})
+    ws.conditional_format(top, 5, r - 1, 5, {"type": "cell", "criteria": ">", "value": 0, "format": f.amber})
+    ws.conditional_format(top, 7, r - 1, 7, {"type": "cell", "criteria": ">", "value": 0, "format": f.red})
     r += 1
     ws.write_string(r, 0, "Nøgletal pr. tilbud (fra årsrapporter og kommunale indmeldinger)", f.h2)
     r += 1
@@ -180,7 +214,7 @@ def _overview(wb, ws, f, region, aar, defs, statuses, figures, warnings):
             + [fig.venteliste.get(aar), fig.ledige, fig.forventet, pct]
         )
         for c, v in enumerate(row):
-            fmt = f.wrap if c < 2 else (f.nums["procent"] if 3 <= c < 6 else (f.pct if c == 9 else f.nums["tal"]))
+            fmt = f.wrap if c < 2 else (f.nums["procent"] if 3 <= c < 6 else (f.pct if c == 9 else _count_fmt(f, v)))
             write_value(ws, r, c, v, fmt)
         signals = warnings.get(fig.tilbud_id, [])
         write_value(ws, r, 10, "\n".join(s.text for s in signals), f.wrap)
@@ -196,10 +230,29 @@ def _overview(wb, ws, f, region, aar, defs, statuses, figures, warnings):
             9,
             {"type": "cell", "criteria": "not between", "minimum": 80, "maximum": 120, "format": f.red},
         )
-        _charts(wb, ws, first, last, years, r + 3)
+        _charts(wb, ws, first, last, years, r + 2, _axis_min(figures, years))
 
 
-def _charts(wb, ws, first, last, years, row):
+def _count_fmt(f, v):
+    """Places, waiting list and free places are counts: no decimals unless the number has them
+    (the municipalities' expected use is a sum of fractions)."""
+    return f.nums["heltal"] if isinstance(v, int) or (isinstance(v, float) and v.is_integer()) else f.nums["tal"]
+
+
+def _axis_min(figures, years) -> int:
+    """The belægning axis starts near the lowest value (rounded down to 10), so 86-98 % are not
+    flattened against a 0-120 axis; never above 80 and never below 0."""
+    values = [v for fig in figures for y in years if (v := fig.belaegning.get(y)) is not None]
+    if not values:
+        return 0
+    return max(0, min(80, int(min(values) // 10 * 10) - 10))
+
+
+COLUMNS_PER_PAGE = 11  # a data table prints in groups of about this many columns, each group readable
+CHART_ROWS = 24  # a chart's height in rows of 15 points (380 px ≈ 285 pt ≈ 19 rows, with air)
+
+
+def _charts(wb, ws, first, last, years, row, axis_min=0):
     def ref(r0, c, r1=None):
         top = xl_rowcol_to_cell(r0, c, True, True)
         bottom = xl_rowcol_to_cell(r1 if r1 is not None else r0, c, True, True)
@@ -209,7 +262,7 @@ def _charts(wb, ws, first, last, years, row):
     for i, y in enumerate(years):
         chart.add_series({"name": str(y), "categories": ref(first, 0, last), "values": ref(first, 3 + i, last)})
     chart.set_title({"name": "Realiseret belægning pr. tilbud (%)"})
-    chart.set_y_axis({"name": "%", "min": 0})
+    chart.set_y_axis({"name": "%", "min": axis_min, "num_format": "0"})
     chart.set_legend({"position": "bottom"})
     chart.set_size({"width": 1000, "height": 380})
     ws.insert_chart(row, 0, chart)
@@ -221,7 +274,9 @@ def _charts(wb, ws, first, last, years, row):
     chart2.set_title({"name": "Forventet efterspørgsel mod pladstal"})
     chart2.set_legend({"position": "bottom"})
     chart2.set_size({"width": 1000, "height": 420})
-    ws.insert_chart(row + 20, 0, chart2)
+    ws.insert_chart(row + CHART_ROWS, 0, chart2)
+    # each chart starts a printed page: never cut in two between pages
+    ws.set_h_pagebreaks([row, row + CHART_ROWS])
 
 
 def _table_sheet(wb, f, name, table):
@@ -239,8 +294,9 @@ def _table_sheet(wb, f, name, table):
     for r, row in enumerate(table.rows, start=1):
         write_row_values(ws, r, row, col_fmt, f.date, cleaned)
     ws.freeze_panes(1, 2)
-    _print(ws)
+    _print(ws, pages_wide=-(-len(table.columns) // COLUMNS_PER_PAGE))
     ws.repeat_rows(0)
+    ws.repeat_columns(0, 1)
 
 
 def _issues_sheet(wb, f, issues):
@@ -250,13 +306,17 @@ def _issues_sheet(wb, f, issues):
     for c, w in enumerate(widths):
         ws.set_column(c, c, w)
     rows = [
-        [i.file, i.respondent, i.skema, i.sheet, i.cell, i.key, i.code, i.severity, i.message, received]
+        [i.file, i.respondent, i.skema, i.sheet, i.cell, i.key, i.code, i.severity, i.message, _timestamp(received)]
         for i, received in issues
     ]
-    fmts = [f.wrap if c == 8 else f.cell for c in range(len(heads))]
+    fmts = [f.wrap if c in (0, 5, 8) else f.cell for c in range(len(heads))]
     _header(ws, f, heads, len(rows))
     for r, row in enumerate(rows, start=1):
-        write_row_values(ws, r, row, fmts)
+        write_row_values(ws, r, row, fmts, f.stamp)
+        height = _wrapped_height([row[0]], widths[0]) or 15.0
+        height = max(height, _wrapped_height([row[5]], widths[5]) or 15.0, _wrapped_height([row[8]], widths[8]) or 15.0)
+        if height > 15.0:
+            ws.set_row(r, height)
     ws.conditional_format(
         1, 7, max(len(rows), 1), 7, {"type": "cell", "criteria": "==", "value": '"fejl"', "format": f.red}
     )
@@ -268,16 +328,16 @@ def _issues_sheet(wb, f, issues):
 def _status_sheet(wb, f, statuses):
     ws = wb.add_worksheet("Status")
     heads = ["Skema", "Modtager", "Kontaktperson", "E-mail", "Status", "Modtaget", "Frist", "Overskredet", "Fil"]
-    for c, w in enumerate([26, 34, 24, 36, 10, 18, 16, 12, 40]):
+    for c, w in enumerate([20, 34, 24, 50, 10, 20, 16, 12, 40]):
         ws.set_column(c, c, w)
     rows = [
         [
-            s.skema_navn,
+            SHORT_NAMES.get(s.skema, s.skema_navn),
             s.modtager.navn,
             s.modtager.kontaktperson,
             s.modtager.email,
             s.status,
-            (s.modtaget or "")[:16].replace("T", " "),
+            _timestamp(s.modtaget),
             s.frist,
             "Ja" if s.overskredet else "",
             s.kilde_fil,
@@ -287,7 +347,9 @@ def _status_sheet(wb, f, statuses):
     fmts = [f.cell] * len(heads)
     _header(ws, f, heads, len(rows))
     for r, row in enumerate(rows, start=1):
+        received, row[5] = row[5], None
         write_row_values(ws, r, row, fmts, f.date)
+        write_value(ws, r, 5, received, f.cell, f.stamp)
     n = max(len(rows), 1)
     ws.conditional_format(1, 4, n, 4, {"type": "cell", "criteria": "==", "value": '"mangler"', "format": f.amber})
     ws.conditional_format(1, 7, n, 7, {"type": "cell", "criteria": "==", "value": '"Ja"', "format": f.red})

@@ -4,11 +4,14 @@ validator use its field instances. See docs/skemaformat.md for the key scheme.""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from toolkit.definitions.model import BLOCK_CONTEXT, CONTEXT_COLUMNS, Ark, Felt, Sektion, Skemadefinition
+from toolkit.definitions.cases import Sag
+from toolkit.definitions.model import BLOCK_CONTEXT, CASE_SHEETS, CONTEXT_COLUMNS, Ark, Felt, Sektion, Skemadefinition
 from toolkit.definitions.recipients import Modtager
+from toolkit.fieldkeys import Panel
 from toolkit.stamdata.model import Stamdata, Tilbud
 
 
@@ -76,24 +79,37 @@ class FormPlan:
         ]
 
 
-def plan_form(defn: Skemadefinition, sd: Stamdata, modtager: Modtager, aar: int) -> FormPlan:
+def plan_form(
+    defn: Skemadefinition, sd: Stamdata, modtager: Modtager, aar: int, sager: Sequence[Sag] | None = None
+) -> FormPlan:
+    """`sager`: the panel's cases (definitions/cases.py) for sheets with `gentag: indmeldt | udmeldt`,
+    and the locked context they add to the blocks of a `gentag: tilbud` sheet."""
     sheets = []
     own_tilbud = sd.tilbud_by_id(modtager.tilbud_id) if modtager.tilbud_id else None
+    by_case = {(s.gentag, s.id): s for s in sager or ()}
     for ark in defn.ark:
         if ark.kun_for == "kommune" and not modtager.er_kommune:
             continue
         if ark.kun_for == "driftsherre" and not _own(sd, modtager, aar):
             continue
         blocks = []
-        for item in _sheet_items(ark, sd, aar):
+        items = _sheet_items(ark, sd, aar, defn.skema, sager or ())
+        if ark.gentag in CASE_SHEETS and not items:
+            continue  # no nominations (or withdrawals) this year: no sheet for them
+        for item in items:
             tilbud = item.obj if item and item.kind == "tilbud" else own_tilbud
             prefix = [f"{item.kind}.{item.id}"] if item else []
             aktiv = None
             if ark.aktiv_naar:
                 aktiv = ".".join([defn.skema, *prefix, ark.aktiv_naar])
             context = _block_context(ark, item.obj, sd) if item and item.kind == "tilbud" else []
+            sag = by_case.get((ark.gentag or "", item.id)) if item else None
+            if sag is not None:
+                context += [(label, text, False) for label, text in sag.kontekst]
             sections = [
-                _shared_section(defn, i, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, item.label if item else "")
+                _shared_section(
+                    defn, i, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, item.label if item else "", sag
+                )
                 for i, sek in enumerate(ark.sektioner)
             ]
             blocks.append(BlockPlan(item, context, sections))
@@ -107,12 +123,19 @@ def _own(sd: Stamdata, modtager: Modtager, aar: int) -> list[Tilbud]:
     return [t for t in sd.omfattede_tilbud(aar) if t.driftsherre_id == modtager.driftsherre_id]
 
 
-def _sheet_items(ark: Ark, sd: Stamdata, aar: int) -> list[Item | None]:
+def _sheet_items(ark: Ark, sd: Stamdata, aar: int, skema: str, sager: Sequence[Sag]) -> list[Item | None]:
+    if ark.gentag in CASE_SHEETS:
+        return [
+            Item(s.kind, s.id, s.navn, sd.tilbud_by_id(s.id) if s.kind == "tilbud" else None)
+            for s in sager
+            if s.gentag == ark.gentag
+        ]
     if ark.gentag == "tilbud":
         return [Item("tilbud", t.id, t.navn, t) for t in sd.omfattede_tilbud(aar)]
     if ark.gentag == "nr":
         assert ark.antal is not None  # the model requires antal with gentag 'nr'
-        return [Item("nr", str(n), f"Tilbud {n}") for n in range(1, ark.antal + 1)]
+        antal = int(sd.setting(f"{skema}_antal_tilbud", ark.antal))  # stamdata may ask for more blocks
+        return [Item("nr", str(n), f"Tilbud {n}") for n in range(1, antal + 1)]
     return [None]
 
 
@@ -145,7 +168,7 @@ def _row_items(sek: Sektion, sd: Stamdata, modtager: Modtager, aar: int, tilbud:
 _PERSONAL_SOURCES = ("modtager.", "driftsherre.")
 
 
-def _shared_section(defn, index, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, block_label) -> SectionPlan:
+def _shared_section(defn, index, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, block_label, sag) -> SectionPlan:
     """A section's plan depends on the recipient only through own-tilbud rows and modtager/driftsherre
     prefills; otherwise every recipient gets the same plan (e.g. the 60 tilbud blocks of each
     municipality's form), so it is made once per stamdata and shared. Plans are never mutated
@@ -162,22 +185,33 @@ def _shared_section(defn, index, sek, ark, sd, modtager, aar, tilbud, prefix, ak
         aktiv,
         block_label,
         _who(modtager) if personal else None,
+        _withheld(sag),
     )
     memo = sd.memo.setdefault("sections", {})
     plan = memo.get(key)
     if plan is None:
-        plan = memo[key] = _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, block_label)
+        plan = memo[key] = _plan_section(
+            defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, block_label, _withheld(sag)
+        )
     return plan
+
+
+def _withheld(sag: Sag | None) -> tuple[str, ...]:
+    """Choices a case is not offered: admission on dispensation is for nyoprettede tilbud only (when
+    the case is read back from a file, whether it was nyoprettet is not known: nothing is withheld)."""
+    return (Panel.DISPENSATION,) if sag is not None and sag.nyoprettet is False else ()
 
 
 def _who(m: Modtager) -> tuple:
     return (m.id, m.navn, m.kontaktperson, m.email, m.telefon, m.driftsherre_id, m.tilbud_id)
 
 
-def _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, block_label) -> SectionPlan:
+def _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, block_label, withheld) -> SectionPlan:
     rows = _row_items(sek, sd, modtager, aar, tilbud)
     columns: list[tuple[Felt, int | None]] = []
     for f in sek.felter:
+        if withheld and set(withheld) & set(f.valg):
+            f = f.model_copy(update={"valg": tuple(v for v in f.valg if v not in withheld)})
         columns += [(f, aar + off) for off in f.aar] if f.aar else [(f, None)]
     ctx_cols = [(c, CONTEXT_COLUMNS[sek.gentag][c]) for c in sek.vis] if sek.gentag else []
     plan = SectionPlan(sek, rows, columns, ctx_cols)

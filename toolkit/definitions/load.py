@@ -131,11 +131,19 @@ def load_definition(path: Path) -> Skemadefinition:
     return parse_definition(text, path.name)
 
 
+LATER_FORMS = (
+    "panel",
+    "hoeringssvar",
+)  # added after `skema init` first copied the definitions: the bundled one is used
+
+
 @lru_cache(maxsize=8)
 def _load_all(directory: str) -> dict[str, Skemadefinition]:
     out: dict[str, Skemadefinition] = {}
     for form in FORMS:
         path = Path(directory) / f"{form}.yaml"
+        if not path.exists() and form in LATER_FORMS:  # a copy made before the form existed
+            path = bundled_definitions_dir() / f"{form}.yaml"
         if not path.exists():
             raise DefinitionError(
                 path.name,

@@ -56,6 +56,13 @@ def _scope(gentag: str | None) -> str | None:
     return "tilbud" if gentag == "egne_tilbud" else gentag
 
 
+# a sheet's `gentag` and the kind its blocks carry in field keys: the panel's cases (indmeldt: the
+# nominated tilbud, id '<driftsherre>-<nr>'; udmeldt: the tilbud someone wants withdrawn) come from
+# the store when the form is generated (definitions/cases.py)
+ARK_KIND = {"tilbud": "tilbud", "nr": "nr", "indmeldt": "nr", "udmeldt": "tilbud"}
+CASE_SHEETS = ("indmeldt", "udmeldt")
+
+
 class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -119,7 +126,7 @@ class Ark(_Strict):
     navn: str = Field(min_length=1, max_length=31)
     titel: str
     beskrivelse: str = ""
-    gentag: Literal["tilbud", "nr"] | None = None
+    gentag: Literal["tilbud", "nr", "indmeldt", "udmeldt"] | None = None
     antal: int | None = Field(default=None, ge=1, le=20)
     aktiv_naar: str | None = None  # for gentag nr: a block counts only when this field is filled
     kun_for: Literal["driftsherre", "kommune"] | None = None
@@ -153,10 +160,10 @@ class Afsnit(_Strict):
 
 
 class Skemadefinition(_Strict):
-    skema: Literal["indmelding", "udmelding", "aarsrapport", "kommune"]
+    skema: Literal["indmelding", "udmelding", "aarsrapport", "kommune", "panel", "hoeringssvar"]
     navn: str
     version: int = Field(ge=1)
-    modtager: Literal["driftsherre", "tilbud", "aftalepart", "kommune"]
+    modtager: Literal["driftsherre", "tilbud", "aftalepart", "kommune", "sekretariat"]
     kun_lige_aar: bool = False
     formaal: str
     vejledning: tuple[Afsnit, ...] = ()
@@ -171,18 +178,18 @@ class Skemadefinition(_Strict):
         seen: dict[str, str] = {}
         for ark in self.ark:
             for sek in ark.sektioner:
-                if sek.gentag == "ydelse" and ark.gentag != "tilbud" and self.modtager != "tilbud":
+                if sek.gentag == "ydelse" and ARK_KIND.get(ark.gentag or "") != "tilbud" and self.modtager != "tilbud":
                     raise ValueError(
                         f"ark '{ark.navn}': 'gentag: ydelse' kræver et tilbud "
                         f"(arket skal have 'gentag: tilbud', eller modtager skal være 'tilbud')"
                     )
-                if sek.gentag in ("tilbud", "egne_tilbud") and ark.gentag == "tilbud":
+                if sek.gentag in ("tilbud", "egne_tilbud") and ARK_KIND.get(ark.gentag or "") == "tilbud":
                     raise ValueError(
                         f"ark '{ark.navn}': en sektion kan ikke gentages over tilbud i et ark, "
                         f"der allerede er gentaget over tilbud"
                     )
                 for f in sek.felter:
-                    scope = "/".join(str(x) for x in (ark.gentag, _scope(sek.gentag), f.noegle))
+                    scope = "/".join(str(x) for x in (ARK_KIND.get(ark.gentag or ""), _scope(sek.gentag), f.noegle))
                     if scope in seen:
                         raise ValueError(
                             f"feltet '{f.noegle}' i ark '{ark.navn}' giver samme nøgle som "

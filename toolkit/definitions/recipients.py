@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from toolkit.definitions.model import Skemadefinition
-from toolkit.files import slug
+from toolkit.files import slug, unique_slugs
 from toolkit.stamdata.model import Stamdata
 
 
@@ -27,11 +27,28 @@ def recipients(defn: Skemadefinition, sd: Stamdata, aar: int) -> list[Modtager]:
     memo = sd.memo.setdefault("recipients", {})
     key = (defn.modtager, aar)
     if key not in memo:
-        memo[key] = _recipients(defn, sd, aar)
+        found = _recipients(defn, sd, aar)
+        names = unique_slugs([(m.filnavn, m.id) for m in found])  # one file per recipient
+        memo[key] = [replace(m, filnavn=n) if n != m.filnavn else m for m, n in zip(found, names, strict=True)]
     return list(memo[key])
 
 
+SEKRETARIAT_ID = "sekretariat"  # the one recipient of a form the secretariat fills in itself (panel)
+
+
 def _recipients(defn: Skemadefinition, sd: Stamdata, aar: int) -> list[Modtager]:
+    if defn.modtager == "sekretariat":  # stamdata Indstillinger; the file is named after the form
+        s = lambda key: str(sd.setting(key, "") or "")  # noqa: E731
+        return [
+            Modtager(
+                SEKRETARIAT_ID,
+                s("sekretariat"),
+                s("sekretariat_kontaktperson"),
+                s("sekretariat_email"),
+                s("sekretariat_telefon"),
+                slug(defn.navn, 40),
+            )
+        ]
     if defn.modtager == "driftsherre":
         return [
             Modtager(d.id, d.navn, d.kontaktperson, d.email, d.telefon, slug(d.navn), driftsherre_id=d.id)
@@ -48,7 +65,7 @@ def _recipients(defn: Skemadefinition, sd: Stamdata, aar: int) -> list[Modtager]
                     d.kontaktperson,
                     d.email,
                     d.telefon,
-                    f"{slug(t.navn, 30)}_{slug(d.navn, 20)}",
+                    f"{slug(t.navn, 45)}_{slug(d.navn, 25)}",
                     driftsherre_id=d.id,
                     tilbud_id=t.id,
                 )

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
-from toolkit.definitions.model import Skemadefinition
-from toolkit.fieldkeys import NAMED, NamedKey, required_keys
+from toolkit.definitions.model import ARK_KIND, Skemadefinition
+from toolkit.fieldkeys import NAMED, NamedKey, Panel, required_keys
 from toolkit.problems import DefinitionError, Issue
 
 CODE = "definition-mangler-noegle"
@@ -20,7 +20,8 @@ CODE = "definition-mangler-noegle"
 
 def _kinds(ark, sektion) -> set[str]:
     """The kinds a field's key carries (docs/skemaformat.md); egne_tilbud repeats over tilbud."""
-    return {k for k in (ark.gentag, "tilbud" if sektion.gentag == "egne_tilbud" else sektion.gentag) if k}
+    kind = ARK_KIND.get(ark.gentag or "")
+    return {k for k in (kind, "tilbud" if sektion.gentag == "egne_tilbud" else sektion.gentag) if k}
 
 
 def _years(offsets) -> str:
@@ -67,6 +68,26 @@ def _problems(defs: Mapping[str, Skemadefinition]) -> list[tuple[Issue, str | No
                     need.noegle,
                 )
             )
+    out += _unknown_choices(defs)
+    return out
+
+
+CHOICES_READ = {(Panel.SKEMA, Panel.INDSTILLING): Panel.VALG}  # choice fields whose answers the code reads
+
+
+def _unknown_choices(defs: Mapping[str, Skemadefinition]) -> list[tuple[Issue, str | None]]:
+    """A choice the code does not know would silently fall out of the documents that read it."""
+    out: list[tuple[Issue, str | None]] = []
+    for (skema, noegle), known in CHOICES_READ.items():
+        defn = defs.get(skema)
+        for ark, _s, felt in defn.all_fields() if defn else ():
+            unknown = [v for v in felt.valg if felt.noegle == noegle and v not in known]
+            if unknown:
+                message = (
+                    f"feltet '{noegle}' (ark '{ark.navn}') har valget '{unknown[0]}', som værktøjet ikke kender; "
+                    f"mulige valg: {', '.join(known)}."
+                )
+                out.append((Issue(CODE, message, file=f"{skema}.yaml", skema=skema, key=noegle), noegle))
     return out
 
 

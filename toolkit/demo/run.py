@@ -8,8 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from toolkit.danish import antal
 from toolkit.definitions.recipients import recipients
 from toolkit.demo.simulate import MANGLER, Simulator, fill_form
+from toolkit.demo.simulate_hoering import simulate_hoering
+from toolkit.demo.simulate_panel import run_panel
 from toolkit.documents.pdf import soffice_path
 from toolkit.rules.criteria import assess_all
 from toolkit.rules.cycle import activity_date
@@ -54,7 +57,7 @@ def run_demo(
 ) -> list[DemoStep]:
     work = Path(work) / "demo"
     _fresh(work)
-    ws = Workspace(work)
+    ws = Workspace(work, output=work)  # output/demo/<år>/…, not output/demo/output/<år>
     sd, defs = ws.sd, ws.defs
     sim = Simulator(sd, seed=aar)
     steps: list[DemoStep] = []
@@ -71,18 +74,23 @@ def run_demo(
     step(f"0. Historik: årsrapporter {aar - 1}", f"{n} indlæst", work / "indbakke" / str(aar - 1))
 
     forms, _skipped, forms_dir = ws.generate(aar)
-    step("1. Skemaer dannet", f"{len(forms)} skemaer til {len({f.modtager_id for f in forms})} modtagere", forms_dir)
+    modtagere = antal(len({f.modtager_id for f in forms}), "modtager", "modtagere")
+    step("1. Skemaer dannet", f"{antal(len(forms), 'skema', 'skemaer')} til {modtagere}", forms_dir)
 
     inbox = work / "indbakke" / str(aar)
     n = _simulate_returns(sd, defs, sim, forms, aar, inbox)
     _second_version(sd, defs, sim, forms, aar, inbox)
-    step("2. Svar modtaget (simuleret)", f"{n} udfyldte skemaer, nogle med typiske fejl", inbox)
+    step(
+        "2. Svar modtaget (simuleret)",
+        f"{antal(n, 'udfyldt skema', 'udfyldte skemaer')}, nogle med typiske fejl",
+        inbox,
+    )
 
     report, written = ws.ingest([inbox], years=[aar])
     n_err = sum(it.errors for it in report.items)
     step(
         "3. Indlæst",
-        f"{report.count(FileResult.NY)} nye, {report.count(FileResult.ERSTATTER)} erstatter en "
+        f"{antal(report.count(FileResult.NY), 'ny', 'nye')}, {report.count(FileResult.ERSTATTER)} erstatter en "
         f"tidligere, {n_err} fejl at følge op på",
         work / DB_FILE,
     )
@@ -98,17 +106,29 @@ def run_demo(
 
     outcomes = [a.resultat for a in assess_all(year.values)]
     signals = sum(len(v) for v in year.warnings.values())
+    panel = run_panel(ws, aar, work / "indbakke" / f"{aar}_panel")  # generated from the returns, filled, read
     step(
-        "6. Kriterier og early warning",
-        f"{len(outcomes)} indmeldinger ({', '.join(sorted(set(outcomes)))}); {signals} advarselssignaler",
+        "6. Kriterier, early warning og Ekspertpanelets vurdering",
+        f"{antal(len(outcomes), 'indmelding', 'indmeldinger')} ({', '.join(sorted(set(outcomes)))}); "
+        f"{antal(signals, 'advarselssignal', 'advarselssignaler')}; Ekspertpanelet (simuleret): {panel}",
         path,
     )
 
     sent = activity_date(sd, aar, "aarsrapport")  # the hearing goes out when the årsrapporter are in
     hearing = ws.hoering(aar, activity_date(sd, aar, "hoering"), overwrite=True, today=sent)
-    step("7. Høring", f"{len(hearing) - 1} høringsbreve og ét høringsmateriale", hearing[0].path.parent)
+    replies = simulate_hoering(ws, aar, work / "indbakke" / f"{aar}_hoering")  # then the replies come in
+    step(
+        "7. Høring",
+        f"{antal(len(sd.aftaleparter), 'høringsbrev', 'høringsbreve')} med høringssvarskema, ét høringsmateriale; "
+        f"{antal(replies, 'høringssvar', 'høringssvar')}",
+        hearing[0].path.parent,
+    )
     reminders = ws.rykkere(aar, overwrite=True)
-    step("8. Rykkere", f"{len(reminders)} rykkerbreve", reminders[0].path.parent if reminders else None)
+    step(
+        "8. Rykkere",
+        f"{antal(len(reminders), 'rykkerbrev', 'rykkerbreve')}",
+        reminders[0].path.parent if reminders else None,
+    )
     with_pdf = pdf and soffice_path() is not None
     bilag = ws.bilag(aar, dt.date(aar, 5, 20), overwrite=True, pdf=with_pdf)
     step(

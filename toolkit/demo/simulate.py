@@ -233,6 +233,8 @@ class Simulator:
             return "Ja" if (tid, m.id) in INGEN_BRUG else "Nej"
         if n == K.BRUG_I_STEDET and (tid, m.id) in INGEN_BRUG:
             return INGEN_BRUG[(tid, m.id)]
+        if n == K.INGEN_BRUG_AARSAG and (tid, m.id) in INGEN_BRUG:
+            return "Kommunens få borgere i målgruppen bor nærmere et tilsvarende tilbud i Region Midtjylland."
         if n == K.OENSKE_OMRAADE and key_parts(fi.key).linje == "1" and rng.random() < 0.3:
             return rng.choice(fi.felt.valg)
         return None

@@ -69,7 +69,7 @@ def bullets(d, loop: str, item: str):
     d.add_paragraph("{%p endfor %}")
 
 
-def loop_table(d, headers, cells, loop="for r in rows"):
+def loop_table(d, headers, cells, loop="for r in rows", widths_cm=None):
     t = d.add_table(rows=4, cols=len(headers))
     t.style = TABLE_STYLE
     for c, h in enumerate(headers):
@@ -78,6 +78,12 @@ def loop_table(d, headers, cells, loop="for r in rows"):
     for c, v in enumerate(cells):
         t.cell(2, c).text = v
     t.cell(3, 0).text = "{%tr endfor %}"
+    if widths_cm:  # Word reads the cells' widths, LibreOffice the columns'
+        t.autofit = False
+        for c, w in enumerate(widths_cm):
+            t.columns[c].width = Cm(w)
+            for cell in t.columns[c].cells:
+                cell.width = Cm(w)
     return t
 
 
@@ -87,7 +93,7 @@ def hoeringsbrev():
     d.add_paragraph(
         "Som led i det forstærkede samarbejde om de mest specialiserede sociale tilbud i {{ region }} "
         "sendes driftsherrernes årsrapporter og kommunernes indmeldinger for {{ aar }} hermed i høring "
-        "hos alle aftaleparter."
+        "hos alle aftaleparter. Den løbende aftaleperiode er {{ periode.aftaleperiode }}."
     )
     d.add_heading("Materialet i høring", 2)
     loop_table(
@@ -101,17 +107,19 @@ def hoeringsbrev():
     p = d.add_paragraph()
     p.add_run("Frist for høringssvar: {{ frist }}").bold = True
     d.add_paragraph(
-        "Send jeres bemærkninger pr. e-mail til {{ sekretariat_email }} senest {{ frist }}. Angiv "
-        "gerne, hvilket tilbud hver bemærkning vedrører. Bemærkningerne indgår i Ekspertpanelets "
-        "drøftelse og i Den Administrative Styregruppes årlige statusdrøftelse."
+        "Send jeres bemærkninger i det vedlagte skema {{ skema_fil }} senest {{ frist }} til "
+        "{{ sekretariat_email }}. Skemaet har én blok pr. tilbud med jeres bemærkning og svaret på, om "
+        "ydelserne matcher jeres behov; tilbud uden bemærkninger kan stå tomme. Bemærkningerne indgår i "
+        "Ekspertpanelets drøftelse og i Den Administrative Styregruppes årlige statusdrøftelse."
     )
     signature(d)
+    d.paragraphs[-2].paragraph_format.keep_with_next = True  # the greeting stays with the signature
     return d
 
 
 def rykkerbrev():
     d = base()
-    letter_head(d, "Påmindelse: vi mangler {{ mangler_tekst }}")
+    letter_head(d, "{% if foer_frist %}Husk fristen{% else %}Påmindelse: vi mangler {{ mangler_tekst }}{% endif %}")
     d.add_paragraph("Vi har endnu ikke modtaget følgende fra {{ modtager.navn }}:")
     d.add_paragraph("{%p for s in mangler %}")
     d.add_paragraph(
@@ -120,8 +128,10 @@ def rykkerbrev():
     )
     d.add_paragraph("{%p endfor %}")
     d.add_paragraph(
-        "Vi beder jer udfylde det tilsendte skema og sende det til {{ sekretariat_email }} hurtigst "
-        "muligt. Har I brug for et nyt skema, eller er der spørgsmål, er I velkomne til at kontakte os."
+        "{% if foer_frist %}Fristen er ikke overskredet – vi minder blot om den. Send det udfyldte skema til "
+        "{{ sekretariat_email }}, når I er klar, og senest på fristen.{% else %}Vi beder jer udfylde det "
+        "tilsendte skema og sende det til {{ sekretariat_email }} hurtigst muligt.{% endif %} Har I brug for "
+        "et nyt skema, eller er der spørgsmål, er I velkomne til at kontakte os."
     )
     signature(d)
     return d
@@ -157,8 +167,22 @@ def hoeringsmateriale():
     d.add_heading("Early warning", 2)
     bullets(d, "for s in t.signaler", "{{ s }}")
     d.add_paragraph("{%p endif %}")
+    d.add_paragraph("{%p if t.hoeringssvar %}")  # what came back, when the material is written again
+    d.add_heading("Høringssvar", 2)
+    hoeringssvar(d, "t")
+    d.add_paragraph("{%p endif %}")
     d.add_paragraph("{%p endfor %}")
     return d
+
+
+def hoeringssvar(d, var: str):
+    """The hearing replies to one tilbud: the sender, the match answer and the remark."""
+    bullets(
+        d,
+        f"for h in {var}.hoeringssvar",
+        "{{ h.fra }}{% if h.ydelser_matcher %} (ydelserne matcher behovet: {{ h.ydelser_matcher }})"
+        "{% endif %}{% if h.bemaerkning %}: {{ h.bemaerkning }}{% endif %}",
+    )
 
 
 def bilag_heading(d, var: str):
@@ -176,10 +200,11 @@ def bilag_das():
     p = d.add_paragraph("Møde i Den Administrative Styregruppe {{ moede }}")
     p.runs[0].font.size = Pt(16)
     d.add_paragraph("Det forstærkede samarbejde om de mest specialiserede sociale tilbud – {{ region }}")
+    d.add_paragraph("Aftaleperioden {{ periode.aftaleperiode }}. {{ periode.das_tekst }}.")
     h = d.add_heading("Indhold", 1)
     h.paragraph_format.page_break_before = True
     d.add_paragraph("{%p for punkt in dagsorden %}")
-    d.add_heading("Bilag til dagsordenspunkt {{ punkt.nr }}: {{ punkt.titel }}", 2)
+    d.add_heading("{{ punkt.overskrift }}", 2)
     d.add_paragraph("{%p for b in punkt.bilag %}")
     p = d.add_paragraph("{{ b.nummer }} {{ b.titel }}\t{{ b.side }}")
     p.paragraph_format.tab_stops.add_tab_stop(Cm(15.9), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS)
@@ -205,22 +230,35 @@ def bilag_das():
     d.add_paragraph("Ingen signaler.")
     d.add_paragraph("{%p endif %}")
     d.add_heading("Høringsbemærkninger", 2)
+    hoeringssvar(d, "b.t")
+    d.add_paragraph("{%p if not b.t.hoeringssvar %}")
     d.add_paragraph("{{ b.t.hoering }}")
+    d.add_paragraph("{%p endif %}")
     d.add_paragraph("{%p endfor %}")
-    # nominations
+    # nominations: the driftsherre's own assessment next to the panel's (or "afventer …")
     bilag_heading(d, "indmelding")
     d.add_paragraph("{{ indmelding.indledning }}")
     d.add_paragraph("{%p for n in indmelding.tilbud %}")
     d.add_heading("{{ n.tilbudsnavn }} ({{ n.driftsherre }})", 2)
     p = d.add_paragraph()
-    p.add_run("Resultat: {{ n.resultat }}").bold = True
+    p.add_run("Ekspertpanelets vurdering: {{ n.resultat }}").bold = True
+    p = d.add_paragraph()
+    p.add_run("Ekspertpanelets indstilling: {{ n.indstilling }}").bold = True
+    d.add_paragraph("{%p if n.indstilling_begrundelse %}")
+    d.add_paragraph("{{ n.indstilling_begrundelse }}")
+    d.add_paragraph("{%p endif %}")
     loop_table(
         d,
-        ["Kriterium", "Svar", "Begrundelse"],
-        ["{{ k.navn }}", "{{ k.svar }}", "{{ k.begrundelse }}"],
+        ["Kriterium", "Driftsherrens egen vurdering", "Ekspertpanelet", "Begrundelse"],
+        ["{{ k.navn }}", "{{ k.egen }}", "{{ k.panel }}", "{{ k.begrundelse }}"],
         "for k in n.kriterier",
+        widths_cm=(2.0, 3.2, 3.0, 7.8),
     )
+    d.add_paragraph("{%p if n.begrundelser %}")
+    d.add_paragraph("Ekspertpanelets vurdering pr. kategori:")
+    d.add_paragraph("{%p endif %}")
     bullets(d, "for r in n.begrundelser", "{{ r }}")
+    d.add_paragraph("Driftsherrens egen vurdering efter kriterierne: {{ n.egen_resultat }}.")
     d.add_paragraph("{%p endfor %}")
     # withdrawals
     bilag_heading(d, "udmelding")
@@ -229,7 +267,62 @@ def bilag_das():
     d.add_heading("{{ u.tilbud }} – {{ u.fra }}", 2)
     bullets(d, "for a in u.aarsager", "{{ a }}")
     d.add_paragraph("{%p endfor %}")
+    indstilling_bilag(d)
     return d
+
+
+def indstilling_bilag(d):
+    """Bilag 'Indstilling til DAS' (documents/indstilling.py)."""
+    bilag_heading(d, "indstilling")
+    d.add_paragraph("{{ indstilling.indledning }}")
+    d.add_heading("Tilbuddene fra 1. januar", 2)
+    loop_table(
+        d,
+        ["Tilbud", "Driftsherre", "Panelets forslag", "Ændring fra 1. januar"],
+        ["{{ t.navn }}", "{{ t.driftsherre }}", "{{ t.forslag }}", "{{ t.aendring }}"],
+        "for t in indstilling.tilbud",
+        widths_cm=(5.0, 3.6, 3.2, 4.2),
+    )
+    d.add_heading("Ønsker om udmelding", 2)
+    d.add_paragraph("{%p if not indstilling.udmeldinger %}")
+    d.add_paragraph("Der er ikke modtaget ønsker om udmelding.")
+    d.add_paragraph("{%p endif %}")
+    d.add_paragraph("{%p for u in indstilling.udmeldinger %}")
+    p = d.add_paragraph()
+    p.add_run("{{ u.tilbud }} – ønske fra {{ u.fra }}").bold = True
+    d.add_paragraph("Årsag: {{ u.aarsager }}")
+    d.add_paragraph("a) Lever tilbuddet fortsat op til kriterierne? {{ u.a }}")
+    d.add_paragraph("b) Konsekvenser af en udmelding: {{ u.b }}")
+    d.add_paragraph("Panelets forslag: {{ u.forslag }}")
+    d.add_paragraph("{%p if u.noedspor %}")
+    d.add_paragraph("{{ indstilling.noedspor_tekst }}")
+    d.add_paragraph("{%p endif %}")
+    d.add_paragraph("{%p endfor %}")
+    d.add_paragraph("{{ indstilling.godkendelse }}")
+    d.add_heading("Bæredygtighed", 2)
+    d.add_paragraph("Early warning-signaler:")
+    bullets(d, "for s in indstilling.signaler", "{{ s.tilbud }}: {{ s.tekst }}")
+    d.add_paragraph("{%p if not indstilling.signaler %}")
+    d.add_paragraph("Ingen signaler.")
+    d.add_paragraph("{%p endif %}")
+    p = d.add_paragraph()
+    p.add_run("Ekspertpanelets konklusion: ").bold = True
+    p.add_run("{{ indstilling.baeredygtighed }}")
+    d.add_heading("Ydelserne og kommunernes behov", 2)
+    loop_table(
+        d,
+        ["Tilbud", "Beskrivelser tydelige", "Samklang med behov"],
+        ["{{ k.navn }}", "{{ k.tydelige }}", "{{ k.samklang }}"],
+        "for k in indstilling.kommuner",
+    )
+    d.add_paragraph("Kommunernes ønsker og bemærkninger:")
+    d.add_paragraph("{%p for k in indstilling.kommuner %}")
+    d.add_paragraph("{%p if k.oensker %}")
+    p = d.add_paragraph()
+    p.add_run("{{ k.navn }}").italic = True
+    bullets(d, "for w in k.oensker", "{{ w.kommune }}: {{ w.tekst }}")
+    d.add_paragraph("{%p endif %}")
+    d.add_paragraph("{%p endfor %}")
 
 
 TEMPLATES = {

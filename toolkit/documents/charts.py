@@ -24,32 +24,38 @@ def _reused_axes(key, figsize, dpi):
     """One figure per chart kind, cleared between charts: creating a figure is the slow part."""
     if key not in _FIG:
         _FIG[key] = plt.subplots(figsize=figsize, dpi=dpi)
-        _FIG[key][0].subplots_adjust(left=0.1, right=0.98, top=0.83, bottom=0.12)  # fixed: no tight_layout
+        _FIG[key][0].subplots_adjust(left=0.1, right=0.98, top=0.88, bottom=0.22)  # fixed: no tight_layout
     fig, ax = _FIG[key]
     ax.clear()
     return fig, ax
 
 
+def _pct(v: float) -> str:
+    return f"{v:.1f} %".replace(".", ",")
+
+
 def belaegning_chart(fig_data, years: list[int], target: Path) -> Path:
+    """Bars with their value written inside, halfway up (white on blue), so the dashed budget line,
+    which runs across the bars near their tops, never crosses a label; the budget is named in
+    a legend under the chart instead of squeezed into the title."""
     values = [fig_data.belaegning.get(y) for y in years]
     fig, ax = _reused_axes("belaegning", (6.2, 2.6), 110)
-    bars = ax.bar([str(y) for y in years], [v or 0 for v in values], color=BLUE, width=0.55)
+    bars = ax.bar([str(y) for y in years], [v or 0 for v in values], color=BLUE, width=0.55, label="Realiseret")
     for b, v in zip(bars, values, strict=True):
-        ax.text(
-            b.get_x() + b.get_width() / 2,
-            (v or 0) + 1,
-            "–" if v is None else f"{v:.1f} %".replace(".", ","),
-            ha="center",
-            va="bottom",
-            fontsize=8,
-        )
-    title = f"Realiseret belægning – {fig_data.navn}"
-    if fig_data.budgetteret_belaegning:
-        ax.axhline(fig_data.budgetteret_belaegning, color=ORANGE, linestyle="--", linewidth=1.2)
-        title += f"\n(stiplet linje: budgetteret {fig_data.budgetteret_belaegning:.0f} %)"
+        x = b.get_x() + b.get_width() / 2
+        if v is None:
+            ax.text(x, 2, "ingen tal", ha="center", va="bottom", fontsize=8, color=GREY)
+        elif v >= 20:
+            ax.text(x, v / 2, _pct(v), ha="center", va="center", fontsize=8, color="white", fontweight="bold")
+        else:
+            ax.text(x, v + 2, _pct(v), ha="center", va="bottom", fontsize=8)
+    budget = fig_data.budgetteret_belaegning
+    if budget:
+        ax.axhline(budget, color=ORANGE, linestyle="--", linewidth=1.2, label=f"Budgetteret belægning {_pct(budget)}")
+        ax.legend(fontsize=7, frameon=False, loc="upper center", bbox_to_anchor=(0.5, -0.1), ncol=2)
     ax.set_ylim(0, 118)
     ax.set_ylabel("Belægning (%)", fontsize=8)
-    ax.set_title(title, fontsize=8)
+    ax.set_title(f"Realiseret belægning – {fig_data.navn}", fontsize=8)
     ax.tick_params(labelsize=8)
     ax.spines[["top", "right"]].set_visible(False)
     fig.savefig(target)

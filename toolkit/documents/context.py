@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from toolkit.danish import format_dato, format_tal
+from toolkit.danish import antal, format_dato, format_tal
 from toolkit.fieldkeys import Aarsrapport as A
+from toolkit.fieldkeys import Hoeringssvar as H
 from toolkit.fieldkeys import Kommune as K
 from toolkit.rules.period import year_periods
 from toolkit.rules.warnings import format_distinct
@@ -39,6 +40,10 @@ def by_respondent(values, skema: str) -> dict[str, list]:
     return out
 
 
+def _parter(n: int) -> str:
+    return "én aftalepart" if n == 1 else f"{n} aftaleparter"
+
+
 def _num(x, dec=None) -> str:
     return "–" if x is None else format_tal(round(x, 1) if dec is None else x, dec)
 
@@ -50,6 +55,14 @@ class TilbudValues:
 
     own: dict[str, dict[tuple, object]]  # tilbud -> {(noegle, felt_aar): value}: the årsrapport's own answers
     wishes: dict[str, list[dict]]  # tilbud -> the municipalities' remarks and wishes
+    replies: dict[str, list[dict]]  # tilbud -> the hearing replies: {fra, ydelser_matcher, bemaerkning}
+
+
+_NOTE_LABELS = {  # the municipalities' free-text answers shown per tilbud, in this order within a kommune
+    K.BESKRIVELSER_BEMAERKNING: "Bemærkning til beskrivelserne",
+    K.INGEN_BRUG_AARSAG: "Årsag til ingen brug",
+    K.BRUG_I_STEDET: "Bruger i stedet",
+}
 
 
 def index_values(values, sd) -> TilbudValues:
@@ -57,16 +70,19 @@ def index_values(values, sd) -> TilbudValues:
     own: dict[str, dict[tuple, object]] = {}
     notes: dict[str, list[tuple[str, dict]]] = {}
     lines: dict[str, dict[tuple[str, str], dict]] = {}
+    replies: dict[str, dict[str, dict]] = {}  # tilbud -> aftalepart -> {noegle: value}
     for v in values:
         if v.value is None:
             continue
         if v.skema == A.SKEMA and not v.scope:  # the tilbud's own answers, not those per ydelse or kommune
             own.setdefault(v.respondent_id, {})[(v.noegle, v.felt_aar)] = v.value
+        elif v.skema == H.SKEMA and v.tilbud_id is not None and v.noegle in (H.BEMAERKNING, H.YDELSER_MATCHER):
+            replies.setdefault(v.tilbud_id, {}).setdefault(v.respondent_id, {})[v.noegle] = v.value
         elif v.skema == K.SKEMA and v.tilbud_id is not None:
             if v.noegle in (K.OENSKE_OMRAADE, K.OENSKE_TEKST):
                 lines.setdefault(v.tilbud_id, {}).setdefault((v.respondent_id, v.linje), {})[v.noegle] = v.value
-            elif v.noegle in (K.BESKRIVELSER_BEMAERKNING, K.BRUG_I_STEDET):
-                label = "Bemærkning til beskrivelserne" if v.noegle == K.BESKRIVELSER_BEMAERKNING else "Bruger i stedet"
+            elif v.noegle in _NOTE_LABELS:
+                label = _NOTE_LABELS[v.noegle]
                 notes.setdefault(v.tilbud_id, []).append(
                     (
                         v.respondent_id,
@@ -85,7 +101,19 @@ def index_values(values, sd) -> TilbudValues:
                     }
                 )
         wishes[tid] = out
-    return TilbudValues(own, wishes)
+    order = {a.id: i for i, a in enumerate(sd.aftaleparter)}  # the stamdata's order of the parties
+    hearing = {
+        tid: [
+            {
+                "fra": names.get(rid, rid),
+                "ydelser_matcher": str(r.get(H.YDELSER_MATCHER) or ""),
+                "bemaerkning": str(r.get(H.BEMAERKNING) or ""),
+            }
+            for rid, r in sorted(per_party.items(), key=lambda x: (order.get(x[0], len(order)), x[0]))
+        ]
+        for tid, per_party in replies.items()
+    }
+    return TilbudValues(own, wishes, hearing)
 
 
 def tilbud_section(fig, index: TilbudValues, aar: int, signals, received: dict) -> dict:
@@ -116,7 +144,7 @@ def tilbud_section(fig, index: TilbudValues, aar: int, signals, received: dict) 
         forventet = (
             f"Kommunerne forventer samlet at bruge {_num(fig.forventet)} pladser i {aar + 1} mod "
             f"{_num(fig.pladstal)} pladser ({format_tal(round(pct))} %). "
-            f"{fig.forventet_antal_kommuner} kommuner har angivet forventninger."
+            f"{antal(fig.forventet_antal_kommuner, 'kommune', 'kommuner')} har angivet forventninger."
         )
     budget, resultat = r(A.BUDGET, aar - 1), r(A.AARSRESULTAT, aar - 1)
     oekonomi = (
@@ -140,5 +168,8 @@ def tilbud_section(fig, index: TilbudValues, aar: int, signals, received: dict) 
         "signaler": [s.text for s in signals],
         "oekonomi": oekonomi.strip(),
         "udvikling": udvikling or "Ingen udviklingsnoter modtaget.",
-        "hoering": "Der er ikke registreret høringsbemærkninger til tilbuddet.",
+        "hoeringssvar": index.replies.get(fig.tilbud_id, []),
+        "hoering": "Der er ikke registreret høringsbemærkninger til tilbuddet."
+        if not index.replies.get(fig.tilbud_id)
+        else f"Høringssvar fra {_parter(len(index.replies[fig.tilbud_id]))}.",
     }

@@ -16,14 +16,26 @@ from pathlib import Path
 from docx.shared import Mm
 from docxtpl import InlineImage
 
+from toolkit.consolidate.panel import panel_assessment
 from toolkit.consolidate.year import year_data
-from toolkit.danish import format_dato
+from toolkit.danish import antal, format_dato, stort
 from toolkit.documents import charts
+from toolkit.documents.compose import (
+    Attachment,
+    Entry,
+    Punkter,
+    agenda,
+    attachment_entries,
+    finish_bilag,
+    number_entries,
+    parse_punkter,
+)
 from toolkit.documents.context import by_respondent, common, index_values, tilbud_section
-from toolkit.documents.render import ANCHOR, PAGEREF, load, render
-from toolkit.fieldkeys import Aarsrapport, Indmelding, Kommune, Udmelding
+from toolkit.documents.indstilling import indstilling_section, nominations_section
+from toolkit.documents.render import ANCHOR, load, render
+from toolkit.fieldkeys import Aarsrapport, Hoeringssvar, Kommune, Udmelding
 from toolkit.files import slug
-from toolkit.rules.criteria import CATEGORIES, assess_all
+from toolkit.forms.generate import form_filename
 from toolkit.rules.period import year_periods
 from toolkit.rules.warnings import early_warnings
 from toolkit.statuses import AnswerStatus, WriteStatus
@@ -84,6 +96,7 @@ def write_hoering(
                 **base,
                 "materiale": materiale,
                 "modtager": {"navn": a.navn, "kontaktperson": a.kontaktperson, "email": a.email},
+                "skema_fil": form_filename(aar, Hoeringssvar.SKEMA, slug(a.navn)),  # Workspace.hoering writes it
             },
             str(out_dir / f"{aar}_hoeringsbrev_{slug(a.navn)}.docx"),
             overwrite,
@@ -147,12 +160,13 @@ def write_rykkere(
             }
             for s in items
         ]
-        tekst = "ét skema" if len(items) == 1 else f"{len(items)} skemaer"
+        tekst = antal(len(items), "skema", "skemaer", en="ét")
         ctx = {
             **base,
             "modtager": {"navn": m.navn, "kontaktperson": m.kontaktperson, "email": m.email},
             "mangler": mangler,
             "mangler_tekst": tekst,
+            "foer_frist": not any(s.overskredet for s in items),  # a friendly "husk fristen", not "hurtigst muligt"
         }
         name = f"{aar}_rykker_{'_'.join(sorted({s.skema for s in items}))}_{m.filnavn}.docx"
         written.append(_write("rykkerbrev.docx", lambda _t, c=ctx: c, out_dir / name, overwrite, templates))
@@ -169,66 +183,71 @@ def write_bilag(
     overwrite=False,
     today: dt.date | None = None,
     templates=None,
+    *,
+    punkter: Punkter | None = None,
+    attachments: list[Attachment] | None = None,
+    reserve_pdf_pages: bool = False,
 ) -> Written:
+    """`punkter`: the meeting's agenda item per section (compose.parse_punkter; default 1, 2, 3);
+    `attachments`: documents from elsewhere, appended and indexed (compose.read_attachments);
+    `reserve_pdf_pages`: a PDF will be made, so each PDF attachment gets as many pages as it has."""
     today = today or dt.date.today()
     values, statuses, figures = year_data(store, sd, defs, aar, today)
     target = Path(out_dir) / f"{aar}_bilag_das_{moede.isoformat()}.docx"
     if target.exists() and not overwrite:
         return Written(target, WriteStatus.FINDES)
+    punkter = punkter or parse_punkter()
+    attachments = attachments or []
     warnings = early_warnings(sd, aar, figures)
     rec = _received(statuses)
+    entries: list[Entry] = []  # in document order; numbered once all are known (agenda order)
+    slots: list[dict] = []
+
+    def number(section: str, titel: str, bilag: dict) -> dict:
+        entries.append(Entry(section, 0, titel or bilag["titel"], punkter.sections[section]))
+        slots.append(bilag)
+        return bilag
+
     with tempfile.TemporaryDirectory(prefix="skema_graf_") as tmp:
         tpl = load("bilag_das.docx", templates)
         status = [
-            {
-                "anker": ANCHOR.format("bilag_1_0"),
-                "nummer": "1.0",
-                "titel": "Overblik over tilbuddene",
-                "t": _overview_section(figures, aar),
-                "graf": InlineImage(
-                    tpl, str(charts.demand_chart(figures, aar, Path(tmp) / "efterspoergsel.png")), width=Mm(150)
-                ),
-            }
+            number(
+                "status",
+                "Overblik over tilbuddene",
+                {
+                    "titel": "Overblik over tilbuddene",
+                    "t": {**_overview_section(figures, aar, warnings), "hoering": _hearing_summary(statuses)},
+                    "graf": InlineImage(
+                        tpl, str(charts.demand_chart(figures, aar, Path(tmp) / "efterspoergsel.png")), width=Mm(150)
+                    ),
+                },
+            )
         ]
         pngs = charts.belaegning_charts(figures, [aar - 3, aar - 2, aar - 1], Path(tmp))
         index = index_values(values, sd)
-        for i, f in enumerate(figures, start=1):
+        for f in figures:
             png = pngs[f.tilbud_id]
             status.append(
-                {
-                    "anker": ANCHOR.format(f"bilag_1_{i}"),
-                    "nummer": f"1.{i}",
-                    "titel": f"Status: {f.navn}",
-                    "t": tilbud_section(f, index, aar, warnings[f.tilbud_id], rec),
-                    "graf": InlineImage(tpl, str(png), width=Mm(150)),
-                }
-            )
-        indmelding = _nominations(values, sd)
-        udmelding = _withdrawals(values, sd, aar)
-        dagsorden = [
-            {
-                "nr": 1,
-                "titel": "Årlig statusdrøftelse af tilbuddene i det forstærkede samarbejde",
-                "bilag": [
+                number(
+                    "status",
+                    f"Status: {f.navn}",
                     {
-                        "nummer": f"Bilag {b['nummer']}",
-                        "titel": b["titel"],
-                        "side": PAGEREF.format(f"bilag_{b['nummer'].replace('.', '_')}"),
-                    }
-                    for b in status
-                ],
-            },
-            {
-                "nr": 2,
-                "titel": "Indmeldte tilbud",
-                "bilag": [{"nummer": "Bilag 2.1", "titel": indmelding["titel"], "side": PAGEREF.format("bilag_2_1")}],
-            },
-            {
-                "nr": 3,
-                "titel": "Udmeldinger",
-                "bilag": [{"nummer": "Bilag 3.1", "titel": udmelding["titel"], "side": PAGEREF.format("bilag_3_1")}],
-            },
-        ]
+                        "titel": f"Status: {f.navn}",
+                        "t": tilbud_section(f, index, aar, warnings[f.tilbud_id], rec),
+                        "graf": InlineImage(tpl, str(png), width=Mm(150)),
+                    },
+                )
+            )
+        panel = panel_assessment(values)  # None until the panel's form is read: "afventer …"
+        indmelding = number("indmelding", "", nominations_section(values, sd, panel))
+        udmelding = number("udmelding", "", _withdrawals(values, sd, aar))
+        indstilling = number(
+            "indstilling", "", indstilling_section(sd, aar, values, figures, warnings, index.wishes, panel)
+        )
+        entries = number_entries(entries + attachment_entries(attachments, punkter))
+        for bilag, e in zip(slots, entries, strict=False):  # Bilag 1…N in the agenda's order
+            bilag.update(anker=ANCHOR.format(e.anker), nummer=str(e.nummer))
+        dagsorden = agenda(entries)
         ctx = {
             **common(sd, aar, today),
             "moede": format_dato(moede),
@@ -236,12 +255,14 @@ def write_bilag(
             "status": status,
             "indmelding": indmelding,
             "udmelding": udmelding,
+            "indstilling": indstilling,
         }
         render(tpl, "bilag_das.docx", ctx, target)
+    finish_bilag(target, attachments, entries[len(slots) :], reserve_pdf_pages)
     return Written(target, WriteStatus.SKREVET)
 
 
-def _overview_section(figures, aar):
+def _overview_section(figures, aar, warnings):
     total = sum(f.pladstal for f in figures)
     expected = sum(f.forventet or 0 for f in figures)
     from toolkit.documents.context import _num
@@ -262,55 +283,22 @@ def _overview_section(figures, aar):
         f"{_num(total)} pladser i alt.",
         "oekonomi": "Se de enkelte tilbud.",
         "udvikling": "Se de enkelte tilbud.",
-        "signaler": [],
+        "signaler": [f"{f.navn}: {s.text}" for f in figures for s in warnings[f.tilbud_id]],
         "hoering": "Se de enkelte tilbud.",
     }
 
 
-def _nominations(values, sd):
-    names = {d.id: d.navn for d in sd.driftsherrer}
-    answers = {
-        (v.respondent_id, v.nr, v.noegle): v.value
-        for vals in by_respondent(values, Indmelding.SKEMA).values()
-        for v in vals
-        if v.linje is None
-    }  # (driftsherre, block, noegle) -> answer
-    rows = []
-    for a in assess_all(values):
-        mine = {noegle: ans for (rid, nr, noegle), ans in answers.items() if (rid, nr) == (a.respondent_id, a.nr)}
-        kriterier = [
-            {
-                "navn": f"{c[0].upper()}.{c[1]}",
-                "svar": mine.get(Indmelding.OPFYLDT[c]) or "ikke besvaret",
-                "begrundelse": mine.get(Indmelding.BEGRUNDELSE[c]) or "",
-            }
-            for codes in CATEGORIES.values()
-            for c in codes
-        ]
-        rows.append(
-            {
-                "tilbudsnavn": a.tilbudsnavn,
-                "driftsherre": names.get(a.respondent_id, a.respondent_id),
-                "resultat": a.resultat,
-                "kriterier": kriterier,
-                "begrundelser": list(a.begrundelser),
-            }
-        )
-    intro = (
-        (
-            f"{len(rows)} tilbud er indmeldt. Vurderingen følger modellens tabel 2: kategori A, B og C skal "
-            f"være opfyldt; et nyoprettet tilbud kan undtagelsesvis omfattes efter enighed i DAS."
-        )
-        if rows
-        else "Der er ikke indmeldt nye tilbud i år."
+def _hearing_summary(statuses) -> str:
+    """Who has sent a hearing reply (the overview's Høringsbemærkninger)."""
+    st = [s for s in statuses if s.skema == Hoeringssvar.SKEMA]
+    if not st:
+        return "Høringen er ikke sendt ud; der er ingen høringssvar."
+    missing = [s.modtager.navn for s in st if s.status == AnswerStatus.MANGLER]
+    return (
+        f"Høringssvar fra {len(st) - len(missing)} af {len(st)} aftaleparter"
+        + (f" (mangler: {', '.join(missing)})" if missing else "")
+        + ". Bemærkningerne står under de enkelte tilbud."
     )
-    return {
-        "anker": ANCHOR.format("bilag_2_1"),
-        "nummer": "2.1",
-        "titel": "Ekspertpanelets vurdering af indmeldte tilbud",
-        "indledning": intro,
-        "tilbud": rows,
-    }
 
 
 def _withdrawals(values, sd, aar):
@@ -336,14 +324,11 @@ def _withdrawals(values, sd, aar):
     elif rows:
         p = year_periods(sd, aar)
         intro = (
-            f"{'Ét ønske' if len(rows) == 1 else f'{len(rows)} ønsker'} om udmelding. {p.udmelding_tekst}. "
-            f"{p.das_tekst}."
+            f"{stort(antal(len(rows), 'ønske', 'ønsker', en='ét'))} om udmelding. {p.udmelding_tekst}. {p.das_tekst}."
         )
     else:
         intro = "Der er ikke modtaget ønsker om udmelding."
     return {
-        "anker": ANCHOR.format("bilag_3_1"),
-        "nummer": "3.1",
         "titel": "Ønsker om udmelding af tilbud",
         "indledning": intro,
         "rows": list(rows.values()),

@@ -4,12 +4,15 @@ post-processing that turns anchors into bookmarks and page references into PAGER
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 from functools import lru_cache
 from pathlib import Path
 
 import jinja2
+from docx.enum.style import WD_STYLE_TYPE
+from docx.oxml.ns import qn
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -34,10 +37,11 @@ COMMON = {
     "periode",
 }
 VARIABLES = {  # what the toolkit provides to each template (documented in docs/skabeloner.md)
-    "hoeringsbrev.docx": COMMON | {"modtager", "materiale", "frist"},
-    "rykkerbrev.docx": COMMON | {"modtager", "mangler", "mangler_tekst"},
+    "hoeringsbrev.docx": COMMON | {"modtager", "materiale", "frist", "skema_fil"},
+    "rykkerbrev.docx": COMMON | {"modtager", "mangler", "mangler_tekst", "foer_frist"},
     "hoeringsmateriale.docx": COMMON | {"tilbud", "aar_1", "aar_2", "aar_3"},
-    "bilag_das.docx": COMMON | {"moede", "dagsorden", "status", "indmelding", "udmelding", "aar_1", "aar_2", "aar_3"},
+    "bilag_das.docx": COMMON
+    | {"moede", "dagsorden", "status", "indmelding", "udmelding", "indstilling", "aar_1", "aar_2", "aar_3"},
 }
 
 
@@ -119,9 +123,124 @@ def render(tpl: DocxTemplate, name: str, context: dict, target: Path) -> Path:
     except jinja2.exceptions.SecurityError as exc:
         raise TemplateError(f"Skabelonen {name} forsøger noget, der ikke er tilladt: {exc}") from None
     _fields(tpl.docx)
+    _properties(tpl.docx, name, context)
+    _pagination(tpl.docx)
     with atomic_path(Path(target)) as tmp:
         tpl.save(str(tmp))
     return Path(target)
+
+
+TITLES = {
+    "hoeringsbrev.docx": "Høringsbrev",
+    "rykkerbrev.docx": "Rykker",
+    "hoeringsmateriale.docx": "Høringsmateriale",
+    "bilag_das.docx": "Bilag til DAS",
+}
+LANGUAGE = "da-DK"
+
+
+def _properties(document, name: str, context: dict) -> None:
+    """Danish proofing language and document properties from stamdata, not python-docx's defaults
+    (author 'python-docx', created 2013, language en-US): Word spell-checks the text as Danish and
+    the PDF names the secretariat as its author."""
+    props = document.core_properties
+    author = str(context.get("sekretariat") or "")
+    title = TITLES.get(name, Path(name).stem)
+    if context.get("aar"):
+        title = f"{title} {context['aar']}"
+    receiver = context.get("modtager")
+    receiver_name = getattr(receiver, "navn", None) or (receiver.get("navn") if isinstance(receiver, dict) else None)
+    now = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
+    props.author = author
+    props.last_modified_by = author
+    props.title = title
+    props.subject = str(receiver_name or context.get("region") or "")
+    props.comments = ""
+    props.keywords = ""
+    props.category = ""
+    props.language = LANGUAGE
+    props.created = now
+    props.modified = now
+    props.revision = 1
+    _language(document)
+
+
+def _language(document) -> None:
+    """Set da-DK on the document defaults and on every style and run that names another language."""
+    styles = document.styles.element
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default is None:
+            rpr_default = defaults.makeelement(qn("w:rPrDefault"), {})
+            defaults.insert(0, rpr_default)
+        rpr = rpr_default.find(qn("w:rPr"))
+        if rpr is None:
+            rpr = rpr_default.makeelement(qn("w:rPr"), {})
+            rpr_default.append(rpr)
+        if rpr.find(qn("w:lang")) is None:
+            rpr.append(rpr.makeelement(qn("w:lang"), {}))
+    for root in (styles, document.element.body, document.settings.element):
+        for lang in (*root.iter(qn("w:lang")), *root.iter(qn("w:themeFontLang"))):
+            lang.set(qn("w:val"), LANGUAGE)
+            if lang.get(qn("w:eastAsia")) is not None:
+                lang.set(qn("w:eastAsia"), LANGUAGE)
+
+
+def _pagination(document) -> None:
+    """What a person would set by hand before printing: headings stay with what follows them, a
+    table's header row repeats on every page and its rows do not split, and a cover page (a document
+    that opens with a Title paragraph) carries no page number."""
+    for style in document.styles:
+        if getattr(style, "type", None) == WD_STYLE_TYPE.PARAGRAPH and style.name.startswith(("Heading", "Title")):
+            style.paragraph_format.keep_with_next = True
+    body = document.element.body
+    for tbl in body.iter(qn("w:tbl")):
+        rows = tbl.findall(qn("w:tr"))
+        for i, tr in enumerate(rows):
+            trpr = tr.find(qn("w:trPr"))
+            if trpr is None:
+                trpr = tr.makeelement(qn("w:trPr"), {})
+                tr.insert(1 if tr.find(qn("w:tblPrEx")) is not None else 0, trpr)
+            _ensure_in_order(trpr, "w:cantSplit")
+            if i == 0 and len(rows) > 1:
+                _ensure_in_order(trpr, "w:tblHeader")
+    first = next((p for p in document.paragraphs if p.text.strip()), None)
+    if first is not None and first.style is not None and first.style.name == "Title":
+        document.sections[0].different_first_page_header_footer = True
+
+
+_TRPR_ORDER = [
+    qn(t)
+    for t in (
+        "w:cnfStyle",
+        "w:divId",
+        "w:gridBefore",
+        "w:gridAfter",
+        "w:wBefore",
+        "w:wAfter",
+        "w:cantSplit",
+        "w:trHeight",
+        "w:tblHeader",
+        "w:tblCellSpacing",
+        "w:jc",
+        "w:hidden",
+    )
+]
+
+
+def _ensure_in_order(trpr, tag: str) -> None:
+    """Add an empty `tag` to a w:trPr where the schema's sequence puts it (Word refuses another order)."""
+    tag = qn(tag)
+    if trpr.find(tag) is not None:
+        return
+    later = _TRPR_ORDER[_TRPR_ORDER.index(tag) + 1 :]
+    el = trpr.makeelement(tag, {})
+    for i, child in enumerate(trpr):
+        if child.tag in later:
+            trpr.insert(i, el)
+            return
+    trpr.append(el)
 
 
 def _fields(document) -> None:

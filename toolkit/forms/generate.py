@@ -7,15 +7,16 @@ import gc
 import multiprocessing as mp
 import os
 import sys
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 
 from toolkit.definitions import load_definitions
+from toolkit.definitions.cases import Sag
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import recipients
-from toolkit.fieldkeys import FORMS
+from toolkit.fieldkeys import FORMS, OWN_STEP_FORMS
 from toolkit.forms.writer import write_form
 from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import WriteStatus
@@ -46,8 +47,10 @@ def planned_forms(sd: Stamdata, aar: int, skemaer: Iterable[str] | None = None, 
     """(definition, recipient) pairs to generate, and the forms skipped with a Danish reason."""
     defs = load_definitions(definitions_dir)
     todo, skipped = [], []
-    for skema in skemaer or FORMS:
+    for skema in skemaer or [f for f in FORMS if f not in OWN_STEP_FORMS]:
         defn = defs[skema]
+        if defn.modtager == "sekretariat" and not skemaer:  # the panel's form: only when asked for
+            continue
         if defn.kun_lige_aar and aar % 2:
             skipped.append(SkippedForm(skema, f"{defn.navn} sendes kun i lige år ({aar} er ulige)."))
             continue
@@ -99,15 +102,27 @@ def _worker_init(sd: Stamdata, defs: dict) -> None:
     gc.set_threshold(*GC_THRESHOLDS)
 
 
-def _write_one(sd: Stamdata, defn, m, aar: int, target: Path, generated: dt.datetime, values: dict | None) -> int:
-    plan = plan_form(defn, sd, m, aar)
+def _write_one(
+    sd: Stamdata,
+    defn,
+    m,
+    aar: int,
+    target: Path,
+    generated: dt.datetime,
+    values: dict | None,
+    sager=None,
+    frist=None,
+) -> int:
+    plan = plan_form(defn, sd, m, aar, sager)
     if values:
         apply_prefill(plan, values)
-    return write_form(plan, sd, target, sd.frist(defn.skema, aar), generated).fields
+    return write_form(plan, sd, target, frist or sd.frist(defn.skema, aar), generated).fields
 
 
-def _write_in_worker(skema: str, m, aar: int, target: str, generated: dt.datetime, values: dict | None):
-    return _write_one(_worker["sd"], _worker["defs"][skema], m, aar, Path(target), generated, values)
+def _write_in_worker(
+    skema: str, m, aar: int, target: str, generated: dt.datetime, values: dict | None, sager=None, frist=None
+):
+    return _write_one(_worker["sd"], _worker["defs"][skema], m, aar, Path(target), generated, values, sager, frist)
 
 
 def _pool(sd: Stamdata, defs: dict, workers: int) -> ProcessPoolExecutor:
@@ -125,8 +140,12 @@ def generate_forms(
     progress: Callable[[GeneratedForm], None] | None = None,
     prefill: Callable[[str, str], dict] | None = None,
     workers: int | None = None,
+    sager: Sequence[Sag] | None = None,
+    frist: dt.date | None = None,
 ):
-    """Write every planned form; results in plan order. `workers`: processes that write forms
+    """Write every planned form; results in plan order. `sager`: the panel's cases (made from the
+    year's returns, consolidate/panel.py). `frist`: the deadline the forms state, instead of the
+    Frister sheet's (the hearing's own). `workers`: processes that write forms
     (default: up to 2, the machine's cores permitting; 1 writes them all in this process). The first
     form that fails raises its error after the forms before it have been reported."""
     todo, skipped = planned_forms(sd, aar, skemaer, definitions_dir)
@@ -153,7 +172,7 @@ def generate_forms(
                 report(job)
                 continue
             defn, m, target, values = job
-            fields = _write_one(sd, defn, m, aar, target, generated, values)
+            fields = _write_one(sd, defn, m, aar, target, generated, values, sager, frist)
             report(GeneratedForm(defn.skema, m.id, m.navn, target, WriteStatus.SKREVET, fields))
         return results, skipped
     defs = {defn.skema: defn for defn, _m in todo}
@@ -161,7 +180,10 @@ def generate_forms(
         futures = [
             job
             if isinstance(job, GeneratedForm)
-            else (job, pool.submit(_write_in_worker, job[0].skema, job[1], aar, str(job[2]), generated, job[3]))
+            else (
+                job,
+                pool.submit(_write_in_worker, job[0].skema, job[1], aar, str(job[2]), generated, job[3], sager, frist),
+            )
             for job in jobs
         ]
         try:

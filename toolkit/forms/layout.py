@@ -11,11 +11,13 @@ from functools import lru_cache
 from xlsxwriter.utility import xl_rowcol_to_cell
 
 from toolkit.definitions.expand import FieldInstance, SectionPlan, SheetPlan
+from toolkit.forms.pagination import page_breaks, print_scale
 from toolkit.forms.styles import CONTEXT_WIDTH, LABEL_WIDTH, WIDTHS
 from toolkit.forms.validation_rules import validation_for
 
 ROW_LABEL_HEAD = {"ydelse": "Ydelse", "kommune": "Kommune", "tilbud": "Tilbud", "egne_tilbud": "Tilbud", "linje": "Nr."}
 FIRST_BODY_ROW = 4
+CONTEXT_RUN_ON = 60  # a longer locked value wraps in a merged cell instead of running on over the row
 
 
 @dataclass
@@ -103,6 +105,10 @@ class SheetLayout:
         self.key_cell: dict[str, tuple[int, int]] = {}
         self.title, self.subtitle = title, subtitle
         self.row = FIRST_BODY_ROW
+        self.heights: dict[int, float] = {}  # row -> height in points, for the page breaks
+        self.units: list[int] = []  # rows where a block (with its first section) or a section starts
+        self._in_block_head = False
+        self.landscape = sum(self.widths) > 120
         # validations and highlight rules are collected and written once per field definition
         self._dv: dict[tuple, list[tuple[int, int, int]]] = {}
         self._cf: dict[str | None, list[tuple[int, int, int]]] = {}
@@ -115,9 +121,9 @@ class SheetLayout:
             ws.set_column(c, c, w)
         # titles are single cells: unwrapped text runs on over the empty cells to its right
         ws.write_string(0, 0, self.title, st.title)
-        ws.set_row(0, 24)
+        self._set_row(0, 24)
         ws.write_string(1, 0, self.subtitle, st.subtitle)
-        ws.set_row(2, 18)
+        self._set_row(2, 18)
         if self.sheet.ark.beskrivelse:
             self._paragraph(self.sheet.ark.beskrivelse, st.descr)
         for block in self.sheet.blocks:
@@ -128,36 +134,54 @@ class SheetLayout:
             self.row += 1
         ws.freeze_panes(3, 0)
         ws.print_area(0, 0, max(self.row - 1, 2), self.last)  # the row formats run on to the right
+        scale = print_scale(self.widths, self.landscape)
+        repeated = self.heights.get(0, 15.0) + self.heights.get(1, 15.0)
+        breaks = page_breaks(self.heights, self.units, 2, self.row, repeated, scale, self.landscape)
+        if breaks:
+            ws.set_h_pagebreaks(breaks)
         self._flush_rules()
         return self.placed
 
     def _paragraph(self, text: str, fmt):
         width = sum(self.widths)
         self.ws.merge_range(self.row, 0, self.row, self.last, text, fmt)
-        self.ws.set_row(self.row, estimate_height(text, width))
+        self._set_row(self.row, estimate_height(text, width))
         self.row += 1
+
+    def _set_row(self, row: int, height: float | None, fmt=None) -> None:
+        self.heights[row] = 15.0 if height is None else height
+        self.ws.set_row(row, height, fmt)
 
     def _band(self, text: str, fmt, height: float):
         """A coloured heading: one cell and the row's format (no blank cells across the sheet)."""
         self.ws.write_string(self.row, 0, text, fmt)
-        self.ws.set_row(self.row, height, fmt)
+        self._set_row(self.row, height, fmt)
 
     def _block_header(self, block):
         ws, st = self.ws, self.st
         label = block.item.label if block.item.kind != "tilbud" else f"Tilbud: {block.item.label}"
+        self.units.append(self.row)
+        self._in_block_head = True  # the block's header stays with its first section
         self._band(label, st.block, 22)
         self.row += 1
         for name, value, is_url in block.context:
-            ws.set_row(self.row, None, st.context_band)  # the value runs on over the grey row
+            self._set_row(self.row, None, st.context_band)  # the value runs on over the grey row
             ws.write_string(self.row, 0, name, st.context)
             if is_url and value.startswith(("http://", "https://")) and len(value) < 2000:
                 ws.write_url(self.row, 1, value, st.link, string=value)
+            elif len(value) > CONTEXT_RUN_ON:  # a long answer (the panel's context): wrapped over B to the end
+                ws.merge_range(self.row, 1, self.row, self.last, value, st.context)
+                span = sum(self.widths[1:])
+                ws.set_row(self.row, max(estimate_height(value, span), estimate_height(name, LABEL_WIDTH)))
             else:
                 ws.write_string(self.row, 1, value, st.context_value)
             self.row += 1
 
     def _section(self, sec: SectionPlan):
         st = self.st
+        if not self._in_block_head:
+            self.units.append(self.row)
+        self._in_block_head = False
         self._band(sec.sektion.titel, st.section, 19)
         self.row += 1
         if sec.sektion.beskrivelse:
@@ -188,7 +212,7 @@ class SheetLayout:
             self._input(self.row, 1, fi, fmt)
             if t == "langtekst":
                 h = max(h, 66.0, estimate_height(str(fi.prefill or ""), span))
-            self.ws.set_row(self.row, max(h, 18.0))
+            self._set_row(self.row, max(h, 18.0))
             self._validate(self.row, 1, self.row, fi)
             self.row += 1
 
@@ -210,7 +234,7 @@ class SheetLayout:
             ws.write_string(head_row, col, text, st.head)
             heights.append(estimate_height(text, self.widths[col]))
             col += 1
-        ws.set_row(head_row, max(heights))
+        self._set_row(head_row, max(heights))
         self.row += 1
         if not sec.rows:
             ws.write_string(self.row, 0, "(ingen)", st.descr)
@@ -223,7 +247,8 @@ class SheetLayout:
             ws.write_string(row, 0, item.label, st.context)
             for i, value in enumerate(sec.row_context[r], start=1):
                 if isinstance(value, (int, float)):
-                    ws.write_number(row, i, value, st.context_num)
+                    whole = isinstance(value, int) or float(value).is_integer()
+                    ws.write_number(row, i, value, st.context_int if whole else st.context_num)
                 else:
                     ws.write_string(row, i, str(value or ""), st.context)
             for c in range(len(sec.columns)):
@@ -233,7 +258,7 @@ class SheetLayout:
                 if c == len(sec.columns) - 1 and _merges_to_end(sec, self.extent) and col < self.last:
                     ws.merge_range(row, col, row, self.last, "", fmt)
                 self._input(row, col, fi, fmt)
-            ws.set_row(row, 60.0 if has_long else max(18.0, estimate_height(item.label, LABEL_WIDTH)))
+            self._set_row(row, 60.0 if has_long else max(18.0, estimate_height(item.label, LABEL_WIDTH)))
         r1 = r0 + len(sec.rows) - 1
         for c in range(len(sec.columns)):
             self._validate(r0, first_input + c, r1, sec.cells[(0, c)])

@@ -62,7 +62,9 @@ class Styles:
         self.context = fmt(bg_color=GREY, border=1, border_color=BORDER, text_wrap=True)
         self.context_value = fmt(bg_color=GREY, border=1, border_color=BORDER)  # unwrapped: runs on
         self.context_band = wb.add_format({"bg_color": GREY})
-        self.context_num = fmt(bg_color=GREY, border=1, border_color=BORDER, num_format="#,##0.##")
+        # whole numbers without a decimal comma ("#,##0.##" shows "14," in Excel), fractions with up to two
+        self.context_num = fmt(bg_color=GREY, border=1, border_color=BORDER, num_format="#,##0.0#")
+        self.context_int = fmt(bg_color=GREY, border=1, border_color=BORDER, num_format="#,##0")
         self.link = fmt(font_color="#0563C1", underline=1, bg_color=GREY, border=1, border_color=BORDER)
         self.required = wb.add_format({"bg_color": REQUIRED})
         self.inputs = {}

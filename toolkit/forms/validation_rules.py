@@ -15,9 +15,26 @@ def _num_txt(x: float) -> str:
     return format_tal(x, 0 if float(x).is_integer() else 2)
 
 
+TITLE_MAX = 32  # Excel's limit for an input message's title
+
+
+def input_title(label: str) -> str:
+    """The label as an input-message title: whole words within Excel's 32 characters, an ellipsis
+    when words had to be left out (never a word cut in the middle)."""
+    label = " ".join(label.split())
+    if len(label) <= TITLE_MAX:
+        return label
+    words, out = label.split(" "), ""
+    for w in words:
+        if len(out) + len(w) + (1 if out else 0) > TITLE_MAX - 1:
+            break
+        out = f"{out} {w}" if out else w
+    return (out.rstrip(",;:–-") or label[: TITLE_MAX - 1]) + "…"
+
+
 def validation_for(felt: Felt, top_left: str, list_ref: str | None) -> dict:
     """The xlsxwriter data_validation options for `felt`; `top_left` is the first cell (A1)."""
-    title = felt.etiket if len(felt.etiket) <= 32 else felt.etiket[:31] + "…"
+    title = input_title(felt.etiket)
     help_ = felt.hjaelp
     t = felt.type
     lo = felt.min if felt.min is not None else -_BIG
@@ -64,7 +81,17 @@ def validation_for(felt: Felt, top_left: str, list_ref: str | None) -> dict:
             "value": 32767,
             "error_message": "Teksten er for lang (højst 32.767 tegn).",
         }
+        if t == "langtekst":
+            help_ = help_ or "Skriv med dine egne ord. Alt+Enter giver en ny linje i cellen."
+        elif t == "url":
+            help_ = help_ or "Skriv hele adressen, fx https://www.eksempel.dk."
+        else:
+            help_ = help_ or "Skriv kort med dine egne ord."
+    if t == "email":
+        help_ = help_ or "Skriv e-mailadressen, fx navn@kommune.dk."
+    if title != " ".join(felt.etiket.split()):  # shortened: the whole question opens the message
+        help_ = f"{felt.etiket}\n{help_}" if help_ else felt.etiket
     opts.update({"input_title": title, "error_title": "Ugyldig værdi", "error_type": "stop", "ignore_blank": True})
     if help_:
-        opts["input_message"] = help_[:255]
+        opts["input_message"] = help_ if len(help_) <= 255 else help_[:254].rsplit(" ", 1)[0] + "…"
     return opts

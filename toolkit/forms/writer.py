@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,11 +53,31 @@ def write_form(
     plan: FormPlan, sd: Stamdata, target: Path, frist: dt.date | None, generated: dt.datetime | None = None
 ) -> WrittenForm:
     generated = generated or dt.datetime.now().replace(microsecond=0)
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
+    result = _build(wb, plan, sd, frist, generated)
+    wb.close()
     with atomic_path(Path(target)) as tmp:
-        wb = xlsxwriter.Workbook(str(tmp), WORKBOOK_OPTIONS)
-        result = _build(wb, plan, sd, frist, generated)
-        wb.close()
+        lock_structure(buffer.getvalue(), tmp)
     return WrittenForm(Path(target), *result)
+
+
+STRUCTURE_LOCK = b'<workbookProtection lockStructure="1"/>'
+
+
+def lock_structure(xlsx: bytes, target: Path) -> None:
+    """Write `xlsx` to `target` with the workbook's structure protected (no password, like the
+    sheets): sheets cannot be renamed, moved, deleted or unhidden. XlsxWriter does not offer this
+    (its author declines it), so the one standard element goes into our own file's xl/workbook.xml
+    where the schema puts it, before <bookViews>; every other part is copied as it is. Excel honours
+    it; LibreOffice 7.4 reads the file but does not enforce it (and the reader copes with renamed or
+    deleted sheets either way: returns/identity by names and document properties)."""
+    with zipfile.ZipFile(io.BytesIO(xlsx)) as src, zipfile.ZipFile(target, "w") as out:
+        for info in src.infolist():
+            data = src.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = data.replace(b"<bookViews>", STRUCTURE_LOCK + b"<bookViews>", 1)
+            out.writestr(info, data, compress_type=info.compress_type)
 
 
 def _header_text(text: str) -> str:
@@ -82,11 +104,12 @@ def _build(wb, plan: FormPlan, sd: Stamdata, frist, generated) -> tuple[int, int
         layout = SheetLayout(wb, ws, st, sheet, list_refs, sheet.ark.titel, subtitle)
         placed = layout.write()
         placed_by_sheet.append((sheet.ark.navn, placed, ws))
-        _print_setup(ws, sd, plan, landscape=sum(layout.widths) > 120, last_col=layout.last)
+        _print_setup(ws, sd, plan, landscape=layout.landscape, last_col=layout.last)
     status = wb.add_worksheet(STATUS_SHEET)
     totals = _status_sheet(status, placed_by_sheet, st)
     write_vejledning(vejledning, st, plan, sd, frist, generated, totals)
     _print_setup(vejledning, sd, plan, landscape=False, last_col=0)
+    vejledning.fit_to_pages(1, 1)  # the guide is one sheet of paper: a few lines never spill onto a page 2
     meta = wb.add_worksheet(META_SHEET)
     n_fields = _meta_sheet(wb, meta, plan, sd, generated, placed_by_sheet, st)
     for ws in (status, meta):

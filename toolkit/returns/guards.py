@@ -4,6 +4,7 @@ or None; warnings (macros) are returned separately."""
 
 from __future__ import annotations
 
+import io
 import re
 import zipfile
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from toolkit.problems import Issue
+from toolkit.returns.xls_names import xls_encrypted
 
 
 @dataclass(frozen=True)
@@ -45,45 +47,129 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+class Package:
+    """A received workbook read from disk once: its bytes and, for the zip formats (.xlsx, .xlsm,
+    .ods), the archive opened once, with the parts the guard already unpacked (worksheets, styles,
+    workbook, content) kept for the reader. Nothing here is parsed or trusted yet."""
+
+    def __init__(self, data: bytes, archive: zipfile.ZipFile | None = None):
+        self.data = data
+        self.zip = archive
+        self.parts: dict[str, bytes] = {}
+
+    @classmethod
+    def open(cls, path: Path, limit: int | None = None) -> Package:
+        """`path`'s bytes (at most `limit` + 1 are read) and, if they are a zip archive, the archive.
+        Raises zipfile.BadZipFile for a broken archive."""
+        with open(path, "rb") as f:
+            data = f.read() if limit is None else f.read(limit + 1)
+        return cls(data, zipfile.ZipFile(io.BytesIO(data)) if data[:4] == ZIP else None)
+
+    def read(self, member: str, cap: int | None = None) -> bytes | None:
+        """One part of the archive: kept, or unpacked now; None when it is absent or (with `cap`)
+        larger than `cap` bytes."""
+        data = self.parts.get(member)
+        if data is not None or self.zip is None:
+            return data if data is None or cap is None or len(data) <= cap else None
+        try:
+            info = self.zip.getinfo(member)
+        except KeyError:
+            return None
+        if cap is None:
+            return self.zip.read(info)
+        if info.file_size > cap:
+            return None
+        with self.zip.open(info) as f:
+            data = f.read(cap + 1)  # the header's size is not trusted
+        return data if len(data) <= cap else None
+
+    def close(self) -> None:
+        if self.zip is not None:
+            self.zip.close()
+
+
+#: small parts the reader needs whole; the guard unpacks them whole instead of only their prolog
+KEPT_PARTS = frozenset(
+    {
+        "xl/workbook.xml",
+        "xl/_rels/workbook.xml.rels",
+        "xl/styles.xml",
+        "docProps/core.xml",
+        "docProps/custom.xml",
+        "content.xml",
+        "meta.xml",
+        "META-INF/manifest.xml",
+    }
+)
+
+
 def check_file(path: Path, limits: Limits = LIMITS, keep: dict | None = None) -> tuple[Issue | None, list[Issue]]:
-    """(refusal or None, warnings). Reads the zip directory, small prologs and the worksheet parts
-    (for their real extent); `keep`, if given, receives the worksheet parts' bytes for reuse."""
+    """(refusal or None, warnings). `keep`, if given, receives the parts already unpacked."""
+    refusal, warnings, package = check_package(path, limits)
+    if package is not None:
+        if keep is not None:
+            keep.update(package.parts)
+        package.close()
+    return refusal, warnings
+
+
+def check_package(path: Path, limits: Limits = LIMITS) -> tuple[Issue | None, list[Issue], Package | None]:
+    """(refusal or None, warnings, the file read once or None when refused). Reads the file once,
+    its zip directory, small prologs and the worksheet parts (for their real extent)."""
     path = Path(path)
     name = path.name
 
     def refuse(code, msg):
-        return Issue(code, msg, file=name), []
+        return Issue(code, msg, file=name), [], None
 
     size = path.stat().st_size
     if size == 0:
         return refuse("tom-fil", f"{name} er tom (0 byte). Bed afsenderen sende filen igen.")
     if size > limits.max_file_bytes:
-        return refuse(
-            "for-stor",
-            f"{name} fylder {size / 1e6:.0f} MB; højst {limits.max_file_bytes / 1e6:.0f} MB "
-            f"tages imod. Bed afsenderen fjerne billeder eller sende skemaet igen.",
-        )
-    with open(path, "rb") as f:
-        head = f.read(8)
+        return refuse("for-stor", _too_big(name, size, limits))
+    try:
+        package = Package.open(path, limits.max_file_bytes)
+    except zipfile.BadZipFile:
+        return refuse("ulaeselig-fil", _broken(name))
+    data = package.data
+    if len(data) > limits.max_file_bytes:  # grew since it was measured
+        package.close()
+        return refuse("for-stor", _too_big(name, len(data), limits))
+    head = data[:8]
     ext = path.suffix.lower()
     if ext == ".xls":
         if head != OLE:
             return refuse("ikke-regneark", _renamed(name, head))
-        return None, []
+        if xls_encrypted(data):
+            return refuse("adgangskode", _password(name))
+        return None, [], package
     if head == OLE:
-        return refuse(
-            "adgangskode", f"{name}: Filen er beskyttet med adgangskode – bed afsenderen sende den uden adgangskode."
-        )
-    if head[:4] != ZIP:
+        return refuse("adgangskode", _password(name))
+    if package.zip is None:
         return refuse("ikke-regneark", _renamed(name, head))
     try:
-        with zipfile.ZipFile(path) as z:
-            return _check_zip(z, name, ext, limits, keep)
+        refusal, warnings = _check_zip(package, name, ext, limits)
     except zipfile.BadZipFile:
-        return refuse(
-            "ulaeselig-fil",
-            f"{name} er ufuldstændig eller beskadiget (fx afbrudt under download). Bed afsenderen sende den igen.",
-        )
+        refusal, warnings = Issue("ulaeselig-fil", _broken(name), file=name), []
+    if refusal is not None:
+        package.close()
+        return refusal, warnings, None
+    return None, warnings, package
+
+
+def _too_big(name: str, size: int, limits: Limits) -> str:
+    return (
+        f"{name} fylder {size / 1e6:.0f} MB; højst {limits.max_file_bytes / 1e6:.0f} MB "
+        f"tages imod. Bed afsenderen fjerne billeder eller sende skemaet igen."
+    )
+
+
+def _broken(name: str) -> str:
+    return f"{name} er ufuldstændig eller beskadiget (fx afbrudt under download). Bed afsenderen sende den igen."
+
+
+def _password(name: str) -> str:
+    return f"{name}: Filen er beskyttet med adgangskode – bed afsenderen sende den uden adgangskode."
 
 
 def _renamed(name: str, head: bytes) -> str:
@@ -98,7 +184,9 @@ def _renamed(name: str, head: bytes) -> str:
     return f"{name} er {what}, selv om navnet slutter på et regnearks endelse. Bed om skemaet som Excel-fil."
 
 
-def _check_zip(z: zipfile.ZipFile, name: str, ext: str, limits: Limits, keep: dict | None = None):
+def _check_zip(package: Package, name: str, ext: str, limits: Limits):
+    z = package.zip
+    assert z is not None
     infos = z.infolist()
     warnings: list[Issue] = []
 
@@ -131,17 +219,23 @@ def _check_zip(z: zipfile.ZipFile, name: str, ext: str, limits: Limits, keep: di
         )
     for i in infos:
         if i.filename.lower().endswith((".xml", ".rels")):
-            with z.open(i) as f:
-                prolog = f.read(limits.prolog_bytes)
-            if _DTD.search(prolog):
+            if i.filename in KEPT_PARTS or _is_worksheet(i.filename):
+                # needed whole (bounded by the size checks above): unpacked once, kept for the reader
+                prolog = package.parts[i.filename] = z.read(i)
+            else:
+                with z.open(i) as f:
+                    prolog = f.read(limits.prolog_bytes)
+            if _DTD.search(prolog, 0, limits.prolog_bytes):
                 return refuse(
                     "xml-entitet",
                     f"delen {i.filename} indeholder en DTD/entitetserklæring, som "
                     f"Excel aldrig skriver (mulig XML-angreb). Filen læses ikke.",
                 )
-    if ext == ".xlsm" or any(n.lower().endswith("vbaproject.bin") for n in names):
+    if ext in (".xlsm", ".xltm") or any(n.lower().endswith("vbaproject.bin") for n in names):
         warnings.append(Issue("makro", f"{name} indeholder makroer; de køres ikke, kun værdierne læses.", file=name))
-    problem = _extent(z, names, limits, keep)
+    if ext == ".ods" and _ods_encrypted(package.parts.get("META-INF/manifest.xml", b"")):
+        return refuse("adgangskode", "Filen er beskyttet med adgangskode – bed afsenderen sende den uden adgangskode.")
+    problem = _extent(package.parts, limits)
     if problem:
         return refuse("absurd-omfang", problem)
     return None, warnings
@@ -191,12 +285,13 @@ def _value_extent(data: bytes, max_cells: int, max_cols: int) -> tuple[int, int]
     return rows, cols
 
 
-def _extent(z: zipfile.ZipFile, names: list[str], limits: Limits, keep: dict | None = None) -> str | None:
-    for n in names:
-        if n.startswith("xl/worksheets/") and n.endswith(".xml"):
-            data = z.read(n)  # bounded by the size checks above
-            if keep is not None:
-                keep[n] = data  # the reader scans the same parts again
+def _is_worksheet(member: str) -> bool:
+    return member.startswith("xl/worksheets/") and member.endswith(".xml")
+
+
+def _extent(parts: dict[str, bytes], limits: Limits) -> str | None:
+    for n, data in parts.items():
+        if _is_worksheet(n):
             rows, cols = _value_extent(data, limits.max_cells, limits.max_cols)
             if rows > limits.max_rows or cols > limits.max_cols or rows * cols > limits.max_cells:
                 return (
@@ -205,11 +300,17 @@ def _extent(z: zipfile.ZipFile, names: list[str], limits: Limits, keep: dict | N
                     + f" (højst {limits.max_rows:_} rækker, {limits.max_cols:_} kolonner og "
                     f"{limits.max_cells:_} celler i alt)."
                 ).replace("_", ".")
-        elif n == "xl/styles.xml" and keep is not None:
-            keep[n] = z.read(n)  # the reader looks up percent formats in it
         elif n == "content.xml":
-            data = z.read(n)
             for kind, count in _ODS_REPEAT.findall(data):
                 if int(count) > 10_000_000:
                     return f"et ark gentager {int(count):,} {kind.decode()} (urimeligt).".replace(",", ".")
     return None
+
+
+_ODS_ENCRYPTION = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?encryption-data\b")
+
+
+def _ods_encrypted(manifest: bytes) -> bool:
+    """An ODF package saved with a password lists `manifest:encryption-data` for its encrypted
+    parts in META-INF/manifest.xml (ODF 1.2, 3.8)."""
+    return bool(_ODS_ENCRYPTION.search(manifest))

@@ -19,14 +19,14 @@ from toolkit.definitions.model import Skemadefinition
 from toolkit.problems import FEJL, Issue, UsageError
 from toolkit.returns.mail import MailBox, sender_issue
 from toolkit.returns.read import ReadResult
-from toolkit.returns.saved import SavedTime, last_saved
+from toolkit.returns.saved import SavedTime, saved_time
 from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import FileResult
 from toolkit.store import Store
 from toolkit.store.db import Submission
 from toolkit.store.receive import Admitted, Known, Unfilled, admit, record
 
-SPREADSHEET_EXT = {".xlsx", ".xlsm", ".xls", ".ods"}
+SPREADSHEET_EXT = {".xlsx", ".xlsm", ".xls", ".ods", ".xltx", ".xltm"}  # templates are read as workbooks
 
 #: Version of the JSON written by `--json` (IngestReport.to_json). Bump on any incompatible change.
 JSON_SCHEMA_VERSION = 1
@@ -90,8 +90,6 @@ class IngestReport:
 
 OTHER_EXCEL = {
     ".xlsb": "binær Excel-projektmappe (.xlsb)",
-    ".xltx": "Excel-skabelon (.xltx)",
-    ".xltm": "Excel-skabelon med makroer (.xltm)",
     ".xlt": "Excel-skabelon (.xlt)",
 }
 
@@ -132,7 +130,7 @@ def collect_files(paths: Iterable[Path], mails: MailBox | None = None) -> tuple[
                     _skip(
                         f,
                         "ikke-regneark",
-                        f"{f.name} er ikke et regneark (.xlsx, .xlsm, .xls eller .ods) og springes over.",
+                        f"{f.name} er ikke et regneark (.xlsx, .xlsm, .xltx, .xltm, .xls eller .ods) og springes over.",
                     )
                 )
             else:
@@ -250,7 +248,7 @@ def _ingest(paths, store, sd, defs, progress, reader, workers, mails: MailBox) -
             progress(item)
 
     store.remove_unrecorded()  # archive copies a killed run left without a record
-    todo: list[tuple[Admitted, SavedTime]] = []
+    todo: list[tuple[Admitted, float]] = []
     batch: dict[str, Path] = {}
     for f in files:
         try:
@@ -264,14 +262,16 @@ def _ingest(paths, store, sd, defs, progress, reader, workers, mails: MailBox) -
         elif isinstance(got, Unfilled):
             done(_unfilled(got))
         else:
-            todo.append((got, last_saved(got.archived, mtime)))
-    todo.sort(key=lambda t: t[1].when)  # stable: equal times keep their order. The last save is recorded last
+            todo.append((got, mtime))
+    # Each result is recorded as soon as it is read (the progress bar moves, Ctrl-C keeps what was
+    # stored): the store decides by the time each file says it was last saved, whatever the order
+    # (a file saved before the stored version goes into the history without replacing it).
     jobs = [(a.archived, a.file.name) for a, _ in todo]
     for i, res in _read_all(jobs, sd, defs, reader, workers):
-        admitted, saved = todo[i]
+        admitted, mtime = todo[i]
         mail_id, warnings = _from_mail(store, sd, mails, admitted.file, res)
         res.issues += warnings  # stored with the file's own issues
-        done(_record(store, admitted, saved, res, mail_id))
+        done(_record(store, admitted, saved_time(res.saved, mtime), res, mail_id))
     return report
 
 
@@ -407,4 +407,5 @@ def ingest_file(f: Path, store: Store, sd: Stamdata, defs, reader: ReaderFn) -> 
         return _already(got)
     if isinstance(got, Unfilled):
         return _unfilled(got)
-    return _record(store, got, last_saved(got.archived, mtime), reader(got.archived, sd, defs, f.name))
+    res = reader(got.archived, sd, defs, f.name)
+    return _record(store, got, saved_time(res.saved, mtime), res)

@@ -4,18 +4,21 @@ respondent) is checked against stamdata and the definition; stamdata wins."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from toolkit.definitions.cases import cases_from_keys, uses_cases
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.recipients import Modtager, find_recipient
 from toolkit.forms.meta import defined_name
 from toolkit.problems import FEJL, Issue
-from toolkit.returns.guards import check_file
+from toolkit.returns.guards import check_package
 from toolkit.returns.normalize import normalize
 from toolkit.returns.reader import RawWorkbook, UnreadableWorkbook, open_workbook
+from toolkit.returns.saved import document_saved
 from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import AnswerStatus
 
@@ -40,6 +43,7 @@ class ReadResult:
     values: list[FieldValue] = field(default_factory=list)
     issues: list[Issue] = field(default_factory=list)
     refused: bool = False
+    saved: dt.datetime | None = None  # when the file says it was last saved (returns.saved); None: it does not
 
     @property
     def valid(self) -> bool:
@@ -62,9 +66,9 @@ def read_return(
 ) -> ReadResult:
     path = Path(path)
     res = ReadResult(path, original_name or path.name)
-    parts: dict[str, bytes] = {}  # worksheet parts the guard already unpacked, reused by the reader
-    refusal, warnings = check_file(path, keep=parts)
-    if refusal is not None:
+    refusal, warnings, package = check_package(path)  # the file is read and unpacked once, here
+    if refusal is not None or package is None:
+        assert refusal is not None
         res.issues.append(
             replace(refusal, file=res.original_name, message=refusal.message.replace(path.name, res.original_name))
         )
@@ -73,9 +77,11 @@ def read_return(
     res.issues += [
         replace(w, file=res.original_name, message=w.message.replace(path.name, res.original_name)) for w in warnings
     ]
+    res.saved = document_saved(package, path.suffix)
     try:
-        raw = open_workbook(path, parts)
+        raw = open_workbook(path, package)
     except UnreadableWorkbook as exc:
+        package.close()
         return res.refuse("ulaeselig-fil", f"Filen {res.original_name} kan ikke læses som regneark ({str(exc)[:120]}).")
     try:
         defn = _identify(raw, res, sd, defs)
@@ -84,6 +90,7 @@ def read_return(
         _extract(raw, res, defn, sd)
     finally:
         raw.close()
+        package.close()
     return res
 
 
@@ -177,7 +184,8 @@ def _identify(raw: RawWorkbook, res: ReadResult, sd: Stamdata, defs) -> Skemadef
 def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamdata) -> None:
     m, aar = res.modtager, res.aar
     assert m is not None and aar is not None  # _identify found the recipient and the year
-    plan = plan_form(defn, sd, m, aar)
+    sager = cases_from_keys(defn, sd, (k for k, _s, _c in raw.mapping)) if uses_cases(defn) else None
+    plan = plan_form(defn, sd, m, aar, sager)  # the panel's cases: as the file lists them
     mapping = {k: (s, c) for k, s, c in raw.mapping}
     used: set[str] = set()
     issues_before = len(res.issues)
@@ -197,18 +205,18 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
         )
 
     fields = [(fi, defined_name(fi.key, used)) for fi in plan.fields()]
+    names_get, map_get = raw.names.get, mapping.get
+    # each field's cell by its defined name and by its _skema entry
+    found = [(fi, name, names_get(name), map_get(fi.key)) for fi, name in fields]
     # A _skema address is only a fallback while the cells have not moved: once any living name of a
     # sheet points elsewhere than its _skema entry (rows inserted or deleted, sheet renamed), none of
     # that sheet's _skema addresses is trusted, nor any address a living name now claims.
-    stale: set[str] = set()
-    for fi, name in fields:
-        by_name, by_map = raw.names.get(name), mapping.get(fi.key)
-        if by_name and by_map and by_name != by_map:
-            stale.add(by_map[0])
-    claimed = set(raw.names.values())
+    stale = {by_map[0] for _fi, _n, by_name, by_map in found if by_name and by_map and by_name != by_map}
+    claimed: set[tuple[str, str]] | None = None  # made when first needed: most forms lose no name
 
     values: dict[str, FieldValue] = {}
     flagged: set[str] = set()
+    moved: dict[str, list[tuple[Any, str, str]]] = {}  # sheet -> (field, old cell, new cell) of moved cells
 
     def lost(fi, code: str, message: str, sheet: str = "") -> None:
         """A field whose cell cannot be trusted or found: reported, left empty."""
@@ -219,38 +227,34 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
 
     located: dict[str, tuple[str, str]] = {}
     answered = False  # any input cell that differs from what the form was sent out with
-    for fi, name in fields:
-        by_name = raw.names.get(name)
-        by_map = mapping.get(fi.key)
-        if by_name is None and name in raw.deleted:
-            gone = by_map[0] if by_map and by_map[0] not in raw.sheet_names else ""
-            what = f"Arket '{gone}' med feltet '{_label(fi)}'" if gone else f"Rækken med feltet '{_label(fi)}'"
-            lost(fi, "felt-slettet", f"{what} er slettet i filen; feltet er tomt.", by_map[0] if by_map else "")
-            continue
-        if by_name is None and by_map is not None and (by_map[0] in stale or by_map in claimed):
-            lost(
-                fi,
-                "felt-mangler-i-fil",
-                f"Feltet '{_label(fi)}' har mistet sit navn, og cellerne på arket "
-                f"{by_map[0]} er flyttet; dets oprindelige celle {by_map[1]} bruges ikke. Feltet er tomt.",
-                by_map[0],
-            )
-            continue
+    flags, value, present = raw.flags, raw.value, set(raw.sheet_names)
+    for fi, name, by_name, by_map in found:
+        if by_name is None:
+            if name in raw.deleted:
+                gone = by_map[0] if by_map and by_map[0] not in present else ""
+                what = f"Arket '{gone}' med feltet '{_label(fi)}'" if gone else f"Rækken med feltet '{_label(fi)}'"
+                lost(fi, "felt-slettet", f"{what} er slettet i filen; feltet er tomt.", by_map[0] if by_map else "")
+                continue
+            if claimed is None:
+                claimed = set(raw.names.values())
+            if by_map is not None and (by_map[0] in stale or by_map in claimed):
+                lost(
+                    fi,
+                    "felt-mangler-i-fil",
+                    f"Feltet '{_label(fi)}' har mistet sit navn, og cellerne på arket "
+                    f"{by_map[0]} er flyttet; dets oprindelige celle {by_map[1]} bruges ikke. Feltet er tomt.",
+                    by_map[0],
+                )
+                continue
         loc = by_name or by_map
         if loc is None:
             lost(fi, "felt-mangler-i-fil", f"Feltet '{fi.felt.etiket}' ({fi.key}) findes ikke i filen.")
             continue
         sheet, cell = located[fi.key] = loc
-        if by_name and by_map and by_name != by_map:
-            issue(
-                "navn-flyttet",
-                fi,
-                sheet,
-                cell,
-                f"cellen er flyttet fra {by_map[1]} (rækker indsat?); værdien er læst fra {cell}",
-            )
-        v = raw.value(sheet, cell)
-        flag = raw.flags.get((sheet, cell))
+        if by_name and by_map and by_name != by_map and _moved(by_map, by_name, present):
+            moved.setdefault(sheet, []).append((fi, by_map[1], cell))
+        v = value(sheet, cell)
+        flag = flags.get((sheet, cell)) if flags else None
         if flag and flag.error:
             issue("fejlvaerdi", fi, sheet, cell, f"cellen indeholder fejlværdien {flag.error}")
             flagged.add(fi.key)
@@ -279,6 +283,30 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
             flagged.add(fi.key)
         if n.value is not None or n.raw:
             values[fi.key] = FieldValue(fi.key, n.value, n.raw, sheet, cell)
+    for sheet, cells in moved.items():
+        fi, old, new = cells[0]
+        if len(cells) == 1:
+            issue(
+                "navn-flyttet",
+                fi,
+                sheet,
+                new,
+                f"cellen er flyttet fra {old} (rækker indsat?); værdien er læst fra {new}",
+            )
+            continue
+        res.issues.append(
+            Issue(
+                "navn-flyttet",
+                f"Arket '{sheet}': {len(cells)} felter står i andre celler end i skemaet, som det blev sendt ud "
+                f"(rækker eller kolonner indsat eller slettet?), fx '{_label(fi)}' i {new} i stedet for {old}. "
+                f"Værdierne er læst fra felternes nye celler; kontrollér dem.",
+                file=res.original_name,
+                respondent=m.navn,
+                skema=defn.skema,
+                sheet=sheet,
+                cell=new,
+            )
+        )
     if fields and not answered:
         del res.issues[issues_before:]
         res.refuse(
@@ -300,6 +328,12 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
         loc = located.get(fi.key) or mapping.get(fi.key, ("", ""))
         issue("mangler-obligatorisk", fi, *loc, "skal udfyldes")
     res.values = list(values.values())
+
+
+def _moved(by_map: tuple[str, str], by_name: tuple[str, str], present: set[str]) -> bool:
+    """Whether a field's cell is another than the one it was sent out in: a different address, or
+    another sheet that was there all along. A renamed sheet (its old name is gone) moves nothing."""
+    return by_map[1] != by_name[1] or by_map[0] in present
 
 
 def _label(fi) -> str:

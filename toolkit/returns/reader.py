@@ -20,6 +20,7 @@ from openpyxl.utils.exceptions import CellCoordinatesException
 from python_calamine import CalamineWorkbook
 
 from toolkit.forms.meta import MAP_START_ROW, META_CONSTANTS, META_KEYS, META_NAMES, META_PROPERTIES, META_SHEET
+from toolkit.returns.guards import Package
 from toolkit.returns.xls_names import xls_names
 
 _PREFIX = rb"(?:[A-Za-z_][\w.-]*:)?"
@@ -31,6 +32,10 @@ _ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _C_START = re.compile(rb'<c r="([A-Z]{1,3}[0-9]{1,7})"([^>]*)>')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _ODS_ADDR = re.compile(r"^\$?'?(.+?)'?\.\$?([A-Z]{1,3})\$?([0-9]+)$")
+
+
+#: templates are workbooks: an .xltx is read as an .xlsx, an .xltm as an .xlsm
+TEMPLATE_FORMATS = {"xltx": "xlsx", "xltm": "xlsm"}
 
 
 class UnreadableWorkbook(Exception):
@@ -90,15 +95,36 @@ class RawWorkbook:
             self._wb.close()
 
 
-def open_workbook(path: Path, parts: dict[str, bytes] | None = None) -> RawWorkbook:
-    """`parts`: worksheet parts already unpacked (by the guard), by zip member name."""
+def open_workbook(path: Path, package: Package | None = None) -> RawWorkbook:
+    """`package`: the file as the guard read it (its bytes, the open archive and the parts already
+    unpacked), so that nothing is read or unpacked twice; without it, the file is read here."""
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
+    fmt = TEMPLATE_FORMATS.get(fmt, fmt)
+    own = package is None
     try:
-        wb = CalamineWorkbook.from_path(str(path))
+        if package is None:
+            package = Package.open(path)
+        if fmt != path.suffix.lower().lstrip("."):  # a template: calamine chooses its reader by the bytes
+            wb = CalamineWorkbook.from_filelike(io.BytesIO(package.data))
+        else:
+            wb = CalamineWorkbook.from_path(str(path))
         sheet_names = list(wb.sheet_names)
     except Exception as exc:  # noqa: BLE001 - calamine raises several error types
+        if own and package is not None:
+            package.close()
         raise UnreadableWorkbook(str(exc)) from None
+    try:
+        return _open(path, fmt, wb, sheet_names, package)
+    except BaseException:
+        wb.close()
+        raise
+    finally:
+        if own:
+            package.close()
+
+
+def _open(path: Path, fmt: str, wb, sheet_names: list[str], package: Package) -> RawWorkbook:
     raw = RawWorkbook(path, fmt, sheet_names, {}, [], {}, _wb=wb)
     sheet_meta: dict[str, Any] = {}
     if META_SHEET in sheet_names:
@@ -110,15 +136,14 @@ def open_workbook(path: Path, parts: dict[str, bytes] | None = None) -> RawWorkb
     constants: dict[str, Any] = {}
     try:
         if fmt in ("xlsx", "xlsm"):
-            raw.names, sheet_files, raw.deleted, constants = _xlsx_names(path)
+            raw.names, sheet_files, raw.deleted, constants = _xlsx_names(package)
             sheets = {s for _k, s, _c in raw.mapping} | {s for s, _c in raw.names.values()}
-            raw.flags = _xlsx_flags(path, sheet_files, sheets, parts or {})
+            raw.flags = _xlsx_flags(package, sheet_files, sheets)
         elif fmt == "ods":
-            raw.names, raw.deleted, raw.flags, constants = _ods_names(path)
+            raw.names, raw.deleted, raw.flags, constants = _ods_names(package)
         elif fmt == "xls":
-            raw.names, raw.deleted = xls_names(path)
+            raw.names, raw.deleted = xls_names(package.data)
     except HostileXml:
-        wb.close()
         raise UnreadableWorkbook("filen indeholder en DTD/entitetserklæring, som Excel aldrig skriver") from None
     except (zipfile.BadZipFile, KeyError, ET.ParseError, expat.ExpatError):
         pass  # names are a refinement; the _skema addresses still work
@@ -126,8 +151,11 @@ def open_workbook(path: Path, parts: dict[str, bytes] | None = None) -> RawWorkb
     for name in [n for n, (sheet, _c) in raw.names.items() if sheet not in present]:
         del raw.names[name]  # a name into a deleted sheet that the program did not set to #REF!
         raw.deleted.add(name)
-    for sheet, cell in [(s, c) for _k, s, c in raw.mapping] + list(raw.names.values()):
-        raw.rows_needed[sheet] = max(raw.rows_needed.get(sheet, 0), _rowcol(cell)[0] + 1)
+    need = raw.rows_needed
+    for sheet, cell in [*((s, c) for _k, s, c in raw.mapping), *raw.names.values()]:
+        r = _rowcol(cell)[0] + 1
+        if r > need.get(sheet, 0):
+            need[sheet] = r
     if not sheet_meta and raw.names:  # _skema renamed: its cells still named
         sheet_meta = {k: raw.value(*raw.names[n]) for k, n in META_NAMES.items() if n in raw.names}
     by_key = {name: key for key, name in META_CONSTANTS.items()}
@@ -140,9 +168,8 @@ def open_workbook(path: Path, parts: dict[str, bytes] | None = None) -> RawWorkb
         # disagreement between those two is already seen): the untouched majority costs nothing
         by_property = {name: key for key, name in META_PROPERTIES.items()}
         try:
-            properties = _properties(path, fmt)
+            properties = _properties(package, fmt)
         except HostileXml:
-            wb.close()
             raise UnreadableWorkbook("filen indeholder en DTD/entitetserklæring, som Excel aldrig skriver") from None
         except (zipfile.BadZipFile, KeyError, ET.ParseError, expat.ExpatError):
             properties = {}
@@ -180,29 +207,20 @@ def _number(text: str) -> int | float | None:
     return int(f) if f.is_integer() else f
 
 
-def _read_capped(path: Path, member: str) -> bytes | None:
-    """A small zip member, or None when it is absent or larger than MAX_PROPERTIES_PART."""
-    with zipfile.ZipFile(path) as z:
-        try:
-            info = z.getinfo(member)
-        except KeyError:
-            return None
-        if info.file_size > MAX_PROPERTIES_PART:
-            return None
-        with z.open(info) as f:
-            data = f.read(MAX_PROPERTIES_PART + 1)
-    return data if len(data) <= MAX_PROPERTIES_PART else None
+def _properties(source: Path | Package, fmt: str) -> dict[str, Any]:
+    package = source if isinstance(source, Package) else Package.open(source)
+    try:
+        if fmt in ("xlsx", "xlsm"):
+            return _xlsx_properties(package)
+        return _ods_properties(package) if fmt == "ods" else {}
+    finally:
+        if package is not source:
+            package.close()
 
 
-def _properties(path: Path, fmt: str) -> dict[str, Any]:
-    if fmt in ("xlsx", "xlsm"):
-        return _xlsx_properties(path)
-    return _ods_properties(path) if fmt == "ods" else {}
-
-
-def _xlsx_properties(path: Path) -> dict[str, Any]:
+def _xlsx_properties(package: Package) -> dict[str, Any]:
     """Custom document properties (docProps/custom.xml): name -> text or number."""
-    data = _read_capped(path, "docProps/custom.xml")
+    data = package.read("docProps/custom.xml", MAX_PROPERTIES_PART)
     if not data:
         return {}
     _expat(data)
@@ -220,9 +238,9 @@ def _xlsx_properties(path: Path) -> dict[str, Any]:
 _META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
 
 
-def _ods_properties(path: Path) -> dict[str, Any]:
+def _ods_properties(package: Package) -> dict[str, Any]:
     """User-defined document properties (meta.xml `meta:user-defined`): name -> text or number."""
-    data = _read_capped(path, "meta.xml")
+    data = package.read("meta.xml", MAX_PROPERTIES_PART)
     if not data:
         return {}
     _expat(data)
@@ -263,15 +281,21 @@ def _attrs(blob: bytes) -> dict[str, str]:
 
 
 def _xlsx_names(
-    path: Path,
+    source: Path | Package,
 ) -> tuple[dict[str, tuple[str, str]], dict[str, str], set[str], dict[str, Any]]:
     """Workbook-scope defined names -> (sheet, cell), sheet name -> part, the names whose cell
     was deleted (they now read '#REF!'), and the identity names' constants, from workbook.xml.
     Expat checks each part first (well-formed, no DTD or entity declaration: nothing is ever
     expanded); the few elements needed are then picked out with patterns, which for a form's
     thousand names is much cheaper than a Python callback per element."""
-    with zipfile.ZipFile(path) as z:
-        workbook, rels = z.read("xl/workbook.xml"), z.read("xl/_rels/workbook.xml.rels")
+    package = source if isinstance(source, Package) else Package.open(source)
+    try:
+        workbook, rels = package.read("xl/workbook.xml"), package.read("xl/_rels/workbook.xml.rels")
+    finally:
+        if package is not source:
+            package.close()
+    if workbook is None or rels is None:
+        raise KeyError("xl/workbook.xml")
     _expat(rels)
     _expat(workbook)
     targets: dict[str, str] = {}
@@ -287,13 +311,9 @@ def _xlsx_names(
     deleted: set[str] = set()
     constants: dict[str, Any] = {}
     for blob, text in _DEFINED_NAME.findall(workbook):
-        if b"localSheetId" in blob:
-            continue  # a sheet-scope name (print areas and the like)
-        m = _NAME_ATTR.search(blob)
-        if not m:
+        name = _workbook_name(blob)
+        if name is None:
             continue
-        name = (m.group(1) or m.group(2)).decode("utf-8", "replace")
-        name = html.unescape(name) if "&" in name else name
         target = _ref_of(text)
         if target and name:
             names[name] = target
@@ -306,6 +326,19 @@ def _xlsx_names(
 
 
 _CONSTANT_NAMES = frozenset(META_CONSTANTS.values())
+
+
+@lru_cache(maxsize=65536)  # forms of one type share their names
+def _workbook_name(blob: bytes) -> str | None:
+    """The name of a workbook-scope definedName from its start tag's attributes; None for a
+    sheet-scope name (print areas and the like) or a tag without a name."""
+    if b"localSheetId" in blob:
+        return None
+    m = _NAME_ATTR.search(blob)
+    if not m:
+        return None
+    name = (m.group(1) or m.group(2)).decode("utf-8", "replace")
+    return (html.unescape(name) if "&" in name else name) or None
 
 
 @lru_cache(maxsize=65536)  # forms of one type share their names' targets
@@ -345,22 +378,18 @@ def _parse_ref(text: str) -> tuple[str, str] | None:
     return (sheet, f"{parsed[0]}{parsed[1]}") if parsed else None
 
 
-def _xlsx_flags(path: Path, sheet_files: dict[str, str], sheets: set[str], parts: dict[str, bytes]) -> dict:
+def _xlsx_flags(package: Package, sheet_files: dict[str, str], sheets: set[str]) -> dict:
     """Cells that hold a formula or an error value, or whose number format is a percentage, on the
     sheets that have input cells."""
     flags: dict = {}
-    members = {s: sheet_files[s] for s in sheets if sheet_files.get(s)}
-    missing = [m for m in [*members.values(), STYLES_PART] if m not in parts]
-    if missing:
-        with zipfile.ZipFile(path) as z:
-            present = set(z.namelist())
-            parts = {**parts, **{m: z.read(m) for m in missing if m in present}}
-    styles = parts.get(STYLES_PART, b"")
-    percent_styles = _percent_styles(styles)
-    for sheet, member in members.items():
-        _scan_cells(parts[member], sheet, flags)
+    percent_styles = _percent_styles(package.read(STYLES_PART) or b"")
+    for sheet in sheets:
+        data = package.read(sheet_files[sheet]) if sheet_files.get(sheet) else None
+        if data is None:
+            continue
+        _scan_cells(data, sheet, flags)
         if percent_styles:
-            _scan_percent(parts[member], sheet, percent_styles, flags)
+            _scan_percent(data, sheet, percent_styles, flags)
     return flags
 
 
@@ -425,39 +454,50 @@ def _cell_at(data: bytes, pos: int):
 
 def _scan_cells(data: bytes, sheet: str, flags: dict) -> None:
     """Finds the (few) error and formula cells by searching for `t="e"` and `<f` and looking back
-    to their cell, instead of running a pattern over every cell of the sheet."""
-    for needle in (b't="e"', b"<f>", b"<f ", b"<f/"):
+    to their cell, instead of running a pattern over every cell of the sheet. Only the cell data
+    is searched (not the validations and links after it)."""
+    start, end = _cell_span(data)
+    for needle in (b't="e"', b"<f"):
         is_error = needle == b't="e"'
-        pos = data.find(needle)
+        pos = data.find(needle, start, end)
         while pos >= 0:
-            m = _cell_at(data, pos)
-            if m is not None and (is_error or (m.end() == pos and (sheet, m.group(1).decode()) not in flags)):
-                closed = m.group(2).endswith(b"/")
-                body = b"" if closed else data[m.end() : data.find(b"</c>", m.end())]
-                v = _VALUE.search(body)
-                ref = m.group(1).decode()
-                if is_error:
-                    flags[(sheet, ref)] = CellFlag(
-                        body.startswith(b"<f"), v.group(1).decode() if v else "#FEJL", bool(v)
-                    )
-                elif not closed:
-                    flags[(sheet, ref)] = CellFlag(True, None, bool(v and v.group(1)))
-            pos = data.find(needle, pos + 1)
+            if is_error or data[pos + 2 : pos + 3] in (b">", b" ", b"/"):
+                m = _cell_at(data, pos)
+                if m is not None and (is_error or (m.end() == pos and (sheet, m.group(1).decode()) not in flags)):
+                    closed = m.group(2).endswith(b"/")
+                    body = b"" if closed else data[m.end() : data.find(b"</c>", m.end())]
+                    v = _VALUE.search(body)
+                    ref = m.group(1).decode()
+                    if is_error:
+                        flags[(sheet, ref)] = CellFlag(
+                            body.startswith(b"<f"), v.group(1).decode() if v else "#FEJL", bool(v)
+                        )
+                    elif not closed:
+                        flags[(sheet, ref)] = CellFlag(True, None, bool(v and v.group(1)))
+            pos = data.find(needle, pos + 1, end)
+
+
+def _cell_span(data: bytes) -> tuple[int, int]:
+    """A range of `data` that holds all of a worksheet part's <sheetData> (from the first mention
+    of it to the last end of it; the whole part when it has none)."""
+    start, end = data.find(b"sheetData"), data.rfind(b"sheetData>")
+    return (start, end + 10) if 0 <= start < end else (0, len(data))
 
 
 _TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 
 
-def _ods_names(path: Path) -> tuple[dict[str, tuple[str, str]], set[str], dict, dict[str, Any]]:
+def _ods_names(package: Package) -> tuple[dict[str, tuple[str, str]], set[str], dict, dict[str, Any]]:
     """Named ranges -> (sheet, cell), the names whose cell was deleted (#REF!), the cells whose
     value type is a percentage (flags), and the identity names' constants (named expressions).
     Cell positions are only counted when the document holds a percentage at all."""
     names, deleted, flags = {}, set(), {}
     constants: dict[str, Any] = {}
     expression_tag = _TABLE + "named-expression"
-    with zipfile.ZipFile(path) as z:
-        data = z.read("content.xml")  # bounded by the guard's size checks
+    data = package.read("content.xml")  # bounded by the guard's size checks
+    if data is None:
+        raise KeyError("content.xml")
     track = b'value-type="percentage"' in data
     range_tag, table_tag = _TABLE + "named-range", _TABLE + "table"
     row_tag, cells = _TABLE + "table-row", (_TABLE + "table-cell", _TABLE + "covered-table-cell")

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from defusedxml import ElementTree as SafeET
 
-from toolkit.returns.cfb import cfb_stream, read_compound_file
+from toolkit.returns.cfb import MAX_FILE_BYTES, cfb_stream
+from toolkit.returns.guards import Package
 
 try:  # zip members may be LZMA-compressed; the module is optional in Python builds
     from lzma import LZMAError as _LZMAError
@@ -48,60 +49,69 @@ class SavedTime:
         return self.when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
+_BAD_CONTENT = (
+    OSError,
+    ValueError,
+    KeyError,
+    IndexError,
+    struct.error,
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    LZMAError,
+    SafeET.ParseError,
+    RuntimeError,
+    NotImplementedError,
+    EOFError,
+    OverflowError,
+)  # defusedxml's refusals are ValueErrors; a broken zip or stream is the same as no property
+
+
 def last_saved(path: Path, mtime: float) -> SavedTime:
     """When `path` was last saved: the document's own property, else `mtime` (the received file's
     modification time, a POSIX timestamp). Never raises for bad content."""
     try:
-        when = _document_time(Path(path))
-    except (
-        OSError,
-        ValueError,
-        KeyError,
-        IndexError,
-        struct.error,
-        zipfile.BadZipFile,
-        zipfile.LargeZipFile,
-        zlib.error,
-        LZMAError,
-        SafeET.ParseError,
-        RuntimeError,
-        NotImplementedError,
-        EOFError,
-        OverflowError,
-    ):
-        when = None  # defusedxml's refusals are ValueErrors; a broken zip or stream is the same as no property
+        package = Package.open(Path(path), MAX_FILE_BYTES)
+    except _BAD_CONTENT:
+        return saved_time(None, mtime)
+    try:
+        return saved_time(document_saved(package, Path(path).suffix), mtime)
+    finally:
+        package.close()
+
+
+def saved_time(when: dt.datetime | None, mtime: float) -> SavedTime:
+    """The document's own last-saved time `when` if it is believable, else the file time `mtime`."""
     if when is not None and when <= dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=1):
         return SavedTime(when, FROM_FILE)  # a save in the future is a wrong clock or a forgery: not believed
     return SavedTime(dt.datetime.fromtimestamp(mtime, dt.timezone.utc), FROM_MTIME)
 
 
-def _document_time(path: Path) -> dt.datetime | None:
-    suffix = path.suffix.lower()
+def document_saved(package: Package, suffix: str) -> dt.datetime | None:
+    """The last-saved time the document itself states (read from the file as the guard read it),
+    or None. Never raises for bad content."""
+    try:
+        return _document_time(package, suffix.lower())
+    except _BAD_CONTENT:
+        return None
+
+
+def _document_time(package: Package, suffix: str) -> dt.datetime | None:
     if suffix in (".xlsx", ".xlsm", ".xltx", ".xltm"):
-        root = _zip_xml(path, "docProps/core.xml")
+        root = _zip_xml(package, "docProps/core.xml")
         return None if root is None else parse_time(root.findtext(_DCTERMS_MODIFIED))
     if suffix == ".ods":
-        root = _zip_xml(path, "meta.xml")
+        root = _zip_xml(package, "meta.xml")
         meta = None if root is None else root.find(_ODF_META)
         return None if meta is None else parse_time(meta.findtext(_DC_DATE))
     if suffix == ".xls":
-        return _xls_last_saved(path)
+        return _xls_last_saved(package.data)
     return None
 
 
-def _zip_xml(path: Path, member: str):
-    with zipfile.ZipFile(path) as zf:
-        try:
-            info = zf.getinfo(member)
-        except KeyError:
-            return None
-        if info.file_size > MAX_META_BYTES:
-            return None
-        with zf.open(info) as f:
-            data = f.read(MAX_META_BYTES + 1)  # the header's size is not trusted
-    if len(data) > MAX_META_BYTES:
-        return None
-    return SafeET.fromstring(data, forbid_dtd=True)
+def _zip_xml(package: Package, member: str):
+    data = package.read(member, MAX_META_BYTES)
+    return None if data is None else SafeET.fromstring(data, forbid_dtd=True)
 
 
 def parse_time(text: str | None) -> dt.datetime | None:
@@ -132,9 +142,9 @@ _PID_LASTSAVE_DTM = 13
 _VT_FILETIME = 64
 
 
-def _xls_last_saved(path: Path) -> dt.datetime | None:
-    data = read_compound_file(path)  # only the header, FAT, directory and one small stream are used
-    stream = None if data is None else cfb_stream(data, (_SUMMARY,))
+def _xls_last_saved(data: bytes) -> dt.datetime | None:
+    # only the header, FAT, directory and one small stream are used
+    stream = None if len(data) > MAX_FILE_BYTES else cfb_stream(data, (_SUMMARY,))
     return None if stream is None else _lastsave_from_property_set(stream)
 
 

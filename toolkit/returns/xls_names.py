@@ -34,20 +34,33 @@ _REFERR, _AREAERR, _ERR = 0x0A, 0x0B, 0x1C  # _ERR only without class bits: ptgE
 _ERR_REF = b"\x17"  # #REF!
 
 
-def xls_names(path: Path) -> tuple[dict[str, tuple[str, str]], set[str]]:
+def xls_names(path: Path | bytes) -> tuple[dict[str, tuple[str, str]], set[str]]:
     """Workbook-scope names -> (sheet, cell like 'C12'), and the names whose cell or sheet was
     deleted. Empty for anything that is not a readable BIFF8 workbook (BIFF5 'Book' streams
     included: the _skema addresses are then used)."""
     names: dict[str, tuple[str, str]] = {}
     deleted: set[str] = set()
     try:
-        data = read_compound_file(path)
+        data = path if isinstance(path, bytes) else read_compound_file(path)
+        if data is not None and len(data) > MAX_FILE_BYTES:
+            data = None
         stream = None if data is None else cfb_stream(data, ("Workbook", "Book"), max_size=MAX_FILE_BYTES)
         if stream is not None:
             _walk(stream, names, deleted)
     except (OSError, ValueError, IndexError, KeyError, struct.error, OverflowError):
         pass  # names are a refinement: what was read so far, else the _skema addresses
     return names, deleted
+
+
+def xls_encrypted(data: bytes) -> bool:
+    """Whether the .xls workbook `data` (a compound file's bytes) is protected with a password to
+    open: its workbook globals hold a FILEPASS record ([MS-XLS] 2.4.117), before which nothing else
+    may be encrypted. False for anything that cannot be read as such."""
+    try:
+        stream = cfb_stream(data, ("Workbook", "Book"), max_size=MAX_FILE_BYTES)
+        return stream is not None and any(rtype == _FILEPASS for rtype, _body in _records(stream))
+    except (ValueError, IndexError, KeyError, struct.error, OverflowError):
+        return False
 
 
 def _records(stream: bytes) -> Iterator[tuple[int, bytes]]:

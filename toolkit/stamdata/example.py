@@ -242,6 +242,13 @@ def example_stamdata(aar: int = 2027) -> Stamdata:
             "sekretariat_email": "rammeaftaler@sekretariat.example.invalid",
             "sekretariat_telefon": "+45 00 00 00 00",
             "sekretariat_kontaktperson": sek,
+            # the defaults of rules/period.py and rules/warnings.py, written out so the secretariat sees them
+            "aftaleperiode_start": 2028,
+            "ew_belaegning_margin": 0,
+            "ew_fald_min": 5,
+            "ew_afvigelse_pct": 20,
+            "ew_venteliste_vaekst": 1,
+            "indmelding_antal_tilbud": 2,
         },
         aftaleparter=parter,
         driftsherrer=driftsherrer,

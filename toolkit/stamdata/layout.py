@@ -64,14 +64,14 @@ TABLES: dict[str, tuple[type, list[tuple[str, str, int]]]] = {
 SETTINGS_SHEET = "Indstillinger"
 SETTINGS_HEADERS = ("Nøgle", "Værdi", "Beskrivelse")
 
-# key -> (description, required, kind); kind is "tekst", "tal" (read the Danish way) or "email"
+# key -> (description, required, kind); kind is "tekst", "tal" (read the Danish way), "heltal" or "email"
 SETTINGS: dict[str, tuple[str, bool, str]] = {
     "region": ("Regionens navn, fx Nordjylland", True, "tekst"),
     "sekretariat": ("Sekretariatets navn", True, "tekst"),
     "sekretariat_email": ("E-mail som skemaer returneres til", True, "email"),
     "sekretariat_telefon": ("Sekretariatets telefon", False, "tekst"),
     "sekretariat_kontaktperson": ("Kontaktperson i sekretariatet", True, "tekst"),
-    "aftaleperiode_start": ("Et år hvor en toårig aftaleperiode begynder (standard 2028)", False, "tal"),
+    "aftaleperiode_start": ("Et år hvor en toårig aftaleperiode begynder (standard 2028)", False, "heltal"),
     "ew_belaegning_margin": (
         "Early warning: procentpoint under budgetteret belægning før signal (standard 0)",
         False,
@@ -88,9 +88,21 @@ SETTINGS: dict[str, tuple[str, bool, str]] = {
         "tal",
     ),
     "ew_venteliste_vaekst": ("Early warning: vækst i venteliste (personer) før signal (standard 1)", False, "tal"),
+    "indmelding_antal_tilbud": (
+        "Antal tilbudsblokke i indmeldingsskemaet (standard 2, højst 20); ændr den ikke, efter skemaerne er sendt",
+        False,
+        "heltal",
+    ),
     # skema udsend --send (docs/post.md); the environment's SKEMA_SMTP_* wins, the password is only there
     "smtp_vaert": ("Mailserver til 'skema udsend --send', fx smtp.office365.com", False, "tekst"),
-    "smtp_port": ("Mailserverens port (standard 587 ved starttls, 465 ved ssl, 25 ved ingen)", False, "tal"),
+    "smtp_port": ("Mailserverens port (standard 587 ved starttls, 465 ved ssl, 25 ved ingen)", False, "heltal"),
     "smtp_tls": ("Kryptering: starttls (standard), ssl eller ingen", False, "tekst"),
     "smtp_bruger": ("Brugernavn på mailserveren (tom: uden login)", False, "tekst"),
+}
+
+# the range a "heltal" setting must lie in (inclusive)
+SETTING_RANGES: dict[str, tuple[int, int]] = {
+    "aftaleperiode_start": (2000, 2100),
+    "indmelding_antal_tilbud": (1, 20),
+    "smtp_port": (1, 65535),
 }

@@ -16,7 +16,7 @@ from pydantic import BaseModel, ValidationError
 
 from toolkit.danish import dato_fra_celle, format_tal, ligner_email, parse_tal
 from toolkit.problems import Issue, StamdataError
-from toolkit.stamdata.layout import SETTINGS, SETTINGS_SHEET, TABLES
+from toolkit.stamdata.layout import SETTING_RANGES, SETTINGS, SETTINGS_SHEET, TABLES
 from toolkit.stamdata.model import Stamdata, Tilbud
 
 _PYDANTIC_DA = {
@@ -158,8 +158,11 @@ def _read_settings(wb) -> tuple[dict, list[Issue]]:
             continue
         kind = SETTINGS.get(key, ("", False, "tekst"))[2]
         here: dict[str, typing.Any] = {"sheet": SETTINGS_SHEET, "row": n, "column": "B"}
-        if kind == "tal":
-            value, wrong = _convert(float, value)
+        if kind in ("tal", "heltal"):
+            value, wrong = _convert(int if kind == "heltal" else float, value)
+            limits = SETTING_RANGES.get(key)
+            if not wrong and limits and isinstance(value, (int, float)) and not limits[0] <= value <= limits[1]:
+                wrong = f"skal ligge mellem {limits[0]} og {limits[1]} (der står {format_tal(value)})"
             if wrong:
                 issues.append(Issue("stamdata-ugyldig-vaerdi", f"indstillingen '{key}' {wrong}", **here))
                 continue

@@ -16,6 +16,7 @@ import shutil
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -170,6 +171,10 @@ def decode(vtype, vtext, vnum):
     if vtype == "dato":
         return dt.date.fromisoformat(vtext)
     return vtext
+
+
+#: the same keys recur in every respondent's return of a form: parsed once per key
+_key_parts = lru_cache(maxsize=1 << 17)(key_parts)
 
 
 def _parts(felt: str, table: str) -> tuple:
@@ -395,6 +400,10 @@ class Store:
             )
         return len(rows)
 
+    def sent_form_types(self, aar: int) -> set[str]:
+        """The form types sent out for `aar` (e.g. hoeringssvar only once `skema hoering` has run)."""
+        return {r[0] for r in self.con.execute("SELECT DISTINCT skema FROM sent_forms WHERE aar = ?", (aar,))}
+
     def find_sent(self, file_hash: str) -> SentForm | None:
         row = self.con.execute("SELECT * FROM sent_forms WHERE file_hash = ?", (file_hash,)).fetchone()
         return SentForm(**row) if row else None
@@ -475,7 +484,7 @@ class Store:
                 "INSERT INTO vals (submission_id, felt, vtype, vtext, vnum, raw, ark, celle, "
                 + ", ".join(_KEY_COLUMNS["vals"])
                 + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(sid, v.key, *encode(v.value), v.raw, v.sheet, v.cell, *key_parts(v.key)) for v in values],
+                [(sid, v.key, *encode(v.value), v.raw, v.sheet, v.cell, *_key_parts(v.key)) for v in values],
             )
             con.executemany(
                 "INSERT INTO issues (submission_id, file, respondent, skema, sheet, cell, felt, code, severity, "
