@@ -2,6 +2,7 @@
 sending to a real local SMTP server (aiosmtpd on 127.0.0.1: one plain, one with STARTTLS, a
 self-signed certificate made at test time and a login), started once per test run."""
 
+import datetime as dt
 import email
 import shutil
 import socket
@@ -295,13 +296,15 @@ def test_rykker_mail_attaches_the_missing_blank_forms_again(ws, sd, defs, tmp_pa
         forms / "2028_udmelding_laesoe_kommune.xlsx", tmp_path / "svar" / "udm.xlsx", sd, defs, EVEN_YEAR
     )
     ws.ingest([answered], years=[])
-    report = ws.rykker_mails(EVEN_YEAR)
+    late = ws.rykker_mails(EVEN_YEAR, today=dt.date(EVEN_YEAR, 5, 1)).drafts[0]
+    assert email.message_from_bytes(late.read_bytes(), policy=default)["Subject"].startswith("Påmindelse")
+    report = ws.rykker_mails(EVEN_YEAR, today=dt.date(EVEN_YEAR, 1, 15))
     seen = []
     laesoe = sd.aftalepart("K825").email.lower()
     for path in report.drafts:
         assert path.parent == ws.out(EVEN_YEAR) / "rykkere"
         msg = email.message_from_bytes(path.read_bytes(), policy=default)
-        assert msg["X-Unsent"] == "1" and msg["Subject"].startswith("Påmindelse")
+        assert msg["X-Unsent"] == "1" and msg["Subject"].startswith("Husk fristen")  # before the deadlines
         got = attachments(msg)
         assert all(got[n] == (forms / n).read_bytes() for n in got)  # the blank form, as sent out
         if to_address(msg) == laesoe:
@@ -313,6 +316,7 @@ def test_rykker_mail_attaches_the_missing_blank_forms_again(ws, sd, defs, tmp_pa
 
 
 def test_cli_rykker_mail_writes_drafts(ws):
+    Store(ws.folder).close()  # rykker works on a folder with a store
     result = CliRunner().invoke(app, ["rykker", "--mail", "--aar", str(EVEN_YEAR), "--mappe", str(ws.folder)])
     assert result.exit_code == 0, result.output
     assert "kladder skrevet" in result.output

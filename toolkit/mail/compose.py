@@ -138,6 +138,7 @@ def _mail(kind: str, aar: int, group: list[FormToSend], sd: Stamdata, templates:
             for f in group
         ],
         "antal": n,
+        "overskredet": any(f.overskredet for f in group),
         "antal_tekst": "ét skema" if n == 1 else f"{n} skemaer",
         "frist": format_dato(frister[0]) if frister else "–",
         "frister": _og([format_dato(d) for d in frister]) or "–",

@@ -21,6 +21,7 @@ VARIABLES = {  # what every mail template receives (docs/post.md)
     "skemaer",
     "antal",
     "antal_tekst",
+    "overskredet",
     "frist",
     "frister",
     "aar",
