@@ -503,7 +503,8 @@ class Workspace:
 
         today = today or dt.date.today()
         statuses = self.year_data(aar, today).statuses
-        mails = reminder_mails(self.sd, statuses, aar, self.forms_dir(aar), self.mail_templates_dir, today)
+        folders = [self.forms_dir(aar), self.out(aar) / "hoering"]  # the hearing writes its forms there
+        mails = reminder_mails(self.sd, statuses, aar, folders, self.mail_templates_dir, today)
         with self._mail_store(send) as store:
             return deliver(
                 mails, self.out(aar) / "rykkere", self.sd, store, send, again, os.environ if env is None else env

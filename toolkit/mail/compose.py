@@ -72,25 +72,28 @@ def sendout_forms(sd: Stamdata, planned, aar: int, forms_dir: Path) -> list[Form
     return out
 
 
-def reminder_forms(statuses: Iterable, aar: int, forms_dir: Path) -> list[FormToSend]:
-    """The forms still missing (consolidate.status, status mangler), as the blank files sent out."""
+def reminder_forms(statuses: Iterable, aar: int, folders: list[Path]) -> list[FormToSend]:
+    """The forms still missing (consolidate.status, status mangler), as the blank files sent out,
+    found in the first of `folders` that has them (the year's forms; the hearing's own folder)."""
     from toolkit.statuses import AnswerStatus
 
     out, missing = [], []
     for s in statuses:
         if s.status != AnswerStatus.MANGLER:
             continue
-        path = Path(forms_dir) / form_filename(aar, s.skema, s.modtager.filnavn)
-        if not path.is_file():
-            missing.append(path.name)
+        name = form_filename(aar, s.skema, s.modtager.filnavn)
+        path = next((Path(d) / name for d in folders if (Path(d) / name).is_file()), None)
+        if path is None:
+            missing.append(name)
             continue
         out.append(
             FormToSend(s.skema, _what(s.skema_navn, s.skema, s.modtager), s.modtager, path, s.frist, s.overskredet)
         )
     if missing:
         raise UsageError(
-            f"{len(missing)} af de manglende skemaer findes ikke længere i {forms_dir} (fx {missing[0]}); "
-            f"de skal vedhæftes igen. Dan dem med 'skema generer --aar {aar}' (eksisterende filer røres ikke)."
+            f"{len(missing)} af de manglende skemaer findes ikke længere i {folders[0]} (fx {missing[0]}); "
+            f"de skal vedhæftes igen. Dan dem med 'skema generer --aar {aar}' (høringssvar: 'skema hoering'); "
+            f"eksisterende filer røres ikke."
         )
     return out
 

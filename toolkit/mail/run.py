@@ -40,7 +40,7 @@ def sendout_mails(
 
 
 def reminder_mails(
-    sd: Stamdata, statuses, aar: int, forms_dir: Path, templates: Path | None, today: dt.date
+    sd: Stamdata, statuses, aar: int, folders: list[Path], templates: Path | None, today: dt.date
 ) -> list[Outgoing]:
     """The reminders: the forms still missing, blank again, one mail per address."""
-    return compose("rykker", aar, reminder_forms(statuses, aar, forms_dir), sd, templates, today)
+    return compose("rykker", aar, reminder_forms(statuses, aar, folders), sd, templates, today)
