@@ -22,6 +22,7 @@ LAYERS = [
     {"returns"},
     {"consolidate"},
     {"documents"},
+    {"mail"},
     {"workspace"},
     {"demo"},
     {"web"},

@@ -30,6 +30,11 @@ CODES: dict[str, tuple[str, str]] = {
     "ikke-udfyldt": (FEJL, "Skemaet er ikke udfyldt"),
     "allerede-indlaest": (ADVARSEL, "Filen er allerede indlæst"),
     "makro": (ADVARSEL, "Filen indeholder makroer (de køres ikke)"),
+    # saved mails (returns.mail)
+    "ingen-regneark": (FEJL, "Ingen regneark vedhæftet mailen"),
+    "mail-ulaeselig": (FEJL, "Mailen kan ikke læses"),
+    "mail-for-stor": (FEJL, "Mailen er for stor eller for dybt indlejret"),
+    "ukendt-afsender": (ADVARSEL, "Afsenderen er ikke en kontakt for respondenten i stamdata"),
     "definition-mangler-noegle": (FEJL, "Definitionen mangler et felt, som dokumenter eller regler bruger"),
     # per cell
     "mangler-obligatorisk": (FEJL, "Obligatorisk felt mangler"),

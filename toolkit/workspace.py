@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the stages are imported where they are used: `skema --help`
     from toolkit.consolidate.status import ReturnStatus
     from toolkit.documents.produce import Written
     from toolkit.forms.generate import GeneratedForm, SkippedForm
+    from toolkit.mail.send import SendReport
     from toolkit.returns.ingest import IngestItem, IngestReport
     from toolkit.rules.cycle import ActivityState
     from toolkit.rules.keyfigures import TilbudFigures
@@ -59,13 +60,16 @@ def resolve_definitions(path: Path | None, cwd: Path | None = None) -> Path:
 
 
 def init_workspace(folder: Path) -> list[tuple[Path, str]]:
-    """Copy the example stamdata, the form definitions and the Word templates into `folder` for editing.
+    """Copy the example stamdata, the form definitions, the Word templates and the mail texts into
+    `folder` for editing.
     Existing files are left alone. Returns (path, 'kopieret' | 'findes allerede')."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     pairs = [(default_stamdata_path(), folder / STAMDATA_FILE)]
     pairs += [(p, folder / "skabeloner" / "skemaer" / p.name) for p in sorted(bundled_definitions_dir().glob("*.yaml"))]
     pairs += [(p, folder / "skabeloner" / p.name) for p in sorted(bundled_definitions_dir().parent.glob("*.docx"))]
+    mail = bundled_definitions_dir().parent / "mail"
+    pairs += [(p, folder / "skabeloner" / "mail" / p.name) for p in sorted(mail.glob("*.txt"))]
     done = []
     for src, dst in pairs:
         if dst.exists():
@@ -449,6 +453,72 @@ class Workspace:
         if pdf and written.status == WriteStatus.SKREVET:
             merge_pdf(written.path.with_suffix(".pdf"), attachments)
         return written
+
+    # --- mail out (toolkit.mail) ---------------------------------------------------------------
+    @property
+    def mail_templates_dir(self) -> Path | None:
+        """skabeloner/mail in the folder (or under --skabeloner) if it is there; else the bundled texts."""
+        for d in ([Path(self.templates) / "mail"] if self.templates else []) + [self.folder / "skabeloner" / "mail"]:
+            if d.is_dir():
+                return d
+        return None
+
+    def udsend(
+        self,
+        aar: int,
+        skemaer: Iterable[str] | None = None,
+        send: bool = False,
+        again: bool = False,
+        env: dict[str, str] | None = None,
+        today: dt.date | None = None,
+    ) -> SendReport:
+        """The January send-out: one mail per recipient with all its generated forms for `aar`, as
+        .eml drafts in output/<år>/udsendelse/, or sent by SMTP with `send` (settings: `env`, then
+        stamdata; each sent mail recorded, none sent twice unless `again`)."""
+        import os
+
+        from toolkit.mail.run import deliver, sendout_mails
+
+        planned, _skipped = self.planned_forms(aar, skemaer)
+        mails = sendout_mails(
+            self.sd, planned, aar, self.forms_dir(aar), self.mail_templates_dir, today or dt.date.today()
+        )
+        with self._mail_store(send) as store:
+            return deliver(
+                mails, self.out(aar) / "udsendelse", self.sd, store, send, again, os.environ if env is None else env
+            )
+
+    def rykker_mails(
+        self,
+        aar: int,
+        send: bool = False,
+        again: bool = False,
+        env: dict[str, str] | None = None,
+        today: dt.date | None = None,
+    ) -> SendReport:
+        """Reminders as mails: the forms still missing attached again, drafts in output/<år>/rykkere/
+        or sent like `udsend`."""
+        import os
+
+        from toolkit.mail.run import deliver, reminder_mails
+
+        today = today or dt.date.today()
+        statuses = self.year_data(aar, today).statuses
+        folders = [self.forms_dir(aar), self.out(aar) / "hoering"]  # the hearing writes its forms there
+        mails = reminder_mails(self.sd, statuses, aar, folders, self.mail_templates_dir, today)
+        with self._mail_store(send) as store:
+            return deliver(
+                mails, self.out(aar) / "rykkere", self.sd, store, send, again, os.environ if env is None else env
+            )
+
+    @contextmanager
+    def _mail_store(self, send: bool) -> Iterator[Store | None]:
+        """Sending records in the store, with the folder's lock held (no two runs send at once)."""
+        if not send:
+            yield None
+            return
+        with self.writing() as store:
+            yield store
 
     def _pdf(self, written: list[Written], pdf: bool) -> list[Written]:
         if pdf:

@@ -6,6 +6,7 @@ from toolkit.cli.common import app, main
 import toolkit.cli.forms  # noqa: F401
 import toolkit.cli.returns  # noqa: F401
 import toolkit.cli.documents  # noqa: F401
+import toolkit.cli.mail  # noqa: F401
 import toolkit.cli.web  # noqa: F401
 
 # isort: on

@@ -25,6 +25,7 @@ from toolkit.cli.common import (
     year,
 )
 from toolkit.cli.dansk import DanskTyper
+from toolkit.cli.mail import IgenOpt, SendOpt, print_mail_report
 from toolkit.danish import antal, format_dato
 from toolkit.statuses import WriteStatus
 
@@ -114,11 +115,23 @@ def rykker_cmd(
     skabeloner: TemplatesOpt = None,
     overskriv: OverskrivOpt = False,
     pdf: PdfOpt = False,
+    mail: Annotated[
+        bool, typer.Option("--mail", help="Mails i stedet for breve: det tomme skema vedhæftet igen (se skema udsend).")
+    ] = False,
+    send: SendOpt = False,
+    igen: IgenOpt = False,
 ):
-    """Skriv en kort påmindelse til hver respondent, der mangler at svare (Word)."""
+    """Skriv en kort påmindelse til hver respondent, der mangler at svare (Word, eller mail med --mail)."""
     y = year(aar)
     ws = workspace(mappe, stamdata, skemaer, skabeloner, needs_store=True)
     note_year(ws, y)
+    if mail:
+        report = ws.rykker_mails(y, send, igen)
+        if not (report.drafts or report.sent or report.already or report.failed):
+            console.print("Ingen mangler – der er ikke noget at rykke for.")
+            return
+        print_mail_report(report, send, f"Rykkere {y}")
+        return
     written = ws.rykkere(y, overskriv, pdf)
     if not written:
         console.print("Ingen mangler – der er ikke noget at rykke for.")

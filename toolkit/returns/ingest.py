@@ -17,6 +17,7 @@ from pathlib import Path
 
 from toolkit.definitions.model import Skemadefinition
 from toolkit.problems import FEJL, Issue, UsageError
+from toolkit.returns.mail import MailBox, sender_issue
 from toolkit.returns.read import ReadResult
 from toolkit.returns.saved import SavedTime, saved_time
 from toolkit.stamdata.model import Stamdata
@@ -93,15 +94,19 @@ OTHER_EXCEL = {
 }
 
 
-def collect_files(paths: Iterable[Path]) -> tuple[list[Path], list[IngestItem]]:
+def collect_files(paths: Iterable[Path], mails: MailBox | None = None) -> tuple[list[Path], list[IngestItem]]:
     """Spreadsheets under `paths` (recursively), oldest first; notes for what is skipped. Only
     regular files are considered: a pipe or device named `x.xlsx` is skipped before anything reads it.
-    Raises UsageError for a path that does not exist."""
+    With `mails`, saved mails (.eml, .msg, .mbox) are unpacked there and their spreadsheet
+    attachments collected (returns.mail). Raises UsageError for a path that does not exist."""
     files, skipped = [], []
     for p in map(Path, paths):
         if not p.exists():
             raise UsageError(f"{p} findes ikke. Angiv en fil eller en mappe med returnerede skemaer.")
         candidates = sorted(x for x in p.rglob("*") if not x.is_dir()) if p.is_dir() else [p]
+        if mails is not None:  # a saved mail is its attachments
+            candidates, unread = mails.expand(candidates)
+            skipped += [IngestItem(m, FileResult.SPRUNGET_OVER, issues=[i], valid=False) for m, i in unread]
         for f in candidates:
             suffix = f.suffix.lower()
             if f.name.startswith("~$") or f.name.startswith(".~lock."):
@@ -198,7 +203,12 @@ def check_returns(
     workers: int = 2,
 ) -> IngestReport:
     """Guard, identify and validate every spreadsheet under `paths` without storing anything."""
-    files, skipped = collect_files(paths)
+    with MailBox(SPREADSHEET_EXT | OTHER_EXCEL.keys()) as mails:
+        return _check(paths, sd, defs, progress, reader, workers, mails)
+
+
+def _check(paths, sd, defs, progress, reader, workers, mails: MailBox) -> IngestReport:
+    files, skipped = collect_files(paths, mails)
     report = IngestReport(list(skipped))
     for i, res in _read_all([(f, f.name) for f in files], sd, defs, reader, workers):
         result = FileResult(res.status.value)  # afvist, gyldig or fejl
@@ -222,8 +232,14 @@ def ingest(
 ) -> IngestReport:
     """Ingest every spreadsheet under `paths`. By default files are read in worker processes
     (returns.isolation), `workers` at a time, so a file that crashes or exhausts the reader is
-    refused, not fatal. Results are stored in order, one transaction per file."""
-    files, skipped = collect_files(paths)
+    refused, not fatal. Results are stored in order, one transaction per file. Saved mails are read
+    as their spreadsheet attachments; the store keeps the mail too (returns.mail)."""
+    with MailBox(SPREADSHEET_EXT | OTHER_EXCEL.keys()) as mails:
+        return _ingest(paths, store, sd, defs, progress, reader, workers, mails)
+
+
+def _ingest(paths, store, sd, defs, progress, reader, workers, mails: MailBox) -> IngestReport:
+    files, skipped = collect_files(paths, mails)
     report = IngestReport(list(skipped))
 
     def done(item: IngestItem) -> None:
@@ -252,7 +268,10 @@ def ingest(
     # (a file saved before the stored version goes into the history without replacing it).
     jobs = [(a.archived, a.file.name) for a, _ in todo]
     for i, res in _read_all(jobs, sd, defs, reader, workers):
-        done(_record(store, todo[i][0], saved_time(res.saved, todo[i][1]), res))
+        admitted, mtime = todo[i]
+        mail_id, warnings = _from_mail(store, sd, mails, admitted.file, res)
+        res.issues += warnings  # stored with the file's own issues
+        done(_record(store, admitted, saved_time(res.saved, mtime), res, mail_id))
     return report
 
 
@@ -315,7 +334,19 @@ def _local(when: dt.datetime | str | None) -> str:
     return when.astimezone().strftime("%d.%m.%Y %H:%M") if when else "ukendt"
 
 
-def _record(store: Store, admitted: Admitted, saved: SavedTime, res: ReadResult) -> IngestItem:
+def _from_mail(store: Store, sd: Stamdata, mails: MailBox, f: Path, res: ReadResult) -> tuple[int | None, list]:
+    """(the stored mail's id, a warning if its sender is none of the respondent's contacts) for a
+    file unpacked from a saved mail; (None, []) for a file saved by hand."""
+    src = mails.source(f)
+    if src is None:
+        return None, []
+    warning = sender_issue(sd, src, res.modtager, f.name)
+    return store.record_mail(src.file, src.sender, src.subject, src.date), [warning] if warning else []
+
+
+def _record(
+    store: Store, admitted: Admitted, saved: SavedTime, res: ReadResult, mail_id: int | None = None
+) -> IngestItem:
     m = res.modtager
     out = record(
         store,
@@ -331,6 +362,7 @@ def _record(store: Store, admitted: Admitted, saved: SavedTime, res: ReadResult)
         values=res.values,
         issues=res.issues,
         saved_at=saved.text,
+        mail_id=mail_id,
     )
     name = admitted.file.name
     notes = []

@@ -93,10 +93,16 @@ SETTINGS: dict[str, tuple[str, bool, str]] = {
         False,
         "heltal",
     ),
+    # skema udsend --send (docs/post.md); the environment's SKEMA_SMTP_* wins, the password is only there
+    "smtp_vaert": ("Mailserver til 'skema udsend --send', fx smtp.office365.com", False, "tekst"),
+    "smtp_port": ("Mailserverens port (standard 587 ved starttls, 465 ved ssl, 25 ved ingen)", False, "heltal"),
+    "smtp_tls": ("Kryptering: starttls (standard), ssl eller ingen", False, "tekst"),
+    "smtp_bruger": ("Brugernavn på mailserveren (tom: uden login)", False, "tekst"),
 }
 
 # the range a "heltal" setting must lie in (inclusive)
 SETTING_RANGES: dict[str, tuple[int, int]] = {
     "aftaleperiode_start": (2000, 2100),
     "indmelding_antal_tilbud": (1, 20),
+    "smtp_port": (1, 65535),
 }

@@ -26,7 +26,8 @@ from toolkit.problems import Issue
 
 DB_FILE = "skema.sqlite"
 ARCHIVE_DIR = "arkiv"
-SCHEMA_VERSION = 2  # PRAGMA user_version; 0: before the structured key columns; 1: file_hash unique, no saved_at
+SCHEMA_VERSION = 3  # PRAGMA user_version; 0: before the structured key columns; 1: file_hash unique, no saved_at;
+# 2: no mails, sent_mails or submissions.mail_id
 _KEY_TYPES = {
     "skema": "TEXT",
     "tilbud_id": "TEXT",
@@ -56,6 +57,7 @@ class Submission:
     current: int
     superseded_by: int | None
     saved_at: str | None = None  # when the respondent last saved the file (UTC, sortable text); None: not known
+    mail_id: int | None = None  # the saved mail it was attached to (Store.mail); None: saved by hand
 
     @property
     def refused(self) -> bool:
@@ -87,6 +89,33 @@ class SentForm:
     respondent_navn: str
     file_name: str
     created_at: str
+
+
+@dataclass(frozen=True)
+class ReceivedMail:
+    """A saved mail that returns were read from; the file itself is in the archive."""
+
+    id: int
+    file_hash: str
+    original_name: str
+    archive_name: str
+    sender: str
+    subject: str
+    sent_at: str | None
+    received_at: str
+
+
+@dataclass(frozen=True)
+class SentMail:
+    """A mail sent by SMTP: its Message-ID, to whom, which forms, when."""
+
+    message_id: str
+    aar: int
+    kind: str  # udsendelse | rykker
+    recipient: str
+    forms: tuple[str, ...]
+    subject: str
+    sent_at: str
 
 
 class StoredValue(NamedTuple):  # tens of thousands per consolidation: cheap to make
@@ -195,7 +224,9 @@ class Store:
         0 → 1: add the structured key columns and fill them from the text keys.
         1 → 2: `submissions` without UNIQUE on file_hash (a refused file may be read again) and with
         `saved_at` (unknown, NULL, for what was received before: a later file replaces those as it
-        used to). SQLite cannot drop a constraint, so the table is rebuilt and its rows copied."""
+        used to). SQLite cannot drop a constraint, so the table is rebuilt and its rows copied.
+        2 → 3: `submissions.mail_id` (NULL: the files received before came by hand); the new tables
+        `mails` and `sent_mails` come from the schema script."""
         con = self.con
         con.execute("PRAGMA foreign_keys=OFF")  # the rebuild drops a referenced table; no effect inside a transaction
         con.execute("BEGIN IMMEDIATE")
@@ -225,6 +256,8 @@ class Store:
                 con.execute("ALTER TABLE submissions_v2 RENAME TO submissions")
                 if con.execute("PRAGMA foreign_key_check").fetchone():
                     raise sqlite3.IntegrityError("skema.sqlite: henvisninger passer ikke efter opdateringen")
+            if version < 3 and "mail_id" not in {r["name"] for r in con.execute("PRAGMA table_info(submissions)")}:
+                con.execute("ALTER TABLE submissions ADD COLUMN mail_id INTEGER REFERENCES mails(id)")
             if version < SCHEMA_VERSION:
                 con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             con.execute("COMMIT")
@@ -261,7 +294,9 @@ class Store:
         was removed."""
         if not self.archive_dir.is_dir():
             return []
-        known = {r[0] for r in self.con.execute("SELECT DISTINCT archive_name FROM submissions")}
+        known = {
+            r[0] for r in self.con.execute("SELECT archive_name FROM submissions UNION SELECT archive_name FROM mails")
+        }
         removed = []
         for p in self.archive_dir.iterdir():
             stray = p.name.startswith(".~tmp_") or (
@@ -293,6 +328,61 @@ class Store:
             for r in self.con.execute(
                 "SELECT message FROM issues WHERE submission_id = ? AND severity = 'fejl' ORDER BY id", (submission_id,)
             )
+        ]
+
+    # --- mails -----------------------------------------------------------------------------------
+    def record_mail(self, path: Path, sender: str, subject: str, sent_at: str | None) -> int:
+        """Archive a saved mail untouched and remember who sent it, what it was about and when (once
+        per content). Returns its id, for `record(mail_id=…)`."""
+        file_hash = sha256_file(path)
+        archived = self.archive(path, file_hash)
+        now = dt.datetime.now().isoformat(timespec="seconds")
+        with self.con:
+            self.con.execute("BEGIN IMMEDIATE")
+            self.con.execute(
+                "INSERT OR IGNORE INTO mails (file_hash, original_name, archive_name, sender, subject, sent_at, "
+                "received_at) VALUES (?,?,?,?,?,?,?)",
+                (file_hash, Path(path).name, archived.name, sender, subject, sent_at, now),
+            )
+            return self.con.execute("SELECT id FROM mails WHERE file_hash = ?", (file_hash,)).fetchone()[0]
+
+    def mail(self, mail_id: int) -> ReceivedMail | None:
+        row = self.con.execute("SELECT * FROM mails WHERE id = ?", (mail_id,)).fetchone()
+        return ReceivedMail(**row) if row else None
+
+    def record_sent_mail(self, sent: SentMail) -> None:
+        with self.con:
+            self.con.execute("BEGIN IMMEDIATE")
+            self.con.execute(
+                "INSERT INTO sent_mails (message_id, aar, kind, recipient, forms, subject, sent_at) "
+                "VALUES (?,?,?,?,?,?,?)",
+                (
+                    sent.message_id,
+                    sent.aar,
+                    sent.kind,
+                    sent.recipient.lower(),
+                    "\n".join(sorted(sent.forms)),
+                    sent.subject,
+                    sent.sent_at,
+                ),
+            )
+
+    def sent_mails(self, aar: int, kind: str | None = None) -> list[SentMail]:
+        sql, args = "SELECT * FROM sent_mails WHERE aar = ?", list[object]([aar])
+        if kind is not None:
+            sql += " AND kind = ?"
+            args.append(kind)
+        return [
+            SentMail(
+                r["message_id"],
+                r["aar"],
+                r["kind"],
+                r["recipient"],
+                tuple(f for f in r["forms"].split("\n") if f),
+                r["subject"],
+                r["sent_at"],
+            )
+            for r in self.con.execute(sql + " ORDER BY id", args)
         ]
 
     # --- the forms as sent out ------------------------------------------------------------------
@@ -335,6 +425,7 @@ class Store:
         values: Iterable,
         issues: Iterable[Issue],
         saved_at: str | None = None,
+        mail_id: int | None = None,
     ) -> Recorded:
         """Store a read result. It becomes the current answer unless the current one was saved later
         (`saved_at`, sortable text; equal or unknown times: the one received last wins); then it is
@@ -360,8 +451,9 @@ class Store:
             current = identified and not older
             cur = con.execute(
                 "INSERT INTO submissions (file_hash, original_name, archive_name, received_at, skema, aar, "
-                "respondent_id, respondent_navn, definition_version, status, current, superseded_by, saved_at) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                "respondent_id, respondent_navn, definition_version, status, current, superseded_by, saved_at, "
+                "mail_id) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
                 (
                     file_hash,
                     original_name,
@@ -376,6 +468,7 @@ class Store:
                     1 if current else 0,
                     previous["id"] if previous is not None and older else None,
                     saved_at,
+                    mail_id,
                 ),
             )
             sid = cur.lastrowid

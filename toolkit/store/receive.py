@@ -90,9 +90,11 @@ def record(
     values: list[Any],
     issues: list[Issue],
     saved_at: str | None = None,
+    mail_id: int | None = None,
 ) -> Outcome:
     """Store one read result in one transaction. `saved_at`: when the respondent saved the file
-    (sortable UTC text), which decides whether it replaces the current answer."""
+    (sortable UTC text), which decides whether it replaces the current answer. `mail_id`: the saved
+    mail the file was attached to (Store.record_mail)."""
     try:
         done = store.record(
             file_hash=admitted.file_hash,
@@ -108,6 +110,7 @@ def record(
             values=values,
             issues=issues,
             saved_at=saved_at,
+            mail_id=mail_id,
         )
     except FileExistsError:  # another run stored the same file meanwhile
         return Outcome(FileResult.ALLEREDE, skema or "", respondent_navn or "")

@@ -12,7 +12,9 @@ CREATE TABLE IF NOT EXISTS submissions (
     status TEXT NOT NULL,          -- gyldig | fejl | afvist
     current INTEGER NOT NULL DEFAULT 0,
     superseded_by INTEGER REFERENCES submissions(id),
-    saved_at TEXT                  -- when the respondent last saved the file (UTC, sortable); NULL: not known
+    saved_at TEXT,                 -- when the respondent last saved the file (UTC, sortable); NULL: not known
+    -- mail_id: the saved mail the file was attached to (mails); NULL: saved by hand
+    mail_id INTEGER REFERENCES mails(id)
 );
 CREATE INDEX IF NOT EXISTS submissions_current ON submissions(aar, skema, respondent_id, current);
 CREATE INDEX IF NOT EXISTS submissions_hash ON submissions(file_hash);
@@ -56,3 +58,28 @@ CREATE TABLE IF NOT EXISTS sent_forms (
     file_name TEXT NOT NULL,
     created_at TEXT NOT NULL
 );
+
+-- saved mails that returns were read from (`skema indlaes post.eml`); the mail itself is archived
+CREATE TABLE IF NOT EXISTS mails (
+    id INTEGER PRIMARY KEY,
+    file_hash TEXT NOT NULL UNIQUE,
+    original_name TEXT NOT NULL,
+    archive_name TEXT NOT NULL,
+    sender TEXT NOT NULL,          -- the address of the mail that carried the attachment ('' if none)
+    subject TEXT NOT NULL,
+    sent_at TEXT,                  -- the mail's Date (ISO 8601 with zone); NULL: none readable
+    received_at TEXT NOT NULL
+);
+
+-- mails sent by `skema udsend --send` and `skema rykker --mail --send`
+CREATE TABLE IF NOT EXISTS sent_mails (
+    id INTEGER PRIMARY KEY,
+    message_id TEXT NOT NULL,
+    aar INTEGER NOT NULL,
+    kind TEXT NOT NULL,            -- udsendelse | rykker
+    recipient TEXT NOT NULL,       -- the address it was sent to
+    forms TEXT NOT NULL,           -- the attached forms' file names, one a line, sorted
+    subject TEXT NOT NULL,
+    sent_at TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS sent_mails_recipient ON sent_mails(aar, kind, recipient);
