@@ -193,3 +193,19 @@ def test_opremsning_joins_the_danish_way(items, og, expected):
 )
 def test_format_dato_kort_without_year(d, expected):
     assert format_dato_kort(d) == expected
+
+
+def test_every_workbook_we_write_takes_its_number_formats_from_one_table():
+    """One Danish formatter (issue 13): the forms' input cells, the overview and the reminder list
+    use toolkit.danish.EXCEL_FORMATER, and no module writes its own date or number format string."""
+    import pathlib
+
+    from toolkit.consolidate.workbook import NUM_FMT
+    from toolkit.danish import EXCEL_FORMATER
+    from toolkit.forms.styles import NUM_FORMATS
+
+    assert all(NUM_FMT[t] == EXCEL_FORMATER[t] for t in NUM_FMT)
+    assert all(NUM_FORMATS[t] == EXCEL_FORMATER[t] for t in NUM_FORMATS if t != "tal")
+    root = pathlib.Path(__file__).resolve().parent.parent / "toolkit"
+    own = [p for p in root.rglob("*.py") if p.name != "danish.py" and "[$-406]" in p.read_text(encoding="utf-8")]
+    assert own == []

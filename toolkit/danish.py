@@ -6,6 +6,18 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+# The Excel number formats of every workbook we write (forms, overview, reminder list, stamdata): the
+# same Danish reading as format_tal/format_dato give in Word and the terminal. Excel and LibreOffice
+# show ',' and '.' by the reader's locale; [$-406] is Danish month names.
+EXCEL_FORMATER = {
+    "heltal": "#,##0",  # 1.234
+    "tal": "#,##0.0",  # 1.234,5
+    "beloeb": '#,##0" kr."',  # 1.234 kr.
+    "procent": '0.0" %"',  # 97,1 %
+    "dato": "[$-406]d. mmmm yyyy",  # 1. marts 2028
+    "tidspunkt": "[$-406]d. mmm yyyy hh:mm",  # 1. mar 2028 09:30
+}
+
 MAANEDER = [
     "januar",
     "februar",

@@ -10,7 +10,7 @@ import xlsxwriter
 from toolkit.consolidate.safe_cells import SAFE_OPTIONS, write_value
 from toolkit.consolidate.status import return_status
 from toolkit.consolidate.workbook import write_consolidated
-from toolkit.danish import format_dato
+from toolkit.danish import EXCEL_FORMATER, format_dato
 from toolkit.fieldkeys import OWN_STEP_FORMS, Hoeringssvar
 from toolkit.files import atomic_path
 from toolkit.rules.keyfigures import tilbud_figures
@@ -65,7 +65,7 @@ def write_reminder_list(
         ws = wb.add_worksheet("Rykkerliste")
         head = wb.add_format({"bold": True, "bg_color": "#D6E4F0", "border": 1, "text_wrap": True, "valign": "top"})
         cell = wb.add_format({"valign": "top"})  # no wrapping: LibreOffice would not grow the row
-        date = wb.add_format({"num_format": "[$-406]d. mmmm yyyy", "valign": "top", "align": "left"})
+        date = wb.add_format({"num_format": EXCEL_FORMATER["dato"], "valign": "top", "align": "left"})
         ws.write_string(0, 0, title, wb.add_format({"bold": True, "font_size": 14}))
         ws.write_string(
             1, 0, f"Pr. {format_dato(today)}: {len(missing)} {'skema' if len(missing) == 1 else 'skemaer'} mangler"

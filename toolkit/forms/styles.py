@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+from toolkit.danish import EXCEL_FORMATER
+
 BLUE = "#1F4E79"
 MID = "#D6E4F0"
 GREY = "#EDEDED"
 REQUIRED = "#FFF2CC"
 BORDER = "#A6A6A6"
 
-NUM_FORMATS = {
-    "heltal": "#,##0",
-    "tal": "General",
-    "beloeb": '#,##0" kr."',
-    "procent": '0.0" %"',
-    "dato": "[$-406]d. mmmm yyyy",
-}
+# input cells: a 'tal' shows what the respondent typed, with as many decimals as typed ("General")
+NUM_FORMATS = {**EXCEL_FORMATER, "tal": "General"}
 WIDTHS = {
     "langtekst": 46,
     "tekst": 28,

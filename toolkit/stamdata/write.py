@@ -8,6 +8,7 @@ from pathlib import Path
 
 import xlsxwriter
 
+from toolkit.danish import EXCEL_FORMATER
 from toolkit.files import atomic_path
 from toolkit.stamdata.layout import SETTINGS, SETTINGS_HEADERS, SETTINGS_SHEET, TABLES
 from toolkit.stamdata.model import Stamdata
@@ -35,7 +36,7 @@ def write_stamdata(sd: Stamdata, target: Path) -> Path:
                 "border": 1,
             }
         )
-        date_fmt = wb.add_format({"num_format": "[$-406]d. mmmm yyyy"})
+        date_fmt = wb.add_format({"num_format": EXCEL_FORMATER["dato"]})
         wrap = wb.add_format({"text_wrap": True, "valign": "top"})
         ws = wb.add_worksheet(SETTINGS_SHEET)
         ws.write_row(0, 0, SETTINGS_HEADERS, head)
