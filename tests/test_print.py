@@ -76,3 +76,51 @@ def test_a_unit_taller_than_a_page_starts_where_it_is_unless_little_is_left():
     heights = dict.fromkeys(range(400), 20.0)
     assert page_breaks(heights, [2, 5], 2, 200, 39.0, 1.0, landscape=False) == []  # most of the page is left
     assert page_breaks(heights, [2, 30], 2, 200, 39.0, 1.0, landscape=False) == [30]  # 2 rows would be left
+
+
+@pytest.fixture(scope="module")
+def printed_documents(libreoffice, tmp_path_factory):
+    """The demo's Word documents as LibreOffice prints them: {name: (pages, heading texts)}."""
+    from docx import Document
+
+    from toolkit.demo.run import run_demo
+
+    from conftest import built_once
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) er ikke installeret")
+    out, _steps = built_once(tmp_path_factory, "demo", lambda folder: run_demo(folder, 2028))
+    year = out / "demo" / "2028"
+    docs = {
+        "hoeringsbrev": next((year / "hoering").glob("*_hoeringsbrev_aalborg*.docx")),
+        "hoeringsmateriale": next((year / "hoering").glob("*_hoeringsmateriale.docx")),
+        "rykkerbrev": next((year / "rykkere").glob("*.docx")),
+        "bilag": next(year.glob("*_bilag_das_*.docx")),
+    }
+    folder = tmp_path_factory.mktemp("print_docx")
+    copies = [Path(shutil.copy(p, folder / f"{name}.docx")) for name, p in docs.items()]
+    pdfs = libreoffice(copies, "pdf", folder)
+    out_ = {}
+    for (name, path), pdf in zip(docs.items(), pdfs, strict=True):
+        headings = {
+            " ".join(p.text.split())
+            for p in Document(str(path)).paragraphs
+            if p.style is not None and p.style.name.startswith("Heading") and p.text.strip()
+        }
+        out_[name] = (_pages(pdf), headings)
+    return out_
+
+
+@pytest.mark.parametrize("name", ["hoeringsbrev", "hoeringsmateriale", "rykkerbrev", "bilag"])
+def test_word_documents_number_their_pages_and_never_leave_a_heading_at_the_bottom(printed_documents, name):
+    pages, headings = printed_documents[name]
+    assert headings
+    for i, lines in enumerate(pages, start=1):
+        footer = [x for x in lines if re.fullmatch(rf"Side {i} af {len(pages)}", x)]
+        if name == "bilag" and i == 1:
+            assert not footer, "forsiden har intet sidetal"
+            continue
+        assert footer, (name, i)
+        body = [x for x in lines if x not in footer]
+        last = " ".join(body[-1].split()) if body else ""
+        assert last not in headings, (name, i, last)  # keep-with-next holds it to what follows

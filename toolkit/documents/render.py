@@ -189,8 +189,8 @@ def _language(document) -> None:
 
 def _pagination(document) -> None:
     """What a person would set by hand before printing: headings stay with what follows them, a
-    table's header row repeats on every page and its rows do not split, and a cover page (a document
-    that opens with a Title paragraph) carries no page number."""
+    table's header row repeats on every page and its rows do not split, and a cover page (a Title
+    page whose next heading starts a new page) carries no page number."""
     for style in document.styles:
         if getattr(style, "type", None) == WD_STYLE_TYPE.PARAGRAPH and style.name.startswith(("Heading", "Title")):
             style.paragraph_format.keep_with_next = True
@@ -205,9 +205,17 @@ def _pagination(document) -> None:
             _ensure_in_order(trpr, "w:cantSplit")
             if i == 0 and len(rows) > 1:
                 _ensure_in_order(trpr, "w:tblHeader")
-    first = next((p for p in document.paragraphs if p.text.strip()), None)
-    if first is not None and first.style is not None and first.style.name == "Title":
+    if _has_cover(document.paragraphs):
         document.sections[0].different_first_page_header_footer = True
+
+
+def _has_cover(paragraphs) -> bool:
+    """A cover page: the document opens with a Title, and its first heading starts a new page."""
+    texts = [p for p in paragraphs if p.text.strip()]
+    if not texts or texts[0].style is None or texts[0].style.name != "Title":
+        return False
+    heading = next((p for p in texts[1:] if p.style is not None and p.style.name.startswith("Heading")), None)
+    return heading is not None and bool(heading.paragraph_format.page_break_before)
 
 
 _TRPR_ORDER = [
