@@ -122,6 +122,10 @@ def test_bilag_and_workbook_show_exactly_what_the_demo_panel_filled_in(demo):
     rows = {r[2]: r for r in sheet.iter_rows(min_row=2, values_only=True) if r[2]}
     assert rows["Bostedet Lindely"][4] == "indstilles ikke"  # the driftsherre's own
     assert rows["Bostedet Lindely"][6] == "Opfyldt" and rows["Bostedet Lindely"][8] == Panel.OPTAGES  # the panel's
+    # names, not ids, and it prints as the other sheets do: header row on every page, page numbers
+    assert rows["Bostedet Lindely"][0] == "Hjørring Kommune"
+    assert "Synscenter Limfjord" in rows and not any(str(k).startswith("T0") for k in rows)
+    assert sheet.print_title_rows.replace("$", "") == "1:1" and "Side &P af &N" in sheet.oddFooter.right.text
 
 
 def test_without_panel_form_the_bilag_is_pending_and_a_differing_panel_changes_it(nominated):

@@ -205,13 +205,26 @@ def panel_assessment(values) -> PanelAssessment | None:
 _TXT = {True: "Opfyldt", False: "Ikke opfyldt", None: "Mangler svar"}
 
 
-def write_panel_sheet(wb, f, assessments, kriterier: Kriteriesaet, panel: PanelAssessment | None = None):
+def write_panel_sheet(wb, f, assessments, kriterier: Kriteriesaet, panel: PanelAssessment | None = None, sd=None):
     """One row per nomination: the driftsherre's own assessment (labelled as such) and, once the panel
     form is read, the panel's answers, reasons and proposal; then the panel's rows for the tilbud in
-    the scheme and the withdrawals."""
+    the scheme and the withdrawals. Names, not ids, when stamdata knows them."""
+
+    def driftsherre(id_: str) -> str:
+        try:
+            return sd.driftsherre(id_).navn if sd is not None and id_ else id_
+        except (KeyError, LookupError, StopIteration):
+            return id_
+
+    def tilbud(id_: str) -> str:
+        try:
+            return sd.tilbud_by_id(id_).navn if sd is not None else id_
+        except (KeyError, LookupError, StopIteration):
+            return id_
+
     ws = wb.add_worksheet("Ekspertpanel")
     heads = [
-        "Driftsherre (id)",
+        "Driftsherre",
         "Nr.",
         "Tilbud",
         "Nyoprettet",
@@ -222,20 +235,27 @@ def write_panel_sheet(wb, f, assessments, kriterier: Kriteriesaet, panel: PanelA
     ]
     n_cat = len(kriterier.kategorier)
     col_indstilling, col_why = 5 + n_cat, 6 + n_cat
-    for c, w in enumerate([16, 6, 36, 11, 30, *([13] * n_cat), 26, 90]):
+    for c, w in enumerate([24, 6, 36, 11, 30, *([13] * n_cat), 26, 90]):
         ws.set_column(c, c, w)
     rows = []
     for a in assessments:
         p = panel.indmeldt.get(nomination_id(a.respondent_id, a.nr)) if panel else None
         rows.append(
-            [a.respondent_id, int(a.nr), a.tilbudsnavn, a.nyoprettet or "", a.resultat, *_panel_cells(p, kriterier)]
+            [
+                driftsherre(a.respondent_id),
+                int(a.nr),
+                a.tilbudsnavn,
+                a.nyoprettet or "",
+                a.resultat,
+                *_panel_cells(p, kriterier),
+            ]
         )
     if panel:
         for tid, p in sorted(panel.tilbud.items()):
-            rows.append(["", None, tid, "", "(i samarbejdet)", *_panel_cells(p, kriterier)])
+            rows.append(["", None, tilbud(tid), "", "(i samarbejdet)", *_panel_cells(p, kriterier)])
         for tid, p in sorted(panel.udmeldt.items()):
             why = f"a) {p.fortsat_opfyldt or '–'}: {p.fortsat_begrundelse}\nb) {p.konsekvenser}"
-            rows.append(["", None, tid, "", "(ønske om udmelding)", *([""] * (n_cat + 1)), why])
+            rows.append(["", None, tilbud(tid), "", "(ønske om udmelding)", *([""] * (n_cat + 1)), why])
     ws.write_row(0, 0, heads, f.head)
     ws.autofilter(0, 0, max(len(rows), 1), len(heads) - 1)
     for r, row in enumerate(rows, start=1):
@@ -265,6 +285,9 @@ def write_panel_sheet(wb, f, assessments, kriterier: Kriteriesaet, panel: PanelA
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+    ws.set_header('&L&"Calibri,Bold"&12Ekspertpanelets vurdering')
+    ws.set_footer("&L&A&RSide &P af &N")
 
 
 def _panel_cells(p: PanelAnswer | None, kriterier: Kriteriesaet) -> list:
