@@ -134,7 +134,7 @@ def run_demo(
     step(
         "9. Bilag til DAS",
         "forside, indholdsfortegnelse med sidetal, status pr. tilbud, indmeldinger, "
-        "udmeldinger" + (" (også som PDF)" if with_pdf else ""),
+        "udmeldinger og indstilling til DAS" + (" (også som PDF)" if with_pdf else ""),
         bilag.path,
     )
     return steps
