@@ -15,6 +15,26 @@ from toolkit.definitions import load_definitions
 from toolkit.stamdata import load_stamdata
 
 EVEN_YEAR = 2028  # udmelding is only sent in even years
+
+# Runs `skema indlaes FILE` once per file in one process (a Python start per file costs more than the
+# reading): the CLI's own entry point, with its Danish error line and exit code.
+EACH_ALONE = """
+import contextlib, io, sys
+from pathlib import Path
+from toolkit.cli import main
+
+work = Path(sys.argv[1])
+for f in sys.argv[2:]:
+    out = io.StringIO()
+    sys.argv = ["skema", "indlaes", f, "--mappe", str(work / Path(f).name)]
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        try:
+            main()
+            code = 0
+        except SystemExit as exc:
+            code = exc.code
+    sys.__stdout__.write(f"{code}\\n{out.getvalue()}\\f\\n")
+"""
 UNO_PYTHON = "/usr/bin/python3"  # the system Python, where Debian's python3-uno installs `uno`
 LO_HELPER = Path(__file__).with_name("lo_convert.py")
 
@@ -41,6 +61,16 @@ def built_once(tmp_path_factory, name: str, build):
             out.mkdir()
             done.write_bytes(pickle.dumps(build(out)))
     return out, pickle.loads(done.read_bytes())
+
+
+@pytest.fixture(scope="session")
+def demo(tmp_path_factory):
+    """The whole demo year, once per test run (shared by the xdist workers): the richest data set we
+    have. (folder, steps)."""
+    from toolkit.demo.run import run_demo
+
+    out, steps = built_once(tmp_path_factory, "demo", lambda folder: run_demo(folder, EVEN_YEAR))
+    return out / "demo", steps
 
 
 @pytest.fixture(scope="session")

@@ -14,23 +14,13 @@ from typer.testing import CliRunner
 
 from toolkit import AnswerStatus, Workspace
 from toolkit.cli import app
-from toolkit.demo.run import run_demo
 from toolkit.demo.simulate import fill_form
 from toolkit.demo.simulate_hoering import MANGLER, PR_MAIL, SVAR
 from toolkit.problems import UsageError
 
-from conftest import built_once
-
 AAR = 2028
 FRIST = dt.date(AAR, 5, 10)
 SENT = dt.date(AAR, 4, 16)
-
-
-@pytest.fixture(scope="session")
-def demo(tmp_path_factory):
-    """The demo year (shared with tests/test_documents.py: built once per run under xdist)."""
-    out, steps = built_once(tmp_path_factory, "demo", lambda folder: run_demo(folder, AAR))
-    return out / "demo", steps
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from corpus.make_corpus import make_corpus
 from toolkit.returns.ingest import collect_files
 from toolkit.returns.read import read_return
 
+from conftest import EACH_ALONE
 from fill import fill_form
 from lo_jobs import run_lo_edit
 
@@ -81,27 +82,6 @@ def test_each_hostile_file_alone_is_refused_with_its_danish_message(corpus, tmp_
         assert exit_code == "1", (f.name, output[-800:])
         assert "Traceback" not in output, f.name
         assert code in output, (f.name, output[-800:])
-
-
-# Runs `skema indlaes FILE` once per file in one process (a Python start per file costs more than the
-# reading): the CLI's own entry point, with its Danish error line and exit code.
-EACH_ALONE = """
-import contextlib, io, sys
-from pathlib import Path
-from toolkit.cli import main
-
-work = Path(sys.argv[1])
-for f in sys.argv[2:]:
-    out = io.StringIO()
-    sys.argv = ["skema", "indlaes", f, "--mappe", str(work / Path(f).name)]
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code
-    sys.__stdout__.write(f"{code}\\n{out.getvalue()}\\f\\n")
-"""
 
 
 def test_a_whole_mail_folder_keeps_the_good_files_and_records_the_refused(corpus, tmp_path):

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EVEN_YEAR
+from conftest import EACH_ALONE, EVEN_YEAR
 from fill import answered_copy
 
 GIB = 1024**3
@@ -106,25 +106,6 @@ def form(forms_dir, sd, defs, tmp_path_factory):
 def hostile(form, tmp_path_factory):
     out = tmp_path_factory.mktemp("fjendtlige_mails")
     return out, make_hostile(out, form.read_bytes())
-
-
-EACH_ALONE = """
-import contextlib, io, sys
-from pathlib import Path
-from toolkit.cli import main
-
-work = Path(sys.argv[1])
-for f in sys.argv[2:]:
-    out = io.StringIO()
-    sys.argv = ["skema", "indlaes", f, "--mappe", str(work / Path(f).name)]
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
-        try:
-            main()
-            code = 0
-        except SystemExit as exc:
-            code = exc.code
-    sys.__stdout__.write(f"{code}\\n{out.getvalue()}\\f\\n")
-"""
 
 
 def _skema(*args, timeout=600):

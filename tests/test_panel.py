@@ -15,12 +15,10 @@ from toolkit.consolidate.panel import AFVENTER, panel_assessment
 from toolkit.danish import format_dato
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import recipients
-from toolkit.demo.run import run_demo
 from toolkit.demo.simulate import fill_form
 from toolkit.demo.simulate_panel import panel_answers
 from toolkit.fieldkeys import Panel
 
-from conftest import built_once
 from fill import answered_copy
 
 AAR = 2028
@@ -37,9 +35,9 @@ def text_of(path: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def demo(tmp_path_factory):
-    out, _steps = built_once(tmp_path_factory, "demo", lambda folder: run_demo(folder, AAR))
-    return out / "demo"
+def demo(demo):
+    """conftest's demo year, its folder only."""
+    return demo[0]
 
 
 def _panel_plan(ws: Workspace):

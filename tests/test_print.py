@@ -79,18 +79,13 @@ def test_a_unit_taller_than_a_page_starts_where_it_is_unless_little_is_left():
 
 
 @pytest.fixture(scope="module")
-def printed_documents(libreoffice, tmp_path_factory):
+def printed_documents(demo, libreoffice, tmp_path_factory):
     """The demo's Word documents as LibreOffice prints them: {name: (pages, heading texts)}."""
     from docx import Document
 
-    from toolkit.demo.run import run_demo
-
-    from conftest import built_once
-
     if not shutil.which("pdftotext"):
         pytest.skip("pdftotext (poppler-utils) er ikke installeret")
-    out, _steps = built_once(tmp_path_factory, "demo", lambda folder: run_demo(folder, 2028))
-    year = out / "demo" / "2028"
+    year = demo[0] / "2028"
     docs = {
         "hoeringsbrev": next((year / "hoering").glob("*_hoeringsbrev_aalborg*.docx")),
         "hoeringsmateriale": next((year / "hoering").glob("*_hoeringsmateriale.docx")),

@@ -79,16 +79,19 @@ def _danish_error(exc: Exception) -> str | None:
     return None
 
 
-class DanskCommand(TyperCommand):
+class _Dansk:
+    """Danish help option, usage line and parse errors, for a command and a group alike."""
+
     def get_help_option(self, ctx):
-        return _danish_help(super().get_help_option(ctx))
+        return _danish_help(super().get_help_option(ctx))  # type: ignore[misc]
 
     def format_usage(self, ctx, formatter) -> None:
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=USAGE)
+        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE)
 
     def parse_args(self, ctx, args):
         try:
-            return super().parse_args(ctx, args)
+            return super().parse_args(ctx, args)  # type: ignore[misc]
         except Exception as exc:
             text = _danish_error(exc)
             if text is None:
@@ -96,22 +99,11 @@ class DanskCommand(TyperCommand):
             ctx.fail(text)
 
 
-class DanskGroup(TyperGroup):
-    def get_help_option(self, ctx):
-        return _danish_help(super().get_help_option(ctx))
+class DanskCommand(_Dansk, TyperCommand):
+    pass
 
-    def format_usage(self, ctx, formatter) -> None:
-        formatter.write_usage(ctx.command_path, " ".join(self.collect_usage_pieces(ctx)), prefix=USAGE)
 
-    def parse_args(self, ctx, args):
-        try:
-            return super().parse_args(ctx, args)
-        except Exception as exc:
-            text = _danish_error(exc)
-            if text is None:
-                raise
-            ctx.fail(text)
-
+class DanskGroup(_Dansk, TyperGroup):
     def resolve_command(self, ctx, args):
         name = args[0] if args else ""
         if name and not name.startswith("-") and not ctx.resilient_parsing and self.get_command(ctx, name) is None:

@@ -171,14 +171,17 @@ def parse_kriterier(text: str, source: str = KRITERIER_FIL) -> Kriteriesaet:
 
 def load_definition(path: Path) -> Skemadefinition:
     path = Path(path)
+    return parse_definition(_read(path), path.name)
+
+
+def _read(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DefinitionError(
             path.name,
             [Issue("definition-ulaeselig", f"filen kan ikke læses ({exc.__class__.__name__})", file=path.name)],
         ) from None
-    return parse_definition(text, path.name)
 
 
 LATER_FORMS = (
@@ -197,14 +200,7 @@ def _load_kriterier(directory: str) -> Kriteriesaet:
     path = Path(directory) / KRITERIER_FIL
     if not path.exists():
         path = bundled_definitions_dir() / KRITERIER_FIL
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DefinitionError(
-            path.name,
-            [Issue("definition-ulaeselig", f"filen kan ikke læses ({exc.__class__.__name__})", file=path.name)],
-        ) from None
-    return parse_kriterier(text, path.name)
+    return parse_kriterier(_read(path), path.name)
 
 
 @lru_cache(maxsize=8)
