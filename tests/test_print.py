@@ -140,3 +140,17 @@ def test_hearing_letter_keeps_tilbud_names_whole_and_fits_one_page_with_carlito(
     if _carlito():
         assert len(pages) == 1, pages
         assert "Med venlig hilsen" in " ".join(pages[0])
+
+
+def test_bilag_status_sections_do_not_spill_a_few_lines_onto_a_page_of_their_own(printed_documents):
+    """Each section of the bilag starts a new page; with Carlito, none ends with a page holding only
+    its last line or two (the status charts are low enough that a section fits its page)."""
+    if not _carlito():
+        pytest.skip("Carlito er ikke installeret: en bredere skrift bryder siderne anderledes")
+    pages, _ = printed_documents["bilag"]
+    n = len(pages)
+    for i, lines in enumerate(pages[1:-1], start=2):
+        body = [x for x in lines if not x.startswith("Sekretariat for") and x != f"Side {i} af {n}"]
+        next_starts_section = any(x.startswith("Bilag ") for x in pages[i][:2])
+        if body and not body[0].startswith("Bilag ") and next_starts_section:
+            assert len(body) >= 5, (i, body)
