@@ -119,3 +119,38 @@ def test_word_documents_number_their_pages_and_never_leave_a_heading_at_the_bott
         body = [x for x in lines if x not in footer]
         last = " ".join(body[-1].split()) if body else ""
         assert last not in headings, (name, i, last)  # keep-with-next holds it to what follows
+
+
+def _carlito() -> bool:
+    fc = shutil.which("fc-list")
+    return bool(fc) and "carlito" in subprocess.run([fc], capture_output=True, text=True).stdout.lower()
+
+
+def test_hearing_letter_keeps_tilbud_names_whole_and_fits_one_page_with_carlito(printed_documents, sd):
+    """The letter's table gives the tilbud column room for its longest words ("Spiseforstyrrelser"),
+    so no name is broken mid-word (as it was in four equal columns, worst in a wider fallback font),
+    and with Carlito the letter, signature included, is one page."""
+    pages, _ = printed_documents["hoeringsbrev"]
+    words = set(" ".join(" ".join(lines) for lines in pages).split())
+    listed = [t.navn for t in sd.tilbud if t.navn.split()[0] in words]
+    assert len(listed) >= 8
+    for navn in listed:
+        for word in navn.split():
+            assert word in words, (navn, word)  # whole, not "Spiseforstyrrels" + "er"
+    if _carlito():
+        assert len(pages) == 1, pages
+        assert "Med venlig hilsen" in " ".join(pages[0])
+
+
+def test_bilag_status_sections_do_not_spill_a_few_lines_onto_a_page_of_their_own(printed_documents):
+    """Each section of the bilag starts a new page; with Carlito, none ends with a page holding only
+    its last line or two (the status charts are low enough that a section fits its page)."""
+    if not _carlito():
+        pytest.skip("Carlito er ikke installeret: en bredere skrift bryder siderne anderledes")
+    pages, _ = printed_documents["bilag"]
+    n = len(pages)
+    for i, lines in enumerate(pages[1:-1], start=2):
+        body = [x for x in lines if not x.startswith("Sekretariat for") and x != f"Side {i} af {n}"]
+        next_starts_section = any(x.startswith("Bilag ") for x in pages[i][:2])
+        if body and not body[0].startswith("Bilag ") and next_starts_section:
+            assert len(body) >= 5, (i, body)

@@ -23,7 +23,11 @@ WAIT = 300  # seconds a page may take on a loaded machine (ingesting starts work
 
 @pytest.fixture(scope="session")
 def browser(tmp_path_factory):
-    """One headless Chromium for the test run, from the distribution's packages (never downloaded)."""
+    """One headless Chromium for the test run, from the distribution's packages (never downloaded),
+    in Danish as on a Danish Windows pc: on Linux the date fields' format (dd.mm.åååå) and the file
+    button ("Vælg filer") follow the browser's own language, taken from LANGUAGE (not from --lang,
+    which only sets what the pages are told) and shown only with Chromium's Danish strings
+    (Debian's chromium-l10n)."""
     webdriver = pytest.importorskip("selenium.webdriver")
     if not CHROMIUM or not Path(CHROMEDRIVER).exists():
         pytest.skip("Chromium og chromedriver er ikke installeret (apt-get install chromium chromium-driver)")
@@ -36,9 +40,15 @@ def browser(tmp_path_factory):
         options.add_argument(arg)
     options.add_argument(f"--window-size={SIZES['bred'][0]},{SIZES['bred'][1]}")
     options.add_experimental_option(
-        "prefs", {"download.default_directory": str(downloads), "download.prompt_for_download": False}
+        "prefs",
+        {
+            "download.default_directory": str(downloads),
+            "download.prompt_for_download": False,
+            "intl.accept_languages": "da-DK,da",
+        },
     )
-    driver = webdriver.Chrome(service=Service(CHROMEDRIVER), options=options)
+    danish = {**os.environ, "LANGUAGE": "da_DK:da", "LANG": "da_DK.UTF-8"}
+    driver = webdriver.Chrome(service=Service(CHROMEDRIVER, env=danish), options=options)
     driver.set_page_load_timeout(WAIT)
     driver.downloads = downloads
     try:
@@ -113,6 +123,8 @@ def test_the_year_in_the_browser_upload_status_correct_and_download(browser, web
     url, folder, returns = web
     d = browser
     d.get(f"{url}/?aar={AAR}")
+    assert d.find_element(*_by("html")).get_attribute("lang") == "da"  # the page says it is Danish
+    assert d.execute_script("return navigator.language") == "da-DK"  # and the browser is a Danish one
     assert [a.text for a in d.find_elements(*_by("nav a"))] == ["Årshjul", "Skemaer", "Indlæs", "Status", "Dokumenter"]
     assert d.find_element(*_by("h1")).text.startswith(f"Årshjul {AAR}")
     assert "Skemaer sendes ud" in d.find_element(*_by("table")).text

@@ -70,11 +70,16 @@ def test_generating_forms_on_the_page_writes_them_and_offers_them_as_zip(site):
 
 def test_a_hearing_deadline_after_the_das_meeting_is_refused_with_the_commands_message(site):
     url, folder, _, _ = site
-    status, _, page = _post(site, f"/dokumenter/hoering?aar={AAR}", {"frist": f"{AAR}-06-01"})
-    assert status == 400
-    assert "ligger ikke før DAS-mødet 20. maj 2028" in _text(page.decode())
-    status, _, page = _post(site, f"/dokumenter/bilag?aar={AAR}", {"moede": "ikke en dato"})
-    assert status == 400 and "Mødedatoen mangler eller er ikke en dato." in page.decode()
+    # the date field's ISO date, and a date typed the Danish way (a browser without a date field)
+    for frist in (f"{AAR}-06-01", f"1. juni {AAR}", f"01.06.{AAR}"):
+        status, _, page = _post(site, f"/dokumenter/hoering?aar={AAR}", {"frist": frist})
+        assert status == 400
+        assert "ligger ikke før DAS-mødet 20. maj 2028" in _text(page.decode()), frist
+    status, _, page = _post(site, f"/dokumenter/bilag?aar={AAR}", {"moede": "31.13.2028"})
+    text = _text(page.decode())
+    assert status == 400 and "Mødedatoen &#39;31.13.2028&#39; er ikke en dato. Skriv fx 10.05.2028" in text, text
+    status, _, page = _post(site, f"/dokumenter/bilag?aar={AAR}", {"moede": ""})
+    assert status == 400 and "Mødedatoen mangler." in page.decode()
     assert not (folder / "output" / str(AAR) / "hoering").exists()
 
 

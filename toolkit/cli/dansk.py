@@ -1,15 +1,23 @@
-"""Typer's and Click's own words in Danish, through their public means: the module attributes of
-typer.rich_utils (panel titles, "[default: …]", "[required]"; set once when the CLI is imported),
-the command classes passed with Typer's `cls=` (the help option's text, the usage line's prefix,
-"No such command", missing and invalid values, unknown options), `options_metavar` and
-`subcommand_metavar`, and `metavar=` on our options. If a Typer release drops one of these
-attributes, that text simply stays English."""
+"""Typer's and Click's own words in Danish, through their public means: the command classes passed
+with Typer's `cls=` write the help page themselves (`format_help`, Click's documented hook for a
+custom command class) from the public attributes of Click's parameters (opts, metavar, help,
+required, default), so no Python type ("<list[Path]>", "TEXT") and no English word shows, whatever
+Typer release draws the page; they also give the usage line's prefix, "No such command", missing and
+invalid values and unknown options in Danish. The module attributes of typer.rich_utils (set once
+when the CLI is imported) make Typer's own error box Danish ("Fejl", "Skriv … --help")."""
 
 from __future__ import annotations
 
 import difflib
+import os
 
 import typer
+from rich import box
+from rich.console import Console, Group
+from rich.padding import Padding
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
 from typer.core import TyperCommand, TyperGroup
 
 from toolkit.danish import opremsning
@@ -79,15 +87,121 @@ def _danish_error(exc: Exception) -> str | None:
     return None
 
 
+def _usage_name(param) -> str:
+    """An argument in the usage line: STI... (required, repeatable), [MAPPE] (optional)."""
+    name = param.metavar or (param.name or "").upper()
+    if param.nargs != 1:
+        name += "..."
+    return name if param.required else f"[{name}]"
+
+
+def _placeholder(param) -> str:
+    """The value an option takes, as we named it (metavar=); a flag takes none. Never a Python type."""
+    if getattr(param, "is_flag", False) or getattr(param, "count", False):
+        return ""
+    return param.metavar if param.metavar is not None else "VÆRDI"
+
+
+def _default_text(ctx, param) -> str:
+    """ "[standard: 8765]" when the help text does not already say the default in words."""
+    help_text = param.help or ""
+    show = param.show_default if param.show_default is not None else ctx.show_default
+    if isinstance(show, str):
+        return f"[standard: {show}]"
+    if not show or "standard" in help_text or getattr(param, "is_flag", False):
+        return ""
+    value = param.get_default(ctx, call=False)
+    if value is None or callable(value) or value == () or value == [] or value is False or value == "":
+        return ""
+    if isinstance(value, (list, tuple)):
+        value = ", ".join(str(v) for v in value)
+    return f"[standard: {value}]"
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [" ".join(p.split()) for p in (text or "").replace("\b", "").split("\n\n") if p.strip()]
+
+
+def _panel(title: str, rows: list[list[str]], styles: tuple[str, ...], marked: bool = False) -> Panel:
+    """A framed table; `marked`: the first column holds the "*" of required parameters, left out when
+    no row has one."""
+    if marked and not any(row[0] for row in rows):
+        rows, styles = [row[1:] for row in rows], styles[1:]
+    table = Table.grid(padding=(0, 2), expand=True)
+    for i, style in enumerate(styles):
+        last = i == len(styles) - 1
+        table.add_column(style=style, no_wrap=not last, ratio=1 if last else None, overflow="fold")
+    for row in rows:
+        table.add_row(*[Text(cell) for cell in row])
+    return Panel(table, title=title, title_align="left", border_style="dim", box=box.ROUNDED)
+
+
+def help_page(command, ctx) -> Group:
+    """The whole help page of a command or a group, in Danish."""
+    parts: list = [Padding(Text(USAGE + ctx.command_path + " " + " ".join(command.collect_usage_pieces(ctx))), (1, 1))]
+    for paragraph in _paragraphs(command.help or ""):
+        parts.append(Padding(Text(paragraph), (0, 1, 1, 1)))
+    params = [p for p in command.get_params(ctx) if not getattr(p, "hidden", False)]
+    arguments = [p for p in params if p.param_type_name == "argument"]
+    options = [p for p in params if p.param_type_name == "option"]
+    if arguments:
+        rows = [
+            ["*" if p.required else "", _usage_name(p).strip("[]"), _joined(p.help, _default_text(ctx, p), p.required)]
+            for p in arguments
+        ]
+        parts.append(_panel(PANELS["ARGUMENTS_PANEL_TITLE"], rows, ("red", "bold cyan", ""), marked=True))
+    if options:
+        rows = [
+            [
+                "*" if p.required else "",
+                ", ".join(list(p.opts) + list(p.secondary_opts)),
+                _placeholder(p),
+                _joined(p.help, _default_text(ctx, p), p.required),
+            ]
+            for p in options
+        ]
+        parts.append(_panel(PANELS["OPTIONS_PANEL_TITLE"], rows, ("red", "bold cyan", "bold yellow", ""), marked=True))
+    if isinstance(command, typer.core.TyperGroup):
+        rows = []
+        for name in command.list_commands(ctx):
+            sub = command.get_command(ctx, name)
+            if sub is not None and not sub.hidden:
+                rows.append([name, sub.short_help or next(iter(_paragraphs(sub.help or "")), "")])
+        if rows:
+            parts.append(_panel(PANELS["COMMANDS_PANEL_TITLE"], rows, ("bold cyan", "")))
+    if command.epilog:
+        parts.append(Padding(Text(" ".join(command.epilog.split())), (1, 1, 0, 1)))
+    return Group(*parts)
+
+
+def _joined(help_text: str | None, default: str, required: bool) -> str:
+    return " ".join(t for t in (help_text or "", default, PANELS["REQUIRED_LONG_STRING"] if required else "") if t)
+
+
+def _console() -> Console:
+    width = os.environ.get("TERMINAL_WIDTH")
+    return Console(width=int(width) if width and width.isdigit() else None, highlight=False)
+
+
 class _Dansk:
-    """Danish help option, usage line and parse errors, for a command and a group alike."""
+    """Danish help page, help option, usage line and parse errors, for a command and a group alike."""
 
     def get_help_option(self, ctx):
         return _danish_help(super().get_help_option(ctx))  # type: ignore[misc]
 
+    def collect_usage_pieces(self, ctx) -> list[str]:
+        pieces = [self.options_metavar] if self.options_metavar else []  # type: ignore[attr-defined]
+        pieces += [_usage_name(p) for p in self.get_params(ctx) if p.param_type_name == "argument"]  # type: ignore[attr-defined]
+        if isinstance(self, typer.core.TyperGroup):
+            pieces.append(self.subcommand_metavar)
+        return pieces
+
     def format_usage(self, ctx, formatter) -> None:
-        pieces = self.collect_usage_pieces(ctx)  # type: ignore[attr-defined]
+        pieces = self.collect_usage_pieces(ctx)
         formatter.write_usage(ctx.command_path, " ".join(pieces), prefix=USAGE)
+
+    def format_help(self, ctx, formatter) -> None:
+        _console().print(help_page(self, ctx))
 
     def parse_args(self, ctx, args):
         try:

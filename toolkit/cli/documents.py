@@ -84,14 +84,18 @@ def hoering_cmd(
 
 @app.command("bemaerkning")
 def bemaerkning_cmd(
-    part: Annotated[str, typer.Option("--part", help="Aftalepartens id (fx K851).")],
-    tilbud: Annotated[str, typer.Option("--tilbud", help="Tilbuddets id (fx T01).")],
+    part: Annotated[str, typer.Option("--part", metavar="ID", help="Aftalepartens id (fx K851).")],
+    tilbud: Annotated[str, typer.Option("--tilbud", metavar="ID", help="Tilbuddets id (fx T01).")],
     begrundelse: Annotated[
-        str, typer.Option("--begrundelse", help="Hvordan bemærkningen kom ind, fx 'modtaget pr. mail 3. maj'.")
+        str,
+        typer.Option(
+            "--begrundelse", metavar="TEKST", help="Hvordan bemærkningen kom ind, fx 'modtaget pr. mail 3. maj'."
+        ),
     ],
-    tekst: Annotated[str, typer.Option("--tekst", help="Høringsbemærkningen til tilbuddet.")] = "",
+    tekst: Annotated[str, typer.Option("--tekst", metavar="TEKST", help="Høringsbemærkningen til tilbuddet.")] = "",
     ydelser_matcher: Annotated[
-        str | None, typer.Option("--ydelser-matcher", help="Matcher ydelserne behovet: Ja, Delvist eller Nej.")
+        str | None,
+        typer.Option("--ydelser-matcher", metavar="SVAR", help="Matcher ydelserne behovet: Ja, Delvist eller Nej."),
     ] = None,
     aar: AarOpt = None,
     mappe: MappeOpt = Path("."),
@@ -163,6 +167,7 @@ def bilag_cmd(
         list[str] | None,
         typer.Option(
             "--punkt",
+            metavar="PUNKT",
             help="Mødets dagsordenspunkt: N for alle sektioner, eller SEKTION=N (status, indmelding, udmelding, "
             "indstilling); kan gentages.",
         ),
@@ -171,6 +176,7 @@ def bilag_cmd(
         list[str] | None,
         typer.Option(
             "--vedlaeg",
+            metavar="FIL",
             help="Vedlæg et dokument (.docx eller .pdf), evt. under dagsordenspunkt N: [N=]FIL; kan gentages.",
         ),
     ] = None,

@@ -44,6 +44,7 @@ def udsend_cmd(
         list[str] | None,
         typer.Option(
             "--skema",
+            metavar="SKEMA",
             help=f"Kun dette skema: {', '.join(FORM_TYPES)} (kan gentages).",
             callback=choices("skema", FORM_TYPES, many=True),
         ),

@@ -16,7 +16,9 @@ PASSWORD_ENV = "SKEMA_WEB_ADGANGSKODE"
 
 @app.command("web")
 def web_cmd(
-    port: Annotated[int, typer.Option("--port", help="Porten siden lytter på (0: en ledig port).")] = 8765,
+    port: Annotated[
+        int, typer.Option("--port", metavar="PORT", help="Porten siden lytter på (0: en ledig port).")
+    ] = 8765,
     uden_browser: Annotated[
         bool, typer.Option("--uden-browser", help="Åbn ikke siden i browseren (adressen skrives på skærmen).")
     ] = False,
@@ -24,6 +26,7 @@ def web_cmd(
         str,
         typer.Option(
             "--vaert",
+            metavar="ADRESSE",
             help="Adressen siden lytter på (standard 127.0.0.1: kun denne maskine). Andre adresser, fx 0.0.0.0, "
             f"kræver en adgangskode i miljøvariablen {PASSWORD_ENV}; så beder hver side om den.",
         ),

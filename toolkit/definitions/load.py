@@ -236,11 +236,22 @@ LATER_FORMS = (
 
 def load_kriterier(directory: Path | None = None) -> Kriteriesaet:
     """The criteria set of a definitions folder (a copy made before kriterier.yaml existed: the bundled one)."""
-    return _load_kriterier(str(Path(directory or bundled_definitions_dir()).resolve()))
+    d = Path(directory or bundled_definitions_dir()).resolve()
+    return _load_kriterier(str(d), _stamp(d))
+
+
+def _stamp(directory: Path) -> tuple:
+    """The folder's YAML files by name, time and size: an edited file is read again (a long-running
+    `skema web`), an unchanged folder comes from the cache."""
+    out = []
+    for path in sorted(directory.glob("*.yaml")):
+        st = path.stat()
+        out.append((path.name, st.st_mtime_ns, st.st_size))
+    return tuple(out)
 
 
 @lru_cache(maxsize=8)
-def _load_kriterier(directory: str) -> Kriteriesaet:
+def _load_kriterier(directory: str, stamp: tuple = ()) -> Kriteriesaet:
     path = Path(directory) / KRITERIER_FIL
     if not path.exists():
         path = bundled_definitions_dir() / KRITERIER_FIL
@@ -249,11 +260,12 @@ def _load_kriterier(directory: str) -> Kriteriesaet:
 
 def load_aarshjul(directory: Path | None = None) -> Aarshjul:
     """The annual cycle of a definitions folder (a copy made before aarshjul.yaml existed: the bundled one)."""
-    return _load_aarshjul(str(Path(directory or bundled_definitions_dir()).resolve()))
+    d = Path(directory or bundled_definitions_dir()).resolve()
+    return _load_aarshjul(str(d), _stamp(d))
 
 
 @lru_cache(maxsize=8)
-def _load_aarshjul(directory: str) -> Aarshjul:
+def _load_aarshjul(directory: str, stamp: tuple = ()) -> Aarshjul:
     path = Path(directory) / AARSHJUL_FIL
     if not path.exists():
         path = bundled_definitions_dir() / AARSHJUL_FIL
@@ -261,7 +273,7 @@ def _load_aarshjul(directory: str) -> Aarshjul:
 
 
 @lru_cache(maxsize=8)
-def _load_all(directory: str) -> Definitioner:
+def _load_all(directory: str, stamp: tuple = ()) -> Definitioner:
     out = Definitioner()
     for form in FORMS:
         path = Path(directory) / f"{form}.yaml"
@@ -285,8 +297,8 @@ def _load_all(directory: str) -> Definitioner:
                 ],
             )
         out[form] = defn
-    out.kriterier = _load_kriterier(directory)
-    out.aarshjul = _load_aarshjul(directory)
+    out.kriterier = _load_kriterier(directory, stamp)
+    out.aarshjul = _load_aarshjul(directory, stamp)
     return out
 
 
@@ -294,6 +306,6 @@ def load_definitions(directory: Path | None = None) -> Definitioner:
     """All the form definitions, from `directory` (an edited copy) or the bundled ones, with the
     folder's criteria set as `.kriterier` and its annual cycle as `.aarshjul`."""
     d = Path(directory) if directory else bundled_definitions_dir()
-    defs = _load_all(str(d.resolve()))
+    defs = _load_all(str(d.resolve()), _stamp(d.resolve()))
     require_keys(defs, d)
     return defs

@@ -101,6 +101,7 @@ def hoeringsbrev():
         ["Tilbud", "Driftsherre", "Årsrapport", "Kommunale indmeldinger"],
         ["{{ t.navn }}", "{{ t.driftsherre }}", "{{ t.aarsrapport }}", "{{ t.kommuner }}"],
         "for t in materiale",
+        widths_cm=(5.5, 3.8, 3.0, 3.7),  # no word broken, also in a wider fallback font than Carlito
     )
     d.add_paragraph('Materialet er samlet pr. tilbud i det vedlagte dokument "Høringsmateriale {{ aar }}".')
     d.add_heading("Frist og svar", 2)

@@ -39,7 +39,7 @@ def belaegning_chart(fig_data, years: list[int], target: Path) -> Path:
     which runs across the bars near their tops, never crosses a label; the budget is named in
     a legend under the chart instead of squeezed into the title."""
     values = [fig_data.belaegning.get(y) for y in years]
-    fig, ax = _reused_axes("belaegning", (6.2, 2.6), 110)
+    fig, ax = _reused_axes("belaegning", (6.2, 2.2), 110)  # low: a status section fits its page
     bars = ax.bar([str(y) for y in years], [v or 0 for v in values], color=BLUE, width=0.55, label="Realiseret")
     for b, v in zip(bars, values, strict=True):
         x = b.get_x() + b.get_width() / 2

@@ -3,7 +3,6 @@ calls one `Workspace` method — in the background when it takes long — and re
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import TYPE_CHECKING
 from urllib.parse import quote
 
@@ -12,6 +11,7 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 
 from toolkit import SkemaError
+from toolkit.danish import parse_dato
 from toolkit.fieldkeys import FORMS
 from toolkit.web import pages
 from toolkit.web.uploads import BadUpload, TooLarge, receive_upload
@@ -111,11 +111,15 @@ def document(site: Site, request: Request, form: FormData) -> Response:
         )
         return pages.redirect(f"/job/{job.id}?aar={aar}")
     key = "frist" if what == "hoering" else "moede"
-    try:
-        day = dt.date.fromisoformat(str(form.get(key, "")))
-    except ValueError:
+    # the browser's date field sends 2028-05-10; a browser without one sends what the user typed
+    text = str(form.get(key, "")).strip()
+    day = parse_dato(text)
+    if day is None:
         what_date = "Fristen" if what == "hoering" else "Mødedatoen"
-        return pages.dokumenter(site, request, error=f"{what_date} mangler eller er ikke en dato.", status_code=400)
+        said = f"'{text}' er ikke en dato" if text else "mangler"
+        return pages.dokumenter(
+            site, request, error=f"{what_date} {said}. Skriv fx 10.05.2028 eller 10. maj 2028.", status_code=400
+        )
     if what == "hoering":
         try:  # the date checks before the work starts: the message belongs on this page
             site.ws.check_hearing_deadline(aar, day, today)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import inspect
 import shutil
@@ -50,11 +51,29 @@ class Settings:
     today: dt.date | None = None  # for tests and the benchmark; None: the real today
 
 
+def source_stamp(ws: Workspace) -> tuple:
+    """What the workspace was read from: the stamdata file and the definition files, by path, time
+    and size. A few stat calls, cheap enough for every request."""
+    fresh = dataclasses.replace(ws)  # resolves again: `skema init` may have made a local stamdata.xlsx
+    files = [fresh.stamdata_source[0], *sorted(fresh.definitions_dir.glob("*.yaml"))]
+    out: list[tuple] = []
+    for path in files:
+        try:
+            st = path.stat()
+            out.append((str(path), st.st_mtime_ns, st.st_size))
+        except FileNotFoundError:
+            out.append((str(path), None))
+    return tuple(out)
+
+
 class Site:
     """What every page needs: the workspace, the jobs, the templates and the CSRF token."""
 
     def __init__(self, ws: Workspace, settings: Settings):
-        self.ws = ws
+        self._given = ws
+        self._ws = ws
+        self._ws_stamp = source_stamp(ws)
+        self._ws_lock = threading.Lock()
         self.settings = settings
         self.jobs = Jobs()
         self.env = Environment(
@@ -67,6 +86,20 @@ class Site:
         self.has_libreoffice = bool(shutil.which("soffice") or shutil.which("libreoffice"))
         self._cache: dict[tuple, tuple[tuple, Any]] = {}
         self._cache_lock = threading.Lock()
+
+    @property
+    def ws(self) -> Workspace:
+        """The workspace, read again when stamdata.xlsx or a definition file has changed since it
+        was read (someone edited it while the page was running). A job already running keeps the
+        workspace it started with."""
+        stamp = source_stamp(self._given)
+        with self._ws_lock:
+            if stamp != self._ws_stamp:
+                self._ws = dataclasses.replace(self._given)
+                self._ws_stamp = stamp
+                with self._cache_lock:
+                    self._cache.clear()
+            return self._ws
 
     def year_data(self, aar: int) -> YearData:
         return self._cached(("year_data", aar, self.today), lambda: self.ws.year_data(aar, self.today))
@@ -173,11 +206,6 @@ def create_app(ws: Workspace, settings: Settings | None = None) -> Starlette:
             return PlainTextResponse("Findes ikke.", status_code=404)
         return Response((HERE / "static" / name).read_bytes(), media_type=STATIC[name])
 
-    async def skema_error(request: Request, exc: Exception) -> Response:
-        """A problem in stamdata or the definitions met while making a page (an årshjul out of order):
-        the commands' one Danish line, on a page."""
-        return site.render(request, "fejl.html", status_code=500, error=str(exc))
-
     routes = [
         Route("/", bind(pages.aarshjul)),
         Route("/aarshjul.ics", bind(pages.calendar)),
@@ -197,9 +225,15 @@ def create_app(ws: Workspace, settings: Settings | None = None) -> Starlette:
         Route("/hent/{aar:int}/{kind}/{name}", bind(pages.download)),
         Route("/static/{name}", static),
     ]
+
+    def failed(request: Request, exc: Exception) -> Response:
+        """A stamdata or definition file that cannot be read (perhaps half-edited): said in Danish,
+        naming the file, instead of a server error; the next request reads it again."""
+        return site.render(request, "fejl.html", status_code=500, message=str(exc))
+
     app = Starlette(
         routes=routes,
-        exception_handlers={SkemaError: skema_error},
+        exception_handlers={SkemaError: failed},
         middleware=[
             Middleware(Guard, names=served_names(settings.host), port=settings.port, password=settings.password)
         ],
