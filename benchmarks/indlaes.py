@@ -4,7 +4,9 @@ reading the same files' values bare (every sheet, to_python), in the same run. R
 the bare read, the ingest (hash, archive, guard, read, validate, store; in this process) and their
 ratio; and the national set as `skema indlaes` runs it (2 isolated reader processes) with its
 overview, wall-clock and CPU time (this process and its reader processes). The machine may be
-shared: the CPU times are the steadier numbers.
+shared: the CPU times are the steadier numbers. Also the ingest's CPU by stage, as a multiple of the
+bare read: the guard alone, the guard and opening (calamine, `_skema`, names, flags), the whole
+read (identify, plan, values, normalise), and the ingest (hash, archive, store besides).
 
     python benchmarks/indlaes.py [--gentag 3] [--indbakke DIR]
 
@@ -29,8 +31,10 @@ from toolkit.definitions import load_definitions
 from toolkit.definitions.recipients import recipients
 from toolkit.demo.simulate import Simulator, fill_form
 from toolkit.forms.generate import generate_forms
+from toolkit.returns.guards import check_package
 from toolkit.returns.ingest import ingest, ingest_file
 from toolkit.returns.read import read_return
+from toolkit.returns.reader import open_workbook
 from toolkit.store import Store
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -44,6 +48,19 @@ def bare_read(path: Path):
     for name in wb.sheet_names:
         wb.get_sheet_by_name(name).to_python()
     wb.close()
+
+
+def guard(path: Path):
+    _refusal, _warnings, package = check_package(path)
+    if package is not None:
+        package.close()
+
+
+def guard_and_open(path: Path):
+    _refusal, _warnings, package = check_package(path)
+    if package is not None:
+        open_workbook(path, package).close()
+        package.close()
 
 
 def make_returns(sd, defs, work: Path, inbox: Path) -> list[Path]:
@@ -80,7 +97,13 @@ def main():
         bare_ms: dict[Path, list[float]] = {f: [] for f in files}
         ingest_ms: dict[Path, list[float]] = {f: [] for f in files}
         bare_cpu, ingest_cpu, real_wall, real_cpu, cons_wall, cons_cpu = [], [], [], [], [], []
+        stage_cpu: dict[str, list[float]] = {"vagt": [], "vagt + åbning": [], "læsning": []}
         for i in range(args.gentag):
+            for stage, step in zip(stage_cpu, (guard, guard_and_open, lambda f: read_return(f, sd, defs)), strict=True):
+                c = time.process_time()
+                for f in files:
+                    step(f)
+                stage_cpu[stage].append(time.process_time() - c)
             c = time.process_time()
             for f in files:
                 t = time.perf_counter()
@@ -124,6 +147,11 @@ def main():
         f"faktor pr. fil (median):          {med(ratios):6.2f}   "
         f"(i alt {sum(ing_f.values()) / sum(bare_f.values()):.2f}, "
         f"CPU {med(ingest_cpu) / med(bare_cpu):.2f})"
+    )
+    print(
+        "CPU pr. trin i forhold til bar læsning: "
+        + ", ".join(f"{stage} {med(v) / med(bare_cpu):.2f}" for stage, v in stage_cpu.items())
+        + f", indlæsning {med(ingest_cpu) / med(bare_cpu):.2f}"
     )
     rw, rc, cw, cc = med(real_wall), med(real_cpu), med(cons_wall), med(cons_cpu)
     print(f"'skema indlaes' (2 læseprocesser): {rw:6.2f} s væg, CPU {rc:.2f} s")

@@ -1,5 +1,6 @@
 """Ingest into the store: archive, idempotence, supersede with history, corrections, export."""
 
+import datetime as dt
 import json
 import sqlite3
 import tempfile
@@ -223,6 +224,48 @@ def test_structured_columns_reconstruct_the_text_key(parts):
         as_columns = KeyParts(*(columns[key][c] for c in KeyParts._fields))
         assert as_columns == p and format_key(as_columns) == key
         assert (v.tilbud_id, v.nr, v.ydelse_id, v.kommune_id, v.linje, v.noegle, v.felt_aar) == tuple(p)[1:]
+
+
+def test_every_value_type_is_stored_and_read_back_as_it_was_read(tmp_path):
+    """Numbers (the common case, stored on a fast path), booleans, dates, text and an unreadable
+    value (None, only raw) come back from the store with their type."""
+    read = {
+        "kommune.a": 95,
+        "kommune.b": 0.75,
+        "kommune.c": -3.0,
+        "kommune.d": True,
+        "kommune.e": dt.date(2028, 3, 1),
+        "kommune.f": "Ja",
+        "kommune.g": None,
+    }
+    with Store(tmp_path) as st:
+        st.record(
+            file_hash="h",
+            original_name="f.xlsx",
+            archive_name="h.xlsx",
+            received_at="2028-03-01T10:00:00",
+            skema="kommune",
+            aar=2028,
+            respondent_id="R1",
+            respondent_navn="R",
+            version=1,
+            status="gyldig",
+            values=[FieldValue(k, v, str(v), "Ark", "B2") for k, v in read.items()],
+            issues=[],
+        )
+        stored = {v.felt: v.value for v in st.current_values()}
+        vtypes = dict(st.con.execute("SELECT felt, vtype FROM vals").fetchall())
+    assert stored == {**read, "kommune.c": -3, "kommune.d": "True"}  # a boolean is no number
+    assert type(stored["kommune.a"]) is int and type(stored["kommune.b"]) is float
+    assert vtypes == {
+        "kommune.a": "tal",
+        "kommune.b": "tal",
+        "kommune.c": "tal",
+        "kommune.d": "tekst",
+        "kommune.e": "dato",
+        "kommune.f": "tekst",
+        "kommune.g": None,
+    }
 
 
 def test_correction_carries_the_structured_key(tmp_path):

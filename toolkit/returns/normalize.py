@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from toolkit.danish import dato_fra_celle, format_tal, ligner_email, parse_tal
@@ -141,11 +142,16 @@ def _choice(felt: Felt, v, raw: str, yes_no: bool) -> Normalized:
         if s in NEJ:
             return Normalized("Nej", raw)
         return Normalized(None, raw, "ukendt-valg", f"'{raw}' er hverken Ja eller Nej")
-    folded = {_fold(c): c for c in felt.valg}
-    hit = folded.get(_fold(raw_text(v)))
+    hit = _folded_choices(felt.valg).get(_fold(raw_text(v)))
     if hit is None:
         return Normalized(None, raw, "ukendt-valg", f"'{raw}' er ikke en af mulighederne ({', '.join(felt.valg)})")
     return Normalized(hit, raw)
+
+
+@lru_cache(maxsize=1024)  # a form's few choice lists, met in every return
+def _folded_choices(valg: tuple[str, ...]) -> dict[str, str]:
+    """The choices by their folded spelling (returned shared: not to be changed)."""
+    return {_fold(c): c for c in valg}
 
 
 def clean_text(s: str) -> tuple[str, str | None]:

@@ -165,6 +165,14 @@ def encode(value) -> tuple[str | None, str | None, float | None]:
     return "tekst", str(value), None
 
 
+def _encoded(value) -> tuple[str | None, str | None, float | None]:
+    """`encode`, with the common case (a number, most of a return) first."""
+    cls = value.__class__
+    if cls is float or cls is int:
+        return "tal", None, float(value)
+    return encode(value)
+
+
 def decode(vtype, vtext, vnum):
     if vtype == "tal":
         return int(vnum) if float(vnum).is_integer() else vnum
@@ -484,7 +492,7 @@ class Store:
                 "INSERT INTO vals (submission_id, felt, vtype, vtext, vnum, raw, ark, celle, "
                 + ", ".join(_KEY_COLUMNS["vals"])
                 + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(sid, v.key, *encode(v.value), v.raw, v.sheet, v.cell, *_key_parts(v.key)) for v in values],
+                [(sid, v.key, *_encoded(v.value), v.raw, v.sheet, v.cell, *_key_parts(v.key)) for v in values],
             )
             con.executemany(
                 "INSERT INTO issues (submission_id, file, respondent, skema, sheet, cell, felt, code, severity, "
