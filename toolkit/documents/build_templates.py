@@ -146,6 +146,22 @@ def noegletal_table(d, var="t"):
     )
 
 
+def oevrige(d, var: str, dokument: str):
+    """'Øvrige oplysninger': the answers to fields marked `i_dokumenter` (documents/oevrige.py), one
+    table per tilbud, shown when there are any."""
+    rows = f"{var}.oevrige.{dokument}"
+    d.add_paragraph("{%p if " + f"{var}.oevrige and {rows}" + " %}")
+    d.add_heading("Øvrige oplysninger", 2)
+    loop_table(
+        d,
+        ["Oplysning", "Svar"],
+        ["{{ o.etiket }}{% if o.fra %} ({{ o.fra }}){% endif %}", "{{ o.vaerdi }}"],
+        f"for o in {rows}",
+        widths_cm=(7.0, 9.0),
+    )
+    d.add_paragraph("{%p endif %}")
+
+
 def hoeringsmateriale():
     d = base()
     d.add_paragraph("Høringsmateriale {{ aar }}", style="Title")
@@ -163,6 +179,7 @@ def hoeringsmateriale():
     d.add_heading("Kommunernes forventninger", 2)
     d.add_paragraph("{{ t.forventet_tekst }}")
     bullets(d, "for k in t.oensker", "{{ k.kommune }}: {{ k.tekst }}")
+    oevrige(d, "t", "hoeringsmateriale")
     d.add_paragraph("{%p if t.signaler %}")
     d.add_heading("Early warning", 2)
     bullets(d, "for s in t.signaler", "{{ s }}")
@@ -224,6 +241,7 @@ def bilag_das():
     d.add_paragraph("{{ b.t.oekonomi }}")
     d.add_heading("Driftsherrens udviklingsnoter", 2)
     d.add_paragraph("{{ b.t.udvikling }}")
+    oevrige(d, "b.t", "bilag")
     d.add_heading("Early warning", 2)
     bullets(d, "for s in b.t.signaler", "{{ s }}")
     d.add_paragraph("{%p if not b.t.signaler %}")

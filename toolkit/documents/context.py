@@ -7,6 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from toolkit.danish import antal, format_dato, format_tal
+from toolkit.documents.oevrige import extra_rows
 from toolkit.fieldkeys import Aarsrapport as A
 from toolkit.fieldkeys import Hoeringssvar as H
 from toolkit.fieldkeys import Kommune as K
@@ -61,6 +62,8 @@ class TilbudValues:
     own: dict[str, dict[tuple, object]]  # tilbud -> {(noegle, felt_aar): value}: the årsrapport's own answers
     wishes: dict[str, list[dict]]  # tilbud -> the municipalities' remarks and wishes
     replies: dict[str, list[dict]]  # tilbud -> the hearing replies: {fra, ydelser_matcher, bemaerkning}
+    # document -> tilbud -> the answers to fields marked `i_dokumenter` (documents/oevrige.py)
+    oevrige: dict[str, dict[str, list[dict]]] | None = None
 
 
 _NOTE_LABELS = {  # the municipalities' free-text answers shown per tilbud, in this order within a kommune
@@ -70,7 +73,8 @@ _NOTE_LABELS = {  # the municipalities' free-text answers shown per tilbud, in t
 }
 
 
-def index_values(values, sd) -> TilbudValues:
+def index_values(values, sd, defs=None) -> TilbudValues:
+    """`defs`: the definitions, whose fields marked `i_dokumenter` are shown under "Øvrige oplysninger"."""
     names = {a.id: a.navn for a in sd.aftaleparter}
     own: dict[str, dict[tuple, object]] = {}
     notes: dict[str, list[tuple[str, dict]]] = {}
@@ -118,7 +122,7 @@ def index_values(values, sd) -> TilbudValues:
         ]
         for tid, per_party in replies.items()
     }
-    return TilbudValues(own, wishes, hearing)
+    return TilbudValues(own, wishes, hearing, extra_rows(values, sd, defs) if defs is not None else None)
 
 
 def tilbud_section(fig, index: TilbudValues, aar: int, signals, received: dict) -> dict:
@@ -174,6 +178,7 @@ def tilbud_section(fig, index: TilbudValues, aar: int, signals, received: dict) 
         "oekonomi": oekonomi.strip(),
         "udvikling": udvikling or "Ingen udviklingsnoter modtaget.",
         "hoeringssvar": index.replies.get(fig.tilbud_id, []),
+        "oevrige": {d: rows.get(fig.tilbud_id, []) for d, rows in (index.oevrige or {}).items()},
         "hoering": "Der er ikke registreret høringsbemærkninger til tilbuddet."
         if not index.replies.get(fig.tilbud_id)
         else f"Høringssvar fra {_parter(len(index.replies[fig.tilbud_id]))}.",

@@ -107,7 +107,7 @@ def write_hoering(
     with _letter_writers(len(letters)) as pool:  # the letters are written while the material is prepared
         pending = pool.map(_write_letter, letters, chunksize=max(1, len(letters) // 8)) if pool else None
         warnings = early_warnings(sd, aar, figures)
-        index = index_values(values, sd)
+        index = index_values(values, sd, defs)
         sections = [tilbud_section(f, index, aar, warnings[f.tilbud_id], rec) for f in figures]
         material = _write(
             "hoeringsmateriale.docx",
@@ -224,7 +224,7 @@ def write_bilag(
             )
         ]
         pngs = charts.belaegning_charts(figures, [aar - 3, aar - 2, aar - 1], Path(tmp))
-        index = index_values(values, sd)
+        index = index_values(values, sd, defs)
         for f in figures:
             png = pngs[f.tilbud_id]
             status.append(
