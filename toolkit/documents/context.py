@@ -7,17 +7,23 @@ import datetime as dt
 from dataclasses import dataclass
 
 from toolkit.danish import antal, format_dato, format_tal
+from toolkit.definitions import load_definitions
+from toolkit.definitions.aarshjul import Aarshjul
 from toolkit.documents.oevrige import extra_rows
 from toolkit.fieldkeys import Aarsrapport as A
 from toolkit.fieldkeys import Hoeringssvar as H
 from toolkit.fieldkeys import Kommune as K
 from toolkit.rules.period import year_periods
+from toolkit.rules.tekster import organ_values
 from toolkit.rules.warnings import format_distinct
 
 
-def common(sd, aar: int, today: dt.date) -> dict:
-    """Variables every template receives, among them the agreement period (`periode`, rules/period.py)."""
+def common(sd, aar: int, today: dt.date, defs=None) -> dict:
+    """Variables every template receives, among them the agreement period (`periode`, rules/period.py)
+    and the bodies of the annual cycle (`organ.das.navn`, `organ.ekspertpanel.ejefald`, …) from the
+    definitions folder `defs` (default: the bundled one)."""
     return {
+        "organ": organ_values(aarshjul_of(defs)),
         "periode": year_periods(sd, aar).texts(),
         "sekretariat": str(sd.setting("sekretariat", "")),
         "sekretariat_email": str(sd.setting("sekretariat_email", "")),
@@ -30,6 +36,11 @@ def common(sd, aar: int, today: dt.date) -> dict:
         "aar_2": aar - 2,
         "aar_3": aar - 1,
     }
+
+
+def aarshjul_of(defs) -> Aarshjul:
+    """The annual cycle (with the bodies' names) of a definitions folder; the bundled one without."""
+    return defs.aarshjul if defs is not None else load_definitions().aarshjul
 
 
 def by_respondent(values, skema: str) -> dict[str, list]:
