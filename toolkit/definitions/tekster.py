@@ -32,7 +32,7 @@ from toolkit.problems import DefinitionError, Issue
 PLADSHOLDER = re.compile(r"\{([^{}\s]*)\}")
 ORGAN_FORMER = ("navn", "kort", "ejefald")
 FAST = ("region", "kriterier.regel", "kriterier.liste", *PERIODE_VARIABLER)
-CODE = "definition-ukendt-pladsholder"
+CODE = "definition-ugyldig"
 
 
 def ejefald(navn: str) -> str:
