@@ -114,8 +114,8 @@ def run_demo(
         path,
     )
 
-    sent = activity_date(sd, aar, "aarsrapport")  # the hearing goes out when the årsrapporter are in
-    hearing = ws.hoering(aar, activity_date(sd, aar, "hoering"), overwrite=True, today=sent)
+    sent = activity_date(sd, ws.defs.aarshjul, aar, "aarsrapport")  # the hearing goes out when the årsrapporter are in
+    hearing = ws.hoering(aar, activity_date(sd, ws.defs.aarshjul, aar, "hoering"), overwrite=True, today=sent)
     replies = simulate_hoering(ws, aar, work / "indbakke" / f"{aar}_hoering")  # then the replies come in
     step(
         "7. Høring",

@@ -98,6 +98,7 @@ def load_stamdata(path: Path | None = None) -> Stamdata:
         ydelser=items["Ydelser"],
         frister=items["Frister"],
         kilde=str(path),
+        frist_raekker={(f.skema, f.dato): r.n for r, f in zip(tables["Frister"].rows, items["Frister"], strict=True)},
     )
 
 

@@ -91,6 +91,7 @@ class Stamdata(BaseModel):
     ydelser: list[Ydelse]
     frister: list[Frist]
     kilde: str = ""
+    frist_raekker: dict[tuple[str, dt.date], int] = Field(default_factory=dict)  # (skema, dato) -> Frister row
 
     # --- look-ups (indexed once; stamdata is not changed after loading) -------------------------
     @cached_property
