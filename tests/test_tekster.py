@@ -80,7 +80,7 @@ def test_no_generated_form_has_a_placeholder_left(forms_dir):
 def test_a_moved_meeting_moves_the_month_in_the_text(sd, tmp_path):
     moved = changed(
         sd,
-        frister=[*(f.model_dump() for f in sd.frister), {"skema": "das_maj", "dato": dt.date(AAR, 9, 15)}],
+        frister=[*(f.model_dump() for f in sd.frister), {"skema": "das", "dato": dt.date(AAR, 9, 15)}],
     )
     text = write_indmelding(tmp_path, moved)
     assert "Den Administrative Styregruppe beslutter i september" in text

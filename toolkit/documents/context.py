@@ -24,7 +24,7 @@ def common(sd, aar: int, today: dt.date, defs=None) -> dict:
     definitions folder `defs` (default: the bundled one)."""
     return {
         "organ": organ_values(aarshjul_of(defs)),
-        "periode": year_periods(sd, aar).texts(),
+        "periode": year_periods(sd, aar, aarshjul_of(defs)).texts(),
         "sekretariat": str(sd.setting("sekretariat", "")),
         "sekretariat_email": str(sd.setting("sekretariat_email", "")),
         "sekretariat_telefon": str(sd.setting("sekretariat_telefon", "") or ""),

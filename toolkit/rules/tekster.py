@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 
 from toolkit.danish import MAANEDER, format_dato
-from toolkit.definitions.aarshjul import Aarshjul, Aktivitet
+from toolkit.definitions.aarshjul import Aarshjul
 from toolkit.definitions.kriterier import Kriteriesaet
 from toolkit.definitions.tekster import ejefald
 from toolkit.rules.cycle import aarshjul as year_activities
@@ -44,15 +44,11 @@ def form_texts(sd: Stamdata, aj: Aarshjul, kriterier: Kriteriesaet, aar: int) ->
     out["kriterier.liste"] = kriterier.liste(n)
     out |= {f"kategori.{k.id}": kriterier.betingelse(k.id) for k in kriterier.kategorier}
     out |= {f"indikation.{k.id}": k.indikation(n) for k in kriterier.kriterier if k.indikation_pr_indbyggere}
-    out |= year_periods(sd, aar).texts()
+    out |= year_periods(sd, aar, aj).texts()
     return out
 
 
 def _dates(sd: Stamdata, aj: Aarshjul, aar: int) -> dict[str, dt.date]:
-    """The year's date of every activity the cycle has in `aar` (after the Frister sheet)."""
-    year = {a.key: a.dato for a in year_activities(sd, aar)}
-    return {a.noegle: d for a in aj.aktiviteter if (d := _first(year, a)) is not None}
-
-
-def _first(year: dict[str, dt.date], a: Aktivitet) -> dt.date | None:
-    return next((year[k] for k in a.noegler if k in year), None)
+    """The year's date of every activity the cycle has in `aar` (after the Frister sheet); one left
+    out by its parity rule keeps the date aarshjul.yaml gives it."""
+    return {a.key: a.dato for a in year_activities(sd, aj, aar)}
