@@ -13,6 +13,7 @@ from toolkit.definitions.aarshjul import cross_check as check_aarshjul
 from toolkit.definitions.kriterier import Kriteriesaet, cross_check
 from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.required import require_keys
+from toolkit.definitions.tekster import check_texts
 from toolkit.fieldkeys import FORMS
 from toolkit.problems import DefinitionError, Issue
 
@@ -299,6 +300,7 @@ def _load_all(directory: str, stamp: tuple = ()) -> Definitioner:
         out[form] = defn
     out.kriterier = _load_kriterier(directory, stamp)
     out.aarshjul = _load_aarshjul(directory, stamp)
+    check_texts(out, out.aarshjul, out.kriterier, Path(directory))  # the placeholders in the texts are known
     return out
 
 

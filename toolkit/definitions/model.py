@@ -68,6 +68,9 @@ class _Strict(BaseModel):
 
 
 RESERVED_KEYS = ("tilbud", "nr", "ydelse", "kommune", "linje")  # the kinds in field keys
+# the Word documents a field's answers can be shown in (`i_dokumenter`), per tilbud, under
+# "Øvrige oplysninger" (documents/oevrige.py)
+DOKUMENTER = {"bilag": "bilaget til DAS", "hoeringsmateriale": "høringsmaterialet"}
 
 
 class Felt(_Strict):
@@ -81,6 +84,7 @@ class Felt(_Strict):
     valg: tuple[str, ...] = ()
     aar: tuple[int, ...] = ()  # years relative to the form year, e.g. [-3, -2, -1]
     forudfyld: str | None = None
+    i_dokumenter: tuple[Literal["bilag", "hoeringsmateriale"], ...] = ()
 
     @model_validator(mode="after")
     def _check(self):
@@ -196,7 +200,20 @@ class Skemadefinition(_Strict):
                             f"et felt i ark '{seen[scope]}' – giv det en anden 'noegle'"
                         )
                     seen[scope] = ark.navn
+                    if f.i_dokumenter and not self._per_tilbud(ark, sek):
+                        raise ValueError(
+                            f"feltet '{f.noegle}' i ark '{ark.navn}': 'i_dokumenter' kræver, at svaret hører "
+                            f"til et tilbud i samarbejdet (arket eller sektionen gentaget over tilbud, eller "
+                            f"modtager: tilbud)"
+                        )
         return self
+
+    def _per_tilbud(self, ark: Ark, sek: Sektion) -> bool:
+        """Whether a field's answers belong to one tilbud in the scheme (a nominated one is not)."""
+        kind = ARK_KIND.get(ark.gentag or "")
+        return (
+            kind == "tilbud" or sek.gentag in ("tilbud", "egne_tilbud") or (kind is None and self.modtager == "tilbud")
+        )
 
     @cached_property  # the definition is frozen
     def hash(self) -> str:

@@ -111,7 +111,7 @@ def hoeringsbrev():
         "Send jeres bemærkninger i det vedlagte skema {{ skema_fil }} senest {{ frist }} til "
         "{{ sekretariat_email }}. Skemaet har én blok pr. tilbud med jeres bemærkning og svaret på, om "
         "ydelserne matcher jeres behov; tilbud uden bemærkninger kan stå tomme. Bemærkningerne indgår i "
-        "Ekspertpanelets drøftelse og i Den Administrative Styregruppes årlige statusdrøftelse."
+        "{{ organ.ekspertpanel.ejefald }} drøftelse og i {{ organ.das.ejefald }} årlige statusdrøftelse."
     )
     signature(d)
     d.paragraphs[-2].paragraph_format.keep_with_next = True  # the greeting stays with the signature
@@ -147,6 +147,22 @@ def noegletal_table(d, var="t"):
     )
 
 
+def oevrige(d, var: str, dokument: str):
+    """'Øvrige oplysninger': the answers to fields marked `i_dokumenter` (documents/oevrige.py), one
+    table per tilbud, shown when there are any."""
+    rows = f"{var}.oevrige.{dokument}"
+    d.add_paragraph("{%p if " + f"{var}.oevrige and {rows}" + " %}")
+    d.add_heading("Øvrige oplysninger", 2)
+    loop_table(
+        d,
+        ["Oplysning", "Svar"],
+        ["{{ o.etiket }}{% if o.fra %} ({{ o.fra }}){% endif %}", "{{ o.vaerdi }}"],
+        f"for o in {rows}",
+        widths_cm=(7.0, 9.0),
+    )
+    d.add_paragraph("{%p endif %}")
+
+
 def hoeringsmateriale():
     d = base()
     d.add_paragraph("Høringsmateriale {{ aar }}", style="Title")
@@ -164,6 +180,7 @@ def hoeringsmateriale():
     d.add_heading("Kommunernes forventninger", 2)
     d.add_paragraph("{{ t.forventet_tekst }}")
     bullets(d, "for k in t.oensker", "{{ k.kommune }}: {{ k.tekst }}")
+    oevrige(d, "t", "hoeringsmateriale")
     d.add_paragraph("{%p if t.signaler %}")
     d.add_heading("Early warning", 2)
     bullets(d, "for s in t.signaler", "{{ s }}")
@@ -197,8 +214,8 @@ def bilag_das():
     d = base()
     for _ in range(6):
         d.add_paragraph()
-    d.add_paragraph("Bilag til DAS", style="Title")
-    p = d.add_paragraph("Møde i Den Administrative Styregruppe {{ moede }}")
+    d.add_paragraph("Bilag til {{ organ.das.kort }}", style="Title")
+    p = d.add_paragraph("Møde i {{ organ.das.navn }} {{ moede }}")
     p.runs[0].font.size = Pt(16)
     d.add_paragraph("Det forstærkede samarbejde om de mest specialiserede sociale tilbud – {{ region }}")
     d.add_paragraph("Aftaleperioden {{ periode.aftaleperiode }}. {{ periode.das_tekst }}.")
@@ -225,6 +242,7 @@ def bilag_das():
     d.add_paragraph("{{ b.t.oekonomi }}")
     d.add_heading("Driftsherrens udviklingsnoter", 2)
     d.add_paragraph("{{ b.t.udvikling }}")
+    oevrige(d, "b.t", "bilag")
     d.add_heading("Early warning", 2)
     bullets(d, "for s in b.t.signaler", "{{ s }}")
     d.add_paragraph("{%p if not b.t.signaler %}")
@@ -242,21 +260,21 @@ def bilag_das():
     d.add_paragraph("{%p for n in indmelding.tilbud %}")
     d.add_heading("{{ n.tilbudsnavn }} ({{ n.driftsherre }})", 2)
     p = d.add_paragraph()
-    p.add_run("Ekspertpanelets vurdering: {{ n.resultat }}").bold = True
+    p.add_run("{{ organ.ekspertpanel.ejefald }} vurdering: {{ n.resultat }}").bold = True
     p = d.add_paragraph()
-    p.add_run("Ekspertpanelets indstilling: {{ n.indstilling }}").bold = True
+    p.add_run("{{ organ.ekspertpanel.ejefald }} indstilling: {{ n.indstilling }}").bold = True
     d.add_paragraph("{%p if n.indstilling_begrundelse %}")
     d.add_paragraph("{{ n.indstilling_begrundelse }}")
     d.add_paragraph("{%p endif %}")
     loop_table(
         d,
-        ["Kriterium", "Driftsherrens egen vurdering", "Ekspertpanelet", "Begrundelse"],
+        ["Kriterium", "Driftsherrens egen vurdering", "{{ organ.ekspertpanel.navn }}", "Begrundelse"],
         ["{{ k.navn }}", "{{ k.egen }}", "{{ k.panel }}", "{{ k.begrundelse }}"],
         "for k in n.kriterier",
         widths_cm=(2.0, 3.2, 3.0, 7.8),
     )
     d.add_paragraph("{%p if n.begrundelser %}")
-    d.add_paragraph("Ekspertpanelets vurdering pr. kategori:")
+    d.add_paragraph("{{ organ.ekspertpanel.ejefald }} vurdering pr. kategori:")
     d.add_paragraph("{%p endif %}")
     bullets(d, "for r in n.begrundelser", "{{ r }}")
     d.add_paragraph("Driftsherrens egen vurdering efter kriterierne: {{ n.egen_resultat }}.")
@@ -307,7 +325,7 @@ def indstilling_bilag(d):
     d.add_paragraph("Ingen signaler.")
     d.add_paragraph("{%p endif %}")
     p = d.add_paragraph()
-    p.add_run("Ekspertpanelets konklusion: ").bold = True
+    p.add_run("{{ organ.ekspertpanel.ejefald }} konklusion: ").bold = True
     p.add_run("{{ indstilling.baeredygtighed }}")
     d.add_heading("Ydelserne og kommunernes behov", 2)
     loop_table(

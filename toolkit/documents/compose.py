@@ -159,15 +159,17 @@ def number_entries(entries: list[Entry]) -> list[Entry]:
     return [replace(e, nummer=numbers[i]) for i, e in enumerate(entries)]
 
 
-def agenda(entries: list[Entry]) -> list[dict]:
-    """The index for the template: the entries grouped by agenda item (ascending; "Øvrige bilag" last)."""
+def agenda(entries: list[Entry], titles: dict[str, str] | None = None) -> list[dict]:
+    """The index for the template: the entries grouped by agenda item (ascending; "Øvrige bilag" last).
+    `titles`: the sections' agenda titles (default SECTIONS; documents/indstilling.section_titles)."""
+    titles = titles or SECTIONS
     groups: dict[int | None, list[Entry]] = {}
     for e in sorted(entries, key=lambda e: e.nummer):
         groups.setdefault(e.punkt, []).append(e)
     out = []
     for nr in sorted(groups, key=lambda n: (n is None, n or 0)):
         items = groups[nr]
-        titel = "; ".join(dict.fromkeys(SECTIONS.get(e.section or "", "") for e in items if e.section))
+        titel = "; ".join(dict.fromkeys(titles.get(e.section or "", "") for e in items if e.section))
         overskrift = OTHER if nr is None else f"Bilag til dagsordenspunkt {nr}" + (f": {titel}" if titel else "")
         out.append(
             {

@@ -7,17 +7,24 @@ import datetime as dt
 from dataclasses import dataclass
 
 from toolkit.danish import antal, format_dato, format_tal
+from toolkit.definitions import load_definitions
+from toolkit.definitions.aarshjul import Aarshjul
+from toolkit.documents.oevrige import extra_rows
 from toolkit.fieldkeys import Aarsrapport as A
 from toolkit.fieldkeys import Hoeringssvar as H
 from toolkit.fieldkeys import Kommune as K
 from toolkit.rules.period import year_periods
+from toolkit.rules.tekster import organ_values
 from toolkit.rules.warnings import format_distinct
 
 
-def common(sd, aar: int, today: dt.date) -> dict:
-    """Variables every template receives, among them the agreement period (`periode`, rules/period.py)."""
+def common(sd, aar: int, today: dt.date, defs=None) -> dict:
+    """Variables every template receives, among them the agreement period (`periode`, rules/period.py)
+    and the bodies of the annual cycle (`organ.das.navn`, `organ.ekspertpanel.ejefald`, …) from the
+    definitions folder `defs` (default: the bundled one)."""
     return {
-        "periode": year_periods(sd, aar).texts(),
+        "organ": organ_values(aarshjul_of(defs)),
+        "periode": year_periods(sd, aar, aarshjul_of(defs)).texts(),
         "sekretariat": str(sd.setting("sekretariat", "")),
         "sekretariat_email": str(sd.setting("sekretariat_email", "")),
         "sekretariat_telefon": str(sd.setting("sekretariat_telefon", "") or ""),
@@ -29,6 +36,11 @@ def common(sd, aar: int, today: dt.date) -> dict:
         "aar_2": aar - 2,
         "aar_3": aar - 1,
     }
+
+
+def aarshjul_of(defs) -> Aarshjul:
+    """The annual cycle (with the bodies' names) of a definitions folder; the bundled one without."""
+    return defs.aarshjul if defs is not None else load_definitions().aarshjul
 
 
 def by_respondent(values, skema: str) -> dict[str, list]:
@@ -61,6 +73,8 @@ class TilbudValues:
     own: dict[str, dict[tuple, object]]  # tilbud -> {(noegle, felt_aar): value}: the årsrapport's own answers
     wishes: dict[str, list[dict]]  # tilbud -> the municipalities' remarks and wishes
     replies: dict[str, list[dict]]  # tilbud -> the hearing replies: {fra, ydelser_matcher, bemaerkning}
+    # document -> tilbud -> the answers to fields marked `i_dokumenter` (documents/oevrige.py)
+    oevrige: dict[str, dict[str, list[dict]]] | None = None
 
 
 _NOTE_LABELS = {  # the municipalities' free-text answers shown per tilbud, in this order within a kommune
@@ -70,7 +84,8 @@ _NOTE_LABELS = {  # the municipalities' free-text answers shown per tilbud, in t
 }
 
 
-def index_values(values, sd) -> TilbudValues:
+def index_values(values, sd, defs=None) -> TilbudValues:
+    """`defs`: the definitions, whose fields marked `i_dokumenter` are shown under "Øvrige oplysninger"."""
     names = {a.id: a.navn for a in sd.aftaleparter}
     own: dict[str, dict[tuple, object]] = {}
     notes: dict[str, list[tuple[str, dict]]] = {}
@@ -118,7 +133,7 @@ def index_values(values, sd) -> TilbudValues:
         ]
         for tid, per_party in replies.items()
     }
-    return TilbudValues(own, wishes, hearing)
+    return TilbudValues(own, wishes, hearing, extra_rows(values, sd, defs) if defs is not None else None)
 
 
 def tilbud_section(fig, index: TilbudValues, aar: int, signals, received: dict) -> dict:
@@ -174,6 +189,7 @@ def tilbud_section(fig, index: TilbudValues, aar: int, signals, received: dict) 
         "oekonomi": oekonomi.strip(),
         "udvikling": udvikling or "Ingen udviklingsnoter modtaget.",
         "hoeringssvar": index.replies.get(fig.tilbud_id, []),
+        "oevrige": {d: rows.get(fig.tilbud_id, []) for d, rows in (index.oevrige or {}).items()},
         "hoering": "Der er ikke registreret høringsbemærkninger til tilbuddet."
         if not index.replies.get(fig.tilbud_id)
         else f"Høringssvar fra {_parter(len(index.replies[fig.tilbud_id]))}.",

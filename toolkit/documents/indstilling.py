@@ -4,12 +4,13 @@ and what changes from 1 January, the withdrawals with tillæg 1's a) and b), the
 signals with the panel's conclusion, and the municipalities' match answers and wishes.
 
 Until the panel's form is read, both say "afventer Ekspertpanelets vurdering"; the driftsherre's own
-assessment is always shown as the driftsherre's, never as the panel's."""
+assessment is always shown as the driftsherre's, never as the panel's. The bodies are named as the
+annual cycle names them (aarshjul.yaml organer: ekspertpanel, das); the names above are the bundled
+ones."""
 
 from __future__ import annotations
 
 from toolkit.consolidate.panel import (
-    AFVENTER,
     PanelAnswer,
     PanelAssessment,
     count_text,
@@ -18,14 +19,18 @@ from toolkit.consolidate.panel import (
 )
 from toolkit.consolidate.rammeaftale import change_text
 from toolkit.danish import format_dato
+from toolkit.definitions.aarshjul import Aarshjul
 from toolkit.definitions.cases import nomination_id
 from toolkit.definitions.kriterier import Kriteriesaet
+from toolkit.documents.compose import SECTIONS
+from toolkit.documents.context import aarshjul_of
 from toolkit.fieldkeys import Indmelding, Kommune, Panel
 from toolkit.rules.criteria import assess_all, assess_nomination
 from toolkit.rules.period import year_periods
+from toolkit.rules.tekster import organ_values
 
-GODKENDELSE = (
-    "Ekspertpanelets vurdering indstilles til Den Administrative Styregruppe. Aftaleparterne godkender "
+GODKENDELSE = (  # {ekspertpanel} and {das}: the bodies' names in the annual cycle
+    "{ekspertpanel} vurdering indstilles til {das}. Aftaleparterne godkender "
     "udmeldingen, og det politiske niveau træffer endelig beslutning i forbindelse med behandlingen af "
     "rammeaftalen (tillæg 1)."
 )
@@ -34,6 +39,18 @@ NOEDSPOR = (
     "ønsker det; det sættes i det supplerende spor (modellens afsnit 6.2), så der findes en løsning i "
     "fællesskab mellem kommunerne og driftsherren."
 )
+
+
+def _organer(aarshjul: Aarshjul | None) -> tuple[dict[str, str], dict[str, str], str]:
+    """The panel's and DAS's names (navn, kort, ejefald) and the text of a missing assessment."""
+    o = organ_values(aarshjul_of(None) if aarshjul is None else aarshjul)
+    return o["ekspertpanel"], o["das"], f"afventer {o['ekspertpanel']['ejefald']} vurdering"
+
+
+def section_titles(aarshjul: Aarshjul | None = None) -> dict[str, str]:
+    """The bilag's agenda titles (compose.SECTIONS) with the bodies' names of the annual cycle."""
+    _ep, das, _afventer = _organer(aarshjul)
+    return {**SECTIONS, "indstilling": f"Indstilling til {das['kort']}"}
 
 
 def _og(items) -> str:
@@ -49,8 +66,12 @@ def _answers(values) -> dict[tuple[str, str], dict[str, object]]:
     return out
 
 
-def nominations_section(values, sd, panel: PanelAssessment | None, kriterier: Kriteriesaet) -> dict:
-    """Bilag 'Ekspertpanelets vurdering af indmeldte tilbud'."""
+def nominations_section(
+    values, sd, panel: PanelAssessment | None, kriterier: Kriteriesaet, aarshjul: Aarshjul | None = None
+) -> dict:
+    """Bilag 'Ekspertpanelets vurdering af indmeldte tilbud'. `aarshjul`: the bodies' names (default:
+    the bundled cycle's)."""
+    ep, das, afventer = _organer(aarshjul)
     names = {d.id: d.navn for d in sd.driftsherrer}
     answers = _answers(values)
     rows = []
@@ -62,7 +83,7 @@ def nominations_section(values, sd, panel: PanelAssessment | None, kriterier: Kr
                 "navn": kriterier.etiket(c),
                 "egen": str(mine.get(Indmelding.OPFYLDT[c]) or "ikke besvaret"),
                 "egen_begrundelse": str(mine.get(Indmelding.BEGRUNDELSE[c]) or ""),
-                "panel": (p.svar.get(c) or "ikke besvaret") if p else AFVENTER,
+                "panel": (p.svar.get(c) or "ikke besvaret") if p else afventer,
                 "panel_begrundelse": p.begrundelser.get(c, "") if p else "",
                 # the panel's reason once it is read, until then the driftsherre's, named as such
                 "begrundelse": p.begrundelser.get(c, "")
@@ -77,14 +98,14 @@ def nominations_section(values, sd, panel: PanelAssessment | None, kriterier: Kr
             vurdering = assess_nomination(kriterier, p.svar, a.nyoprettet)
             resultat, begrundelser = vurdering.resultat, list(vurdering.begrundelser)
         else:
-            resultat, begrundelser = AFVENTER, []
+            resultat, begrundelser = afventer, []
         rows.append(
             {
                 "tilbudsnavn": a.tilbudsnavn,
                 "driftsherre": names.get(a.respondent_id, a.respondent_id),
                 "egen_resultat": a.resultat,
                 "resultat": resultat,
-                "indstilling": (p.indstilling or "ikke angivet") if p else AFVENTER,
+                "indstilling": (p.indstilling or "ikke angivet") if p else afventer,
                 "indstilling_begrundelse": p.indstilling_begrundelse if p else "",
                 "kriterier": per_kriterium,
                 "begrundelser": begrundelser,
@@ -96,27 +117,36 @@ def nominations_section(values, sd, panel: PanelAssessment | None, kriterier: Kr
         intro = (
             f"{len(rows)} tilbud er indmeldt. Vurderingen følger modellens tabel 2: kategori "
             f"{_og(kriterier.kraevede())} skal være opfyldt; et nyoprettet tilbud kan undtagelsesvis omfattes efter "
-            f"enighed i DAS. Driftsherrens egen vurdering står ved siden af Ekspertpanelets."
+            f"enighed i {das['kort']}. Driftsherrens egen vurdering står ved siden af {ep['ejefald']}."
         )
         if panel is None:
-            intro += f" Ekspertpanelets vurdering er ikke modtaget: {AFVENTER}."
+            intro += f" {ep['ejefald']} vurdering er ikke modtaget: {afventer}."
     return {
-        "titel": "Ekspertpanelets vurdering af indmeldte tilbud",
+        "titel": f"{ep['ejefald']} vurdering af indmeldte tilbud",
         "indledning": intro,
         "tilbud": rows,
     }
 
 
 def indstilling_section(
-    sd, aar: int, values, figures, warnings, wishes, panel: PanelAssessment | None, kriterier: Kriteriesaet
+    sd,
+    aar: int,
+    values,
+    figures,
+    warnings,
+    wishes,
+    panel: PanelAssessment | None,
+    kriterier: Kriteriesaet,
+    aarshjul: Aarshjul | None = None,
 ) -> dict:
     """Bilag 'Indstilling til DAS'. `wishes`: tilbud -> the municipalities' remarks and wishes
-    (documents/context.index_values)."""
+    (documents/context.index_values); `aarshjul`: the bodies' names (default: the bundled cycle's)."""
+    ep, das, afventer = _organer(aarshjul)
     p = year_periods(sd, aar)
     names = {d.id: d.navn for d in sd.driftsherrer}
 
     def proposal(a: PanelAnswer | None, default: str = "ikke angivet") -> str:
-        return AFVENTER if panel is None else ((a.indstilling or default) if a else default)
+        return afventer if panel is None else ((a.indstilling or default) if a else default)
 
     tilbud = []
     for f in figures:
@@ -153,9 +183,9 @@ def indstilling_section(
                 "a": (
                     f"{a_udm.fortsat_opfyldt or 'ikke besvaret'}. {a_udm.fortsat_begrundelse}".strip()
                     if a_udm
-                    else AFVENTER
+                    else afventer
                 ),
-                "b": (a_udm.konsekvenser or "ikke besvaret") if a_udm else AFVENTER,
+                "b": (a_udm.konsekvenser or "ikke besvaret") if a_udm else afventer,
                 "forslag": proposal(a_til),
                 "noedspor": bool(a_til and a_til.indstilling == Panel.NOEDSPOR),
             }
@@ -172,20 +202,21 @@ def indstilling_section(
         for f in figures
     ]
     if panel is None:
-        intro = f"Ekspertpanelets vurdering er ikke modtaget: {AFVENTER}. Listen viser tilbuddene uden forslag."
+        intro = f"{ep['ejefald']} vurdering er ikke modtaget: {afventer}. Listen viser tilbuddene uden forslag."
     else:
         intro = (
-            f"Ekspertpanelets forslag til, hvilke tilbud der omfattes af det forstærkede samarbejde fra "
-            f"{format_dato(p.omfattes_fra)} ({p.omfattes_periode.tekst}), og hvad der ændres. DAS behandler forslaget."
+            f"{ep['ejefald']} forslag til, hvilke tilbud der omfattes af det forstærkede samarbejde fra "
+            f"{format_dato(p.omfattes_fra)} ({p.omfattes_periode.tekst}), og hvad der ændres. "
+            f"{das['kort']} behandler forslaget."
         )
     return {
-        "titel": "Indstilling til DAS",
+        "titel": f"Indstilling til {das['kort']}",
         "indledning": intro,
         "tilbud": tilbud,
         "udmeldinger": udmeldinger,
-        "godkendelse": GODKENDELSE,
+        "godkendelse": GODKENDELSE.format(ekspertpanel=ep["ejefald"], das=das["navn"]),
         "noedspor_tekst": NOEDSPOR,
         "signaler": signaler,
-        "baeredygtighed": (panel.baeredygtighed or "Panelet har ikke skrevet en konklusion.") if panel else AFVENTER,
+        "baeredygtighed": (panel.baeredygtighed or "Panelet har ikke skrevet en konklusion.") if panel else afventer,
         "kommuner": kommuner,
     }

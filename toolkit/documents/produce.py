@@ -31,7 +31,7 @@ from toolkit.documents.compose import (
     parse_punkter,
 )
 from toolkit.documents.context import by_respondent, common, index_values, tilbud_section
-from toolkit.documents.indstilling import indstilling_section, nominations_section
+from toolkit.documents.indstilling import indstilling_section, nominations_section, section_titles
 from toolkit.documents.render import ANCHOR, load, render
 from toolkit.fieldkeys import Aarsrapport, Hoeringssvar, Kommune, Udmelding
 from toolkit.files import slug
@@ -72,7 +72,7 @@ def write_hoering(
 ) -> list[Written]:
     today = today or dt.date.today()
     values, statuses, figures = year_data(store, sd, defs, aar, today)
-    base = {**common(sd, aar, today), "frist": format_dato(frist)}
+    base = {**common(sd, aar, today, defs), "frist": format_dato(frist)}
     rec = _received(statuses)
     n_kommuner = {f.tilbud_id: 0 for f in figures}
     for vals in by_respondent(values, Kommune.SKEMA).values():
@@ -107,7 +107,7 @@ def write_hoering(
     with _letter_writers(len(letters)) as pool:  # the letters are written while the material is prepared
         pending = pool.map(_write_letter, letters, chunksize=max(1, len(letters) // 8)) if pool else None
         warnings = early_warnings(sd, aar, figures)
-        index = index_values(values, sd)
+        index = index_values(values, sd, defs)
         sections = [tilbud_section(f, index, aar, warnings[f.tilbud_id], rec) for f in figures]
         material = _write(
             "hoeringsmateriale.docx",
@@ -147,7 +147,7 @@ def write_rykkere(
     for s in statuses:
         if s.status == AnswerStatus.MANGLER:
             missing.setdefault((s.modtager.navn, s.modtager.email), []).append(s)
-    base = common(sd, aar, today)
+    base = common(sd, aar, today, defs)
     out_dir = Path(out_dir) / "rykkere"
     written = []
     for (_navn, _email), items in sorted(missing.items()):
@@ -224,7 +224,7 @@ def write_bilag(
             )
         ]
         pngs = charts.belaegning_charts(figures, [aar - 3, aar - 2, aar - 1], Path(tmp))
-        index = index_values(values, sd)
+        index = index_values(values, sd, defs)
         for f in figures:
             png = pngs[f.tilbud_id]
             status.append(
@@ -239,19 +239,19 @@ def write_bilag(
                 )
             )
         panel = panel_assessment(values)  # None until the panel's form is read: "afventer …"
-        indmelding = number("indmelding", "", nominations_section(values, sd, panel, defs.kriterier))
+        indmelding = number("indmelding", "", nominations_section(values, sd, panel, defs.kriterier, defs.aarshjul))
         udmelding = number("udmelding", "", _withdrawals(values, sd, aar))
         indstilling = number(
             "indstilling",
             "",
-            indstilling_section(sd, aar, values, figures, warnings, index.wishes, panel, defs.kriterier),
+            indstilling_section(sd, aar, values, figures, warnings, index.wishes, panel, defs.kriterier, defs.aarshjul),
         )
         entries = number_entries(entries + attachment_entries(attachments, punkter))
         for bilag, e in zip(slots, entries, strict=False):  # Bilag 1…N in the agenda's order
             bilag.update(anker=ANCHOR.format(e.anker), nummer=str(e.nummer))
-        dagsorden = agenda(entries)
+        dagsorden = agenda(entries, section_titles(defs.aarshjul))
         ctx = {
-            **common(sd, aar, today),
+            **common(sd, aar, today, defs),
             "moede": format_dato(moede),
             "dagsorden": dagsorden,
             "status": status,

@@ -35,6 +35,7 @@ COMMON = {
     "dato",
     "aar",
     "periode",
+    "organ",
 }
 VARIABLES = {  # what the toolkit provides to each template (documented in docs/skabeloner.md)
     "hoeringsbrev.docx": COMMON | {"modtager", "materiale", "frist", "skema_fil"},
@@ -134,7 +135,7 @@ TITLES = {
     "hoeringsbrev.docx": "Høringsbrev",
     "rykkerbrev.docx": "Rykker",
     "hoeringsmateriale.docx": "Høringsmateriale",
-    "bilag_das.docx": "Bilag til DAS",
+    "bilag_das.docx": "Bilag til {das}",  # the short name of the body 'das' in the annual cycle
 }
 LANGUAGE = "da-DK"
 
@@ -145,7 +146,8 @@ def _properties(document, name: str, context: dict) -> None:
     the PDF names the secretariat as its author."""
     props = document.core_properties
     author = str(context.get("sekretariat") or "")
-    title = TITLES.get(name, Path(name).stem)
+    das = (context.get("organ") or {}).get("das") or {}
+    title = TITLES.get(name, Path(name).stem).replace("{das}", das.get("kort", "DAS"))
     if context.get("aar"):
         title = f"{title} {context['aar']}"
     receiver = context.get("modtager")

@@ -17,6 +17,7 @@ from toolkit.definitions.cases import Sag
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import recipients
 from toolkit.fieldkeys import FORMS, OWN_STEP_FORMS
+from toolkit.forms.vejledning import definition_texts
 from toolkit.forms.writer import write_form
 from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import WriteStatus
@@ -112,17 +113,28 @@ def _write_one(
     values: dict | None,
     sager=None,
     frist=None,
+    tekster: dict[str, str] | None = None,
 ) -> int:
     plan = plan_form(defn, sd, m, aar, sager)
     if values:
         apply_prefill(plan, values)
-    return write_form(plan, sd, target, frist or sd.frist(defn.skema, aar), generated).fields
+    return write_form(plan, sd, target, frist or sd.frist(defn.skema, aar), generated, tekster).fields
 
 
 def _write_in_worker(
-    skema: str, m, aar: int, target: str, generated: dt.datetime, values: dict | None, sager=None, frist=None
+    skema: str,
+    m,
+    aar: int,
+    target: str,
+    generated: dt.datetime,
+    values: dict | None,
+    sager=None,
+    frist=None,
+    tekster: dict[str, str] | None = None,
 ):
-    return _write_one(_worker["sd"], _worker["defs"][skema], m, aar, Path(target), generated, values, sager, frist)
+    return _write_one(
+        _worker["sd"], _worker["defs"][skema], m, aar, Path(target), generated, values, sager, frist, tekster
+    )
 
 
 def _pool(sd: Stamdata, defs: dict, workers: int) -> ProcessPoolExecutor:
@@ -149,6 +161,7 @@ def generate_forms(
     (default: up to 2, the machine's cores permitting; 1 writes them all in this process). The first
     form that fails raises its error after the forms before it have been reported."""
     todo, skipped = planned_forms(sd, aar, skemaer, definitions_dir)
+    tekster = definition_texts(sd, load_definitions(definitions_dir), aar)  # the texts' names, months, figures
     generated = dt.datetime.now().replace(microsecond=0)
     jobs: list[tuple | GeneratedForm] = []  # (defn, modtager, target, values) or a finished result
     for defn, m in todo:
@@ -172,7 +185,7 @@ def generate_forms(
                 report(job)
                 continue
             defn, m, target, values = job
-            fields = _write_one(sd, defn, m, aar, target, generated, values, sager, frist)
+            fields = _write_one(sd, defn, m, aar, target, generated, values, sager, frist, tekster)
             report(GeneratedForm(defn.skema, m.id, m.navn, target, WriteStatus.SKREVET, fields))
         return results, skipped
     defs = {defn.skema: defn for defn, _m in todo}
@@ -182,7 +195,9 @@ def generate_forms(
             if isinstance(job, GeneratedForm)
             else (
                 job,
-                pool.submit(_write_in_worker, job[0].skema, job[1], aar, str(job[2]), generated, job[3], sager, frist),
+                pool.submit(
+                    _write_in_worker, job[0].skema, job[1], aar, str(job[2]), generated, job[3], sager, frist, tekster
+                ),
             )
             for job in jobs
         ]

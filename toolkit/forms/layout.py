@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -95,8 +96,19 @@ def _col_widths(sheet: SheetPlan) -> list[float]:
 
 
 class SheetLayout:
-    def __init__(self, wb, ws, st, sheet: SheetPlan, list_refs: dict[tuple[str, ...], str], title: str, subtitle: str):
+    def __init__(
+        self,
+        wb,
+        ws,
+        st,
+        sheet: SheetPlan,
+        list_refs: dict[tuple[str, ...], str],
+        title: str,
+        subtitle: str,
+        tekst: Callable[[str], str] = str,
+    ):
         self.wb, self.ws, self.st, self.sheet = wb, ws, st, sheet
+        self.tekst = tekst  # fills in the placeholders of the definition's texts (definitions/tekster.py)
         self.list_refs = list_refs
         self.widths = _col_widths(sheet)
         self.last = len(self.widths) - 1
@@ -125,7 +137,7 @@ class SheetLayout:
         ws.write_string(1, 0, self.subtitle, st.subtitle)
         self._set_row(2, 18)
         if self.sheet.ark.beskrivelse:
-            self._paragraph(self.sheet.ark.beskrivelse, st.descr)
+            self._paragraph(self.tekst(self.sheet.ark.beskrivelse), st.descr)
         for block in self.sheet.blocks:
             if block.item is not None:
                 self._block_header(block)
@@ -182,10 +194,10 @@ class SheetLayout:
         if not self._in_block_head:
             self.units.append(self.row)
         self._in_block_head = False
-        self._band(sec.sektion.titel, st.section, 19)
+        self._band(self.tekst(sec.sektion.titel), st.section, 19)
         self.row += 1
         if sec.sektion.beskrivelse:
-            self._paragraph(sec.sektion.beskrivelse, st.descr)
+            self._paragraph(self.tekst(sec.sektion.beskrivelse), st.descr)
         if sec.rows is None:
             self._field_rows(sec)
         else:
@@ -196,8 +208,9 @@ class SheetLayout:
         st = self.st
         text = fi.felt.etiket + (f" {fi.aar}" if fi.aar is not None else "") + (" *" if fi.required else "")
         if fi.felt.hjaelp:
-            self.ws.write_rich_string(row, 0, st.label_bold, text, st.help, "\n" + fi.felt.hjaelp, st.label)
-            return estimate_height(text + "\n" + fi.felt.hjaelp, LABEL_WIDTH)
+            hjaelp = self.tekst(fi.felt.hjaelp)
+            self.ws.write_rich_string(row, 0, st.label_bold, text, st.help, "\n" + hjaelp, st.label)
+            return estimate_height(text + "\n" + hjaelp, LABEL_WIDTH)
         self.ws.write_string(row, 0, text, st.label)
         return estimate_height(text, LABEL_WIDTH)
 
@@ -297,7 +310,7 @@ class SheetLayout:
             fi = self._dv_felt[group]
             r0, c0, _r1 = ranges[0]
             list_ref = self.list_refs.get(fi.felt.choices) if fi.felt.choices else None
-            opts = validation_for(fi.felt, xl_rowcol_to_cell(r0, c0), list_ref)
+            opts = validation_for(fi.felt, xl_rowcol_to_cell(r0, c0), list_ref, self.tekst(fi.felt.hjaelp))
             opts["multi_range"] = _multi(ranges)
             ws.data_validation(r0, c0, ranges[0][2], c0, opts)
         for aktiv, ranges in self._cf.items():

@@ -32,10 +32,11 @@ def input_title(label: str) -> str:
     return (out.rstrip(",;:–-") or label[: TITLE_MAX - 1]) + "…"
 
 
-def validation_for(felt: Felt, top_left: str, list_ref: str | None) -> dict:
-    """The xlsxwriter data_validation options for `felt`; `top_left` is the first cell (A1)."""
+def validation_for(felt: Felt, top_left: str, list_ref: str | None, hjaelp: str | None = None) -> dict:
+    """The xlsxwriter data_validation options for `felt`; `top_left` is the first cell (A1); `hjaelp`:
+    the field's help with its placeholders filled in (default: as the definition has it)."""
     title = input_title(felt.etiket)
-    help_ = felt.hjaelp
+    help_ = felt.hjaelp if hjaelp is None else hjaelp
     t = felt.type
     lo = felt.min if felt.min is not None else -_BIG
     hi = felt.max if felt.max is not None else _BIG

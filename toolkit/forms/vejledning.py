@@ -3,10 +3,14 @@ criteria or duties the form refers to."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from toolkit.danish import format_dato
+from toolkit.definitions import load_definitions
 from toolkit.forms.layout import estimate_height
 from toolkit.forms.meta import STATUS_SHEET
-from toolkit.rules.period import fill_period_texts
+from toolkit.rules.tekster import form_texts
+from toolkit.stamdata.model import Stamdata
 
 WIDTH = 88
 
@@ -20,7 +24,22 @@ FILL_HELP = (
 )
 
 
-def write_vejledning(ws, st, plan, sd, frist, generated, totals) -> None:
+def definition_texts(sd: Stamdata, defs, aar: int) -> dict[str, str]:
+    """The values of the placeholders in the texts of `defs` (a definitions folder) in `aar`: the
+    folder's cycle and criteria set with the year's stamdata (rules/tekster.py)."""
+    return form_texts(sd, defs.aarshjul, defs.kriterier, aar)
+
+
+def bundled_texts(sd: Stamdata, aar: int) -> dict[str, str]:
+    """definition_texts for the bundled definitions (made once per stamdata and year)."""
+    memo = sd.memo.setdefault("bundled_texts", {})
+    if aar not in memo:
+        memo[aar] = definition_texts(sd, load_definitions(), aar)
+    return memo[aar]
+
+
+def write_vejledning(ws, st, plan, sd, frist, generated, totals, tekst: Callable[[str], str] = str) -> None:
+    """`tekst` fills in the placeholders of the definition's texts (definitions/tekster.py)."""
     sums, initial_missing = totals
     defn, m = plan.defn, plan.modtager
     ws.set_column(0, 0, WIDTH)
@@ -54,7 +73,7 @@ def write_vejledning(ws, st, plan, sd, frist, generated, totals) -> None:
         r += 1
     r += 1
     line("Formål", st.para_head)
-    line(fill_period_texts(defn.formaal, sd, plan.aar))
+    line(tekst(defn.formaal))
     r += 1
     line("Sådan udfylder du skemaet", st.para_head)
     line(FILL_HELP)
@@ -69,8 +88,8 @@ def write_vejledning(ws, st, plan, sd, frist, generated, totals) -> None:
     )
     for afsnit in defn.vejledning:
         r += 1
-        line(afsnit.overskrift, st.para_head)
-        line(afsnit.tekst)
+        line(tekst(afsnit.overskrift), st.para_head)
+        line(tekst(afsnit.tekst))
     r += 1
     line("Kontakt", st.para_head)
     contact = [

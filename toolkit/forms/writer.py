@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import zipfile
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import xlsxwriter
@@ -14,6 +16,7 @@ from xlsxwriter.utility import xl_col_to_name, xl_rowcol_to_cell
 from toolkit import __version__
 from toolkit.danish import format_dato
 from toolkit.definitions.expand import FormPlan
+from toolkit.definitions.tekster import fill
 from toolkit.files import atomic_path
 from toolkit.forms.layout import Placed, SheetLayout, quote_sheet
 from toolkit.forms.meta import (
@@ -30,7 +33,7 @@ from toolkit.forms.meta import (
     defined_name,
 )
 from toolkit.forms.styles import Styles
-from toolkit.forms.vejledning import write_vejledning
+from toolkit.forms.vejledning import bundled_texts, write_vejledning
 from toolkit.stamdata.model import Stamdata
 
 WORKBOOK_OPTIONS = {
@@ -50,12 +53,21 @@ class WrittenForm:
 
 
 def write_form(
-    plan: FormPlan, sd: Stamdata, target: Path, frist: dt.date | None, generated: dt.datetime | None = None
+    plan: FormPlan,
+    sd: Stamdata,
+    target: Path,
+    frist: dt.date | None,
+    generated: dt.datetime | None = None,
+    tekster: Mapping[str, str] | None = None,
 ) -> WrittenForm:
+    """`tekster`: the values of the texts' placeholders in the plan's year (rules/tekster.py
+    form_texts); None: those of the bundled definitions."""
     generated = generated or dt.datetime.now().replace(microsecond=0)
     buffer = io.BytesIO()
     wb = xlsxwriter.Workbook(buffer, WORKBOOK_OPTIONS)
-    result = _build(wb, plan, sd, frist, generated)
+    if tekster is None:
+        tekster = bundled_texts(sd, plan.aar)
+    result = _build(wb, plan, sd, frist, generated, partial(fill, values=tekster))
     wb.close()
     with atomic_path(Path(target)) as tmp:
         lock_structure(buffer.getvalue(), tmp)
@@ -84,7 +96,7 @@ def _header_text(text: str) -> str:
     return text.replace("&", "&&")
 
 
-def _build(wb, plan: FormPlan, sd: Stamdata, frist, generated) -> tuple[int, int]:
+def _build(wb, plan: FormPlan, sd: Stamdata, frist, generated, tekst: Callable[[str], str]) -> tuple[int, int]:
     st = Styles(wb)
     defn, m = plan.defn, plan.modtager
     wb.set_properties(
@@ -101,13 +113,13 @@ def _build(wb, plan: FormPlan, sd: Stamdata, frist, generated) -> tuple[int, int
     placed_by_sheet: list[tuple[str, list[Placed], object]] = []
     for sheet in plan.sheets:
         ws = wb.add_worksheet(sheet.ark.navn)
-        layout = SheetLayout(wb, ws, st, sheet, list_refs, sheet.ark.titel, subtitle)
+        layout = SheetLayout(wb, ws, st, sheet, list_refs, tekst(sheet.ark.titel), subtitle, tekst)
         placed = layout.write()
         placed_by_sheet.append((sheet.ark.navn, placed, ws))
         _print_setup(ws, sd, plan, landscape=layout.landscape, last_col=layout.last)
     status = wb.add_worksheet(STATUS_SHEET)
     totals = _status_sheet(status, placed_by_sheet, st)
-    write_vejledning(vejledning, st, plan, sd, frist, generated, totals)
+    write_vejledning(vejledning, st, plan, sd, frist, generated, totals, tekst)
     _print_setup(vejledning, sd, plan, landscape=False, last_col=0)
     vejledning.fit_to_pages(1, 1)  # the guide is one sheet of paper: a few lines never spill onto a page 2
     meta = wb.add_worksheet(META_SHEET)
