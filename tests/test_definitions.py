@@ -57,11 +57,25 @@ def test_bundled_definitions_carry_what_the_domain_requires(defs):
         assert defs[form].skema == form and defs[form].version >= 1
 
 
-def test_hash_ignores_comments_but_not_content():
+def test_hash_follows_the_structure_not_comments_or_texts():
+    """A corrected sentence (label, help, formål, titles) keeps the hash, so forms already sent out
+    are not read back as 'manipuleret'; a changed key, type or sheet name changes it."""
     a = parse_definition(MINIMAL, "x.yaml")
-    b = parse_definition("# en kommentar\n" + MINIMAL, "x.yaml")
-    c = parse_definition(MINIMAL.replace("etiket: A", "etiket: B"), "x.yaml")
-    assert a.hash == b.hash != c.hash
+    same = [
+        "# en kommentar\n" + MINIMAL,
+        MINIMAL.replace("etiket: A", "etiket: B"),
+        MINIMAL.replace("formaal: test", "formaal: rettet tekst"),
+        MINIMAL.replace("titel: Ark 1", "titel: Første ark").replace("titel: S", "titel: Sektion"),
+        MINIMAL.replace("type: tal", "type: tal\n            hjaelp: Skriv et tal"),
+    ]
+    other = [
+        MINIMAL.replace("noegle: a", "noegle: b"),
+        MINIMAL.replace("type: tal", "type: tekst"),
+        MINIMAL.replace("navn: Ark1", "navn: Ark2"),
+        MINIMAL.replace("type: tal", "type: tal\n            obligatorisk: true"),
+    ]
+    assert all(parse_definition(y, "x.yaml").hash == a.hash for y in same)
+    assert all(parse_definition(y, "x.yaml").hash != a.hash for y in other)
 
 
 @pytest.mark.parametrize(

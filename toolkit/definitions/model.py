@@ -163,6 +163,17 @@ class Afsnit(_Strict):
     tekst: str
 
 
+# what `Skemadefinition.hash` leaves out: the texts a secretariat may correct after sending out
+_FELT_TEXTS = {"etiket": True, "hjaelp": True, "i_dokumenter": True}
+_SEKTION_TEXTS = {"titel": True, "beskrivelse": True, "felter": {"__all__": _FELT_TEXTS}}
+_TEXTS = {
+    "navn": True,
+    "formaal": True,
+    "vejledning": True,
+    "ark": {"__all__": {"titel": True, "beskrivelse": True, "sektioner": {"__all__": _SEKTION_TEXTS}}},
+}
+
+
 class Skemadefinition(_Strict):
     skema: Literal["indmelding", "udmelding", "aarsrapport", "kommune", "panel", "hoeringssvar"]
     navn: str
@@ -217,8 +228,11 @@ class Skemadefinition(_Strict):
 
     @cached_property  # the definition is frozen
     def hash(self) -> str:
-        """Stable over cosmetic YAML edits (whitespace, comments, key order)."""
-        return hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:16]
+        """The form's structure: sheets, sections, field keys, types, choices, limits. Stable over
+        cosmetic YAML edits (whitespace, comments, key order) and over texts (formål, vejledning,
+        titles, labels, help, which documents show a field), so correcting a sentence does not make
+        the forms already sent out look tampered with."""
+        return hashlib.sha256(self.model_dump_json(exclude=_TEXTS).encode()).hexdigest()[:16]
 
     def all_fields(self):
         for ark in self.ark:
