@@ -2,10 +2,18 @@
 stamdata sheets Niveauer, Niveauhistorik and Klynger, forms per level and per cluster, and a change
 of level in the consolidated workbook and the bilag."""
 
+import shutil
+
 import openpyxl
 import pytest
+from typer.testing import CliRunner
 
-from toolkit.problems import StamdataError
+from toolkit.cli import app
+from toolkit.definitions import load_definitions
+from toolkit.definitions.expand import plan_form
+from toolkit.definitions.load import bundled_definitions_dir
+from toolkit.forms.generate import generate_forms, planned_forms
+from toolkit.problems import DefinitionError, StamdataError, UsageError
 from toolkit.stamdata import load_stamdata, write_stamdata
 from toolkit.stamdata.example import example_stamdata
 from toolkit.stamdata.model import Klynge, Niveau, Niveauskift
@@ -172,3 +180,109 @@ def test_bad_cells_in_the_new_sheets_name_their_position(levelled_file):
         ("Niveauhistorik", 2, "B", "stamdata-ugyldig-vaerdi"),
         ("Klynger", 2, "G", "stamdata-ugyldig-email"),
     ]
+
+
+# --- forms per level ----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def levelled_definitions(tmp_path):
+    """A copy of the bundled definitions: the årsrapport for the most specialised tilbud (N1) only,
+    the kommunal indmelding about the specialised ones (N2, named once by id, once by name)."""
+    folder = tmp_path / "skemaer"
+    shutil.copytree(bundled_definitions_dir(), folder)
+    for name, line in (("aarsrapport", "niveauer: [N1]"), ("kommune", "niveauer: [N2, Specialiserede tilbud]")):
+        path = folder / f"{name}.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace("\nformaal:", f"\n{line}\nformaal:", 1), "utf-8")
+    return folder
+
+
+def _tilbud_blocks(plan) -> list[str]:
+    return [b.item.id for s in plan.sheets for b in s.blocks if b.item and b.item.kind == "tilbud"]
+
+
+def test_a_definition_for_some_levels_leaves_the_other_tilbud_out(levelled_definitions):
+    sd, defs = levelled_stamdata(), load_definitions(levelled_definitions)
+    assert defs["aarsrapport"].niveauer == ("N1",)
+    todo, _ = planned_forms(sd, 2028, ["aarsrapport", "kommune"], levelled_definitions)
+    assert [m.id for d, m in todo if d.skema == "aarsrapport"] == ["T01", "T02", "T03"]
+    kommune = [(d, m) for d, m in todo if d.skema == "kommune"]
+    assert len(kommune) == 11  # every municipality still gets the form, about fewer tilbud
+    # in 2028 T05 has moved down to N3 and T07 up to N2
+    assert _tilbud_blocks(plan_form(*kommune[0][:1], sd, kommune[0][1], 2028)) == ["T04", "T07"]
+    assert _tilbud_blocks(plan_form(*kommune[0][:1], sd, kommune[0][1], 2027)) == ["T04", "T05"]
+    # the bundled definitions name no levels: every tilbud
+    full = load_definitions()["kommune"]
+    assert len(_tilbud_blocks(plan_form(full, sd, kommune[0][1], 2028))) == 8
+
+
+def test_a_level_the_stamdata_does_not_know_is_a_definition_error(levelled_definitions):
+    path = levelled_definitions / "aarsrapport.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("niveauer: [N1]", "niveauer: [N1, N4]"), "utf-8")
+    with pytest.raises(DefinitionError) as exc:
+        planned_forms(levelled_stamdata(), 2028, ["aarsrapport"], levelled_definitions)
+    assert [i.message for i in exc.value.issues] == [
+        "niveauer: 'N4' findes ikke i stamdata-arket Niveauer (mulige: N1, N2, N3)"
+    ]
+
+
+# --- forms per cluster --------------------------------------------------------------------------
+
+
+def test_a_clusters_forms_go_to_its_municipalities_about_its_tilbud(tmp_path):
+    sd = levelled_stamdata()
+    results, skipped = generate_forms(sd, 2028, tmp_path, ["kommune", "aarsrapport", "indmelding"], klynge="K1")
+    assert not skipped
+    got = sorted((r.skema, r.modtager_id) for r in results)
+    assert got == sorted(
+        [("kommune", k) for k in ("K787", "K773", "K820", "K849")]
+        + [("aarsrapport", "T04"), ("aarsrapport", "T07")]
+        + [("indmelding", "DH-JAM"), ("indmelding", "DH-FRE")]  # the driftsherrer of T04 and T07
+    )
+    assert all(r.path.name.endswith("_klynge_vest.xlsx") for r in results)
+    thisted = next(r.path for r in results if r.modtager_id == "K787")
+    assert thisted.name == "2028_kommune_thisted_kommune_klynge_vest.xlsx"
+    text = _all_text(thisted)
+    assert "Autismecenter Kærvang" in text and "Børnehuset Fjordglimt" in text
+    assert "Døvblindecenter Nordjylland" not in text and "Synscenter Limfjord" not in text
+
+
+def _all_text(path) -> str:
+    wb = openpyxl.load_workbook(path, read_only=True)
+    return " ".join(
+        str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v is not None
+    )
+
+
+def test_an_unknown_cluster_is_a_usage_error_naming_the_known_ones(tmp_path):
+    with pytest.raises(UsageError, match=r"Klyngen 'K9' findes ikke i stamdata \(arket Klynger har K1\)"):
+        generate_forms(levelled_stamdata(), 2028, tmp_path, ["kommune"], klynge="K9")
+
+
+def test_skema_generer_klynge_writes_only_the_clusters_forms(tmp_path):
+    write_stamdata(levelled_stamdata(), tmp_path / "stamdata.xlsx")
+    out = tmp_path / "ud"
+    args = [
+        "generer",
+        "--aar",
+        "2028",
+        "--skema",
+        "kommune",
+        "--klynge",
+        "K1",
+        "--ud",
+        str(out),
+        "--mappe",
+        str(tmp_path),
+    ]
+    r = CliRunner().invoke(app, args)
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in out.glob("*.xlsx")) == [
+        "2028_kommune_jammerbugt_kommune_klynge_vest.xlsx",
+        "2028_kommune_morsoe_kommune_klynge_vest.xlsx",
+        "2028_kommune_thisted_kommune_klynge_vest.xlsx",
+        "2028_kommune_vesthimmerland_kommune_klynge_vest.xlsx",
+    ]
+    r = CliRunner().invoke(app, [a if a != "K1" else "K2" for a in args])
+    # the CLI's entry point turns this into one red line with exit code 2 (tests/test_cli.py)
+    assert isinstance(r.exception, UsageError) and "Klyngen 'K2' findes ikke" in str(r.exception)
