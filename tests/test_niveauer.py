@@ -371,3 +371,12 @@ def test_a_clusters_form_reads_back_with_only_its_tilbud(tmp_path, defs):
     # the same file read against stamdata without the cluster misses the other tilbud's fields
     plain = sd.model_copy(update={"klynger": []})
     assert "felt-mangler-i-fil" in {i.code for i in read_return(tmp_path / "svar.xlsx", plain, defs).issues}
+
+
+def test_skema_init_gives_the_new_sheets_with_their_headers(tmp_path):
+    assert CliRunner().invoke(app, ["init", str(tmp_path)]).exit_code == 0
+    wb = openpyxl.load_workbook(tmp_path / "stamdata.xlsx", read_only=True)
+    heads = {s: [c.value for c in next(wb[s].iter_rows(max_row=1))] for s in ("Niveauer", "Niveauhistorik")}
+    assert heads == {"Niveauer": ["Id", "Navn", "Beskrivelse"], "Niveauhistorik": ["Tilbud-id", "År", "Niveau"]}
+    assert "Klynger" in wb.sheetnames
+    assert [r for r in wb["Niveauer"].iter_rows(min_row=2, values_only=True)][0][:2] == ("N1", "Mest specialiseret")
