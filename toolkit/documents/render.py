@@ -36,6 +36,7 @@ COMMON = {
     "aar",
     "periode",
     "organ",
+    "niveauskift",  # documents/context.py level_section
 }
 VARIABLES = {  # what the toolkit provides to each template (documented in docs/skabeloner.md)
     "hoeringsbrev.docx": COMMON | {"modtager", "materiale", "frist", "skema_fil"},
