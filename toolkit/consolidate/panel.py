@@ -14,7 +14,7 @@ from toolkit.definitions.kriterier import Kriteriesaet
 from toolkit.fieldkeys import Indmelding, Kommune, Panel, Udmelding
 from toolkit.rules.criteria import DISPENSATION, INDSTILLES, assess_all, category_met
 
-AFVENTER = "afventer Ekspertpanelets vurdering"
+AFVENTER = "afventer panelets vurdering"  # the body's own name is data (aarshjul.yaml)
 
 
 # --- what the panel is asked about ---------------------------------------------------------------
@@ -286,7 +286,7 @@ def write_panel_sheet(wb, f, assessments, kriterier: Kriteriesaet, panel: PanelA
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
-    ws.set_header('&L&"Calibri,Bold"&12Ekspertpanelets vurdering')
+    ws.set_header('&L&"Calibri,Bold"&12Panelets vurdering')
     ws.set_footer("&L&A&RSide &P af &N")
 
 

@@ -1,6 +1,6 @@
 """The rammeaftale's list of tilbud (August–October): which tilbud the forstærkede samarbejde covers
 from 1 January next year and what changes, from the panel's proposals (consolidate/panel.py). Until
-the panel's form is read, every tilbud shows "afventer Ekspertpanelets vurdering"."""
+the panel's form is read, every tilbud shows "afventer panelets vurdering"."""
 
 from __future__ import annotations
 
@@ -29,7 +29,7 @@ def change_text(indstilling: str | None, sd, aar: int) -> str:
     return {
         Panel.FORTSAETTER: "fortsætter uændret",
         Panel.OPTAGES: f"nyt tilbud fra {fra}",
-        Panel.DISPENSATION: f"nyt tilbud fra {fra} på dispensation (kræver enighed i DAS)",
+        Panel.DISPENSATION: f"nyt tilbud fra {fra} på dispensation (kræver enighed om behovet)",
         Panel.OPTAGES_IKKE: "omfattes ikke",
         Panel.UDTRAEDER: f"udtræder; udmeldingen får virkning {format_dato(p.udmelding_virkning)}",
         Panel.NOEDSPOR: "fortsætter i nødsporet (det supplerende spor)",
@@ -85,10 +85,10 @@ def write_rammeaftale(target: Path, sd, aar: int, rows: list[RammeaftaleRow]) ->
         ws.write_string(
             1,
             0,
-            f"Til rammeaftalen for {aar + 1}: Ekspertpanelets forslag som behandlet af DAS {aar}; aftaleparterne "
-            f"godkender, og den politiske beslutning træffes med rammeaftalen.",
+            f"Til rammeaftalen for {aar + 1}: panelets forslag som behandlet på styregruppens møde i {aar}; "
+            f"aftaleparterne godkender, og den politiske beslutning træffes med rammeaftalen.",
         )
-        heads = ["Tilbud", "Driftsherre", f"Omfattet fra 1. januar {aar + 1}", "Ekspertpanelets forslag", "Ændring"]
+        heads = ["Tilbud", "Driftsherre", f"Omfattet fra 1. januar {aar + 1}", "Panelets forslag", "Ændring"]
         for c, (h, w) in enumerate(zip(heads, [40, 28, 16, 26, 56], strict=True)):
             ws.write_string(3, c, h, head)
             ws.set_column(c, c, w)

@@ -3,7 +3,7 @@ vurdering af indmeldte tilbud') and 'Indstilling til DAS' — what the panel pro
 and what changes from 1 January, the withdrawals with tillæg 1's a) and b), the sustainability
 signals with the panel's conclusion, and the municipalities' match answers and wishes.
 
-Until the panel's form is read, both say "afventer Ekspertpanelets vurdering"; the driftsherre's own
+Until the panel's form is read, both say "afventer panelets vurdering"; the driftsherre's own
 assessment is always shown as the driftsherre's, never as the panel's. The bodies are named as the
 annual cycle names them (aarshjul.yaml organer: ekspertpanel, das); the names above are the bundled
 ones."""

@@ -15,7 +15,7 @@ from toolkit.definitions.kriterier import Kriteriesaet
 from toolkit.fieldkeys import Indmelding
 
 INDSTILLES = "indstilles"
-DISPENSATION = "kan dispenseres – kræver enighed i DAS"
+DISPENSATION = "kan dispenseres – kræver enighed om behovet"
 IKKE = "indstilles ikke"
 MANGLER = "mangler svar"
 
@@ -85,11 +85,11 @@ def _dispensation(kriterier: Kriteriesaet, unmet: list[str], nyoprettet: str | N
     if rule is None or (rule.mangler_hoejst is not None and any(c not in rule.mangler_hoejst for c in unmet)):
         return IKKE, None
     if not rule.hvis_nyoprettet:
-        return DISPENSATION, "Tilbuddet kan undtagelsesvis omfattes, hvis der er enighed i DAS om behovet."
+        return DISPENSATION, "Tilbuddet kan undtagelsesvis omfattes, hvis der er enighed om behovet."
     if nyoprettet == "Ja":
         return (
             DISPENSATION,
-            "Tilbuddet er nyoprettet og kan undtagelsesvis omfattes, hvis der er enighed i DAS om behovet.",
+            "Tilbuddet er nyoprettet og kan undtagelsesvis omfattes, hvis der er enighed om behovet.",
         )
     if nyoprettet is None:
         return IKKE, "Det er ikke oplyst, om tilbuddet er nyoprettet (dispensation kan ikke vurderes)."
