@@ -208,36 +208,27 @@ def write_bilag(
         slots.append(bilag)
         return bilag
 
-    with tempfile.TemporaryDirectory(prefix="skema_graf_") as tmp:
+    years = [aar - 3, aar - 2, aar - 1]
+    with (
+        tempfile.TemporaryDirectory(prefix="skema_graf_") as tmp,
+        charts.drawn_charts(figures, years, aar, Path(tmp)) as drawn,  # drawn while the sections are prepared
+    ):
         tpl = load("bilag_das.docx", templates)
-        status = [
-            number(
-                "status",
-                "Overblik over tilbuddene",
-                {
-                    "titel": "Overblik over tilbuddene",
-                    "t": {**_overview_section(figures, aar, warnings), "hoering": _hearing_summary(statuses)},
-                    "graf": InlineImage(
-                        tpl, str(charts.demand_chart(figures, aar, Path(tmp) / "efterspoergsel.png")), width=Mm(150)
-                    ),
-                },
-            )
-        ]
-        pngs = charts.belaegning_charts(figures, [aar - 3, aar - 2, aar - 1], Path(tmp))
+        overview = {
+            "titel": "Overblik over tilbuddene",
+            "t": {**_overview_section(figures, aar, warnings), "hoering": _hearing_summary(statuses)},
+        }
         index = index_values(values, sd)
-        for f in figures:
-            png = pngs[f.tilbud_id]
-            status.append(
-                number(
-                    "status",
-                    f"Status: {f.navn}",
-                    {
-                        "titel": f"Status: {f.navn}",
-                        "t": tilbud_section(f, index, aar, warnings[f.tilbud_id], rec),
-                        "graf": InlineImage(tpl, str(png), width=Mm(150)),
-                    },
-                )
-            )
+        sections = [
+            {"titel": f"Status: {f.navn}", "t": tilbud_section(f, index, aar, warnings[f.tilbud_id], rec)}
+            for f in figures
+        ]
+        images = drawn()
+        status = [number("status", "Overblik over tilbuddene", {**overview, "graf": _images(tpl, images.demand)})]
+        for f, section in zip(figures, sections, strict=True):
+            png = images.belaegning[f.tilbud_id]
+            graf = _images(tpl, [png]) if png else f"Der er ingen tal for realiseret belægning {years[0]}–{years[-1]}."
+            status.append(number("status", section["titel"], {**section, "graf": graf}))
         panel = panel_assessment(values)  # None until the panel's form is read: "afventer …"
         indmelding = number("indmelding", "", nominations_section(values, sd, panel, defs.kriterier))
         udmelding = number("udmelding", "", _withdrawals(values, sd, aar))
@@ -262,6 +253,23 @@ def write_bilag(
         render(tpl, "bilag_das.docx", ctx, target)
     finish_bilag(target, attachments, entries[len(slots) :], reserve_pdf_pages)
     return Written(target, WriteStatus.SKREVET)
+
+
+class _Images:
+    """Images one under the other in one template field (`{{ b.graf }}`): each is an InlineImage,
+    which docxtpl writes as a run of its own; at 150 mm wide two never share a line."""
+
+    def __init__(self, images: list[InlineImage]):
+        self.images = images
+
+    def __html__(self) -> str:  # the autoescaping Jinja inserts this as it is
+        return "".join(str(i) for i in self.images)
+
+    __str__ = __html__
+
+
+def _images(tpl, paths) -> _Images:
+    return _Images([InlineImage(tpl, str(p), width=Mm(150)) for p in paths])
 
 
 def _overview_section(figures, aar, warnings):
