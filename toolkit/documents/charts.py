@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+from matplotlib.artist import Artist
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.image import imsave
@@ -107,7 +108,7 @@ class BelaegningChart:
         if key not in self._backgrounds:
             ax = self.ax
             ax.set_ylim(0, top)
-            handles = [Patch(color=BLUE, label="Realiseret belægning")]
+            handles: list[Artist] = [Patch(color=BLUE, label="Realiseret belægning")]
             if has_budget:
                 handles.append(Line2D([], [], color=ORANGE, linestyle="--", label="Budgetteret belægning"))
             legend = ax.legend(

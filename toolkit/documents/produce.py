@@ -219,16 +219,14 @@ def write_bilag(
             "t": {**_overview_section(figures, aar, warnings), "hoering": _hearing_summary(statuses)},
         }
         index = index_values(values, sd)
-        sections = [
-            {"titel": f"Status: {f.navn}", "t": tilbud_section(f, index, aar, warnings[f.tilbud_id], rec)}
-            for f in figures
-        ]
+        sections = [tilbud_section(f, index, aar, warnings[f.tilbud_id], rec) for f in figures]
         images = drawn()
         status = [number("status", "Overblik over tilbuddene", {**overview, "graf": _images(tpl, images.demand)})]
         for f, section in zip(figures, sections, strict=True):
             png = images.belaegning[f.tilbud_id]
             graf = _images(tpl, [png]) if png else f"Der er ingen tal for realiseret belægning {years[0]}–{years[-1]}."
-            status.append(number("status", section["titel"], {**section, "graf": graf}))
+            titel = f"Status: {f.navn}"
+            status.append(number("status", titel, {"titel": titel, "t": section, "graf": graf}))
         panel = panel_assessment(values)  # None until the panel's form is read: "afventer …"
         indmelding = number("indmelding", "", nominations_section(values, sd, panel, defs.kriterier))
         udmelding = number("udmelding", "", _withdrawals(values, sd, aar))
