@@ -221,12 +221,16 @@ def write_bilag(
         index = index_values(values, sd)
         sections = [tilbud_section(f, index, aar, warnings[f.tilbud_id], rec) for f in figures]
         images = drawn()
-        status = [number("status", "Overblik over tilbuddene", {**overview, "graf": _images(tpl, images.demand)})]
+        status = [number("status", "Overblik over tilbuddene", {**overview, **_grafer(tpl, images.demand)})]
         for f, section in zip(figures, sections, strict=True):
             png = images.belaegning[f.tilbud_id]
-            graf = _images(tpl, [png]) if png else f"Der er ingen tal for realiseret belægning {years[0]}–{years[-1]}."
+            grafer = (
+                _grafer(tpl, [png])
+                if png
+                else _grafer(tpl, [], f"Der er ingen tal for realiseret belægning {years[0]}–{years[-1]}.")
+            )
             titel = f"Status: {f.navn}"
-            status.append(number("status", titel, {"titel": titel, "t": section, "graf": graf}))
+            status.append(number("status", titel, {"titel": titel, "t": section, **grafer}))
         panel = panel_assessment(values)  # None until the panel's form is read: "afventer …"
         indmelding = number("indmelding", "", nominations_section(values, sd, panel, defs.kriterier))
         udmelding = number("udmelding", "", _withdrawals(values, sd, aar))
@@ -254,8 +258,9 @@ def write_bilag(
 
 
 class _Images:
-    """Images one under the other in one template field (`{{ b.graf }}`): each is an InlineImage,
-    which docxtpl writes as a run of its own; at 150 mm wide two never share a line."""
+    """Several images in one template field: `{{ b.graf }}` in a template from before the charts were
+    split (`b.grafer`, one paragraph each). docxtpl writes each InlineImage as a run of its own; at
+    150 mm wide two never share a line."""
 
     def __init__(self, images: list[InlineImage]):
         self.images = images
@@ -266,8 +271,10 @@ class _Images:
     __str__ = __html__
 
 
-def _images(tpl, paths) -> _Images:
-    return _Images([InlineImage(tpl, str(p), width=Mm(150)) for p in paths])
+def _grafer(tpl, paths, instead: str = "") -> dict:
+    """A status bilag's charts: `grafer` one per paragraph, `graf` all in one; `instead` when none."""
+    images = [InlineImage(tpl, str(p), width=Mm(150)) for p in paths]
+    return {"grafer": images or [instead], "graf": _Images(images) if images else instead}
 
 
 def _overview_section(figures, aar, warnings):
