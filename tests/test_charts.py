@@ -4,6 +4,7 @@ that would show nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from types import SimpleNamespace
 
@@ -13,6 +14,9 @@ from matplotlib.image import imread
 
 from toolkit import Workspace
 from toolkit.documents import charts
+from toolkit.documents.produce import write_bilag
+from toolkit.documents.render import template_path
+from toolkit.store import Store
 
 AAR = 2028
 YEARS = [AAR - 3, AAR - 2, AAR - 1]
@@ -122,3 +126,27 @@ def test_every_status_section_of_the_bilag_starts_with_its_chart_or_says_why_not
                 q.text for q in nxt
             ], f.navn
     assert seen == set(figures)
+
+
+def test_a_bilag_template_edited_before_the_charts_were_split_still_shows_them(demo, sd, defs, tmp_path):
+    """A secretariat's template with the one field `{{ b.graf }}` (before `b.grafer`) gets the same
+    charts: the demand chart and a chart per tilbud with figures, and the sentence for the one without."""
+    work, _ = demo
+    edited = Document(str(template_path("bilag_das.docx")))
+    paragraphs = edited.paragraphs
+    i = next(i for i, p in enumerate(paragraphs) if p.text == "{%p for g in b.grafer %}")
+    for p in paragraphs[i + 1 : i + 3]:
+        p._p.getparent().remove(p._p)  # noqa: SLF001 - editing the template's XML as Word would
+    paragraphs[i].text = "{{ b.graf }}"
+    (tmp_path / "skabeloner").mkdir()
+    edited.save(str(tmp_path / "skabeloner" / "bilag_das.docx"))
+    with Store(work) as store:
+        written = write_bilag(
+            store, sd, defs, AAR, dt.date(2028, 5, 20), tmp_path / "out", templates=tmp_path / "skabeloner"
+        )
+    doc = Document(str(written.path))
+    figures = Workspace(work).year_data(AAR).figures
+    with_figures = [f for f in figures if any(f.belaegning.get(y) is not None for y in YEARS)]
+    assert sum(p._p.xml.count("<pic:pic") for p in doc.paragraphs) == len(with_figures) + 1  # noqa: SLF001
+    sentence = f"Der er ingen tal for realiseret belægning {YEARS[0]}–{YEARS[-1]}."
+    assert [p.text for p in doc.paragraphs].count(sentence) == len(figures) - len(with_figures) == 1

@@ -176,30 +176,34 @@ def demand_parts(n: int) -> list[range]:
     return [range(i, min(i + size, n)) for i in range(0, n, size or 1)]
 
 
-def demand_chart(figures, aar: int, target: Path, part: tuple[int, int] = (1, 1)) -> Path:
+def demand_chart(figures, aar: int, target: Path, part: tuple[int, int] = (1, 1), xmax: float | None = None) -> Path:
     """Expected use next year (from the municipalities' indmeldinger) against pladstal, one row per
-    tilbud; `part` (number, of) when the chart is split over pages."""
-    row, head, foot, width = 0.3, 0.6, 0.4, 6.2
+    tilbud; `part` (number, of) when the chart is split over pages, `xmax` the scale they share.
+    Bars are two line collections and names plain text (no bar patches, no tick per tilbud): a
+    part of 25 tilbud is drawn in a fraction of the time."""
+    row, head, foot, width, dpi = 0.3, 0.6, 0.4, 6.2, 120
     height = head + foot + row * max(len(figures), 1)
-    fig = Figure(figsize=(width, height), dpi=120)
+    fig = Figure(figsize=(width, height), dpi=dpi)
     canvas = FigureCanvasAgg(fig)
     fig.subplots_adjust(left=1.8 / width, right=0.97, top=1 - head / height, bottom=foot / height)
     ax = fig.add_subplot()
     ys = list(range(len(figures)))
-    ax.barh([y + 0.2 for y in ys], [f.pladstal for f in figures], height=0.38, color=GREY, label="Pladstal")
-    ax.barh(
-        [y - 0.2 for y in ys],
-        [f.forventet or 0 for f in figures],
-        height=0.38,
-        color=BLUE,
-        label=f"Forventet brug {aar + 1}",
-    )
-    ax.set_yticks(ys, [_short(f.navn) for f in figures], fontsize=7)
+    thick = 0.38 * row * 72  # a bar 0.38 of its row, in points
+    plads, forventet = [f.pladstal for f in figures], [f.forventet or 0 for f in figures]
+    ax.hlines([y + 0.2 for y in ys], 0, plads, colors=GREY, linewidth=thick, capstyle="butt")
+    ax.hlines([y - 0.2 for y in ys], 0, forventet, colors=BLUE, linewidth=thick, capstyle="butt")
+    for y, f in zip(ys, figures, strict=True):
+        ax.text(-0.015, y, _short(f.navn), transform=ax.get_yaxis_transform(), ha="right", va="center", fontsize=7)
+    ax.set_yticks([])
     ax.set_ylim(len(figures) - 0.5, -0.5)  # the first tilbud on top
+    ax.set_xlim(0, (xmax or max(plads + forventet + [1])) * 1.04)
     ax.xaxis.set_major_formatter(FuncFormatter(lambda x, _pos: format_tal(x)))
     ax.tick_params(axis="x", labelsize=7)
     ax.spines[["top", "right"]].set_visible(False)
-    ax.legend(fontsize=7, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, borderaxespad=0.2)
+    handles = [Patch(color=BLUE, label=f"Forventet brug {aar + 1}"), Patch(color=GREY, label="Pladstal")]  # as the bars
+    ax.legend(
+        handles=handles, fontsize=7, frameon=False, loc="lower left", bbox_to_anchor=(0, 1.0), ncol=2, borderaxespad=0.2
+    )
     title = "Kommunernes forventede brug mod pladstal" + (f" ({part[0]} af {part[1]})" if part[1] > 1 else "")
     fig.text(0.02, 1 - 0.08 / height, title, fontsize=9, va="top")
     canvas.draw()
@@ -223,8 +227,8 @@ def _draw_belaegning(job) -> list[str | None]:
 
 
 def _draw_demand(job) -> str:
-    figures, aar, target, part = job
-    return str(demand_chart(figures, aar, Path(target), part))
+    figures, aar, target, part, xmax = job
+    return str(demand_chart(figures, aar, Path(target), part, xmax))
 
 
 @contextmanager
@@ -236,8 +240,9 @@ def drawn_charts(
     few tilbud (or one CPU) are drawn in this process when the function is called."""
     figures = list(figures)
     parts = demand_parts(len(figures))
+    xmax = max([f.pladstal for f in figures] + [f.forventet or 0 for f in figures] + [1])  # one scale on every page
     demand_jobs = [
-        ([figures[i] for i in r], aar, str(Path(folder) / f"efterspoergsel_{n}.png"), (n, len(parts)))
+        ([figures[i] for i in r], aar, str(Path(folder) / f"efterspoergsel_{n}.png"), (n, len(parts)), xmax)
         for n, r in enumerate(parts, 1)
     ]
     workers = min(workers, os.cpu_count() or 1)
