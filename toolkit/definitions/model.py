@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -166,7 +166,7 @@ class Afsnit(_Strict):
 # what `Skemadefinition.hash` leaves out: the texts a secretariat may correct after sending out
 _FELT_TEXTS = {"etiket": True, "hjaelp": True, "i_dokumenter": True}
 _SEKTION_TEXTS = {"titel": True, "beskrivelse": True, "felter": {"__all__": _FELT_TEXTS}}
-_TEXTS = {
+_TEXTS: Any = {  # a pydantic IncEx
     "navn": True,
     "formaal": True,
     "vejledning": True,

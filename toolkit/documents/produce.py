@@ -208,36 +208,29 @@ def write_bilag(
         slots.append(bilag)
         return bilag
 
-    with tempfile.TemporaryDirectory(prefix="skema_graf_") as tmp:
+    years = [aar - 3, aar - 2, aar - 1]
+    with (
+        tempfile.TemporaryDirectory(prefix="skema_graf_") as tmp,
+        charts.drawn_charts(figures, years, aar, Path(tmp)) as drawn,  # drawn while the sections are prepared
+    ):
         tpl = load("bilag_das.docx", templates)
-        status = [
-            number(
-                "status",
-                "Overblik over tilbuddene",
-                {
-                    "titel": "Overblik over tilbuddene",
-                    "t": {**_overview_section(figures, aar, warnings), "hoering": _hearing_summary(statuses)},
-                    "graf": InlineImage(
-                        tpl, str(charts.demand_chart(figures, aar, Path(tmp) / "efterspoergsel.png")), width=Mm(150)
-                    ),
-                },
-            )
-        ]
-        pngs = charts.belaegning_charts(figures, [aar - 3, aar - 2, aar - 1], Path(tmp))
+        overview = {
+            "titel": "Overblik over tilbuddene",
+            "t": {**_overview_section(figures, aar, warnings), "hoering": _hearing_summary(statuses)},
+        }
         index = index_values(values, sd, defs)
-        for f in figures:
-            png = pngs[f.tilbud_id]
-            status.append(
-                number(
-                    "status",
-                    f"Status: {f.navn}",
-                    {
-                        "titel": f"Status: {f.navn}",
-                        "t": tilbud_section(f, index, aar, warnings[f.tilbud_id], rec),
-                        "graf": InlineImage(tpl, str(png), width=Mm(150)),
-                    },
-                )
+        sections = [tilbud_section(f, index, aar, warnings[f.tilbud_id], rec) for f in figures]
+        images = drawn()
+        status = [number("status", "Overblik over tilbuddene", {**overview, **_grafer(tpl, images.demand)})]
+        for f, section in zip(figures, sections, strict=True):
+            png = images.belaegning[f.tilbud_id]
+            grafer = (
+                _grafer(tpl, [png])
+                if png
+                else _grafer(tpl, [], f"Der er ingen tal for realiseret belægning {years[0]}–{years[-1]}.")
             )
+            titel = f"Status: {f.navn}"
+            status.append(number("status", titel, {"titel": titel, "t": section, **grafer}))
         panel = panel_assessment(values)  # None until the panel's form is read: "afventer …"
         indmelding = number("indmelding", "", nominations_section(values, sd, panel, defs.kriterier, defs.aarshjul))
         udmelding = number("udmelding", "", _withdrawals(values, sd, aar))
@@ -262,6 +255,26 @@ def write_bilag(
         render(tpl, "bilag_das.docx", ctx, target)
     finish_bilag(target, attachments, entries[len(slots) :], reserve_pdf_pages)
     return Written(target, WriteStatus.SKREVET)
+
+
+class _Images:
+    """Several images in one template field: `{{ b.graf }}` in a template from before the charts were
+    split (`b.grafer`, one paragraph each). docxtpl writes each InlineImage as a run of its own; at
+    150 mm wide two never share a line."""
+
+    def __init__(self, images: list[InlineImage]):
+        self.images = images
+
+    def __html__(self) -> str:  # the autoescaping Jinja inserts this as it is
+        return "".join(str(i) for i in self.images)
+
+    __str__ = __html__
+
+
+def _grafer(tpl, paths, instead: str = "") -> dict:
+    """A status bilag's charts: `grafer` one per paragraph, `graf` all in one; `instead` when none."""
+    images = [InlineImage(tpl, str(p), width=Mm(150)) for p in paths]
+    return {"grafer": images or [instead], "graf": _Images(images) if images else instead}
 
 
 def _overview_section(figures, aar, warnings):
