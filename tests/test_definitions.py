@@ -139,6 +139,7 @@ def test_unreadable_or_mismatched_definition_files_name_the_file(tmp_path):
 def test_every_bundled_file_is_in_the_package_folder():
     names = sorted(p.name for p in bundled_definitions_dir().glob("*.yaml"))
     assert names == [
+        "aarshjul.yaml",
         "aarsrapport.yaml",
         "hoeringssvar.yaml",
         "indmelding.yaml",

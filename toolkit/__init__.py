@@ -43,6 +43,7 @@ _EXPORTS: dict[str, str] = {
     "Skemadefinition": "toolkit.definitions",
     "load_definitions": "toolkit.definitions",
     "load_kriterier": "toolkit.definitions",
+    "load_aarshjul": "toolkit.definitions",
     "plan_form": "toolkit.definitions.expand",
     "recipients": "toolkit.definitions.recipients",
     # forms
@@ -93,7 +94,7 @@ def __dir__() -> list[str]:
 if TYPE_CHECKING:  # for type checkers and editors: the same names, imported eagerly
     from toolkit.consolidate.status import return_status
     from toolkit.consolidate.year import consolidate, write_reminder_list, year_data
-    from toolkit.definitions import Skemadefinition, load_definitions, load_kriterier
+    from toolkit.definitions import Skemadefinition, load_aarshjul, load_definitions, load_kriterier
     from toolkit.definitions.expand import plan_form
     from toolkit.definitions.recipients import recipients
     from toolkit.documents.calendar import write_calendar

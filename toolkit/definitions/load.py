@@ -8,6 +8,8 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
+from toolkit.definitions.aarshjul import Aarshjul
+from toolkit.definitions.aarshjul import cross_check as check_aarshjul
 from toolkit.definitions.kriterier import Kriteriesaet, cross_check
 from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.required import require_keys
@@ -15,12 +17,15 @@ from toolkit.fieldkeys import FORMS
 from toolkit.problems import DefinitionError, Issue
 
 KRITERIER_FIL = "kriterier.yaml"
+AARSHJUL_FIL = "aarshjul.yaml"
 
 
 class Definitioner(dict[str, Skemadefinition]):
-    """The form definitions by form key, and the criteria set of the same folder (`kriterier`)."""
+    """The form definitions by form key, and the criteria set (`kriterier`) and the annual cycle
+    (`aarshjul`) of the same folder."""
 
     kriterier: Kriteriesaet
+    aarshjul: Aarshjul
 
 
 def bundled_definitions_dir() -> Path:
@@ -169,6 +174,45 @@ def parse_kriterier(text: str, source: str = KRITERIER_FIL) -> Kriteriesaet:
     return saet
 
 
+def parse_aarshjul(text: str, source: str = AARSHJUL_FIL) -> Aarshjul:
+    """The annual cycle; every problem (an unknown body, a date that is not MM-DD, an order that goes
+    in a circle, …) is an `Issue` with file and line."""
+    data, loader = _parse_yaml(text, source)
+    if not isinstance(data, dict):
+        raise DefinitionError(
+            source,
+            [
+                Issue(
+                    "definition-ugyldig",
+                    "filen skal indeholde et årshjul (nøglerne organer, aktiviteter)",
+                    file=source,
+                )
+            ],
+        )
+    try:
+        aj = Aarshjul.model_validate(data)
+    except ValidationError as exc:
+        raise DefinitionError(source, _validation_issues(exc, data, loader, source)) from None
+    problems = [
+        Issue(
+            "definition-ugyldig",
+            f"{'.'.join(str(p) for p in loc)}: {msg}",
+            file=source,
+            line=_line_of(data, list(loc), loader.lines, loader.item_lines, loader.key_lines),
+        )
+        for loc, msg in check_aarshjul(aj)
+    ]
+    if problems:
+        raise DefinitionError(source, problems)
+    aj._kilde = source
+    for i, a in enumerate(aj.aktiviteter):
+        where = ["aktiviteter", i, "dato" if a.dato is not None else "uge"]
+        line = _line_of(data, where, loader.lines, loader.item_lines, loader.key_lines)
+        if line is not None:
+            aj._linjer[a.noegle] = line
+    return aj
+
+
 def load_definition(path: Path) -> Skemadefinition:
     path = Path(path)
     return parse_definition(_read(path), path.name)
@@ -203,6 +247,19 @@ def _load_kriterier(directory: str) -> Kriteriesaet:
     return parse_kriterier(_read(path), path.name)
 
 
+def load_aarshjul(directory: Path | None = None) -> Aarshjul:
+    """The annual cycle of a definitions folder (a copy made before aarshjul.yaml existed: the bundled one)."""
+    return _load_aarshjul(str(Path(directory or bundled_definitions_dir()).resolve()))
+
+
+@lru_cache(maxsize=8)
+def _load_aarshjul(directory: str) -> Aarshjul:
+    path = Path(directory) / AARSHJUL_FIL
+    if not path.exists():
+        path = bundled_definitions_dir() / AARSHJUL_FIL
+    return parse_aarshjul(_read(path), path.name)
+
+
 @lru_cache(maxsize=8)
 def _load_all(directory: str) -> Definitioner:
     out = Definitioner()
@@ -229,12 +286,13 @@ def _load_all(directory: str) -> Definitioner:
             )
         out[form] = defn
     out.kriterier = _load_kriterier(directory)
+    out.aarshjul = _load_aarshjul(directory)
     return out
 
 
 def load_definitions(directory: Path | None = None) -> Definitioner:
     """All the form definitions, from `directory` (an edited copy) or the bundled ones, with the
-    folder's criteria set as `.kriterier`."""
+    folder's criteria set as `.kriterier` and its annual cycle as `.aarshjul`."""
     d = Path(directory) if directory else bundled_definitions_dir()
     defs = _load_all(str(d.resolve()))
     require_keys(defs, d)
