@@ -22,7 +22,7 @@ def test_write_then_load_gives_the_same_stamdata(tmp_path):
     original = example_stamdata(2029)
     path = write_stamdata(original, tmp_path / "s.xlsx")
     loaded = load_stamdata(path)
-    for attr in ("aftaleparter", "driftsherrer", "tilbud", "ydelser", "frister"):
+    for attr in ("aftaleparter", "driftsherrer", "tilbud", "ydelser", "frister", "niveauer", "klynger"):
         assert getattr(loaded, attr) == getattr(original, attr)
     assert loaded.indstillinger["region"] == "Nordjylland"
 
@@ -296,7 +296,7 @@ def test_deadline_falls_back_to_same_day_in_other_years(sd):
 def test_bundled_example_file_is_what_example_py_builds(sd):
     """toolkit/data/stamdata_eksempel.xlsx is built by `python -m toolkit.stamdata.example`: the two agree."""
     built = example_stamdata()
-    for attr in ("indstillinger", "aftaleparter", "driftsherrer", "tilbud", "ydelser", "frister"):
+    for attr in ("indstillinger", "aftaleparter", "driftsherrer", "tilbud", "ydelser", "frister", "niveauer"):
         assert getattr(sd, attr) == getattr(built, attr), attr
 
 

@@ -196,10 +196,12 @@ class Workspace:
             yield store
 
     # --- send-out ----------------------------------------------------------------------------
-    def planned_forms(self, aar: int, skemaer: Iterable[str] | None = None) -> tuple[list, list[SkippedForm]]:
+    def planned_forms(
+        self, aar: int, skemaer: Iterable[str] | None = None, klynge: str | None = None
+    ) -> tuple[list, list[SkippedForm]]:
         from toolkit.forms.generate import planned_forms
 
-        return planned_forms(self.sd, aar, skemaer, self.definitions_dir)
+        return planned_forms(self.sd, aar, skemaer, self.definitions_dir, klynge)
 
     def generate(
         self,
@@ -209,9 +211,11 @@ class Workspace:
         overwrite: bool = False,
         progress: Callable[[GeneratedForm], None] | None = None,
         frist: dt.date | None = None,
+        klynge: str | None = None,
     ) -> tuple[list[GeneratedForm], list[SkippedForm], Path]:
         """Write the year's forms (prefilled with earlier years' answers when the store has them).
-        `frist`: the deadline the forms state instead of the Frister sheet's."""
+        `frist`: the deadline the forms state instead of the Frister sheet's. `klynge`: only a
+        cluster's forms (its municipalities, driftsherrer and tilbud), named after the cluster."""
         from toolkit.forms.generate import generate_forms, history_prefill
 
         out = Path(out_dir) if out_dir else self.forms_dir(aar)
@@ -231,6 +235,7 @@ class Workspace:
             prefill=prefill,
             sager=sager,
             frist=frist,
+            klynge=klynge,
         )
         if results:  # remembered in the store: a returned file identical to a sent form is not an answer
             with self.store() as store:

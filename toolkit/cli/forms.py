@@ -71,17 +71,26 @@ def generer_cmd(
         Path | None, typer.Option("--ud", metavar="MAPPE", help="Mappe til skemaerne (standard: output/<år>/skemaer).")
     ] = None,
     overskriv: OverskrivOpt = False,
+    klynge: Annotated[
+        str | None,
+        typer.Option(
+            "--klynge",
+            metavar="ID",
+            help="Kun klyngens skemaer (arket Klynger i stamdata): dens kommuner og tilbud, klyngens navn i filnavnet.",
+        ),
+    ] = None,
     mappe: MappeOpt = Path("."),
 ):
     """Dan skemaerne som Excel-filer, én pr. modtager, forudfyldt fra stamdata."""
     y = year(aar)
     ws = workspace(mappe, stamdata, skemaer)
     only = skema or None
-    todo, _ = ws.planned_forms(y, only)
+    todo, _ = ws.planned_forms(y, only, klynge)
     with progress() as bar:
         task = bar.add_task("Danner skemaer", total=len(todo))
-        results, skipped, out = ws.generate(y, only, ud, overskriv, progress=lambda r: bar.advance(task))
-    table = Table(title=f"Skemaer for {y}", show_lines=False)
+        results, skipped, out = ws.generate(y, only, ud, overskriv, progress=lambda r: bar.advance(task), klynge=klynge)
+    title = f"Skemaer for {y}" + (f", klynge {klynge}" if klynge else "")
+    table = Table(title=title, show_lines=False)
     for col in ("Skema", "Modtager", "Fil", "Status"):
         table.add_column(col)
     for r in results:

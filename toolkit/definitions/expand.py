@@ -10,7 +10,7 @@ from typing import Any
 
 from toolkit.definitions.cases import Sag
 from toolkit.definitions.model import BLOCK_CONTEXT, CASE_SHEETS, CONTEXT_COLUMNS, Ark, Felt, Sektion, Skemadefinition
-from toolkit.definitions.recipients import Modtager
+from toolkit.definitions.recipients import Modtager, tilbud_for
 from toolkit.fieldkeys import Panel
 from toolkit.stamdata.model import Stamdata, Tilbud
 
@@ -90,10 +90,10 @@ def plan_form(
     for ark in defn.ark:
         if ark.kun_for == "kommune" and not modtager.er_kommune:
             continue
-        if ark.kun_for == "driftsherre" and not _own(sd, modtager, aar):
+        if ark.kun_for == "driftsherre" and not _own(defn, sd, modtager, aar):
             continue
         blocks = []
-        items = _sheet_items(ark, sd, aar, defn.skema, sager or ())
+        items = _sheet_items(ark, defn, sd, modtager, aar, sager or ())
         if ark.gentag in CASE_SHEETS and not items:
             continue  # no nominations (or withdrawals) this year: no sheet for them
         for item in items:
@@ -117,13 +117,15 @@ def plan_form(
     return FormPlan(defn, modtager, aar, sheets)
 
 
-def _own(sd: Stamdata, modtager: Modtager, aar: int) -> list[Tilbud]:
+def _own(defn: Skemadefinition, sd: Stamdata, modtager: Modtager, aar: int) -> list[Tilbud]:
     if not modtager.driftsherre_id:
         return []
-    return [t for t in sd.omfattede_tilbud(aar) if t.driftsherre_id == modtager.driftsherre_id]
+    return [t for t in tilbud_for(defn, sd, aar, modtager.klynge) if t.driftsherre_id == modtager.driftsherre_id]
 
 
-def _sheet_items(ark: Ark, sd: Stamdata, aar: int, skema: str, sager: Sequence[Sag]) -> list[Item | None]:
+def _sheet_items(
+    ark: Ark, defn: Skemadefinition, sd: Stamdata, modtager: Modtager, aar: int, sager: Sequence[Sag]
+) -> list[Item | None]:
     if ark.gentag in CASE_SHEETS:
         return [
             Item(s.kind, s.id, s.navn, sd.tilbud_by_id(s.id) if s.kind == "tilbud" else None)
@@ -131,10 +133,10 @@ def _sheet_items(ark: Ark, sd: Stamdata, aar: int, skema: str, sager: Sequence[S
             if s.gentag == ark.gentag
         ]
     if ark.gentag == "tilbud":
-        return [Item("tilbud", t.id, t.navn, t) for t in sd.omfattede_tilbud(aar)]
+        return [Item("tilbud", t.id, t.navn, t) for t in tilbud_for(defn, sd, aar, modtager.klynge)]
     if ark.gentag == "nr":
         assert ark.antal is not None  # the model requires antal with gentag 'nr'
-        antal = int(sd.setting(f"{skema}_antal_tilbud", ark.antal))  # stamdata may ask for more blocks
+        antal = int(sd.setting(f"{defn.skema}_antal_tilbud", ark.antal))  # stamdata may ask for more blocks
         return [Item("nr", str(n), f"Tilbud {n}") for n in range(1, antal + 1)]
     return [None]
 
@@ -149,7 +151,7 @@ def _block_context(ark: Ark, tilbud: Tilbud, sd: Stamdata) -> list[tuple[str, st
     return out
 
 
-def _row_items(sek: Sektion, sd: Stamdata, modtager: Modtager, aar: int, tilbud: Tilbud | None):
+def _row_items(defn: Skemadefinition, sek: Sektion, sd: Stamdata, modtager: Modtager, aar: int, tilbud: Tilbud | None):
     g = sek.gentag
     if g is None:
         return None
@@ -158,9 +160,9 @@ def _row_items(sek: Sektion, sd: Stamdata, modtager: Modtager, aar: int, tilbud:
     if g == "kommune":
         return [Item("kommune", k.id, k.navn, k) for k in sd.kommuner()]
     if g == "tilbud":
-        return [Item("tilbud", t.id, t.navn, t) for t in sd.omfattede_tilbud(aar)]
+        return [Item("tilbud", t.id, t.navn, t) for t in tilbud_for(defn, sd, aar, modtager.klynge)]
     if g == "egne_tilbud":
-        return [Item("tilbud", t.id, t.navn, t) for t in _own(sd, modtager, aar)]
+        return [Item("tilbud", t.id, t.navn, t) for t in _own(defn, sd, modtager, aar)]
     assert sek.antal is not None  # gentag 'linje': the model requires antal
     return [Item("linje", str(n), f"{n}") for n in range(1, sek.antal + 1)]
 
@@ -186,6 +188,7 @@ def _shared_section(defn, index, sek, ark, sd, modtager, aar, tilbud, prefix, ak
         block_label,
         _who(modtager) if personal else None,
         _withheld(sag),
+        modtager.klynge,
     )
     memo = sd.memo.setdefault("sections", {})
     plan = memo.get(key)
@@ -207,7 +210,7 @@ def _who(m: Modtager) -> tuple:
 
 
 def _plan_section(defn, sek, ark, sd, modtager, aar, tilbud, prefix, aktiv, block_label, withheld) -> SectionPlan:
-    rows = _row_items(sek, sd, modtager, aar, tilbud)
+    rows = _row_items(defn, sek, sd, modtager, aar, tilbud)
     columns: list[tuple[Felt, int | None]] = []
     for f in sek.felter:
         if withheld and set(withheld) & set(f.valg):

@@ -165,6 +165,7 @@ class Skemadefinition(_Strict):
     version: int = Field(ge=1)
     modtager: Literal["driftsherre", "tilbud", "aftalepart", "kommune", "sekretariat"]
     kun_lige_aar: bool = False
+    niveauer: tuple[str, ...] = ()  # only tilbud on these levels (stamdata Niveauer; empty: all levels)
     formaal: str
     vejledning: tuple[Afsnit, ...] = ()
     ark: tuple[Ark, ...] = Field(min_length=1)

@@ -6,7 +6,8 @@ from dataclasses import dataclass, replace
 
 from toolkit.definitions.model import Skemadefinition
 from toolkit.files import slug, unique_slugs
-from toolkit.stamdata.model import Stamdata
+from toolkit.problems import DefinitionError, Issue, UsageError
+from toolkit.stamdata.model import Klynge, Stamdata, Tilbud
 
 
 @dataclass(frozen=True)
@@ -20,23 +21,89 @@ class Modtager:
     driftsherre_id: str | None = None
     tilbud_id: str | None = None
     er_kommune: bool = False
+    klynge: str | None = None  # a cluster's form (stamdata Klynger): only the cluster's tilbud
 
 
-def recipients(defn: Skemadefinition, sd: Stamdata, aar: int) -> list[Modtager]:
-    """Who gets `defn` in `aar` (made once per stamdata; a new list each call)."""
+def recipients(defn: Skemadefinition, sd: Stamdata, aar: int, klynge: str | None = None) -> list[Modtager]:
+    """Who gets `defn` in `aar` (made once per stamdata; a new list each call). With `klynge` (a
+    cluster id): only the cluster's municipalities, driftsherrer and tilbud, in files named after it."""
     memo = sd.memo.setdefault("recipients", {})
-    key = (defn.modtager, aar)
+    key = (defn.modtager, defn.niveauer, aar, klynge)
     if key not in memo:
-        found = _recipients(defn, sd, aar)
+        found = _recipients(defn, sd, aar, find_klynge(sd, klynge) if klynge else None)
         names = unique_slugs([(m.filnavn, m.id) for m in found])  # one file per recipient
         memo[key] = [replace(m, filnavn=n) if n != m.filnavn else m for m, n in zip(found, names, strict=True)]
     return list(memo[key])
 
 
+def find_klynge(sd: Stamdata, klynge: str) -> Klynge:
+    """The cluster with id `klynge`; an unknown id is the user's to fix (UsageError)."""
+    found = next((k for k in sd.klynger if k.id.casefold() == klynge.casefold()), None)
+    if found is None:
+        known = ", ".join(k.id for k in sd.klynger)
+        raise UsageError(
+            f"Klyngen '{klynge}' findes ikke i stamdata"
+            + (f" (arket Klynger har {known})." if known else " (der er ingen klynger i arket Klynger).")
+        )
+    return found
+
+
+def tilbud_for(defn: Skemadefinition, sd: Stamdata, aar: int, klynge: str | None = None) -> list[Tilbud]:
+    """The included tilbud a form of `defn` is about in `aar`: those on the definition's `niveauer`
+    (every tilbud when it names none) and, for a cluster's form, the cluster's own."""
+    memo = sd.memo.setdefault("tilbud_for", {})
+    key = (defn.skema, defn.niveauer, aar, klynge)
+    if key not in memo:
+        found = sd.omfattede_tilbud(aar)
+        if defn.niveauer:
+            wanted = _levels(defn, sd)
+            found = [t for t in found if sd.niveau(t.id, aar).casefold() in wanted]
+        if klynge:
+            own = set(find_klynge(sd, klynge).tilbud)
+            found = [t for t in found if t.id in own]
+        memo[key] = found
+    return list(memo[key])
+
+
+def _levels(defn: Skemadefinition, sd: Stamdata) -> set[str]:
+    """The definition's levels as the ids stamdata uses (casefolded); a level the Niveauer sheet does
+    not know is an error in the definition."""
+    if not sd.niveauer:  # free text in the Tilbud sheet: compared as typed, any case
+        return {v.casefold() for v in defn.niveauer}
+    unknown = [v for v in defn.niveauer if sd.find_niveau(v) is None]
+    if unknown:
+        source = f"{defn.skema}.yaml"
+        raise DefinitionError(
+            source,
+            [
+                Issue(
+                    "definition-ugyldig",
+                    f"niveauer: {', '.join(repr(v) for v in unknown)} findes ikke i stamdata-arket Niveauer "
+                    f"(mulige: {', '.join(n.id for n in sd.niveauer)})",
+                    file=source,
+                )
+            ],
+        )
+    return {found.id.casefold() for v in defn.niveauer if (found := sd.find_niveau(v))}
+
+
 SEKRETARIAT_ID = "sekretariat"  # the one recipient of a form the secretariat fills in itself (panel)
 
 
-def _recipients(defn: Skemadefinition, sd: Stamdata, aar: int) -> list[Modtager]:
+def _recipients(defn: Skemadefinition, sd: Stamdata, aar: int, klynge: Klynge | None) -> list[Modtager]:
+    found = _everyone(defn, sd, aar, klynge.id if klynge else None)
+    if klynge is None:
+        return found
+    suffix = "_" + slug(klynge.navn, 30)
+    if defn.modtager in ("aftalepart", "kommune"):
+        found = [m for m in found if m.id in set(klynge.kommuner)]
+    elif defn.modtager == "driftsherre":
+        own = {t.driftsherre_id for t in tilbud_for(defn, sd, aar, klynge.id)}
+        found = [m for m in found if m.id in own]
+    return [replace(m, filnavn=m.filnavn + suffix, klynge=klynge.id) for m in found]
+
+
+def _everyone(defn: Skemadefinition, sd: Stamdata, aar: int, klynge: str | None) -> list[Modtager]:
     if defn.modtager == "sekretariat":  # stamdata Indstillinger; the file is named after the form
         s = lambda key: str(sd.setting(key, "") or "")  # noqa: E731
         return [
@@ -56,7 +123,7 @@ def _recipients(defn: Skemadefinition, sd: Stamdata, aar: int) -> list[Modtager]
         ]
     if defn.modtager == "tilbud":
         out = []
-        for t in sd.omfattede_tilbud(aar):
+        for t in tilbud_for(defn, sd, aar, klynge):
             d = sd.driftsherre(t.driftsherre_id)
             out.append(
                 Modtager(
@@ -92,7 +159,7 @@ def _recipients(defn: Skemadefinition, sd: Stamdata, aar: int) -> list[Modtager]
 
 def find_recipient(defn: Skemadefinition, sd: Stamdata, aar: int, modtager_id: str) -> Modtager | None:
     memo = sd.memo.setdefault("recipient_ids", {})
-    key = (defn.modtager, aar)
+    key = (defn.modtager, defn.niveauer, aar)
     if key not in memo:
         memo[key] = {m.id: m for m in recipients(defn, sd, aar)}
     return memo[key].get(modtager_id)

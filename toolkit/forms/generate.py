@@ -43,8 +43,15 @@ def form_filename(aar: int, skema: str, label: str) -> str:
     return f"{aar}_{skema}_{label}.xlsx"
 
 
-def planned_forms(sd: Stamdata, aar: int, skemaer: Iterable[str] | None = None, definitions_dir: Path | None = None):
-    """(definition, recipient) pairs to generate, and the forms skipped with a Danish reason."""
+def planned_forms(
+    sd: Stamdata,
+    aar: int,
+    skemaer: Iterable[str] | None = None,
+    definitions_dir: Path | None = None,
+    klynge: str | None = None,
+):
+    """(definition, recipient) pairs to generate, and the forms skipped with a Danish reason.
+    `klynge`: a cluster's forms only (definitions/recipients.py)."""
     defs = load_definitions(definitions_dir)
     todo, skipped = [], []
     for skema in skemaer or [f for f in FORMS if f not in OWN_STEP_FORMS]:
@@ -54,7 +61,7 @@ def planned_forms(sd: Stamdata, aar: int, skemaer: Iterable[str] | None = None, 
         if defn.kun_lige_aar and aar % 2:
             skipped.append(SkippedForm(skema, f"{defn.navn} sendes kun i lige år ({aar} er ulige)."))
             continue
-        rs = recipients(defn, sd, aar)
+        rs = recipients(defn, sd, aar, klynge)
         if not rs:
             skipped.append(SkippedForm(skema, f"Ingen modtagere af {defn.navn.lower()} i stamdata for {aar}."))
         todo += [(defn, m) for m in rs]
@@ -142,13 +149,14 @@ def generate_forms(
     workers: int | None = None,
     sager: Sequence[Sag] | None = None,
     frist: dt.date | None = None,
+    klynge: str | None = None,
 ):
     """Write every planned form; results in plan order. `sager`: the panel's cases (made from the
     year's returns, consolidate/panel.py). `frist`: the deadline the forms state, instead of the
     Frister sheet's (the hearing's own). `workers`: processes that write forms
     (default: up to 2, the machine's cores permitting; 1 writes them all in this process). The first
     form that fails raises its error after the forms before it have been reported."""
-    todo, skipped = planned_forms(sd, aar, skemaer, definitions_dir)
+    todo, skipped = planned_forms(sd, aar, skemaer, definitions_dir, klynge)
     generated = dt.datetime.now().replace(microsecond=0)
     jobs: list[tuple | GeneratedForm] = []  # (defn, modtager, target, values) or a finished result
     for defn, m in todo:

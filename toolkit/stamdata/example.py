@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from toolkit.files import slug
-from toolkit.stamdata.model import Aftalepart, Driftsherre, Frist, Stamdata, Tilbud, Ydelse
+from toolkit.stamdata.model import Aftalepart, Driftsherre, Frist, Niveau, Stamdata, Tilbud, Ydelse
 
 KOMMUNER = [  # name, population (rounded)
     ("Aalborg", 222000),
@@ -123,6 +123,17 @@ TILBUD = [  # id, name, operator id, target group, address, budgeted occupancy, 
         93,
         [("Døgnrehabilitering", 12, 4500), ("Neuropædagogisk dagtilbud", 14, 1300)],
     ),
+]
+
+
+# the Nordjylland model has one level: every tilbud is 'Mest specialiseret' (matched by name)
+NIVEAUER = [
+    Niveau(
+        id="N1",
+        navn="Mest specialiseret",
+        beskrivelse="De mest specialiserede tilbud i det forstærkede samarbejde: lille målgruppe, "
+        "høj specialiseringsgrad og fælles forpligtelse for alle kommuner i regionen",
+    )
 ]
 
 
@@ -291,6 +302,7 @@ def example_stamdata(aar: int = 2027) -> Stamdata:
         tilbud=tilbud,
         ydelser=ydelser,
         frister=frister,
+        niveauer=NIVEAUER,
     )
 
 

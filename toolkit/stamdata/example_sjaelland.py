@@ -12,12 +12,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-import openpyxl
-from openpyxl.styles import Alignment, Font, PatternFill
-
-from toolkit.files import atomic_path
 from toolkit.stamdata.example import email, parties, person, tilbud_with_ydelser
-from toolkit.stamdata.model import Frist, Stamdata
+from toolkit.stamdata.model import Frist, Klynge, Niveau, Niveauskift, Stamdata
 
 FOLDER = Path(__file__).resolve().parent.parent / "data" / "sjaelland"
 
@@ -219,53 +215,27 @@ def sjaelland_stamdata(aar: int = 2027) -> Stamdata:
         tilbud=tilbud,
         ydelser=ydelser,
         frister=frister,
-    )
-
-
-def level_sheets() -> dict[str, list[list]]:
-    """The sheets of the levels and clusters, as rows under their header row."""
-    kontakt = [person(20 + i) for i in range(len(KLYNGER))]
-    return {
-        "Niveauer": [["Id", "Navn", "Beskrivelse"], *[list(n) for n in NIVEAUER]],
-        "Niveauhistorik": [["Tilbud-id", "År", "Niveau"], *[list(h) for h in NIVEAUHISTORIK]],
-        "Klynger": [
-            ["Id", "Navn", "Målgruppe", "Tilbud", "Kommuner", "Kontaktperson", "E-mail"],
-            *[
-                [kid, navn, mg, ", ".join(t), ", ".join(k), kontakt[i], email(kontakt[i], "klynge " + kid)]
-                for i, (kid, navn, mg, t, k) in enumerate(KLYNGER)
-            ],
+        niveauer=[Niveau(id=i, navn=navn, beskrivelse=tekst) for i, navn, tekst in NIVEAUER],
+        niveauhistorik=[Niveauskift(tilbud_id=t, aar=y, niveau=n) for t, y, n in NIVEAUHISTORIK],
+        klynger=[
+            Klynge(
+                id=kid,
+                navn=navn,
+                maalgruppe=mg,
+                tilbud=t,
+                kommuner=k,
+                kontaktperson=person(20 + i),
+                email=email(person(20 + i), "klynge " + kid),
+            )
+            for i, (kid, navn, mg, t, k) in enumerate(KLYNGER)
         ],
-    }
-
-
-def add_sheets(path: Path, sheets: dict[str, list[list]]) -> Path:
-    """Add the sheets the workbook does not have yet (a writer that knows them has written them)."""
-    wb = openpyxl.load_workbook(path)
-    head = Font(bold=True, color="FFFFFF")
-    fill = PatternFill("solid", fgColor="1F4E79")
-    for name, rows in sheets.items():
-        if name in wb.sheetnames:
-            continue
-        ws = wb.create_sheet(name)
-        for row in rows:
-            ws.append(row)
-        for cell in ws[1]:
-            cell.font, cell.fill = head, fill
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
-        for col, width in zip("ABCDEFG", (10, 30, 50, 20, 40, 24, 40), strict=True):
-            ws.column_dimensions[col].width = width
-        ws.freeze_panes = "A2"
-    with atomic_path(path) as tmp:
-        wb.save(tmp)
-    return path
+    )
 
 
 def write_sjaelland(target: Path | None = None) -> Path:
     from toolkit.stamdata.write import write_stamdata
 
-    target = Path(target or FOLDER / "stamdata.xlsx")
-    write_stamdata(sjaelland_stamdata(), target)
-    return add_sheets(target, level_sheets())
+    return write_stamdata(sjaelland_stamdata(), Path(target or FOLDER / "stamdata.xlsx"))
 
 
 if __name__ == "__main__":

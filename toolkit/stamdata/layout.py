@@ -3,7 +3,7 @@ the writer so that they cannot drift apart."""
 
 from __future__ import annotations
 
-from toolkit.stamdata.model import Aftalepart, Driftsherre, Frist, Tilbud, Ydelse
+from toolkit.stamdata.model import Aftalepart, Driftsherre, Frist, Klynge, Niveau, Niveauskift, Tilbud, Ydelse
 
 # sheet name -> (model, [(field, header, width)])
 TABLES: dict[str, tuple[type, list[tuple[str, str, int]]]] = {
@@ -59,6 +59,27 @@ TABLES: dict[str, tuple[type, list[tuple[str, str, int]]]] = {
         ],
     ),
     "Frister": (Frist, [("skema", "Skema", 16), ("dato", "Frist (dato)", 16)]),
+}
+
+# sheets a region may leave out (levels and clusters: docs in README, "Niveauer og klynger")
+OPTIONAL_TABLES: dict[str, tuple[type, list[tuple[str, str, int]]]] = {
+    "Niveauer": (Niveau, [("id", "Id", 8), ("navn", "Navn", 32), ("beskrivelse", "Beskrivelse", 70)]),
+    "Niveauhistorik": (
+        Niveauskift,
+        [("tilbud_id", "Tilbud-id", 12), ("aar", "År", 8), ("niveau", "Niveau", 16)],
+    ),
+    "Klynger": (
+        Klynge,
+        [
+            ("id", "Id", 8),
+            ("navn", "Navn", 28),
+            ("maalgruppe", "Målgruppe", 40),
+            ("tilbud", "Tilbud", 24),
+            ("kommuner", "Kommuner", 40),
+            ("kontaktperson", "Kontaktperson", 24),
+            ("email", "E-mail", 34),
+        ],
+    ),
 }
 
 SETTINGS_SHEET = "Indstillinger"

@@ -16,8 +16,9 @@ from pydantic import BaseModel, ValidationError
 
 from toolkit.danish import dato_fra_celle, format_tal, ligner_email, parse_tal
 from toolkit.problems import Issue, StamdataError
-from toolkit.stamdata.layout import SETTING_RANGES, SETTINGS, SETTINGS_SHEET, TABLES
+from toolkit.stamdata.layout import OPTIONAL_TABLES, SETTING_RANGES, SETTINGS, SETTINGS_SHEET, TABLES
 from toolkit.stamdata.model import Stamdata, Tilbud
+from toolkit.stamdata.niveauer import level_and_cluster_issues
 
 _PYDANTIC_DA = {
     "missing": "mangler",
@@ -83,9 +84,15 @@ def load_stamdata(path: Path | None = None) -> Stamdata:
         for sheet, (model, columns) in TABLES.items():
             tables[sheet], found = _read_table(wb, sheet, model, columns)
             issues += found
+        for sheet, (model, columns) in OPTIONAL_TABLES.items():
+            tables[sheet], found = (
+                _read_table(wb, sheet, model, columns) if sheet in wb.sheetnames else (_Table(sheet, False), [])
+            )
+            issues += found
     finally:
         wb.close()
     issues += _cross_checks(tables)
+    issues += level_and_cluster_issues(tables, _guess)
     if issues:
         raise StamdataError(path.name, [replace(i, file=path.name) for i in issues])
     # each sheet's rows are instances of its model in TABLES (Aftalepart, Tilbud, ...)
@@ -97,6 +104,9 @@ def load_stamdata(path: Path | None = None) -> Stamdata:
         tilbud=items["Tilbud"],
         ydelser=items["Ydelser"],
         frister=items["Frister"],
+        niveauer=items["Niveauer"],
+        niveauhistorik=items["Niveauhistorik"],
+        klynger=items["Klynger"],
         kilde=str(path),
     )
 

@@ -7,7 +7,7 @@ import datetime as dt
 from functools import cached_property
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field
 from pydantic_core import PydanticCustomError
 
 from toolkit.danish import ligner_email
@@ -22,6 +22,22 @@ def _email(value: str) -> str:
 
 
 Email = Annotated[str, AfterValidator(_email)]
+
+
+def _optional_email(value: str) -> str:
+    return _email(value) if value else value
+
+
+def _ids(value: object) -> object:
+    """'T01, T02' (a comma-separated cell) -> ['T01', 'T02']; a single number typed as one -> ['12']."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [str(int(value)) if float(value).is_integer() else str(value)]
+    return value
+
+
+IdList = Annotated[list[str], BeforeValidator(_ids)]
 
 
 class _Row(BaseModel):
@@ -83,6 +99,36 @@ class Frist(_Row):
     dato: dt.date
 
 
+class Niveau(_Row):
+    """A level of the specialisation scheme (e.g. Region Sjælland's "dynamiske tredeling":
+    N1 the most specialised tilbud, N2 specialised ones run in clusters, N3 general ones)."""
+
+    id: str = Field(pattern=ID)
+    navn: str
+    beskrivelse: str = ""
+
+
+class Niveauskift(_Row):
+    """A row of Niveauhistorik: tilbud `tilbud_id` is on level `niveau` from year `aar` on."""
+
+    tilbud_id: str
+    aar: int = Field(ge=2000, le=2100)
+    niveau: str
+
+
+class Klynge(_Row):
+    """A cluster: municipalities working together around some tilbud or a target group. Forms can
+    be sent per cluster (`skema generer --klynge`)."""
+
+    id: str = Field(pattern=ID)
+    navn: str
+    maalgruppe: str = ""
+    tilbud: IdList = []
+    kommuner: IdList = []
+    kontaktperson: str = ""
+    email: Annotated[str, AfterValidator(_optional_email)] = ""
+
+
 class Stamdata(BaseModel):
     indstillinger: dict[str, str | int | float]
     aftaleparter: list[Aftalepart]
@@ -90,6 +136,9 @@ class Stamdata(BaseModel):
     tilbud: list[Tilbud]
     ydelser: list[Ydelse]
     frister: list[Frist]
+    niveauer: list[Niveau] = []  # empty: no Niveauer sheet, 'Specialiseringsniveau' is free text
+    niveauhistorik: list[Niveauskift] = []
+    klynger: list[Klynge] = []
     kilde: str = ""
 
     # --- look-ups (indexed once; stamdata is not changed after loading) -------------------------
@@ -103,7 +152,20 @@ class Stamdata(BaseModel):
             "dh": {d.id: d for d in self.driftsherrer},
             "tilbud": {t.id: t for t in self.tilbud},
             "ydelser": ydelser,
+            "klynger": {k.id: k for k in self.klynger},
         }
+
+    @cached_property
+    def _niveau_index(self) -> dict:
+        by_key: dict[str, Niveau] = {}
+        for n in self.niveauer:
+            by_key.setdefault(n.navn.casefold(), n)
+        for n in self.niveauer:
+            by_key[n.id.casefold()] = n  # an id wins over another level's name
+        history: dict[str, list[Niveauskift]] = {}
+        for h in sorted(self.niveauhistorik, key=lambda h: h.aar):
+            history.setdefault(h.tilbud_id, []).append(h)
+        return {"niveau": by_key, "historik": history}
 
     @cached_property
     def memo(self) -> dict:
@@ -134,6 +196,34 @@ class Stamdata(BaseModel):
 
     def ydelser_for(self, tilbud_id: str) -> list[Ydelse]:
         return list(self._index["ydelser"].get(tilbud_id, ()))
+
+    # --- levels and clusters ----------------------------------------------------------------------
+    def find_niveau(self, value: str) -> Niveau | None:
+        """The level whose id or name (case-insensitively) is `value`; None if there is none."""
+        return self._niveau_index["niveau"].get(value.strip().casefold()) if value else None
+
+    def niveau(self, tilbud_id: str, aar: int) -> str:
+        """The tilbud's level in year `aar`: the latest Niveauhistorik row from `aar` or before, else
+        the Tilbud sheet's 'Specialiseringsniveau'. A level id when the Niveauer sheet knows the value
+        (by id or name), otherwise the text as typed; '' when the tilbud has no level."""
+        rows = [h for h in self._niveau_index["historik"].get(tilbud_id, ()) if h.aar <= aar]
+        value = rows[-1].niveau if rows else self.tilbud_by_id(tilbud_id).specialiseringsniveau
+        found = self.find_niveau(value)
+        return found.id if found else value
+
+    def niveau_navn(self, niveau: str) -> str:
+        """A level id's name ('N1' -> 'Mest specialiserede tilbud'); free text as it is."""
+        found = self.find_niveau(niveau)
+        return found.navn if found else niveau
+
+    @property
+    def niveauer_i_brug(self) -> bool:
+        """Whether levels tell tilbud apart: more than one level, or a history of changes. (The
+        Nordjylland model has one level only: nothing about levels is shown.)"""
+        return len(self.niveauer) > 1 or bool(self.niveauhistorik)
+
+    def klynge(self, id_: str) -> Klynge:
+        return self._index["klynger"][id_]
 
     def frist(self, skema: str, aar: int) -> dt.date | None:
         """The deadline for `skema` in cycle year `aar`; if only other years are given, the same

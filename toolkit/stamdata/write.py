@@ -10,7 +10,7 @@ import xlsxwriter
 
 from toolkit.danish import EXCEL_FORMATER
 from toolkit.files import atomic_path
-from toolkit.stamdata.layout import SETTINGS, SETTINGS_HEADERS, SETTINGS_SHEET, TABLES
+from toolkit.stamdata.layout import OPTIONAL_TABLES, SETTINGS, SETTINGS_HEADERS, SETTINGS_SHEET, TABLES
 from toolkit.stamdata.model import Stamdata
 
 _ATTR = {
@@ -19,6 +19,9 @@ _ATTR = {
     "Tilbud": "tilbud",
     "Ydelser": "ydelser",
     "Frister": "frister",
+    "Niveauer": "niveauer",
+    "Niveauhistorik": "niveauhistorik",
+    "Klynger": "klynger",
 }
 
 
@@ -51,7 +54,7 @@ def write_stamdata(sd: Stamdata, target: Path) -> Path:
                 ws.write(r, 1, value)
             ws.write_string(r, 2, SETTINGS.get(key, ("", False, "tekst"))[0])
         ws.freeze_panes(1, 0)
-        for sheet, (_model, columns) in TABLES.items():
+        for sheet, (_model, columns) in (TABLES | OPTIONAL_TABLES).items():
             ws = wb.add_worksheet(sheet)
             for c, (_f, title, width) in enumerate(columns):
                 ws.write_string(0, c, title, head)
@@ -66,6 +69,8 @@ def write_stamdata(sd: Stamdata, target: Path) -> Path:
                         ws.write_datetime(r, c, dt.datetime.combine(value, dt.time()), date_fmt)
                     elif isinstance(value, str):
                         ws.write_string(r, c, value)
+                    elif isinstance(value, list):  # ids in one cell (Klynger)
+                        ws.write_string(r, c, ", ".join(value))
                     else:
                         ws.write_number(r, c, value)
             ws.freeze_panes(1, 1)
