@@ -98,6 +98,9 @@ def test_the_sjaelland_demo_runs_every_step_of_the_year(sjaelland):
     assert [s.title[:2] for s in steps] == ["0.", "1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9."]
     assert all(s.path is None or folder in s.path.parents or s.path == folder for s in steps)
     assert "Sjælland" in load_stamdata(folder / "stamdata.xlsx").region
+    titles = [s.title for s in steps]  # the example's own bodies (its aarshjul.yaml)
+    assert "6. Kriterier, early warning og Faglig Ekspertgruppe Sjællands vurdering" in titles
+    assert "9. Bilag til Styregruppen" in titles
 
 
 def test_nothing_the_sjaelland_year_writes_mentions_nordjylland(sjaelland):
@@ -150,6 +153,7 @@ def test_the_sjaelland_demo_shows_every_outcome_and_its_tilbud(sjaelland):
 def test_the_nordjylland_demo_is_still_the_standard(demo):
     folder, steps = demo
     assert folder.name == "demo"
+    assert "9. Bilag til DAS" in [s.title for s in steps]
     assert [s.title[:2] for s in steps] == ["0.", "1.", "2.", "3.", "4.", "5.", "6.", "7.", "8.", "9."]
     sd = load_stamdata(folder / "stamdata.xlsx")
     assert sd.region == "Nordjylland" and len(sd.kommuner()) == 11
@@ -173,6 +177,16 @@ def test_init_copies_the_sjaelland_stamdata_and_its_aarshjul(tmp_path):
     assert r.exit_code == 0, r.output
     assert len(list((tmp_path / "output" / "2028" / "skemaer").glob("2028_kommune_*.xlsx"))) == 17
     assert "indbyggede eksempel" not in r.output
+    ud = tmp_path / "klynge"  # the cluster's five municipalities, about its one tilbud
+    r = runner.invoke(
+        app, ["generer", "--aar", "2028", "--klynge", "KL-VEST", "--mappe", str(tmp_path), "--ud", str(ud)]
+    )
+    assert r.exit_code == 0, r.output
+    kommuner = sorted(p.name.split("_")[2] for p in ud.glob("2028_kommune_*.xlsx"))
+    assert kommuner == ["holbaek", "kalundborg", "odsherred", "slagelse", "soroe"]
+    assert [p.name.split("_klynge")[0] for p in ud.glob("2028_aarsrapport_*.xlsx")] == [
+        "2028_aarsrapport_bocenter_lindegaarden_holbaek_kommune"
+    ]
 
 
 def test_init_without_eksempel_is_nordjylland(tmp_path):

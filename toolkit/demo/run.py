@@ -76,6 +76,7 @@ def run_demo(
     sd, defs = ws.sd, ws.defs
     scenario: Scenario = SCENARIER[ex]
     sim = Simulator(sd, seed=aar, scenario=scenario)
+    panel_navn, das = defs.aarshjul.organ("ekspertpanel").navn, defs.aarshjul.organ("das").kort  # the example's bodies
     steps: list[DemoStep] = []
 
     def step(title, result, path=None):
@@ -124,9 +125,9 @@ def run_demo(
     signals = sum(len(v) for v in year.warnings.values())
     panel = run_panel(ws, aar, work / "indbakke" / f"{aar}_panel", scenario)  # generated from the returns, filled, read
     step(
-        "6. Kriterier, early warning og Ekspertpanelets vurdering",
+        f"6. Kriterier, early warning og {panel_navn}s vurdering",
         f"{antal(len(outcomes), 'indmelding', 'indmeldinger')} ({', '.join(sorted(set(outcomes)))}); "
-        f"{antal(signals, 'advarselssignal', 'advarselssignaler')}; Ekspertpanelet (simuleret): {panel}",
+        f"{antal(signals, 'advarselssignal', 'advarselssignaler')}; {panel_navn} (simuleret): {panel}",
         path,
     )
 
@@ -148,9 +149,9 @@ def run_demo(
     with_pdf = pdf and soffice_path() is not None
     bilag = ws.bilag(aar, activity_date(sd, aar, "das_maj"), overwrite=True, pdf=with_pdf)
     step(
-        "9. Bilag til DAS",
+        f"9. Bilag til {das}",
         "forside, indholdsfortegnelse med sidetal, status pr. tilbud, indmeldinger, "
-        "udmeldinger og indstilling til DAS" + (" (også som PDF)" if with_pdf else ""),
+        f"udmeldinger og indstilling til {das}" + (" (også som PDF)" if with_pdf else ""),
         bilag.path,
     )
     return steps
