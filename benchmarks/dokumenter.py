@@ -82,8 +82,9 @@ def run(scale: int) -> dict:
             ]
             return ReadResult(archived, name, defn.skema, AAR, m, defn.version, values)
 
-        frist, das = activity_date(sd, AAR, "hoering"), activity_date(sd, AAR, "das_maj")
-        today = activity_date(sd, AAR, "aarsrapport")
+        model = defs.aarshjul
+        frist, das = activity_date(sd, model, AAR, "hoering"), activity_date(sd, model, AAR, "das")
+        today = activity_date(sd, model, AAR, "aarsrapport")
         with Store(d / "w") as store:
             for f in sorted((d / "in").iterdir()):
                 ingest_file(f, store, sd, defs, simulated_read)

@@ -169,6 +169,6 @@ def test_an_empty_nomination_before_the_deadline_does_not_cancel_the_march_panel
     fill_form(forms[0].path, {"indmelding.indmelder": "Nej"}, inbox / forms[0].path.name)
     report, _written = ws.ingest([inbox], years=[])
     assert report.count("ny") == 1
-    state = lambda today: {s.activity.key: s for s in ws.cycle(2029, today)}["ekspertpanel_marts"].state  # noqa: E731
+    state = lambda today: {s.activity.key: s for s in ws.cycle(2029, today)}["ekspertpanel"].state  # noqa: E731
     assert state(dt.date(2029, 2, 10)) != "aflyst"
     assert state(dt.date(2029, 3, 2)) == "aflyst"

@@ -9,6 +9,7 @@ import openpyxl
 import pytest
 
 from toolkit.danish import MAANEDER
+from toolkit.definitions import load_aarshjul
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import recipients
 from toolkit.documents.context import common
@@ -20,6 +21,7 @@ from toolkit.rules.period import year_periods
 from toolkit.stamdata.model import Frist, Stamdata
 
 DATE = re.compile(r"(\d{1,2})\. (" + "|".join(MAANEDER) + r") (\d{4})")
+AARSHJUL = load_aarshjul()  # the bundled cycle: the Nordjylland model
 D = dt.date
 
 # aftaleperiode_start 2028: periods 2026–2027, 2028–2029, 2030–2031; the udmelding deadline is 1 March.
@@ -71,8 +73,8 @@ def test_every_output_states_the_rules_dates(aar, sd, defs, tmp_path):
     assert (p.loebende.start, p.loebende.slut) == periode
     assert (p.omfattes_fra, (p.omfattes_periode.start, p.omfattes_periode.slut)) == (D(aar + 1, 1, 1), omfattes)
 
-    acts = {a.key: a for a in aarshjul(sd, aar)}
-    das = dates(acts["das_maj"].note)
+    acts = {a.key: a for a in aarshjul(sd, AARSHJUL, aar)}
+    das = dates(acts["das"].note)
     assert das == {D(aar + 1, 1, 1), *omfattes}
     hearing = common(sd, aar, D(aar, 4, 16))["periode"]
     assert dates(hearing["das_tekst"]) == das
@@ -106,9 +108,9 @@ def test_the_withdrawal_deadline_comes_from_the_frister_sheet(sd):
 
 def test_the_period_start_setting_moves_every_date(sd):
     odd = changed(sd, indstillinger={**sd.indstillinger, "aftaleperiode_start": 2029})
-    acts = {a.key: a for a in aarshjul(odd, 2028)}
+    acts = {a.key: a for a in aarshjul(odd, AARSHJUL, 2028)}
     assert "aftaleperiode" not in acts
     # asked 1 March 2028 in the period 2027–2028: a year's notice reaches past its end, so the next one
     assert dates(acts["udmelding"].note) == {D(2028, 3, 1), D(2030, 12, 31)}
-    assert dates(acts["das_maj"].note) == {D(2029, 1, 1), D(2030, 12, 31)}
+    assert dates(acts["das"].note) == {D(2029, 1, 1), D(2030, 12, 31)}
     assert "Ét ønske om udmelding" in withdrawal_intro(odd, 2028)

@@ -6,7 +6,7 @@ import itertools
 import icalendar
 import pytest
 
-from toolkit.definitions import load_kriterier
+from toolkit.definitions import load_aarshjul, load_kriterier
 from toolkit.documents.calendar import calendar
 from toolkit.problems import UsageError
 from toolkit.rules.criteria import DISPENSATION, IKKE, INDSTILLES, MANGLER, assess_nomination
@@ -15,6 +15,7 @@ from toolkit.rules.keyfigures import TilbudFigures
 from toolkit.rules.period import withdrawal_effective
 from toolkit.rules.warnings import DEFAULTS, signals_for
 
+AARSHJUL = load_aarshjul()  # the bundled cycle: the Nordjylland model
 CRIT = ("a1", "a2", "a3", "b1", "c1", "c2")
 KRITERIER = load_kriterier()  # the bundled set: Tabel 2 of the Nordjylland model
 
@@ -127,7 +128,7 @@ def test_operator_concern_and_municipalities_without_use():
 
 
 def test_even_year_has_withdrawal_and_period_start(sd):
-    acts = {a.key: a for a in aarshjul(sd, 2028)}
+    acts = {a.key: a for a in aarshjul(sd, AARSHJUL, 2028)}
     assert "udmelding" in acts and "vurdering_fortsat" in acts and "aftaleperiode" in acts
     assert acts["udsendelse"].dato == dt.date(2028, 1, 31)  # Monday of week 5
     assert acts["aarsrapport"].dato == dt.date(2028, 4, 15)  # from the Frister sheet
@@ -135,11 +136,11 @@ def test_even_year_has_withdrawal_and_period_start(sd):
 
 
 def test_odd_year_has_no_withdrawal_and_cancels_the_march_panel_without_nominations(sd):
-    acts = {a.key: a for a in aarshjul(sd, 2029, nominations=0)}
+    acts = {a.key: a for a in aarshjul(sd, AARSHJUL, 2029, nominations=0)}
     assert "udmelding" not in acts and "aftaleperiode" not in acts
-    assert acts["ekspertpanel_marts"].aflyst
-    assert not {a.key: a for a in aarshjul(sd, 2029, nominations=2)}["ekspertpanel_marts"].aflyst
-    assert not {a.key: a for a in aarshjul(sd, 2028, nominations=0)}["ekspertpanel_marts"].aflyst
+    assert acts["ekspertpanel"].aflyst
+    assert not {a.key: a for a in aarshjul(sd, AARSHJUL, 2029, nominations=2)}["ekspertpanel"].aflyst
+    assert not {a.key: a for a in aarshjul(sd, AARSHJUL, 2028, nominations=0)}["ekspertpanel"].aflyst
 
 
 @pytest.mark.parametrize(
@@ -170,9 +171,9 @@ def test_belaegning_signal_shows_the_decimals_that_tell_the_numbers_apart(last, 
 
 def test_the_hearing_deadline_lies_before_the_das_meeting_every_year(sd):
     for aar in range(2026, 2032):
-        acts = {a.key: a for a in aarshjul(sd, aar)}
-        assert acts["aarsrapport"].dato < acts["hoering"].dato < acts["das_maj"].dato
-        check_hearing_deadline(sd, aar, acts["hoering"].dato, dt.date(aar, 4, 16))  # accepted
+        acts = {a.key: a for a in aarshjul(sd, AARSHJUL, aar)}
+        assert acts["aarsrapport"].dato < acts["hoering"].dato < acts["das"].dato
+        check_hearing_deadline(sd, AARSHJUL, aar, acts["hoering"].dato, dt.date(aar, 4, 16))  # accepted
 
 
 @pytest.mark.parametrize(
@@ -185,27 +186,27 @@ def test_the_hearing_deadline_lies_before_the_das_meeting_every_year(sd):
 )
 def test_a_hearing_deadline_on_or_after_das_or_in_the_past_is_refused(sd, frist, today, named):
     with pytest.raises(UsageError) as e:
-        check_hearing_deadline(sd, 2028, frist, today)
+        check_hearing_deadline(sd, AARSHJUL, 2028, frist, today)
     assert e.value.exit_code == 2
     for text in named:
         assert text in str(e.value)
 
 
 def test_states_for_today(sd):
-    acts = aarshjul(sd, 2028)
+    acts = aarshjul(sd, AARSHJUL, 2028)
     states = {
         s.activity.key: s
         for s in activity_states(acts, dt.date(2028, 3, 20), {"kommune": (9, 11), "indmelding": (12, 12)}, {"kommune"})
     }
     assert states["kommune"].state == "forfalden" and states["kommune"].detail == "9 af 11 modtaget"
     assert states["indmelding"].state == "udført"
-    assert states["ekspertpanel_marts"].state == "nu"
-    assert states["das_maj"].state == "kommende"
+    assert states["ekspertpanel"].state == "nu"
+    assert states["das"].state == "kommende"
     assert states["udsendelse"].state == "udført"
 
 
 def test_ics_parses_and_holds_every_activity(sd):
-    acts = aarshjul(sd, 2029, nominations=0)
+    acts = aarshjul(sd, AARSHJUL, 2029, nominations=0)
     cal = icalendar.Calendar.from_ical(calendar(acts, "Nordjylland"))
     events = [e for e in cal.walk("VEVENT")]
     assert len(events) == sum(1 for a in acts if not a.aflyst)

@@ -67,6 +67,7 @@ CODES: dict[str, tuple[str, str]] = {
     "stamdata-dublet": (FEJL, "Samme id står flere gange"),
     "stamdata-ugyldig-periode": (FEJL, "Perioden slutter før den begynder"),
     "stamdata-ingen-ydelser": (FEJL, "Tilbuddet har ingen ydelser"),
+    "stamdata-raekkefoelge": (FEJL, "Årshjulets rækkefølge er brudt"),
     # form definitions (position: file, line)
     "definition-ulaeselig": (FEJL, "Definitionsfilen kan ikke læses"),
     "definition-mangler": (FEJL, "En skemadefinition mangler"),

@@ -217,7 +217,9 @@ class Workspace:
         `frist`: the deadline the forms state instead of the Frister sheet's. `klynge`: only a
         cluster's forms (its municipalities, driftsherrer and tilbud), named after the cluster."""
         from toolkit.forms.generate import generate_forms, history_prefill
+        from toolkit.rules.cycle import aarshjul
 
+        aarshjul(self.sd, self.defs.aarshjul, aar)  # the forms state the year's deadlines: its order is checked
         out = Path(out_dir) if out_dir else self.forms_dir(aar)
         prefill = None
         if self.has_store:
@@ -399,7 +401,7 @@ class Workspace:
         """UsageError when the hearing deadline is not before the DAS meeting, or is in the past."""
         from toolkit.rules.cycle import check_hearing_deadline
 
-        check_hearing_deadline(self.sd, aar, frist, today or dt.date.today())
+        check_hearing_deadline(self.sd, self.defs.aarshjul, aar, frist, today or dt.date.today())
 
     def hoering(
         self, aar: int, frist: dt.date, overwrite: bool = False, pdf: bool = False, today: dt.date | None = None

@@ -5,10 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from toolkit.definitions.model import Skemadefinition
+from toolkit.definitions.load import Definitioner
 from toolkit.definitions.recipients import Modtager, recipients
 from toolkit.fieldkeys import FORMS, Hoeringssvar
-from toolkit.rules.cycle import activity_date
+from toolkit.rules.cycle import aarshjul
 from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import AnswerStatus
 
@@ -27,7 +27,7 @@ class ReturnStatus:
 
 def return_status(
     sd: Stamdata,
-    defs: dict[str, Skemadefinition],
+    defs: Definitioner,
     aar: int,
     submissions,
     today: dt.date | None = None,
@@ -39,6 +39,7 @@ def return_status(
     `not_sent`: forms not sent out yet (the hearing replies before `skema hoering`): listed only
     once someone has answered them."""
     today = today or dt.date.today()
+    hoering = {a.key: a.dato for a in aarshjul(sd, defs.aarshjul, aar)}.get("hoering")  # (checks the order)
     by_mail = by_mail or {}
     current = {(s.skema, s.respondent_id): s for s in submissions if s.current and s.aar == aar}
     out = []
@@ -50,7 +51,7 @@ def return_status(
             continue
         frist = sd.frist(skema, aar)
         if skema == Hoeringssvar.SKEMA and frist is None:  # the årshjul's hearing deadline (Frister: hoering)
-            frist = activity_date(sd, aar, "hoering")
+            frist = hoering
         for m in recipients(defn, sd, aar):
             s = current.get((skema, m.id))
             mail = by_mail.get((skema, m.id)) if s is None else None

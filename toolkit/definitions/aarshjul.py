@@ -31,7 +31,7 @@ PERIODE_VARIABLER = (
 )
 # the bodies and activities the code and the texts refer to by id
 KRAEVEDE_ORGANER = ("ekspertpanel", "das", "sekretariat", "driftsherrer", "aftaleparter")
-KRAEVEDE_AKTIVITETER = ("indmelding", "aarsrapport", "hoering", "das")
+KRAEVEDE_AKTIVITETER = ("indmelding", "udmelding", "aarsrapport", "hoering", "das")
 GENERERET = "aftaleperiode"  # the start of an agreement period: added by the code, not a key of the file
 NOEGLE = r"^[a-z][a-z0-9_]*$"
 PLADSHOLDER = re.compile(r"\{([^{}]*)\}")

@@ -131,8 +131,8 @@ def run_demo(
         path,
     )
 
-    sent = activity_date(sd, aar, "aarsrapport")  # the hearing goes out when the årsrapporter are in
-    hearing = ws.hoering(aar, activity_date(sd, aar, "hoering"), overwrite=True, today=sent)
+    sent = activity_date(sd, ws.defs.aarshjul, aar, "aarsrapport")  # the hearing goes out when the årsrapporter are in
+    hearing = ws.hoering(aar, activity_date(sd, ws.defs.aarshjul, aar, "hoering"), overwrite=True, today=sent)
     replies = simulate_hoering(ws, aar, work / "indbakke" / f"{aar}_hoering", scenario)  # then the replies come in
     step(
         "7. Høring",
@@ -147,7 +147,7 @@ def run_demo(
         reminders[0].path.parent if reminders else None,
     )
     with_pdf = pdf and soffice_path() is not None
-    bilag = ws.bilag(aar, activity_date(sd, aar, "das_maj"), overwrite=True, pdf=with_pdf)
+    bilag = ws.bilag(aar, activity_date(sd, ws.defs.aarshjul, aar, "das"), overwrite=True, pdf=with_pdf)
     step(
         f"9. Bilag til {das}",
         "forside, indholdsfortegnelse med sidetal, status pr. tilbud, indmeldinger, "

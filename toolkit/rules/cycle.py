@@ -1,17 +1,21 @@
-"""The annual cycle (årshjul, tillæg 3): activities with dates for a year, even/odd rules, the
-two-year agreement period and a withdrawal's effective date. Dates default to the model's cycle and
-are overridden by rows in the stamdata sheet Frister (column 'Skema' holds the activity key)."""
+"""The annual cycle (årshjul, tillæg 3) of a year: the activities of the definitions folder's
+aarshjul.yaml (`Definitioner.aarshjul`), moved by rows in the stamdata sheet Frister (column 'Skema'
+holds the activity key or a former key), kept or left out by their parity rule, cancelled by their
+rule, and checked for order: an activity before one it must come after is a stamdata error."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from toolkit.danish import format_dato
-from toolkit.fieldkeys import FORMS
-from toolkit.problems import UsageError
-from toolkit.rules.period import UDMELDING_DEFAULT, year_periods
+from toolkit.definitions.aarshjul import GENERERET, Aarshjul, Aktivitet, i_aar
+from toolkit.problems import Issue, StamdataError, UsageError
+from toolkit.rules.period import year_periods
 from toolkit.stamdata.model import Stamdata
+
+FRISTER = "Frister"
 
 
 @dataclass(frozen=True)
@@ -23,72 +27,45 @@ class Activity:
     skema: str | None = None  # the form this is the deadline of
     aflyst: bool = False
     note: str = ""
+    organ: str | None = None  # the responsible body (an id in aarshjul.yaml's organer)
+    raekke: int | None = None  # the Frister row the date comes from (None: aarshjul.yaml)
+    kilde: str = ""  # where the date comes from, for messages: "Frister række 7", "aarshjul.yaml linje 61"
 
 
-# key -> (title, default (month, day), start (month, day) or None, form, only_even)
-DEFAULTS = [
-    (
-        "udsendelse",
-        "Skemaer sendes ud (indmelding, årsrapport, kommunal indmelding; udmelding i lige år)",
-        None,
-        None,
-        None,
-        False,
-    ),
-    (
-        "vurdering_fortsat",
-        "Driftsherrer vurderer, om deres tilbud fortsat skal være omfattet",
-        (3, 1),
-        (1, 15),
-        None,
-        True,
-    ),
-    ("indmelding", "Frist: indmelding af nye tilbud", (3, 1), None, "indmelding", False),
-    ("udmelding", "Frist: udmelding af tilbud", UDMELDING_DEFAULT, None, "udmelding", True),
-    ("kommune", "Frist: kommunernes indmelding", (3, 15), None, "kommune", False),
-    ("ekspertpanel_marts", "Ekspertpanelet vurderer eksisterende og indmeldte tilbud", (3, 25), None, None, False),
-    ("aarsrapport", "Frist: driftsherrernes årsrapporter", (4, 15), None, "aarsrapport", False),
-    ("ekspertpanel_april", "Ekspertpanelet: statusdrøftelse af tilbuddene", (4, 28), None, None, False),
-    ("hoering", "Frist: aftaleparternes høringssvar (før DAS-mødet)", (5, 10), None, None, False),
-    (
-        "das_maj",
-        "DAS beslutter, hvilke tilbud der omfattes fra 1. januar; årlig statusdrøftelse",
-        (5, 20),
-        None,
-        None,
-        False,
-    ),
-    ("rammeaftale", "Rammeaftalen med listen over tilbud vedtages", (10, 15), (8, 1), None, False),
-]
+class CycleOrderError(StamdataError):
+    """The year's activities are out of the order aarshjul.yaml gives (`efter`): one Danish line
+    naming both activities and where each date comes from."""
+
+    def __init__(self, source: str, issues: list[Issue], message: str):
+        super().__init__(source, issues)
+        self.args = (message,)
 
 
-def aarshjul(sd: Stamdata, aar: int, nominations: int | None = None) -> list[Activity]:
+def aarshjul(sd: Stamdata, model: Aarshjul, aar: int, nominations: int | None = None) -> list[Activity]:
     """The year's activities. `nominations`: how many tilbud were nominated this year (None when
-    not known yet); in odd years the March expert panel is cancelled when nothing was nominated."""
-    even = aar % 2 == 0
-    periods = year_periods(sd, aar)
+    not known yet); an activity with `aflyses: {naar: ingen_indmeldinger}` is cancelled when it is 0
+    (the March expert panel in odd years). Raises `CycleOrderError` when the order is broken."""
+    periods = year_periods(sd, aar, model)
+    texts = periods.texts()
     out = []
-    for key, title, md, start_md, skema, only_even in DEFAULTS:
-        if only_even and not even:
+    for a in model.aktiviteter:
+        if not a.i_aar(aar):
             continue
-        # the send-out: Monday of week 5
-        default = dt.date.fromisocalendar(aar, 5, 1) if key == "udsendelse" or md is None else dt.date(aar, *md)
-        date = _override(sd, key, aar) or default
-        start = dt.date(aar, *start_md) if start_md else None
-        aflyst, note = False, ""
-        if key == "ekspertpanel_marts" and not even and nominations == 0:
-            aflyst, note = True, "Aflyst: ulige år og ingen tilbud indmeldt"
-        if key == "das_maj":
-            note = periods.das_tekst
-        if key == "udmelding":
-            note = periods.udmelding_tekst
-        out.append(Activity(key, title, date, start, skema, aflyst, note))
+        dato, raekke, kilde = _date(sd, model, a, aar)
+        note = model.tekst(a.note, texts)
+        aflyst = a.aflyses is not None and nominations == 0 and i_aar(a.aflyses.paritet, aar)
+        if aflyst and a.aflyses is not None:
+            years = {"lige": "lige år og ", "ulige": "ulige år og "}.get(a.aflyses.paritet, "")
+            note = f"Aflyst: {years}ingen tilbud indmeldt"
+        titel = model.tekst(a.titel, texts)
+        out.append(Activity(a.noegle, titel, dato, a.startdato(aar), a.skema, aflyst, note, a.organ, raekke, kilde))
+    _check_order(sd, model, aar, out)
     if periods.ny_periode:
         p = periods.loebende
         out.insert(
             0,
             Activity(
-                "aftaleperiode",
+                GENERERET,
                 f"Ny toårig aftaleperiode {p.start.year}–{p.slut.year} begynder",
                 p.start,
                 note=f"Aftaleperioden {p.tekst}",
@@ -97,36 +74,82 @@ def aarshjul(sd: Stamdata, aar: int, nominations: int | None = None) -> list[Act
     return sorted(out, key=lambda a: (a.start or a.dato, a.dato, a.key))
 
 
-def _override(sd: Stamdata, key: str, aar: int) -> dt.date | None:
-    """A form deadline follows the Frister sheet (same day in other years when only one year is
-    given); other activities are overridden only by a row for exactly that year."""
-    if key in FORMS:
-        return sd.frist(key, aar)
-    return next((f.dato for f in sd.frister if f.skema == key and f.dato.year == aar), None)
+def _date(sd: Stamdata, model: Aarshjul, a: Aktivitet, aar: int) -> tuple[dt.date, int | None, str]:
+    """The date, its Frister row (or None) and its source in words. A form deadline follows the Frister
+    sheet (same day in other years when only one year is given, as `Stamdata.frist`); other activities
+    are moved only by a row for exactly that year, under their key or a former key."""
+    keys = (a.skema, *a.noegler) if a.skema else a.noegler
+    rows = [f for f in sd.frister if f.skema in keys]
+    row = next((f for f in rows if f.dato.year == aar), None)
+    dato = row.dato if row else None
+    if row is None and a.skema and rows:
+        row = max(rows, key=lambda f: f.dato)
+        try:
+            dato = row.dato.replace(year=aar)
+        except ValueError:
+            dato = row.dato.replace(year=aar, day=28)
+    if row is None or dato is None:
+        line = model.linje(a.noegle)
+        return a.standarddato(aar), None, f"{model.kilde} linje {line}" if line else model.kilde
+    n = sd.frist_raekker.get((row.skema, row.dato))
+    return dato, n, f"{FRISTER} række {n}" if n else FRISTER
 
 
-def activity_date(sd: Stamdata, aar: int, key: str) -> dt.date:
-    """The date of one activity of the year (Frister sheet, else the model's default)."""
-    return next(a.dato for a in aarshjul(sd, aar) if a.key == key)
+def _check_order(sd: Stamdata, model: Aarshjul, aar: int, acts: list[Activity]) -> None:
+    by_key = {a.key: a for a in acts}
+    broken = [
+        (a, by_key[e]) for a in acts for e in model.aktivitet(a.key).efter if e in by_key and a.dato < by_key[e].dato
+    ]
+    if not broken:
+        return
+    source = Path(sd.kilde).name if sd.kilde else "stamdata"
+    issues, texts = [], []
+    for a, b in broken:
+        text = f"{_name(a)} ({a.kilde}, {format_dato(a.dato)}) ligger før {_name(b)} ({b.kilde}, {format_dato(b.dato)})"
+        texts.append(text)
+        row = a.raekke or b.raekke
+        if row is not None or a.kilde == FRISTER or b.kilde == FRISTER:
+            issues.append(Issue("stamdata-raekkefoelge", text, file=source, sheet=FRISTER, row=row))
+        else:  # both dates come from aarshjul.yaml
+            line = model.linje(a.key)
+            issues.append(Issue("definition-ugyldig", text, file=model.kilde, line=line))
+    where = "arket Frister i stamdata" if any(i.sheet for i in issues) else model.kilde
+    message = f"Årshjulet {aar}: {'; '.join(texts)}. Ret datoen i {where}."
+    raise CycleOrderError(source, issues, message)
 
 
-def check_hearing_deadline(sd: Stamdata, aar: int, frist: dt.date, today: dt.date) -> None:
+def _name(a: Activity) -> str:
+    """'Frist: indmelding af nye tilbud' -> 'fristen for indmelding af nye tilbud'; others: the title."""
+    return "fristen for " + a.titel.removeprefix("Frist: ") if a.titel.startswith("Frist: ") else a.titel
+
+
+def activity_date(sd: Stamdata, model: Aarshjul, aar: int, key: str) -> dt.date:
+    """The date of one activity of the year (Frister sheet, else aarshjul.yaml); `key` may be a former key."""
+    key = model.aktivitet(key).noegle
+    found = next((a.dato for a in aarshjul(sd, model, aar) if a.key == key), None)
+    if found is None:
+        raise UsageError(f"Årshjulet {aar} har ingen aktivitet '{key}' ({model.kilde}: se dens paritet).")
+    return found
+
+
+def check_hearing_deadline(sd: Stamdata, model: Aarshjul, aar: int, frist: dt.date, today: dt.date) -> None:
     """Tillæg 2: the hearing remarks are collected before the DAS meeting. A deadline on or after
     the meeting, or in the past, is refused."""
-    das = activity_date(sd, aar, "das_maj")
+    das = activity_date(sd, model, aar, "das")
+    moede = f"{model.organ('das').kort}-mødet"
     hint = (
-        f"årshjulets høringsfrist er {format_dato(activity_date(sd, aar, 'hoering'))} "
-        f"(arket Frister i stamdata, nøglerne 'hoering' og 'das_maj')."
+        f"årshjulets høringsfrist er {format_dato(activity_date(sd, model, aar, 'hoering'))} "
+        f"(arket Frister i stamdata, nøglerne 'hoering' og 'das')."
     )
     if frist >= das:
         raise UsageError(
-            f"Høringsfristen {format_dato(frist)} ligger ikke før DAS-mødet {format_dato(das)}: "
+            f"Høringsfristen {format_dato(frist)} ligger ikke før {moede} {format_dato(das)}: "
             f"høringssvarene skal indgå i mødet. Vælg en frist før {format_dato(das)}; {hint}"
         )
     if frist < today:
         raise UsageError(
             f"Høringsfristen {format_dato(frist)} er overskredet (i dag er {format_dato(today)}). "
-            f"Vælg en frist fra i dag og før DAS-mødet {format_dato(das)}; {hint}"
+            f"Vælg en frist fra i dag og før {moede} {format_dato(das)}; {hint}"
         )
 
 

@@ -9,10 +9,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from toolkit.danish import format_dato
+from toolkit.definitions.aarshjul import Aarshjul
+from toolkit.definitions.load import load_aarshjul
 from toolkit.stamdata.model import Stamdata
 
 FIRST_PERIOD_DEFAULT = 2028  # stamdata setting aftaleperiode_start
-UDMELDING_DEFAULT = (3, 1)  # the udmelding deadline when the Frister sheet has no row for it
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class YearPeriods:
     ny_periode: bool  # a period begins 1 January `aar`
     omfattes_fra: dt.date  # 1 January aar+1: tilbud decided by DAS this year are covered from then
     omfattes_periode: Aftaleperiode  # the period 1 January aar+1 belongs to
-    udmelding_frist: dt.date  # the udmelding deadline (Frister sheet, else 1 March)
+    udmelding_frist: dt.date  # the udmelding deadline (Frister sheet, else aarshjul.yaml)
     udmelding_virkning: dt.date  # a withdrawal asked by that deadline takes effect at this date
 
     @property
@@ -96,11 +97,15 @@ def _add_year(d: dt.date) -> dt.date:
         return d.replace(year=d.year + 1, day=28)
 
 
-def udmelding_deadline(sd: Stamdata, aar: int) -> dt.date:
-    return sd.frist("udmelding", aar) or dt.date(aar, *UDMELDING_DEFAULT)
+def udmelding_deadline(sd: Stamdata, aar: int, model: Aarshjul | None = None) -> dt.date:
+    """The Frister sheet's udmelding deadline, else the date of the udmelding activity in `model`
+    (the definitions folder's aarshjul.yaml; without one, the bundled file)."""
+    return sd.frist("udmelding", aar) or (model or load_aarshjul()).aktivitet("udmelding").standarddato(aar)
 
 
-def year_periods(sd: Stamdata, aar: int) -> YearPeriods:
+def year_periods(sd: Stamdata, aar: int, model: Aarshjul | None = None) -> YearPeriods:
+    """`model`: the cycle whose udmelding date applies when the Frister sheet has none (without one,
+    the bundled aarshjul.yaml)."""
     first = first_period_year(sd)
 
     def period(year: int) -> Aftaleperiode:
@@ -108,7 +113,7 @@ def year_periods(sd: Stamdata, aar: int) -> YearPeriods:
         return Aftaleperiode(dt.date(start, 1, 1), dt.date(end, 12, 31))
 
     loebende = period(aar)
-    frist = udmelding_deadline(sd, aar)
+    frist = udmelding_deadline(sd, aar, model)
     return YearPeriods(
         aar=aar,
         loebende=loebende,

@@ -108,6 +108,7 @@ def load_stamdata(path: Path | None = None) -> Stamdata:
         niveauhistorik=items["Niveauhistorik"],
         klynger=items["Klynger"],
         kilde=str(path),
+        frist_raekker={(f.skema, f.dato): r.n for r, f in zip(tables["Frister"].rows, items["Frister"], strict=True)},
     )
 
 

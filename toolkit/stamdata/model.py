@@ -140,6 +140,7 @@ class Stamdata(BaseModel):
     niveauhistorik: list[Niveauskift] = []
     klynger: list[Klynge] = []
     kilde: str = ""
+    frist_raekker: dict[tuple[str, dt.date], int] = Field(default_factory=dict)  # (skema, dato) -> Frister row
 
     # --- look-ups (indexed once; stamdata is not changed after loading) -------------------------
     @cached_property

@@ -19,7 +19,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
-from toolkit import Workspace, YearData, default_year
+from toolkit import SkemaError, Workspace, YearData, default_year
 from toolkit.danish import format_dato
 from toolkit.web import actions, pages
 from toolkit.web.jobs import Jobs
@@ -173,6 +173,11 @@ def create_app(ws: Workspace, settings: Settings | None = None) -> Starlette:
             return PlainTextResponse("Findes ikke.", status_code=404)
         return Response((HERE / "static" / name).read_bytes(), media_type=STATIC[name])
 
+    async def skema_error(request: Request, exc: Exception) -> Response:
+        """A problem in stamdata or the definitions met while making a page (an årshjul out of order):
+        the commands' one Danish line, on a page."""
+        return site.render(request, "fejl.html", status_code=500, error=str(exc))
+
     routes = [
         Route("/", bind(pages.aarshjul)),
         Route("/aarshjul.ics", bind(pages.calendar)),
@@ -194,6 +199,7 @@ def create_app(ws: Workspace, settings: Settings | None = None) -> Starlette:
     ]
     app = Starlette(
         routes=routes,
+        exception_handlers={SkemaError: skema_error},
         middleware=[
             Middleware(Guard, names=served_names(settings.host), port=settings.port, password=settings.password)
         ],

@@ -26,10 +26,10 @@ NEXT = {
     "udmelding": ("Indlæs svar", "/indlaes"),
     "kommune": ("Indlæs svar", "/indlaes"),
     "aarsrapport": ("Indlæs svar", "/indlaes"),
-    "ekspertpanel_marts": ("Se status og early warning", "/status"),
-    "ekspertpanel_april": ("Se status og early warning", "/status"),
+    "ekspertpanel": ("Se status og early warning", "/status"),
+    "ekspertpanel_status": ("Se status og early warning", "/status"),
     "hoering": ("Skriv høringsbreve", "/dokumenter#hoering"),
-    "das_maj": ("Skriv bilag til DAS", "/dokumenter#bilag"),
+    "das": ("Skriv bilag til DAS", "/dokumenter#bilag"),
     "rammeaftale": ("Se dokumenter", "/dokumenter"),
 }  # the start of an agreement period is news, not a task
 URGENT = ("forfalden", "nu", "delvist")
@@ -163,7 +163,7 @@ def dokumenter(site: Site, request: Request, error: str = "", status_code: int =
         aar=aar,
         error=error,
         hoering_frist=dates.get("hoering"),
-        das=dates.get("das_maj"),
+        das=dates.get("das"),
         hoering=listing(site.ws, aar, "hoering"),
         rykkere=listing(site.ws, aar, "rykkere"),
         bilag=[f for f in year_files if "_bilag_das_" in f.name],
