@@ -2,21 +2,27 @@
 stamdata sheets Niveauer, Niveauhistorik and Klynger, forms per level and per cluster, and a change
 of level in the consolidated workbook and the bilag."""
 
+import datetime as dt
 import shutil
 
 import openpyxl
 import pytest
+from docx import Document
 from typer.testing import CliRunner
 
 from toolkit.cli import app
+from toolkit.consolidate.niveauer import level_changes
+from toolkit.consolidate.year import consolidate
 from toolkit.definitions import load_definitions
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.load import bundled_definitions_dir
+from toolkit.documents.produce import write_bilag
 from toolkit.forms.generate import generate_forms, planned_forms
 from toolkit.problems import DefinitionError, StamdataError, UsageError
 from toolkit.stamdata import load_stamdata, write_stamdata
 from toolkit.stamdata.example import example_stamdata
 from toolkit.stamdata.model import Klynge, Niveau, Niveauskift
+from toolkit.store import Store
 
 NIVEAUER = [
     Niveau(id="N1", navn="Mest specialiserede tilbud", beskrivelse="Stærk gensidig forpligtelse"),
@@ -286,3 +292,59 @@ def test_skema_generer_klynge_writes_only_the_clusters_forms(tmp_path):
     r = CliRunner().invoke(app, [a if a != "K1" else "K2" for a in args])
     # the CLI's entry point turns this into one red line with exit code 2 (tests/test_cli.py)
     assert isinstance(r.exception, UsageError) and "Klyngen 'K2' findes ikke" in str(r.exception)
+
+
+# --- a change of level in the consolidated workbook and the bilag -------------------------------
+
+
+def test_level_changes_of_the_year(sd):
+    changes = level_changes(levelled_stamdata(), 2028)
+    assert [(c.tilbud_id, c.foer, c.nu) for c in changes] == [
+        ("T05", "Specialiserede tilbud", "Generelle tilbud"),
+        ("T07", "Generelle tilbud", "Specialiserede tilbud"),
+    ]
+    assert level_changes(levelled_stamdata(), 2029) == []
+    assert level_changes(sd, 2028) == []
+
+
+def _consolidated(tmp_path, stamdata) -> openpyxl.Workbook:
+    with Store(tmp_path) as store:
+        path = consolidate(store, stamdata, load_definitions(), 2028, tmp_path / "samlet.xlsx")
+    return openpyxl.load_workbook(path, read_only=True)
+
+
+def test_the_consolidated_workbook_shows_each_tilbuds_level_last_year_and_this(tmp_path):
+    wb = _consolidated(tmp_path, levelled_stamdata())
+    rows = [list(r) for r in wb["Specialiseringsniveau"].iter_rows(values_only=True)]
+    assert rows[0] == ["Tilbud", "Driftsherre", "Niveau 2027", "Niveau 2028", "Ændret"]
+    by_name = {r[0]: r[1:] for r in rows[1:]}
+    assert len(by_name) == 8
+    assert by_name["Bo- og Udviklingscenter Skovly"] == (
+        ["Hjørring Kommune", "Specialiserede tilbud", "Generelle tilbud", "Ændret"]
+    )
+    assert by_name["Synscenter Limfjord"] == ["Thisted Kommune", "Generelle tilbud", "Generelle tilbud", None]
+
+
+def test_one_level_and_no_history_adds_no_sheet(tmp_path, sd):
+    assert "Specialiseringsniveau" not in _consolidated(tmp_path, sd).sheetnames
+
+
+def _bilag_text(tmp_path, stamdata, aar=2028) -> str:
+    with Store(tmp_path) as store:
+        written = write_bilag(store, stamdata, load_definitions(), aar, dt.date(aar, 5, 20), tmp_path)
+    d = Document(str(written.path))
+    return "\n".join(p.text for p in d.paragraphs)
+
+
+def test_the_bilag_lists_the_years_level_changes(tmp_path):
+    text = _bilag_text(tmp_path, levelled_stamdata())
+    assert "Specialiseringsniveau\n2 tilbud skifter specialiseringsniveau i 2028:" in text
+    assert "Bo- og Udviklingscenter Skovly (Hjørring Kommune): Specialiserede tilbud → Generelle tilbud" in text
+    assert "Børnehuset Fjordglimt (Frederikshavn Kommune): Generelle tilbud → Specialiserede tilbud" in text
+    assert text.count("Specialiseringsniveau") == 1  # in the overview only, not in every tilbud's bilag
+
+
+def test_the_bilag_says_when_no_tilbud_changes_level_and_is_silent_without_levels(tmp_path, sd):
+    assert "Ingen tilbud skifter niveau i 2029." in _bilag_text(tmp_path / "a", levelled_stamdata(), 2029)
+    text = _bilag_text(tmp_path / "b", sd)
+    assert "Specialiseringsniveau" not in text and "skifter niveau" not in text

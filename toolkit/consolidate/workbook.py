@@ -9,6 +9,7 @@ from pathlib import Path
 import xlsxwriter
 from xlsxwriter.utility import xl_rowcol_to_cell
 
+from toolkit.consolidate.niveauer import write_level_sheet
 from toolkit.consolidate.safe_cells import SAFE_OPTIONS, write_row_values, write_value
 from toolkit.consolidate.tables import form_table
 from toolkit.danish import EXCEL_FORMATER, format_dato
@@ -104,6 +105,8 @@ def write_consolidated(
                 continue
             table = form_table(defs[skema], sd, aar, [v for v in values if v.skema == skema])
             _table_sheet(wb, f, SHEET_NAMES[skema], table)
+        if (levels := write_level_sheet(wb, f, sd, aar)) is not None:  # only when stamdata has levels
+            _print(levels)
         _issues_sheet(wb, f, issues)
         _status_sheet(wb, f, statuses)
         ws.activate()

@@ -234,6 +234,7 @@ def bilag_das():
     d.add_paragraph("{%p if not b.t.hoeringssvar %}")
     d.add_paragraph("{{ b.t.hoering }}")
     d.add_paragraph("{%p endif %}")
+    niveauskift(d)
     d.add_paragraph("{%p endfor %}")
     # nominations: the driftsherre's own assessment next to the panel's (or "afventer …")
     bilag_heading(d, "indmelding")
@@ -269,6 +270,16 @@ def bilag_das():
     d.add_paragraph("{%p endfor %}")
     indstilling_bilag(d)
     return d
+
+
+def niveauskift(d):
+    """In the overview bilag (the first of the status loop): the tilbud that change specialisation
+    level this year, when levels are in use (documents/context.py level_section)."""
+    d.add_paragraph("{%p if loop.first and niveauskift.vis %}")
+    d.add_heading("Specialiseringsniveau", 2)
+    d.add_paragraph("{{ niveauskift.tekst }}")
+    bullets(d, "for s in niveauskift.skift", "{{ s.tilbud }} ({{ s.driftsherre }}): {{ s.foer }} → {{ s.nu }}")
+    d.add_paragraph("{%p endif %}")
 
 
 def indstilling_bilag(d):

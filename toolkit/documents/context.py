@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from toolkit.consolidate.niveauer import level_changes
 from toolkit.danish import antal, format_dato, format_tal
 from toolkit.fieldkeys import Aarsrapport as A
 from toolkit.fieldkeys import Hoeringssvar as H
@@ -28,6 +29,30 @@ def common(sd, aar: int, today: dt.date) -> dict:
         "aar_1": aar - 3,
         "aar_2": aar - 2,
         "aar_3": aar - 1,
+        "niveauskift": level_section(sd, aar),
+    }
+
+
+def level_section(sd, aar: int) -> dict:
+    """The tilbud that change specialisation level in `aar` (consolidate/niveauer.py); `vis` is false
+    when levels are not in use and nothing changes, and the bilag then says nothing about levels."""
+    changes = level_changes(sd, aar)
+    if changes:
+        tekst = f"{antal(len(changes), 'tilbud', 'tilbud')} skifter specialiseringsniveau i {aar}:"
+    else:
+        tekst = f"Ingen tilbud skifter niveau i {aar}."
+    return {
+        "vis": bool(changes) or sd.niveauer_i_brug,
+        "tekst": tekst,
+        "skift": [
+            {
+                "tilbud": c.tilbud,
+                "driftsherre": c.driftsherre,
+                "foer": c.foer or "intet niveau",
+                "nu": c.nu or "intet niveau",
+            }
+            for c in changes
+        ],
     }
 
 
