@@ -228,7 +228,8 @@ def test_the_bundled_sjaelland_workbook_is_what_the_generator_writes(tmp_path):
     built = load_stamdata(write_sjaelland(tmp_path / "s.xlsx"))
     bundled = load_stamdata(FOLDER / "stamdata.xlsx")
     assert built.model_dump(exclude={"kilde"}) == bundled.model_dump(exclude={"kilde"})
-    assert bundled.model_dump(exclude={"kilde"}) == sjaelland_stamdata().model_dump(exclude={"kilde"})
+    positions = {"kilde", "frist_raekker"}  # where the loader found things
+    assert bundled.model_dump(exclude=positions) == sjaelland_stamdata().model_dump(exclude=positions)
 
 
 def test_sjaelland_has_tilbud_on_all_three_levels_a_level_change_and_clusters():
