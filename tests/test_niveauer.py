@@ -4,6 +4,7 @@ of level in the consolidated workbook and the bilag."""
 
 import datetime as dt
 import shutil
+from dataclasses import replace
 
 import openpyxl
 import pytest
@@ -16,13 +17,18 @@ from toolkit.consolidate.year import consolidate
 from toolkit.definitions import load_definitions
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.load import bundled_definitions_dir
+from toolkit.demo.simulate import Simulator
 from toolkit.documents.produce import write_bilag
+from toolkit.fieldkeys import parse_key
 from toolkit.forms.generate import generate_forms, planned_forms
 from toolkit.problems import DefinitionError, StamdataError, UsageError
+from toolkit.returns.read import read_return
 from toolkit.stamdata import load_stamdata, write_stamdata
 from toolkit.stamdata.example import example_stamdata
 from toolkit.stamdata.model import Klynge, Niveau, Niveauskift
 from toolkit.store import Store
+
+from fill import fill_form, plan_for
 
 NIVEAUER = [
     Niveau(id="N1", navn="Mest specialiserede tilbud", beskrivelse="Stærk gensidig forpligtelse"),
@@ -348,3 +354,29 @@ def test_the_bilag_says_when_no_tilbud_changes_level_and_is_silent_without_level
     assert "Ingen tilbud skifter niveau i 2029." in _bilag_text(tmp_path / "a", levelled_stamdata(), 2029)
     text = _bilag_text(tmp_path / "b", sd)
     assert "Specialiseringsniveau" not in text and "skifter niveau" not in text
+
+
+def test_a_clusters_form_reads_back_with_only_its_tilbud(tmp_path, defs):
+    sd = levelled_stamdata()
+    results, _ = generate_forms(sd, 2028, tmp_path, ["kommune"], klynge="K1")
+    sent = next(r.path for r in results if r.modtager_id == "K787")
+    defn, plan = plan_for(sent, defs, sd, 2028)
+    assert plan.modtager.klynge is None  # the plain recipient: every tilbud of the year
+    answers = Simulator(sd).answers(defn, replace(plan.modtager, klynge="K1"), 2028)
+    assert answers and {parse_key(k).get("tilbud") for k in answers} <= {"T04", "T07", None}
+    res = read_return(fill_form(sent, answers, tmp_path / "svar.xlsx"), sd, defs)
+    assert res.status == "gyldig", [i.message for i in res.issues]
+    assert res.modtager.id == "K787"
+    assert {v.key: v.value for v in res.values if v.key in answers} == answers  # besides the prefilled contact
+    # the same file read against stamdata without the cluster misses the other tilbud's fields
+    plain = sd.model_copy(update={"klynger": []})
+    assert "felt-mangler-i-fil" in {i.code for i in read_return(tmp_path / "svar.xlsx", plain, defs).issues}
+
+
+def test_skema_init_gives_the_new_sheets_with_their_headers(tmp_path):
+    assert CliRunner().invoke(app, ["init", str(tmp_path)]).exit_code == 0
+    wb = openpyxl.load_workbook(tmp_path / "stamdata.xlsx", read_only=True)
+    heads = {s: [c.value for c in next(wb[s].iter_rows(max_row=1))] for s in ("Niveauer", "Niveauhistorik")}
+    assert heads == {"Niveauer": ["Id", "Navn", "Beskrivelse"], "Niveauhistorik": ["Tilbud-id", "År", "Niveau"]}
+    assert "Klynger" in wb.sheetnames
+    assert [r for r in wb["Niveauer"].iter_rows(min_row=2, values_only=True)][0][:2] == ("N1", "Mest specialiseret")

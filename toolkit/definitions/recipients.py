@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from toolkit.definitions.model import Skemadefinition
+from toolkit.fieldkeys import parse_key
 from toolkit.files import slug, unique_slugs
 from toolkit.problems import DefinitionError, Issue, UsageError
 from toolkit.stamdata.model import Klynge, Stamdata, Tilbud
@@ -163,3 +165,20 @@ def find_recipient(defn: Skemadefinition, sd: Stamdata, aar: int, modtager_id: s
     if key not in memo:
         memo[key] = {m.id: m for m in recipients(defn, sd, aar)}
     return memo[key].get(modtager_id)
+
+
+def as_sent(defn: Skemadefinition, sd: Stamdata, aar: int, m: Modtager, keys: Iterable[str]) -> Modtager:
+    """The recipient as a returned form was sent. A cluster's form (`skema generer --klynge`) holds
+    only the cluster's tilbud and is read with the cluster's plan: the cluster is the first one that
+    sends `m` a form about exactly the tilbud the file's field keys (its _skema sheet) name."""
+    if not sd.klynger or m.klynge:
+        return m
+    in_file = {i for key in keys for kind, i in parse_key(str(key)).scope if kind == "tilbud"}
+    if not in_file or in_file == {t.id for t in tilbud_for(defn, sd, aar)}:
+        return m
+    for k in sd.klynger:
+        if in_file == {t.id for t in tilbud_for(defn, sd, aar, k.id)}:
+            found = next((c for c in recipients(defn, sd, aar, k.id) if c.id == m.id), None)
+            if found is not None:
+                return found
+    return m

@@ -35,6 +35,7 @@ COMMON = {
     "dato",
     "aar",
     "periode",
+    "niveauskift",  # documents/context.py level_section
 }
 VARIABLES = {  # what the toolkit provides to each template (documented in docs/skabeloner.md)
     "hoeringsbrev.docx": COMMON | {"modtager", "materiale", "frist", "skema_fil"},

@@ -12,7 +12,7 @@ from typing import Any
 from toolkit.definitions.cases import cases_from_keys, uses_cases
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.model import Skemadefinition
-from toolkit.definitions.recipients import Modtager, find_recipient
+from toolkit.definitions.recipients import Modtager, as_sent, find_recipient
 from toolkit.forms.meta import defined_name
 from toolkit.problems import FEJL, Issue
 from toolkit.returns.guards import check_package
@@ -185,6 +185,7 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
     m, aar = res.modtager, res.aar
     assert m is not None and aar is not None  # _identify found the recipient and the year
     sager = cases_from_keys(defn, sd, (k for k, _s, _c in raw.mapping)) if uses_cases(defn) else None
+    m = as_sent(defn, sd, aar, m, (k for k, _s, _c in raw.mapping))  # a cluster's form: its tilbud only
     plan = plan_form(defn, sd, m, aar, sager)  # the panel's cases: as the file lists them
     mapping = {k: (s, c) for k, s, c in raw.mapping}
     used: set[str] = set()
