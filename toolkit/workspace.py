@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from toolkit.definitions.load import Definitioner, bundled_definitions_dir, load_definitions
+from toolkit.stamdata.examples import eksempel as bundled_example
 from toolkit.stamdata.load import default_stamdata_path, load_stamdata
 from toolkit.store.db import DB_FILE
 
@@ -59,14 +60,19 @@ def resolve_definitions(path: Path | None, cwd: Path | None = None) -> Path:
     return local if (local / "aarsrapport.yaml").exists() else bundled_definitions_dir()
 
 
-def init_workspace(folder: Path) -> list[tuple[Path, str]]:
-    """Copy the example stamdata, the form definitions, the Word templates and the mail texts into
-    `folder` for editing.
+def init_workspace(folder: Path, eksempel: str | None = None) -> list[tuple[Path, str]]:
+    """Copy a bundled example's stamdata (`eksempel`: nordjylland, the standard, or sjaelland), the
+    form definitions (with the example's own aarshjul.yaml), the Word templates and the mail texts
+    into `folder` for editing.
     Existing files are left alone. Returns (path, 'kopieret' | 'findes allerede')."""
     folder = Path(folder)
+    example = bundled_example(eksempel)
     folder.mkdir(parents=True, exist_ok=True)
-    pairs = [(default_stamdata_path(), folder / STAMDATA_FILE)]
-    pairs += [(p, folder / "skabeloner" / "skemaer" / p.name) for p in sorted(bundled_definitions_dir().glob("*.yaml"))]
+    pairs = [(example.stamdata, folder / STAMDATA_FILE)]
+    definitions = {p.name: p for p in sorted(bundled_definitions_dir().glob("*.yaml"))}
+    if example.aarshjul:
+        definitions["aarshjul.yaml"] = example.aarshjul  # the example's own cycle and bodies
+    pairs += [(src, folder / "skabeloner" / "skemaer" / name) for name, src in definitions.items()]
     pairs += [(p, folder / "skabeloner" / p.name) for p in sorted(bundled_definitions_dir().parent.glob("*.docx"))]
     mail = bundled_definitions_dir().parent / "mail"
     pairs += [(p, folder / "skabeloner" / "mail" / p.name) for p in sorted(mail.glob("*.txt"))]

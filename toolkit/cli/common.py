@@ -118,7 +118,7 @@ def workspace(
         require_store(ws)
     if ws.uses_example and not quiet:
         console.print(
-            "[dim]Bruger det indbyggede eksempel (Nordjylland). Kør 'skema init' for at få "
+            f"[dim]Bruger det indbyggede eksempel ({ws.sd.region}). Kør 'skema init' for at få "
             "jeres egen stamdata.xlsx.[/dim]"
         )
     return ws

@@ -26,15 +26,30 @@ from toolkit.cli.dansk import parse_aar
 from toolkit.danish import antal
 from toolkit.statuses import WriteStatus
 
+# the bundled examples of toolkit.stamdata.examples, named here so that `skema --help` does not load
+# stamdata (tests/test_eksempel_sjaelland.py checks that the two agree)
+EKSEMPLER = ("nordjylland", "sjaelland")
+STANDARD_EKSEMPEL = "nordjylland"
+EksempelOpt = Annotated[
+    str,
+    typer.Option(
+        "--eksempel",
+        metavar="NAVN",
+        help=f"Det indbyggede eksempel: {', '.join(EKSEMPLER)} (standard: {STANDARD_EKSEMPEL}).",
+        callback=choices("eksempel", EKSEMPLER),
+    ),
+]
+
 
 @app.command("init")
 def init_cmd(
     mappe: Annotated[Path, typer.Argument(metavar="MAPPE", help="Arbejdsmappe (standard: den aktuelle).")] = Path("."),
+    eksempel: EksempelOpt = STANDARD_EKSEMPEL,
 ):
     """Kopiér eksempel-stamdata og skemadefinitioner ud, så de kan redigeres."""
     from toolkit.workspace import init_workspace
 
-    for path, status in init_workspace(mappe):
+    for path, status in init_workspace(mappe, eksempel):
         console.print(f"{status:>16}  {path}")
 
 
@@ -105,14 +120,19 @@ def demo_cmd(
     aar: Annotated[
         int | None, typer.Option("--aar", metavar="ÅR", parser=parse_aar, help="Årgang for eksemplet (standard 2028).")
     ] = None,
+    eksempel: EksempelOpt = STANDARD_EKSEMPEL,
 ):
-    """Kør hele årets gang på det indbyggede eksempel og vis, hvor resultaterne ligger."""
+    """Kør hele årets gang på et indbygget eksempel og vis, hvor resultaterne ligger."""
     from toolkit.demo.run import DEMO_YEAR, run_demo
+    from toolkit.stamdata import load_stamdata
+    from toolkit.stamdata.examples import EKSEMPLER as BUNDLED
 
-    console.print(f"[bold]Demo: det forstærkede samarbejde, Nordjylland, {aar or DEMO_YEAR}[/bold]")
+    region = load_stamdata(BUNDLED[eksempel].stamdata).region
+    console.print(f"[bold]Demo: det forstærkede samarbejde, {region}, {aar or DEMO_YEAR}[/bold]")
     run_demo(
         ud,
         aar or DEMO_YEAR,
+        eksempel=eksempel,
         pdf=True,
         say=lambda s: console.print(f"[green]✓[/green] {s.title}: {s.result}" + (f"\n    {s.path}" if s.path else "")),
     )

@@ -1,8 +1,8 @@
-"""`skema demo`: run the year's cycle on the bundled example, step by step, in a demo folder."""
+"""`skema demo`: run the year's cycle on a bundled example (Nordjylland, or Sjælland), step by step, in
+a demo folder that starts as `skema init --eksempel` leaves a working folder."""
 
 from __future__ import annotations
 
-import datetime as dt
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -10,14 +10,17 @@ from pathlib import Path
 
 from toolkit.danish import antal
 from toolkit.definitions.recipients import recipients
-from toolkit.demo.simulate import MANGLER, Simulator, fill_form
+from toolkit.demo.scenario import SCENARIER, Scenario
+from toolkit.demo.simulate import Simulator, fill_form
 from toolkit.demo.simulate_hoering import simulate_hoering
 from toolkit.demo.simulate_panel import run_panel
 from toolkit.documents.pdf import soffice_path
 from toolkit.rules.criteria import assess_all
 from toolkit.rules.cycle import activity_date
+from toolkit.stamdata.examples import STANDARD
+from toolkit.stamdata.examples import eksempel as bundled_example
 from toolkit.statuses import AnswerStatus, FileResult
-from toolkit.workspace import DB_FILE, Workspace
+from toolkit.workspace import DB_FILE, Workspace, init_workspace
 
 DEMO_YEAR = 2028  # an even year, so that all four forms are sent
 MARKER = ".skema-demo"
@@ -38,11 +41,17 @@ def _fresh(work: Path) -> None:
     (work / MARKER).write_text("Denne mappe er lavet af 'skema demo' og slettes, når demoen køres igen.\n")
 
 
+def demo_folder(work: Path, navn: str | None = None) -> Path:
+    """<work>/demo for the standard example, <work>/demo_<eksempel> for the others."""
+    ex = bundled_example(navn)
+    return Path(work) / ("demo" if ex.navn == STANDARD else f"demo_{ex.navn}")
+
+
 def _simulate_returns(sd, defs, sim, forms: list, aar: int, inbox: Path, mistakes_every: int = 4) -> int:
     inbox.mkdir(parents=True, exist_ok=True)
     n = 0
     for i, g in enumerate(forms):
-        if g.modtager_id in MANGLER.get(g.skema, set()):
+        if g.modtager_id in sim.scenario.mangler.get(g.skema, set()):
             continue
         defn = defs[g.skema]
         m = next(r for r in recipients(defn, sd, aar) if r.id == g.modtager_id)
@@ -53,13 +62,21 @@ def _simulate_returns(sd, defs, sim, forms: list, aar: int, inbox: Path, mistake
 
 
 def run_demo(
-    work: Path, aar: int = DEMO_YEAR, say: Callable[[DemoStep], None] = lambda s: None, pdf: bool = False
+    work: Path,
+    aar: int = DEMO_YEAR,
+    say: Callable[[DemoStep], None] = lambda s: None,
+    pdf: bool = False,
+    eksempel: str | None = None,
 ) -> list[DemoStep]:
-    work = Path(work) / "demo"
+    """The year of the bundled example `eksempel` (standard: Nordjylland) in demo_folder(work)."""
+    ex, work = bundled_example(eksempel).navn, demo_folder(work, eksempel)
     _fresh(work)
+    init_workspace(work, ex)  # the example's stamdata.xlsx and skabeloner/, as after `skema init`
     ws = Workspace(work, output=work)  # output/demo/<år>/…, not output/demo/output/<år>
     sd, defs = ws.sd, ws.defs
-    sim = Simulator(sd, seed=aar)
+    scenario: Scenario = SCENARIER[ex]
+    sim = Simulator(sd, seed=aar, scenario=scenario)
+    panel_navn, das = defs.aarshjul.organ("ekspertpanel").navn, defs.aarshjul.organ("das").kort  # the example's bodies
     steps: list[DemoStep] = []
 
     def step(title, result, path=None):
@@ -106,17 +123,17 @@ def run_demo(
 
     outcomes = [a.resultat for a in assess_all(ws.defs.kriterier, year.values)]
     signals = sum(len(v) for v in year.warnings.values())
-    panel = run_panel(ws, aar, work / "indbakke" / f"{aar}_panel")  # generated from the returns, filled, read
+    panel = run_panel(ws, aar, work / "indbakke" / f"{aar}_panel", scenario)  # generated from the returns, filled, read
     step(
-        "6. Kriterier, early warning og Ekspertpanelets vurdering",
+        f"6. Kriterier, early warning og {panel_navn}s vurdering",
         f"{antal(len(outcomes), 'indmelding', 'indmeldinger')} ({', '.join(sorted(set(outcomes)))}); "
-        f"{antal(signals, 'advarselssignal', 'advarselssignaler')}; Ekspertpanelet (simuleret): {panel}",
+        f"{antal(signals, 'advarselssignal', 'advarselssignaler')}; {panel_navn} (simuleret): {panel}",
         path,
     )
 
     sent = activity_date(sd, ws.defs.aarshjul, aar, "aarsrapport")  # the hearing goes out when the årsrapporter are in
     hearing = ws.hoering(aar, activity_date(sd, ws.defs.aarshjul, aar, "hoering"), overwrite=True, today=sent)
-    replies = simulate_hoering(ws, aar, work / "indbakke" / f"{aar}_hoering")  # then the replies come in
+    replies = simulate_hoering(ws, aar, work / "indbakke" / f"{aar}_hoering", scenario)  # then the replies come in
     step(
         "7. Høring",
         f"{antal(len(sd.aftaleparter), 'høringsbrev', 'høringsbreve')} med høringssvarskema, ét høringsmateriale; "
@@ -130,11 +147,11 @@ def run_demo(
         reminders[0].path.parent if reminders else None,
     )
     with_pdf = pdf and soffice_path() is not None
-    bilag = ws.bilag(aar, dt.date(aar, 5, 20), overwrite=True, pdf=with_pdf)
+    bilag = ws.bilag(aar, activity_date(sd, ws.defs.aarshjul, aar, "das"), overwrite=True, pdf=with_pdf)
     step(
-        "9. Bilag til DAS",
+        f"9. Bilag til {das}",
         "forside, indholdsfortegnelse med sidetal, status pr. tilbud, indmeldinger, "
-        "udmeldinger og indstilling til DAS" + (" (også som PDF)" if with_pdf else ""),
+        f"udmeldinger og indstilling til {das}" + (" (også som PDF)" if with_pdf else ""),
         bilag.path,
     )
     return steps
@@ -145,9 +162,10 @@ def _second_version(sd, defs, sim, forms, aar, inbox: Path) -> None:
     import os
     import time
 
-    g = next(f for f in forms if f.skema == "kommune" and f.modtager_id == "K851")
+    who = sim.scenario.rettet
+    g = next(f for f in forms if f.skema == "kommune" and f.modtager_id == who)
     defn = defs["kommune"]
-    m = next(r for r in recipients(defn, sd, aar) if r.id == "K851")
+    m = next(r for r in recipients(defn, sd, aar) if r.id == who)
     target = inbox / g.path.name.replace(".xlsx", "_rettet.xlsx")
     fill_form(g.path, sim.answers(defn, m, aar), target)
     later = time.time() + 60

@@ -12,6 +12,7 @@ import openpyxl
 
 from toolkit.definitions.expand import FieldInstance, plan_form
 from toolkit.definitions.recipients import Modtager
+from toolkit.demo.scenario import NORDJYLLAND, Scenario
 from toolkit.fieldkeys import Aarsrapport as A
 from toolkit.fieldkeys import Indmelding as I
 from toolkit.fieldkeys import Kommune as K
@@ -27,56 +28,7 @@ TEKSTER = [
     "Målgruppen er blevet mere kompleks, og flere borgere har samtidig psykiatriske diagnoser.",
     "Vi ønsker tættere dialog om visitationen og tidligere inddragelse ved overgange.",
 ]
-# nominations (driftsherre id -> block answers); outcomes: indstilles / dispensation / ikke / mangler svar
-NOMINERINGER: dict[str, dict[str, Any]] = {
-    "DH-AAL": dict(
-        tilbudsnavn="Specialenheden for Sjældne Syndromer",
-        nyoprettet="Nej",
-        a1="Ja",
-        a2="Ja",
-        a3="Nej",
-        b1="Ja",
-        c1="Ja",
-        c2="Ja",
-    ),
-    "DH-RN": dict(
-        tilbudsnavn="Ungeenheden for Komplekse Spiseforstyrrelser",
-        nyoprettet="Ja",
-        a1="Nej",
-        a2="Ja",
-        a3="Ja",
-        b1="Ja",
-        c1="Ja",
-        c2="Nej",
-    ),
-    "DH-HJO": dict(
-        tilbudsnavn="Bostedet Lindely", nyoprettet="Nej", a1="Nej", a2="Ja", a3="Nej", b1="Nej", c1="Ja", c2="Ja"
-    ),
-    "DH-THI": dict(
-        tilbudsnavn="Kommunikationscentret Vest",
-        nyoprettet="Nej",
-        a1="Ja",
-        a2="Nej",
-        a3="Nej",
-        b1="Ja",
-        c1=None,
-        c2="Ja",
-    ),
-}
-# årsrapport scenarios per tilbud: belægning offsets from budget for the last three years, etc.
-AARSRAPPORT: dict[str, dict[str, Any]] = {
-    "T01": dict(trend=(1, 2, 1)),
-    "T02": dict(trend=(-2, -4, -9)),  # under budget
-    "T03": dict(trend=(6, 0, -6)),  # falling trend (and under budget)
-    "T04": dict(trend=(2, 1, 2), venteliste_vaekst=4),  # growing waiting list
-    "T05": dict(trend=(0, 1, 0), bekymring=True),  # the operator's own concern
-    "T06": dict(trend=(1, 0, 1)),
-    "T07": dict(trend=(0, 2, 1)),
-    "T08": dict(trend=(1, 1, 2)),
-}
-LAV_EFTERSPOERGSEL = {"T06": 0.45}  # municipalities expect far less use than places
-INGEN_BRUG = {("T07", "K825"): "Køber tilsvarende ydelse i Region Midtjylland"}
-MANGLER = {"kommune": {"K773", "K840"}, "aarsrapport": {"T08"}}  # who does not answer (the demo's rykkere)
+MANGLER = NORDJYLLAND.mangler  # who does not answer in the Nordjylland demo (tests compare with it)
 
 
 def fill_form(path: Path, answers: dict[str, Any], target: Path | None = None) -> Path:
@@ -105,9 +57,15 @@ def _meta_keys(wb) -> list[str]:
 
 
 class Simulator:
-    def __init__(self, sd, seed: int = 2028):
+    """Answers for the example `sd` as its `scenario` says (the Nordjylland one unless given)."""
+
+    def __init__(self, sd, seed: int = 2028, scenario: Scenario = NORDJYLLAND):
         self.sd = sd
         self.rng = random.Random(seed)
+        self.scenario = scenario
+        region = next((a for a in sd.aftaleparter if a.type == "region"), None)
+        # the region's population, for each kommune's share of the places
+        self.indbyggere = (region.indbyggere if region else 0) or sum(k.indbyggere for k in sd.kommuner()) or 1
 
     def answers(self, defn, m: Modtager, aar: int, mistakes: bool = False) -> dict[str, Any]:
         plan = plan_form(defn, self.sd, m, aar)
@@ -131,15 +89,16 @@ class Simulator:
         if skema == K.SKEMA:
             return self._kommune(m, fi)
         if skema == U.SKEMA:
+            why = self.scenario.udmelding.get((m.id, fi.tilbud_id or ""))
             if n in (U.OENSKES_UDMELDT, U.OENSKES_UDTAGET):
-                return "Ja" if (m.id, fi.tilbud_id) in {("K825", "T06")} else "Nej"
-            if n == U.AARSAG and (m.id, fi.tilbud_id) == ("K825", "T06"):
-                return "Læsø Kommune har ikke haft borgere i målgruppen i fem år."
+                return "Ja" if why else "Nej"
+            if n == U.AARSAG and why:
+                return why
             return None
         return None
 
     def _nomination(self, m, fi):
-        scen = NOMINERINGER.get(m.driftsherre_id or "")
+        scen = self.scenario.nomineringer.get(m.driftsherre_id or "")
         if fi.felt.noegle == I.INDMELDER:
             return "Ja" if scen else "Nej"
         key = key_parts(fi.key)
@@ -161,7 +120,7 @@ class Simulator:
         ):
             return self.rng.choice(TEKSTER)
         if n == I.ADRESSE:
-            return "Eksempelvej 1, 9000 Aalborg"
+            return self._address(m.driftsherre_id)
         if n == I.A1_TILFAELDE:
             return self.rng.randint(8, 18)
         if n in I.FORPLIGTELSER:
@@ -176,10 +135,15 @@ class Simulator:
             return self.rng.randint(30, 60) * 100
         return None
 
+    def _address(self, driftsherre_id: str | None) -> str:
+        """A new tilbud's address in the town of the driftsherre's first tilbud."""
+        towns = [t.adresse.rsplit(", ", 1)[-1] for t in self.sd.tilbud if t.driftsherre_id == driftsherre_id]
+        return f"Eksempelvej 1, {towns[0]}" if towns and towns[0] else "Eksempelvej 1"
+
     def _aarsrapport(self, m, fi, aar):
         n, rng = fi.felt.noegle, self.rng
         t = self.sd.tilbud_by_id(m.tilbud_id)
-        scen = AARSRAPPORT.get(t.id, {"trend": (0, 0, 0)})
+        scen = self.scenario.aarsrapport.get(t.id, {"trend": (0, 0, 0)})
         budget = t.budgetteret_belaegning or 95
         y = next((y for y in self.sd.ydelser if y.id == fi.ydelse_id), None)
         if n == A.BELAEGNING:
@@ -191,7 +155,7 @@ class Simulator:
             return rng.choice([0, 0, 1])
         if n == A.FORBRUG:
             k = self.sd.aftalepart(fi.kommune_id)
-            return round(sum(x.pladstal for x in self.sd.ydelser_for(t.id)) * k.indbyggere / 590000 * 0.9, 1)
+            return round(sum(x.pladstal for x in self.sd.ydelser_for(t.id)) * k.indbyggere / self.indbyggere * 0.9, 1)
         if n == A.FORBRUG_ANDRE_REGIONER:
             return rng.choice([0, 0.5, 1])
         if n == A.TAKST and y is not None:
@@ -219,22 +183,23 @@ class Simulator:
         n, rng = fi.felt.noegle, self.rng
         k = self.sd.aftalepart(m.id)
         tid = fi.tilbud_id
+        scen = self.scenario
         if n == K.FORVENTET_PLADSER:
             y = next(y for y in self.sd.ydelser if y.id == fi.ydelse_id)
-            if (tid, m.id) in INGEN_BRUG:
+            if (tid, m.id) in scen.ingen_brug:
                 return 0
-            share = y.pladstal * k.indbyggere / 590000 * LAV_EFTERSPOERGSEL.get(tid, 1.0) * 1.05
+            share = y.pladstal * k.indbyggere / self.indbyggere * scen.lav_efterspoergsel.get(tid, 1.0) * 1.05
             return round(share * rng.uniform(0.85, 1.15), 1)
         if n == K.FORVENTNING_TEKST:
             return "Vi forventer et stabilt forbrug på niveau med de seneste år."
         if n in (K.BESKRIVELSER_TYDELIGE, K.SAMKLANG):
             return "Ja" if rng.random() < 0.85 else "Nej"
         if n == K.INGEN_BRUG:
-            return "Ja" if (tid, m.id) in INGEN_BRUG else "Nej"
-        if n == K.BRUG_I_STEDET and (tid, m.id) in INGEN_BRUG:
-            return INGEN_BRUG[(tid, m.id)]
-        if n == K.INGEN_BRUG_AARSAG and (tid, m.id) in INGEN_BRUG:
-            return "Kommunens få borgere i målgruppen bor nærmere et tilsvarende tilbud i Region Midtjylland."
+            return "Ja" if (tid, m.id) in scen.ingen_brug else "Nej"
+        if n == K.BRUG_I_STEDET and (tid, m.id) in scen.ingen_brug:
+            return scen.ingen_brug[(tid, m.id)]
+        if n == K.INGEN_BRUG_AARSAG and (tid, m.id) in scen.ingen_brug:
+            return scen.ingen_brug_aarsag
         if n == K.OENSKE_OMRAADE and key_parts(fi.key).linje == "1" and rng.random() < 0.3:
             return rng.choice(fi.felt.valg)
         return None

@@ -9,16 +9,9 @@ from typing import Any
 
 from toolkit.definitions.cases import split_nomination_id
 from toolkit.definitions.expand import FormPlan
+from toolkit.demo.scenario import NORDJYLLAND, Scenario
 from toolkit.fieldkeys import Panel, parse_key
 
-# nominations by driftsherre: the panel's Ja/Nej per criterion and its proposal
-PANEL_INDMELDT: dict[str, tuple[dict[str, str], str]] = {
-    "DH-AAL": (dict(a1="Ja", a2="Ja", a3="Nej", b1="Ja", c1="Ja", c2="Ja"), Panel.OPTAGES),
-    "DH-RN": (dict(a1="Nej", a2="Ja", a3="Ja", b1="Ja", c1="Ja", c2="Nej"), Panel.DISPENSATION),
-    "DH-HJO": (dict(a1="Nej", a2="Ja", a3="Nej", b1="Ja", c1="Ja", c2="Ja"), Panel.OPTAGES),  # B.1: the panel disagrees
-    "DH-THI": (dict(a1="Ja", a2="Nej", a3="Nej", b1="Ja", c1="Nej", c2="Ja"), Panel.OPTAGES_IKKE),
-}
-PANEL_TILBUD = {"T06": (dict(c2="Nej"), Panel.NOEDSPOR)}  # tilbud in the scheme that differ from all-Ja / fortsætter
 BAEREDYGTIGHED = (
     "Panelet drøftede i april tilbuddenes bæredygtighed. Tilbuddene er fagligt bæredygtige; for "
     "Tilbuddet med lav efterspørgsel anbefales en dialog mellem driftsherre og kommuner i nødsporet."
@@ -30,8 +23,8 @@ def _why(navn: str, code: str, svar: str) -> str:
     return f"{code[0].upper()}.{code[1]} er {what} for {navn} efter panelets drøftelse."
 
 
-def panel_answers(plan: FormPlan) -> dict[str, Any]:
-    """key -> value for every field of the panel form `plan`."""
+def panel_answers(plan: FormPlan, scenario: Scenario = NORDJYLLAND) -> dict[str, Any]:
+    """key -> value for every field of the panel form `plan`, as the `scenario`'s panel assesses."""
     out: dict[str, Any] = {}
     opfyldt = {n: c for c, n in Panel.OPFYLDT.items()}
     begrundelse = {n: c for c, n in Panel.BEGRUNDELSE.items()}
@@ -45,7 +38,7 @@ def panel_answers(plan: FormPlan) -> dict[str, Any]:
         kind, sag_id = k.scope[0]
         navn = fi.sted.split(" › ")[0] or sag_id  # the block's tilbud
         if kind == "nr":
-            svar, indstilling = PANEL_INDMELDT.get(split_nomination_id(sag_id)[0], ({}, Panel.OPTAGES_IKKE))
+            svar, indstilling = scenario.panel_indmeldt.get(split_nomination_id(sag_id)[0], ({}, Panel.OPTAGES_IKKE))
         elif n in (Panel.FORTSAT_OPFYLDT, Panel.FORTSAT_BEGRUNDELSE, Panel.KONSEKVENSER):
             out[fi.key] = {
                 Panel.FORTSAT_OPFYLDT: "Ja",
@@ -54,7 +47,7 @@ def panel_answers(plan: FormPlan) -> dict[str, Any]:
             }[n]
             continue
         else:
-            svar, indstilling = PANEL_TILBUD.get(sag_id, ({}, Panel.FORTSAETTER))
+            svar, indstilling = scenario.panel_tilbud.get(sag_id, ({}, Panel.FORTSAETTER))
         if n in opfyldt:
             out[fi.key] = svar.get(opfyldt[n], "Ja")
         elif n in begrundelse:
@@ -67,7 +60,7 @@ def panel_answers(plan: FormPlan) -> dict[str, Any]:
     return out
 
 
-def run_panel(ws, aar: int, inbox: Path) -> str:
+def run_panel(ws, aar: int, inbox: Path, scenario: Scenario = NORDJYLLAND) -> str:
     """Generate the panel form from the year's returns, fill it as the demo's panel and read it back.
     Returns what happened, for the demo's step."""
     from toolkit.definitions.expand import plan_form
@@ -79,7 +72,7 @@ def run_panel(ws, aar: int, inbox: Path) -> str:
     sager = ws.panel_cases(aar)
     plan = plan_form(defn, ws.sd, recipients(defn, ws.sd, aar)[0], aar, sager)
     inbox.mkdir(parents=True, exist_ok=True)
-    filled = fill_form(form.path, panel_answers(plan), inbox / form.path.name)
+    filled = fill_form(form.path, panel_answers(plan, scenario), inbox / form.path.name)
     report, _written = ws.ingest([filled], years=[aar])
     item = report.items[0]
     return f"{len(sager)} blokke vurderet i {filled.name}, indlæst: {item.status}, {item.errors} fejl"

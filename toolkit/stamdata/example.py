@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from pathlib import Path
 
 from toolkit.files import slug
@@ -136,107 +137,142 @@ NIVEAUER = [
 ]
 
 
-def _person(i: int) -> str:
+def person(i: int) -> str:
+    """An invented person's name, the same for the same `i`."""
     return f"{FORNAVNE[i % len(FORNAVNE)]} {EFTERNAVNE[(i * 3) % len(EFTERNAVNE)]}"
 
 
-def _email(person: str, org: str) -> str:
+def email(person: str, org: str) -> str:
+    """'Anne Testesen', 'Aalborg' -> anne.testesen@aalborg.example.invalid"""
     first, last = person.split()
     return f"{slug(first)}.{slug(last)}@{slug(org).replace('_', '-')}.example.invalid"
 
 
-def example_stamdata(aar: int = 2027) -> Stamdata:
+def parties(
+    kommuner: list[tuple[str, str, int]], region: tuple[str, str, int]
+) -> tuple[list[Aftalepart], list[Driftsherre]]:
+    """The aftaleparter and their driftsherrer: every kommune (id, name, population) and the region
+    (id, 'Region …', population), with invented contact people."""
     parter, driftsherrer = [], []
-    for i, (navn, pop) in enumerate(KOMMUNER):
-        kid = {
-            "Aalborg": "K851",
-            "Brønderslev": "K810",
-            "Frederikshavn": "K813",
-            "Hjørring": "K860",
-            "Jammerbugt": "K849",
-            "Læsø": "K825",
-            "Mariagerfjord": "K846",
-            "Morsø": "K773",
-            "Rebild": "K840",
-            "Thisted": "K787",
-            "Vesthimmerland": "K820",
-        }[navn]
-        p = _person(i)
+    for i, (kid, navn, pop) in enumerate(kommuner):
+        p = person(i)
         parter.append(
             Aftalepart(
                 id=kid,
                 navn=f"{navn} Kommune",
                 type="kommune",
                 kontaktperson=p,
-                email=_email(p, navn),
+                email=email(p, navn),
                 telefon=f"+45 00 00 {10 + i:02d} 00",
                 indbyggere=pop,
             )
         )
-        d = _person(i + 5)
+        d = person(i + 5)
         driftsherrer.append(
             Driftsherre(
                 id=f"DH-{slug(navn)[:3].upper()}",
                 navn=f"{navn} Kommune",
                 aftalepart_id=kid,
                 kontaktperson=d,
-                email=_email(d, navn + " drift"),
+                email=email(d, navn + " drift"),
                 telefon=f"+45 00 00 {10 + i:02d} 50",
             )
         )
-    p = _person(11)
+    rid, rnavn, rpop = region
+    p, d = person(len(kommuner)), person(len(kommuner) + 2)
     parter.append(
         Aftalepart(
-            id="RN",
-            navn="Region Nordjylland",
+            id=rid,
+            navn=rnavn,
             type="region",
             kontaktperson=p,
-            email=_email(p, "rn"),
+            email=email(p, rid.lower()),
             telefon="+45 00 00 99 00",
-            indbyggere=590000,
+            indbyggere=rpop,
         )
     )
-    d = _person(13)
     driftsherrer.append(
         Driftsherre(
-            id="DH-RN",
-            navn="Region Nordjylland",
-            aftalepart_id="RN",
+            id=f"DH-{rid}",
+            navn=rnavn,
+            aftalepart_id=rid,
             kontaktperson=d,
-            email=_email(d, "rn drift"),
+            email=email(d, rid.lower() + " drift"),
             telefon="+45 00 00 99 50",
         )
     )
+    return parter, driftsherrer
+
+
+def tilbud_with_ydelser(
+    tid: str,
+    navn: str,
+    driftsherre: str,
+    maalgruppe: str,
+    adresse: str,
+    budget: float,
+    ydelser: Sequence[tuple[str, float, float]],
+    *,
+    omfattet_fra: int,
+    niveau: str,
+    aar: int,
+) -> tuple[Tilbud, list[Ydelse]]:
+    """One tilbud with invented links and its ydelser (name, pladstal, takst), ids '<tilbud>-Y<n>'."""
+    base = f"https://tilbud.example.invalid/{slug(navn).replace('_', '-')}"
+    tilbud = Tilbud(
+        id=tid,
+        navn=navn,
+        driftsherre_id=driftsherre,
+        adresse=adresse,
+        maalgruppe=maalgruppe,
+        omfattet_fra=omfattet_fra,
+        omfattet_til=None,
+        ydelseskatalog_url=f"{base}/ydelseskatalog",
+        servicedeklaration_url=f"{base}/servicedeklaration",
+        tilsynsrapport_url=f"{base}/tilsynsrapport-{aar - 1}",
+        specialiseringsniveau=niveau,
+        budgetteret_belaegning=budget,
+    )
+    rows = [
+        Ydelse(
+            id=f"{tid}-Y{j}",
+            tilbud_id=tid,
+            navn=ynavn,
+            pladstal=pladser,
+            takst=takst,
+            enhed="døgn" if "døgn" in ynavn.lower() or "bo" in ynavn.lower() else "dag",
+        )
+        for j, (ynavn, pladser, takst) in enumerate(ydelser, start=1)
+    ]
+    return tilbud, rows
+
+
+KOMMUNE_IDS = {
+    "Aalborg": "K851",
+    "Brønderslev": "K810",
+    "Frederikshavn": "K813",
+    "Hjørring": "K860",
+    "Jammerbugt": "K849",
+    "Læsø": "K825",
+    "Mariagerfjord": "K846",
+    "Morsø": "K773",
+    "Rebild": "K840",
+    "Thisted": "K787",
+    "Vesthimmerland": "K820",
+}
+
+
+def example_stamdata(aar: int = 2027) -> Stamdata:
+    parter, driftsherrer = parties(
+        [(KOMMUNE_IDS[navn], navn, pop) for navn, pop in KOMMUNER], ("RN", "Region Nordjylland", 590000)
+    )
     tilbud, ydelser = [], []
     for n, (tid, navn, dh, mg, adr, budget, ys) in enumerate(TILBUD):
-        base = f"https://tilbud.example.invalid/{slug(navn).replace('_', '-')}"
-        tilbud.append(
-            Tilbud(
-                id=tid,
-                navn=navn,
-                driftsherre_id=dh,
-                adresse=adr,
-                maalgruppe=mg,
-                omfattet_fra=2019 + (n % 4),
-                omfattet_til=None,
-                ydelseskatalog_url=f"{base}/ydelseskatalog",
-                servicedeklaration_url=f"{base}/servicedeklaration",
-                tilsynsrapport_url=f"{base}/tilsynsrapport-{aar - 1}",
-                specialiseringsniveau="Mest specialiseret",
-                budgetteret_belaegning=budget,
-            )
+        t, rows = tilbud_with_ydelser(
+            tid, navn, dh, mg, adr, budget, ys, omfattet_fra=2019 + (n % 4), niveau="Mest specialiseret", aar=aar
         )
-        for j, (ynavn, pladser, takst) in enumerate(ys, start=1):
-            ydelser.append(
-                Ydelse(
-                    id=f"{tid}-Y{j}",
-                    tilbud_id=tid,
-                    navn=ynavn,
-                    pladstal=pladser,
-                    takst=takst,
-                    enhed="døgn" if "døgn" in ynavn.lower() or "bo" in ynavn.lower() else "dag",
-                )
-            )
+        tilbud.append(t)
+        ydelser += rows
     frister = []
     for y in (aar, aar + 1):
         frister += [
@@ -245,7 +281,7 @@ def example_stamdata(aar: int = 2027) -> Stamdata:
             Frist(skema="aarsrapport", dato=dt.date(y, 4, 15)),
             Frist(skema="kommune", dato=dt.date(y, 3, 15)),
         ]
-    sek = _person(7)
+    sek = person(7)
     return Stamdata(
         indstillinger={
             "region": "Nordjylland",
