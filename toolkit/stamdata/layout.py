@@ -87,7 +87,7 @@ SETTINGS_HEADERS = ("Nøgle", "Værdi", "Beskrivelse")
 
 # key -> (description, required, kind); kind is "tekst", "tal" (read the Danish way), "heltal" or "email"
 SETTINGS: dict[str, tuple[str, bool, str]] = {
-    "region": ("Regionens navn, fx Nordjylland", True, "tekst"),
+    "region": ("Regionens navn; bruges i skemaer, breve og bilag", True, "tekst"),
     "sekretariat": ("Sekretariatets navn", True, "tekst"),
     "sekretariat_email": ("E-mail som skemaer returneres til", True, "email"),
     "sekretariat_telefon": ("Sekretariatets telefon", False, "tekst"),
