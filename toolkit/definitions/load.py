@@ -142,23 +142,15 @@ def parse_definition(text: str, source: str) -> Skemadefinition:
         raise DefinitionError(source, _validation_issues(exc, data, loader, source)) from None
 
 
-def parse_kriterier(text: str, source: str = KRITERIER_FIL) -> Kriteriesaet:
-    """The criteria set; every problem (unknown rule, a category naming an unknown criterion, …) is an
-    `Issue` with file and line."""
+def _parse_checked(text: str, source: str, model, what: str, check):
+    """A YAML file holding one `model` (`what`: the keys it must have, for the message), validated,
+    then cross-checked by `check` (-> [(location, message)]); every problem is an `Issue` with file
+    and line. Returns (the model, the parsed data, the loader) for later positions."""
     data, loader = _parse_yaml(text, source)
     if not isinstance(data, dict):
-        raise DefinitionError(
-            source,
-            [
-                Issue(
-                    "definition-ugyldig",
-                    "filen skal indeholde et kriteriesæt (nøglerne kriterier, kategorier)",
-                    file=source,
-                )
-            ],
-        )
+        raise DefinitionError(source, [Issue("definition-ugyldig", f"filen skal indeholde {what}", file=source)])
     try:
-        saet = Kriteriesaet.model_validate(data)
+        obj = model.model_validate(data)
     except ValidationError as exc:
         raise DefinitionError(source, _validation_issues(exc, data, loader, source)) from None
     problems = [
@@ -168,43 +160,28 @@ def parse_kriterier(text: str, source: str = KRITERIER_FIL) -> Kriteriesaet:
             file=source,
             line=_line_of(data, list(loc), loader.lines, loader.item_lines, loader.key_lines),
         )
-        for loc, msg in cross_check(saet)
+        for loc, msg in check(obj)
     ]
     if problems:
         raise DefinitionError(source, problems)
+    return obj, data, loader
+
+
+def parse_kriterier(text: str, source: str = KRITERIER_FIL) -> Kriteriesaet:
+    """The criteria set; every problem (unknown rule, a category naming an unknown criterion, …) is an
+    `Issue` with file and line."""
+    saet, _data, _loader = _parse_checked(
+        text, source, Kriteriesaet, "et kriteriesæt (nøglerne kriterier, kategorier)", cross_check
+    )
     return saet
 
 
 def parse_aarshjul(text: str, source: str = AARSHJUL_FIL) -> Aarshjul:
     """The annual cycle; every problem (an unknown body, a date that is not MM-DD, an order that goes
     in a circle, …) is an `Issue` with file and line."""
-    data, loader = _parse_yaml(text, source)
-    if not isinstance(data, dict):
-        raise DefinitionError(
-            source,
-            [
-                Issue(
-                    "definition-ugyldig",
-                    "filen skal indeholde et årshjul (nøglerne organer, aktiviteter)",
-                    file=source,
-                )
-            ],
-        )
-    try:
-        aj = Aarshjul.model_validate(data)
-    except ValidationError as exc:
-        raise DefinitionError(source, _validation_issues(exc, data, loader, source)) from None
-    problems = [
-        Issue(
-            "definition-ugyldig",
-            f"{'.'.join(str(p) for p in loc)}: {msg}",
-            file=source,
-            line=_line_of(data, list(loc), loader.lines, loader.item_lines, loader.key_lines),
-        )
-        for loc, msg in check_aarshjul(aj)
-    ]
-    if problems:
-        raise DefinitionError(source, problems)
+    aj, data, loader = _parse_checked(
+        text, source, Aarshjul, "et årshjul (nøglerne organer, aktiviteter)", check_aarshjul
+    )
     aj._kilde = source
     for i, a in enumerate(aj.aktiviteter):
         where = ["aktiviteter", i, "dato" if a.dato is not None else "uge"]
