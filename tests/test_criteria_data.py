@@ -9,12 +9,13 @@ import openpyxl
 import pytest
 
 from toolkit.definitions import load_definitions, load_kriterier
+from toolkit.demo.simulate import Simulator
 from toolkit.fieldkeys import Indmelding
 from toolkit.problems import DefinitionError
 from toolkit.rules.criteria import DISPENSATION, IKKE, INDSTILLES, assess_all, assess_nomination
 from toolkit.workspace import Workspace, init_workspace
 
-from fill import answered_copy
+from fill import answered_copy, fill_form, plan_for
 
 CRIT = ("a1", "a2", "a3", "b1", "c1", "c2")
 C_REGEL = "{id: C, navn: Omgivelserne, kriterier: [C.1, C.2], regel: alle}"
@@ -31,7 +32,7 @@ class Value(NamedTuple):  # the attributes assess_all reads of a StoredValue
 
 def nomination(answers: dict[str, str], nyoprettet: str = "Nej") -> list[Value]:
     block = {Indmelding.TILBUDSNAVN: "Bostedet Havgløtten", Indmelding.NYOPRETTET: nyoprettet}
-    block |= {Indmelding.OPFYLDT[c]: v for c, v in answers.items()}
+    block |= {Indmelding.opfyldt(c): v for c, v in answers.items()}
     return [Value(Indmelding.SKEMA, "D1", "1", None, k, v) for k, v in block.items()]
 
 
@@ -54,7 +55,7 @@ C1_ONLY = dict(zip(CRIT, ("Ja", "Nej", "Nej", "Ja", "Ja", "Nej"), strict=True))
 
 def test_the_bundled_set_is_table_2_of_the_model():
     k = load_kriterier()
-    assert k.alle_koder() == Indmelding.KRITERIER
+    assert k.alle_koder() == CRIT
     assert [(c.id, c.regel, c.kriterier) for c in k.kategorier] == [
         ("A", "mindst_en", ("A.1", "A.2", "A.3")),
         ("B", "alle", ("B.1",)),
@@ -106,7 +107,8 @@ def test_a_set_without_dispensation_never_offers_one(tmp_path):
             "ugyldig værdi, forventet 'mindst_en' eller 'alle'",
         ),
         (C_REGEL, C_REGEL.replace("C.2]", "C.3]"), "id: C,", "kategori C nævner det ukendte kriterium 'C.3'"),
-        ("{id: B.1, kode: b1,", "{id: B.1, kode: d1,", "id: B.1", "koden 'd1' har ingen felter i skemaerne"),
+        ("{id: B.1, kode: b1,", "{id: B.1, kode: B1,", "id: B.1", "koden 'B1' skal være små bogstaver, tal og _"),
+        ("{id: B.1, kode: b1,", "{id: B.1, kode: a1,", "id: B.1", "koden 'a1' står der to gange"),
         ("mangler_hoejst: [A, B, C]", "mangler_hoejst: [A, D]", "mangler_hoejst: [A, D]", "ukendt kategori 'D'"),
         ("\n  - {id: B.1", "\n  - {id: A.1", "- {id: A.1, kode: b1", "kriteriet 'A.1' står der to gange"),
     ],
@@ -142,3 +144,150 @@ def test_the_consolidated_workbook_follows_a_changed_set(tmp_path):
     assert [r[4] for r in rows] == [INDSTILLES]
     bundled = assess_all(load_kriterier(), ws.year_data(2028).values)
     assert [a.resultat for a in bundled if "Lindely" in a.tilbudsnavn] == [IKKE]
+
+
+# --- a region with other criteria: D.1 in a new category D, without A.3 (data only) ---------------
+
+D1 = '  - {id: D.1, kode: d1, tekst: "Tilbuddet indgår i et forpligtende samarbejde med kommunerne."}\n'
+D_KAT = "  - {id: D, navn: Samarbejdet, kriterier: [D.1], regel: alle}\n"
+A3 = (
+    '  - {id: A.3, kode: a3, tekst: "Tilbuddet er til målgrupper, som er udmeldt af Socialstyrelsen som '
+    'fokusområder."}\n'
+)
+
+
+def _replace(path, old: str, new: str, count: int = 1) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == count, (path.name, old)
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def _drop_lines(path, needle: str, count: int) -> None:
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    kept = [line for line in lines if needle not in line]
+    assert len(lines) - len(kept) == count, (path.name, needle)
+    path.write_text("".join(kept), encoding="utf-8")
+
+
+def _d_section(indent: str, begrundelse: str) -> str:
+    return (
+        f"{indent}- titel: Kategori D – samarbejdet\n"
+        f"{indent}  felter:\n"
+        f'{indent}    - {{noegle: d1_opfyldt, etiket: "D.1 Forpligtende samarbejde – opfyldt?", type: ja_nej, '
+        "obligatorisk: true}\n"
+        f"{indent}    - {{noegle: d1_begrundelse, etiket: D.1 {begrundelse}, type: langtekst, obligatorisk: true}}\n"
+    )
+
+
+def region_criteria(folder, forms: bool = True, kriterier: bool = True) -> None:
+    """The region's edits to a definitions folder: kriterier.yaml gets D.1 in category D and loses A.3;
+    with `forms`, indmelding.yaml and panel.yaml get the fields d1_* and lose a3_*."""
+    if kriterier:
+        k = folder / "kriterier.yaml"
+        _replace(k, A3, "")
+        _replace(k, "kriterier: [A.1, A.2, A.3], regel: mindst_en}\n", "kriterier: [A.1, A.2], regel: mindst_en}\n")
+        _replace(k, "kategorier:\n", D1 + "kategorier:\n")
+        _replace(k, "indstilles_kraever: [A, B, C]", "indstilles_kraever: [A, B, C, D]")
+        _replace(k, "regel: alle}\n# Kategorier", "regel: alle}\n" + D_KAT + "# Kategorier")
+    if forms:
+        ind, panel = folder / "indmelding.yaml", folder / "panel.yaml"
+        _drop_lines(ind, "{noegle: a3_", 2)
+        _drop_lines(panel, "{noegle: a3_", 4)
+        forpligtelser = "      - titel: Forpligtelser for et udvalgt tilbud"
+        _replace(ind, forpligtelser, _d_section("      ", "Begrundelse") + forpligtelser)
+        indstilling = "      - titel: Panelets indstilling\n"
+        _replace(panel, indstilling, _d_section("      ", "Panelets begrundelse") + indstilling, count=2)
+
+
+def test_a_region_adds_d1_and_drops_a3_by_editing_data_only(tmp_path):
+    init_workspace(tmp_path)
+    region_criteria(tmp_path / "skabeloner" / "skemaer")
+    ws = Workspace(tmp_path)
+    k = ws.defs.kriterier
+    assert k.alle_koder() == ("a1", "a2", "b1", "c1", "c2", "d1")
+    assert k.betingelse("A") == "mindst ét af A.1 og A.2"
+    forms, _skipped, _out = ws.generate(2028, ["indmelding"])
+    inbox = tmp_path / "ind"
+    inbox.mkdir()
+    filled = []
+    # DH-AAL meets A, B, C and D; DH-RN (nyoprettet) meets A only through A.3, which the region dropped
+    extra = {
+        "DH-AAL": {"d1_opfyldt": "Ja"},
+        "DH-RN": {"a2_opfyldt": "Nej", "c2_opfyldt": "Ja", "d1_opfyldt": "Ja"},
+    }
+    for f in forms:
+        if f.modtager_id not in extra:
+            continue
+        defn, plan = plan_for(f.path, ws.defs, ws.sd, 2028)
+        answers = Simulator(ws.sd).answers(defn, plan.modtager, 2028)
+        assert not any("a3_" in key for key in answers)  # the region's form has no A.3
+        answers |= {f"indmelding.nr.1.{n}": v for n, v in extra[f.modtager_id].items()}
+        answers["indmelding.nr.1.d1_begrundelse"] = "Tilbuddet har en samarbejdsaftale med alle kommuner."
+        filled.append(fill_form(f.path, answers, inbox / f.path.name))
+    ws.ingest(filled, years=[2028])
+    values = ws.year_data(2028).values
+    read = {(v.respondent_id, v.noegle): v.value for v in values if v.skema == "indmelding" and v.nr == "1"}
+    assert read[("DH-AAL", "d1_opfyldt")] == "Ja"
+    assert read[("DH-RN", "d1_begrundelse")] == "Tilbuddet har en samarbejdsaftale med alle kommuner."
+    assert not any(noegle.startswith("a3_") for _rid, noegle in read)
+    by_rid = {a.respondent_id: a for a in assess_all(k, values)}
+    assert (by_rid["DH-AAL"].resultat, by_rid["DH-AAL"].kategorier) == (
+        INDSTILLES,
+        {"A": True, "B": True, "C": True, "D": True},
+    )
+    assert "Kategori D er opfyldt (D.1)." in by_rid["DH-AAL"].begrundelser
+    rn = by_rid["DH-RN"]
+    assert (rn.resultat, rn.kategorier["A"]) == (DISPENSATION, False)
+    assert "Kategori A er ikke opfyldt (mindst ét skal være opfyldt; ikke opfyldt: A.1, A.2)." in rn.begrundelser
+    sheet = openpyxl.load_workbook(ws.consolidate(2028), read_only=True)["Ekspertpanel"]
+    results = {r[2]: r[4] for r in sheet.iter_rows(min_row=2, values_only=True) if r[2]}
+    assert results[by_rid["DH-AAL"].tilbudsnavn] == INDSTILLES
+    assert results[rn.tilbudsnavn] == DISPENSATION
+    (panel,), _skipped, _out = ws.generate(2028, ["panel"], overwrite=True)
+    names = list(openpyxl.load_workbook(panel.path).defined_names)
+    assert any(n.endswith("_d1_opfyldt") for n in names)
+    assert not any("_a3_" in n for n in names)
+
+
+def test_a_criterion_without_its_fields_is_refused_naming_the_form_and_the_criterion(tmp_path):
+    init_workspace(tmp_path)
+    folder = tmp_path / "skabeloner" / "skemaer"
+    region_criteria(folder)
+    _replace(folder / "indmelding.yaml", _d_section("      ", "Begrundelse"), "")  # forgot the indmelding's fields
+    with pytest.raises(DefinitionError) as err:
+        load_definitions(folder)
+    d1_line = line_of(folder / "kriterier.yaml", "id: D.1")
+    assert [(i.file, i.key) for i in err.value.issues] == [
+        ("indmelding.yaml", "d1_opfyldt"),
+        ("indmelding.yaml", "d1_begrundelse"),
+    ]
+    problem = err.value.issues[0]
+    assert problem.message.startswith("feltet med noeglen 'd1_opfyldt' mangler; det bruges til vurderingen")
+    assert f"(D.1; kriteriet står i kriterier.yaml, linje {d1_line})" in problem.message
+    assert "Mente du" not in problem.message  # a1_opfyldt is A.1's own field, not a likely rename
+    assert "Skemadefinitionen indmelding.yaml har 2 fejl" in str(err.value)
+
+
+def test_a_criterion_field_without_a_criterion_is_refused_with_file_and_line(tmp_path):
+    init_workspace(tmp_path)
+    folder = tmp_path / "skabeloner" / "skemaer"
+    region_criteria(folder, forms=False)  # kriterier.yaml without A.3 and with D.1, the forms unchanged
+    for form in ("indmelding", "panel"):
+        _replace(
+            folder / f"{form}.yaml",
+            "      - titel: Kategori B",
+            _d_section("      ", "B") + "      - titel: Kategori B",
+            count=1 if form == "indmelding" else 2,
+        )
+    with pytest.raises(DefinitionError) as err:
+        load_definitions(folder)
+    stray = [(i.file, i.key, i.line) for i in err.value.issues]
+    assert stray == [
+        ("indmelding.yaml", "a3_opfyldt", line_of(folder / "indmelding.yaml", "{noegle: a3_opfyldt")),
+        ("panel.yaml", "a3_opfyldt", line_of(folder / "panel.yaml", "{noegle: a3_opfyldt")),
+    ]
+    assert err.value.issues[0].message.startswith(
+        "feltet 'a3_opfyldt' (ark 'Indmeldte tilbud') hører ikke til noget kriterium: kriterier.yaml har intet "
+        "kriterium med 'kode: a3' (kendte: a1, a2, b1, c1, c2, d1)."
+    )
+    assert f"indmelding.yaml, linje {stray[0][2]}: feltet 'a3_opfyldt'" in str(err.value)

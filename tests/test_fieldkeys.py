@@ -54,8 +54,9 @@ def test_every_named_noegle_is_in_the_bundled_definitions(defs):
     assert check_required_keys(defs) == []
 
 
-def test_criteria_codes_are_the_named_ones():
-    assert load_kriterier().alle_koder() == Indmelding.KRITERIER
+def test_criteria_fields_are_built_from_the_kode():
+    assert load_kriterier().alle_koder() == ("a1", "a2", "a3", "b1", "c1", "c2")
+    assert (Indmelding.opfyldt("d1"), Indmelding.begrundelse("d1")) == ("d1_opfyldt", "d1_begrundelse")
 
 
 @pytest.fixture

@@ -9,6 +9,8 @@ a YAML definition fails loudly instead of silently emptying an output."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import NamedTuple
@@ -172,22 +174,56 @@ class Kommune:
     SAMKLANG = _demo(SKEMA, "samklang")
 
 
-_INDMELDING = "indmelding"  # module level: comprehensions in a class body cannot see its names
+_INDMELDING = "indmelding"
+_PANEL = "panel"
+_PANELET = "DAS-bilaget (Ekspertpanelets vurdering"
+KODE = re.compile(r"[a-z][a-z0-9_]*")  # a criterion's kode in kriterier.yaml: a1, d1, maalgruppe_2
+OPFYLDT_SUFFIX = "_opfyldt"
+BEGRUNDELSE_SUFFIX = "_begrundelse"
+
+
+def opfyldt_key(kode: str) -> str:
+    """The noegle of a criterion's answer in the indmelding and panel forms: 'a1' -> 'a1_opfyldt'."""
+    return f"{kode}{OPFYLDT_SUFFIX}"
+
+
+def begrundelse_key(kode: str) -> str:
+    """The noegle of a criterion's reason: 'a1' -> 'a1_begrundelse'."""
+    return f"{kode}{BEGRUNDELSE_SUFFIX}"
+
+
+def criterion_kode(skema: str, noegle: str, suffix: str = OPFYLDT_SUFFIX) -> str | None:
+    """'a1' for the noegle 'a1_opfyldt' (`suffix`: or '_begrundelse') of a criterion field; None for
+    any other noegle, the named ones included ('fortsat_opfyldt')."""
+    if not noegle.endswith(suffix) or any(k.skema == skema and k.noegle == noegle for k in NAMED):
+        return None
+    kode = noegle.removesuffix(suffix)
+    return kode if KODE.fullmatch(kode) else None
+
+
+def criterion_keys(kriterier: Iterable[tuple[str, str]], where: str = "") -> list[NamedKey]:
+    """The noegler the code reads for each criterion (id, kode) of a criteria set, required of the
+    indmelding and panel forms like the named ones; `where` is added to what they are used for."""
+    out = []
+    for cid, kode in kriterier:
+        out += [
+            NamedKey(_INDMELDING, opfyldt_key(kode), f"vurderingen af indmeldte tilbud ({cid}{where})", ("nr",)),
+            NamedKey(_INDMELDING, begrundelse_key(kode), f"DAS-bilaget ({cid}, begrundelse{where})", ("nr",)),
+            NamedKey(_PANEL, opfyldt_key(kode), f"{_PANELET}, {cid}{where})"),
+            NamedKey(_PANEL, begrundelse_key(kode), f"{_PANELET}, {cid}, begrundelse{where})"),
+        ]
+    return out
 
 
 class Indmelding:
     SKEMA = _INDMELDING
-    KRITERIER = ("a1", "a2", "a3", "b1", "c1", "c2")  # A.1 … C.2 of the model's table 2
     TILBUDSNAVN = _required(SKEMA, "tilbudsnavn", "vurderingen af indmeldte tilbud", ("nr",))
     NYOPRETTET = _required(SKEMA, "nyoprettet", "vurderingen af indmeldte tilbud (dispensation)", ("nr",))
-    OPFYLDT = {
-        c: _required(_INDMELDING, f"{c}_opfyldt", f"vurderingen af indmeldte tilbud ({c[0].upper()}.{c[1]})", ("nr",))
-        for c in KRITERIER
-    }
-    BEGRUNDELSE = {
-        c: _required(_INDMELDING, f"{c}_begrundelse", f"DAS-bilaget ({c[0].upper()}.{c[1]}, begrundelse)", ("nr",))
-        for c in KRITERIER
-    }
+
+    # one pair of fields per criterion of the folder's kriterier.yaml (checked when definitions load)
+    opfyldt = staticmethod(opfyldt_key)
+    begrundelse = staticmethod(begrundelse_key)
+
     # filled in by the demo only
     INDMELDER = _demo(SKEMA, "indmelder")  # "Nej": nothing to nominate this year (an answer, not a blank form)
     ADRESSE = _demo(SKEMA, "adresse")
@@ -216,20 +252,13 @@ class Udmelding:
     KONKURRERENDE_TILBUD = _required(SKEMA, "konkurrerende_tilbud", "DAS-bilaget (konkurrerende tilbud)", ("tilbud",))
 
 
-_PANEL = "panel"
-_PANELET = "DAS-bilaget (Ekspertpanelets vurdering"
-
-
 class Panel:
     """The panel's own assessment (skabeloner/skemaer/panel.yaml): one block per tilbud in the scheme
     (kind 'tilbud'), per nominated tilbud (kind 'nr', id '<driftsherre>-<nr>') and per withdrawal."""
 
     SKEMA = _PANEL
-    KRITERIER = Indmelding.KRITERIER
-    OPFYLDT = {c: _required(_PANEL, f"{c}_opfyldt", f"{_PANELET}, {c[0].upper()}.{c[1]})") for c in KRITERIER}
-    BEGRUNDELSE = {
-        c: _required(_PANEL, f"{c}_begrundelse", f"{_PANELET}, {c[0].upper()}.{c[1]}, begrundelse)") for c in KRITERIER
-    }
+    opfyldt = staticmethod(opfyldt_key)  # the same <kode>_opfyldt, <kode>_begrundelse as the indmelding
+    begrundelse = staticmethod(begrundelse_key)
     INDSTILLING = _required(SKEMA, "indstilling", "DAS-bilaget (Indstilling til DAS) og rammeaftalens liste")
     INDSTILLING_BEGRUNDELSE = _required(SKEMA, "indstilling_begrundelse", "DAS-bilaget (Indstilling til DAS)")
     FORTSAT_OPFYLDT = _required(SKEMA, "fortsat_opfyldt", "DAS-bilaget (udmelding a: opfylder fortsat kriterierne)")

@@ -11,7 +11,7 @@ from toolkit.consolidate.safe_cells import write_value
 from toolkit.danish import format_tal
 from toolkit.definitions.cases import Sag, nomination_id
 from toolkit.definitions.kriterier import Kriteriesaet
-from toolkit.fieldkeys import Indmelding, Kommune, Panel, Udmelding
+from toolkit.fieldkeys import BEGRUNDELSE_SUFFIX, Indmelding, Kommune, Panel, Udmelding, criterion_kode
 from toolkit.rules.criteria import DISPENSATION, INDSTILLES, assess_all, category_met
 
 AFVENTER = "afventer panelets vurdering"  # the body's own name is data (aarshjul.yaml)
@@ -112,8 +112,8 @@ def panel_cases(sd, aar: int, values, figures, warnings, kriterier: Kriteriesaet
         mine = answers.get((a.respondent_id, a.nr), {})
         ctx = [("Indmeldt af", names.get(a.respondent_id, a.respondent_id)), ("Nyoprettet", a.nyoprettet or "–")]
         for c in kriterier.alle_koder():
-            svar = mine.get(Indmelding.OPFYLDT[c]) or "ikke besvaret"
-            why = mine.get(Indmelding.BEGRUNDELSE[c])
+            svar = mine.get(Indmelding.opfyldt(c)) or "ikke besvaret"
+            why = mine.get(Indmelding.begrundelse(c))
             ctx.append((f"{kriterier.etiket(c)} driftsherrens egen vurdering", f"{svar}" + (f": {why}" if why else "")))
         ctx.append(("Driftsherrens egen vurdering giver", a.resultat))
         if mine.get(Indmelding.DISPENSATION_BEGRUNDELSE):
@@ -190,8 +190,9 @@ def panel_assessment(values) -> PanelAssessment | None:
     for (gentag, sag_id), b in raw.items():
         s = lambda k, b=b: str(b.get(k) or "")  # noqa: E731
         out[gentag][sag_id] = PanelAnswer(
-            svar={c: s(Panel.OPFYLDT[c]) for c in Panel.KRITERIER if b.get(Panel.OPFYLDT[c])},
-            begrundelser={c: s(Panel.BEGRUNDELSE[c]) for c in Panel.KRITERIER if b.get(Panel.BEGRUNDELSE[c])},
+            # the criteria's answers by kode, whichever criteria the folder's kriterier.yaml has
+            svar={c: s(k) for k in b if (c := criterion_kode(Panel.SKEMA, k)) and b.get(k)},
+            begrundelser={c: s(k) for k in b if (c := criterion_kode(Panel.SKEMA, k, BEGRUNDELSE_SUFFIX)) and b.get(k)},
             indstilling=str(b[Panel.INDSTILLING]) if b.get(Panel.INDSTILLING) else None,
             indstilling_begrundelse=s(Panel.INDSTILLING_BEGRUNDELSE),
             fortsat_opfyldt=str(b[Panel.FORTSAT_OPFYLDT]) if b.get(Panel.FORTSAT_OPFYLDT) else None,

@@ -10,7 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from toolkit.danish import format_tal, opremsning
-from toolkit.fieldkeys import Indmelding
+from toolkit.fieldkeys import KODE
 
 REGLER = {"mindst_en": "mindst ét", "alle": "alle"}
 TALORD = {2: "begge", 3: "alle tre", 4: "alle fire", 5: "alle fem"}
@@ -22,7 +22,7 @@ class _Strict(BaseModel):
 
 class Kriterium(_Strict):
     id: str = Field(min_length=1)  # "A.1"
-    kode: str = Field(min_length=1)  # "a1": the form fields <kode>_opfyldt, <kode>_begrundelse
+    kode: str = Field(min_length=1)  # "a1": the form fields <kode>_opfyldt, <kode>_begrundelse (checked on load)
     tekst: str = Field(min_length=1)
     # an indication of the target group's size: about one case a year per this many inhabitants
     # (A.1: 40000); the texts give the figure for the region's population ({indikation.A.1})
@@ -147,12 +147,20 @@ def cross_check(saet: Kriteriesaet) -> list[tuple[tuple, str]]:
     """References inside the set that do not resolve: (location in the file, Danish message)."""
     out: list[tuple[tuple, str]] = []
     ids = [k.id for k in saet.kriterier]
+    codes = [k.kode for k in saet.kriterier]
     for i, k in enumerate(saet.kriterier):
         if ids.index(k.id) != i:
             out.append((("kriterier", i, "id"), f"kriteriet '{k.id}' står der to gange"))
-        if k.kode not in Indmelding.KRITERIER:
-            known = ", ".join(Indmelding.KRITERIER)
-            out.append((("kriterier", i, "kode"), f"koden '{k.kode}' har ingen felter i skemaerne (kendte: {known})"))
+        if not KODE.fullmatch(k.kode):
+            out.append(
+                (
+                    ("kriterier", i, "kode"),
+                    f"koden '{k.kode}' skal være små bogstaver, tal og _ og begynde med et bogstav (fx d1); "
+                    "skemaernes felter hedder <kode>_opfyldt og <kode>_begrundelse",
+                )
+            )
+        elif codes.index(k.kode) != i:
+            out.append((("kriterier", i, "kode"), f"koden '{k.kode}' står der to gange"))
     cats = [c.id for c in saet.kategorier]
     used: dict[str, str] = {}
     for i, c in enumerate(saet.kategorier):

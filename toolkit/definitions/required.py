@@ -11,8 +11,18 @@ from collections.abc import Mapping
 from dataclasses import replace
 from pathlib import Path
 
+from toolkit.definitions.kriterier import Kriteriesaet
 from toolkit.definitions.model import ARK_KIND, Skemadefinition
-from toolkit.fieldkeys import NAMED, NamedKey, Panel, required_keys
+from toolkit.fieldkeys import (
+    NAMED,
+    OPFYLDT_SUFFIX,
+    Indmelding,
+    NamedKey,
+    Panel,
+    begrundelse_key,
+    criterion_keys,
+    required_keys,
+)
 from toolkit.problems import DefinitionError, Issue
 
 CODE = "definition-mangler-noegle"
@@ -28,16 +38,62 @@ def _years(offsets) -> str:
     return "[" + ", ".join(str(o) for o in offsets) + "]"
 
 
-def _problems(defs: Mapping[str, Skemadefinition]) -> list[tuple[Issue, str | None]]:
-    """Each issue with the noegle whose line in the YAML file shows where it is (None: no such line)."""
+KRITERIER_FIL = "kriterier.yaml"
+
+
+def _criterion_needs(kriterier: Kriteriesaet | None, directory: Path | None) -> list[NamedKey]:
+    """The fields of each criterion of the folder's set, each naming the criterion's line."""
+    if kriterier is None:
+        return []
     out = []
-    for need in required_keys():
+    for k in kriterier.kriterier:
+        line = _line_of(directory / KRITERIER_FIL, _kode_pattern(k.kode)) if directory else None
+        where = f"; kriteriet står i {KRITERIER_FIL}" + (f", linje {line}" if line else "")
+        out += criterion_keys([(k.id, k.kode)], where)
+    return out
+
+
+def _kode_pattern(kode: str) -> re.Pattern:
+    return re.compile(rf"\bkode:\s*[\"']?{re.escape(kode)}[\"']?\s*(?:[,}}#]|$)")
+
+
+def _stray_criteria(defs: Mapping[str, Skemadefinition], kriterier: Kriteriesaet) -> list[tuple[Issue, str | None]]:
+    """A <kode>_opfyldt field with no criterion of that kode: its answers would be read by nothing."""
+    codes = [k.kode for k in kriterier.kriterier]
+    out: list[tuple[Issue, str | None]] = []
+    for skema in (Indmelding.SKEMA, Panel.SKEMA):
+        defn = defs.get(skema)
+        named = {k.noegle for k in NAMED if k.skema == skema}
+        seen: set[str] = set()
+        for ark, _s, felt in defn.all_fields() if defn else ():
+            n = felt.noegle
+            if not n.endswith(OPFYLDT_SUFFIX) or n in named or n in seen:
+                continue
+            seen.add(n)
+            kode = n.removesuffix(OPFYLDT_SUFFIX)
+            if kode not in codes:
+                message = (
+                    f"feltet '{n}' (ark '{ark.navn}') hører ikke til noget kriterium: {KRITERIER_FIL} har intet "
+                    f"kriterium med 'kode: {kode}' (kendte: {', '.join(codes)}). Tilføj kriteriet i "
+                    f"{KRITERIER_FIL}, eller fjern felterne '{n}' og '{begrundelse_key(kode)}'."
+                )
+                out.append((Issue(CODE, message, file=f"{skema}.yaml", skema=skema, key=n), n))
+    return out
+
+
+def _problems(defs: Mapping[str, Skemadefinition], directory: Path | None = None) -> list[tuple[Issue, str | None]]:
+    """Each issue with the noegle whose line in the YAML file shows where it is (None: no such line).
+    The criteria's fields are checked when `defs` carries the folder's set (`defs.kriterier`)."""
+    out = []
+    kriterier: Kriteriesaet | None = getattr(defs, "kriterier", None)
+    needs = required_keys() + _criterion_needs(kriterier, directory)
+    for need in needs:
         defn = defs.get(need.skema)
         if defn is None:
             continue
         found = [(ark, sek, felt) for ark, sek, felt in defn.all_fields() if felt.noegle == need.noegle]
         if not found:
-            out.append(_missing(defn, need))
+            out.append(_missing(defn, need, {k.noegle for k in needs if k.skema == need.skema}))
             continue
         placed = [x for x in found if set(need.scope) <= _kinds(x[0], x[1])]
         if not placed:
@@ -69,6 +125,8 @@ def _problems(defs: Mapping[str, Skemadefinition]) -> list[tuple[Issue, str | No
                 )
             )
     out += _unknown_choices(defs)
+    if kriterier is not None:
+        out += _stray_criteria(defs, kriterier)
     return out
 
 
@@ -91,8 +149,8 @@ def _unknown_choices(defs: Mapping[str, Skemadefinition]) -> list[tuple[Issue, s
     return out
 
 
-def _missing(defn: Skemadefinition, need: NamedKey) -> tuple[Issue, str | None]:
-    named = {k.noegle for k in NAMED if k.skema == need.skema}
+def _missing(defn: Skemadefinition, need: NamedKey, needed: set[str]) -> tuple[Issue, str | None]:
+    named = needed | {k.noegle for k in NAMED if k.skema == need.skema}
     others = {felt.noegle: ark.navn for ark, _s, felt in defn.all_fields() if felt.noegle not in named}
     guess = difflib.get_close_matches(need.noegle, list(others), n=1, cutoff=0.7)
     hint = (
@@ -115,19 +173,22 @@ def check_required_keys(defs: Mapping[str, Skemadefinition]) -> list[Issue]:
 
 def require_keys(defs: dict[str, Skemadefinition], directory: Path) -> dict[str, Skemadefinition]:
     """`defs` unchanged, or DefinitionError naming the file(s) and, where it can be found, the line."""
-    problems = _problems(defs)
+    problems = _problems(defs, Path(directory))
     if not problems:
         return defs
     files = sorted({issue.file for issue, _n in problems})
     located = [
-        replace(issue, line=_line_of_noegle(Path(directory) / issue.file, noegle) if noegle else None)
+        replace(issue, line=_line_of(Path(directory) / issue.file, _noegle_pattern(noegle)) if noegle else None)
         for issue, noegle in problems
     ]
     raise DefinitionError(", ".join(files), located)
 
 
-def _line_of_noegle(path: Path, noegle: str) -> int | None:
-    pattern = re.compile(rf"\bnoegle:\s*[\"']?{re.escape(noegle)}[\"']?\s*(?:[,}}#]|$)")
+def _noegle_pattern(noegle: str) -> re.Pattern:
+    return re.compile(rf"\bnoegle:\s*[\"']?{re.escape(noegle)}[\"']?\s*(?:[,}}#]|$)")
+
+
+def _line_of(path: Path, pattern: re.Pattern) -> int | None:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

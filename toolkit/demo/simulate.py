@@ -13,11 +13,11 @@ import openpyxl
 from toolkit.definitions.expand import FieldInstance, plan_form
 from toolkit.definitions.recipients import Modtager
 from toolkit.demo.scenario import NORDJYLLAND, Scenario
+from toolkit.fieldkeys import BEGRUNDELSE_SUFFIX, criterion_kode, key_parts
 from toolkit.fieldkeys import Aarsrapport as A
 from toolkit.fieldkeys import Indmelding as I
 from toolkit.fieldkeys import Kommune as K
 from toolkit.fieldkeys import Udmelding as U
-from toolkit.fieldkeys import key_parts
 from toolkit.forms.meta import defined_name
 
 TEKSTER = [
@@ -109,10 +109,9 @@ class Simulator:
             return scen["tilbudsnavn"]
         if n == I.NYOPRETTET:
             return scen["nyoprettet"]
-        opfyldt = {noegle: c for c, noegle in I.OPFYLDT.items()}
-        if n in opfyldt:
-            return scen[opfyldt[n]]
-        if n in I.BEGRUNDELSE.values() or n in (
+        if (c := criterion_kode(I.SKEMA, n)) is not None:
+            return scen.get(c)  # a criterion the scenario does not know stays unanswered
+        if criterion_kode(I.SKEMA, n, BEGRUNDELSE_SUFFIX) is not None or n in (
             I.DISPENSATION_BEGRUNDELSE,
             I.MAALGRUPPE,
             I.C1_ALTERNATIVER,

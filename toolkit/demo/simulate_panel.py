@@ -10,7 +10,7 @@ from typing import Any
 from toolkit.definitions.cases import split_nomination_id
 from toolkit.definitions.expand import FormPlan
 from toolkit.demo.scenario import NORDJYLLAND, Scenario
-from toolkit.fieldkeys import Panel, parse_key
+from toolkit.fieldkeys import BEGRUNDELSE_SUFFIX, Panel, criterion_kode, parse_key
 
 BAEREDYGTIGHED = (
     "Panelet drøftede i april tilbuddenes bæredygtighed. Tilbuddene er fagligt bæredygtige; for "
@@ -26,8 +26,6 @@ def _why(navn: str, code: str, svar: str) -> str:
 def panel_answers(plan: FormPlan, scenario: Scenario = NORDJYLLAND) -> dict[str, Any]:
     """key -> value for every field of the panel form `plan`, as the `scenario`'s panel assesses."""
     out: dict[str, Any] = {}
-    opfyldt = {n: c for c, n in Panel.OPFYLDT.items()}
-    begrundelse = {n: c for c, n in Panel.BEGRUNDELSE.items()}
     for fi in plan.fields():
         k = parse_key(fi.key)
         n = k.noegle
@@ -48,10 +46,9 @@ def panel_answers(plan: FormPlan, scenario: Scenario = NORDJYLLAND) -> dict[str,
             continue
         else:
             svar, indstilling = scenario.panel_tilbud.get(sag_id, ({}, Panel.FORTSAETTER))
-        if n in opfyldt:
-            out[fi.key] = svar.get(opfyldt[n], "Ja")
-        elif n in begrundelse:
-            c = begrundelse[n]
+        if (c := criterion_kode(Panel.SKEMA, n)) is not None:
+            out[fi.key] = svar.get(c, "Ja")
+        elif (c := criterion_kode(Panel.SKEMA, n, BEGRUNDELSE_SUFFIX)) is not None:
             out[fi.key] = _why(navn, c, svar.get(c, "Ja"))
         elif n == Panel.INDSTILLING:
             out[fi.key] = indstilling

@@ -81,15 +81,15 @@ def nominations_section(
         per_kriterium = [
             {
                 "navn": kriterier.etiket(c),
-                "egen": str(mine.get(Indmelding.OPFYLDT[c]) or "ikke besvaret"),
-                "egen_begrundelse": str(mine.get(Indmelding.BEGRUNDELSE[c]) or ""),
+                "egen": str(mine.get(Indmelding.opfyldt(c)) or "ikke besvaret"),
+                "egen_begrundelse": str(mine.get(Indmelding.begrundelse(c)) or ""),
                 "panel": (p.svar.get(c) or "ikke besvaret") if p else afventer,
                 "panel_begrundelse": p.begrundelser.get(c, "") if p else "",
                 # the panel's reason once it is read, until then the driftsherre's, named as such
                 "begrundelse": p.begrundelser.get(c, "")
                 if p
                 else (
-                    f"Driftsherren: {mine[Indmelding.BEGRUNDELSE[c]]}" if mine.get(Indmelding.BEGRUNDELSE[c]) else ""
+                    f"Driftsherren: {mine[Indmelding.begrundelse(c)]}" if mine.get(Indmelding.begrundelse(c)) else ""
                 ),
             }
             for c in kriterier.alle_koder()

@@ -107,7 +107,7 @@ def assess_all(kriterier: Kriteriesaet, values) -> list[Assessment]:
     for (rid, nr), b in sorted(blocks.items()):
         if not b.get(Indmelding.TILBUDSNAVN):
             continue
-        answers = {c: b.get(Indmelding.OPFYLDT[c]) for c in kriterier.alle_koder()}
+        answers = {c: b.get(Indmelding.opfyldt(c)) for c in kriterier.alle_koder()}
         out.append(
             assess_nomination(kriterier, answers, b.get(Indmelding.NYOPRETTET), rid, nr, str(b[Indmelding.TILBUDSNAVN]))
         )
