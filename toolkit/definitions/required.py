@@ -45,16 +45,17 @@ def _criterion_needs(kriterier: Kriteriesaet | None, directory: Path | None) -> 
     """The fields of each criterion of the folder's set, each naming the criterion's line."""
     if kriterier is None:
         return []
+    try:
+        lines = (directory / KRITERIER_FIL).read_text(encoding="utf-8").splitlines() if directory else []
+    except (OSError, UnicodeDecodeError):
+        lines = []  # a folder without kriterier.yaml uses the bundled set
     out = []
     for k in kriterier.kriterier:
-        line = _line_of(directory / KRITERIER_FIL, _kode_pattern(k.kode)) if directory else None
+        kode = re.compile(rf"\bkode:\s*[\"']?{re.escape(k.kode)}[\"']?\s*(?:[,}}#]|$)")
+        line = next((n for n, text in enumerate(lines, start=1) if kode.search(text)), None)
         where = f"; kriteriet står i {KRITERIER_FIL}" + (f", linje {line}" if line else "")
         out += criterion_keys([(k.id, k.kode)], where)
     return out
-
-
-def _kode_pattern(kode: str) -> re.Pattern:
-    return re.compile(rf"\bkode:\s*[\"']?{re.escape(kode)}[\"']?\s*(?:[,}}#]|$)")
 
 
 def _stray_criteria(defs: Mapping[str, Skemadefinition], kriterier: Kriteriesaet) -> list[tuple[Issue, str | None]]:
