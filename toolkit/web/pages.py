@@ -189,10 +189,11 @@ def job(site: Site, request: Request) -> Response:
     wait = request.query_params.get("vent", "")
     if wait.isdigit():  # ?vent=N: answer when the job is done, or after N seconds (at most a minute)
         j.finished.wait(min(int(wait), 60))
+    state = j.state  # read once: the worker may finish while the page is drawn (a page without its report)
     extra = {}
-    if j.kind == "indlaes" and j.state == "færdig":
+    if j.kind == "indlaes" and state == "færdig":
         extra = ingest_view(site, j.result)
-    return site.render(request, "job.html", aar=j.aar, job=j, classes=FORM_RESULT_CLASS, **extra)
+    return site.render(request, "job.html", aar=j.aar, job=j, state=state, classes=FORM_RESULT_CLASS, **extra)
 
 
 def ingest_view(site: Site, result) -> dict:
