@@ -154,3 +154,126 @@ def test_bilag_status_sections_do_not_spill_a_few_lines_onto_a_page_of_their_own
         next_starts_section = any(x.startswith("Bilag ") for x in pages[i][:2])
         if body and not body[0].startswith("Bilag ") and next_starts_section:
             assert len(body) >= 5, (i, body)
+
+
+def _table_cells(path: Path) -> list[str]:
+    """The text of every non-empty cell of every table in a Word document, whitespace normalised."""
+    from docx import Document
+
+    cells = []
+    for table in Document(str(path)).tables:
+        for row in table.rows:
+            cells += [" ".join(c.text.split()) for c in row.cells if c.text.strip()]
+    return cells
+
+
+def _under_headings(path: Path) -> set[str]:
+    """The text of the paragraph right under each heading (a tilbud's 'Driftsherre: ...' line)."""
+    from docx import Document
+    from docx.oxml.ns import qn
+    from docx.text.paragraph import Paragraph
+
+    document = Document(str(path))
+    blocks = [
+        Paragraph(el, document) if el.tag == qn("w:p") else None  # None: a table
+        for el in document.element.body.iterchildren(qn("w:p"), qn("w:tbl"))
+    ]
+    blocks = [b for b in blocks if b is None or b.text.strip()]
+    return {
+        " ".join(b.text.split())
+        for a, b in zip(blocks, blocks[1:], strict=False)
+        if a is not None and b is not None and a.style is not None and a.style.name.startswith("Heading")
+    }
+
+
+@pytest.fixture(scope="module")
+def printed_regions(demo, libreoffice, tmp_path_factory):
+    """Both examples' bilag and hearing material as LibreOffice prints them: {name: (docx, pdf text
+    pages)}; the Sjælland year is the one tests/test_eksempel_sjaelland.py builds (shared)."""
+    from test_eksempel_sjaelland import _build
+
+    from conftest import built_once
+
+    if not shutil.which("pdftotext"):
+        pytest.skip("pdftotext (poppler-utils) er ikke installeret")
+    out, _ = built_once(tmp_path_factory, "demo_sjaelland", _build)
+    years = {"nordjylland": demo[0] / "2028", "sjaelland": out / "demo_sjaelland" / "2028"}
+    docs = {}
+    for region, year in years.items():
+        docs[f"bilag_{region}"] = next(year.glob("*_bilag_das_*.docx"))
+        docs[f"hoeringsmateriale_{region}"] = next((year / "hoering").glob("*_hoeringsmateriale.docx"))
+    docs["samlet_sjaelland"] = years["sjaelland"] / "2028_samlet.xlsx"
+    docs["indmelding_sjaelland"] = next((years["sjaelland"] / "skemaer").glob("*_indmelding_roskilde_kommune.xlsx"))
+    folder = tmp_path_factory.mktemp("print_regions")
+    copies = [Path(shutil.copy(p, folder / f"{name}{p.suffix}")) for name, p in docs.items()]
+    pdfs = libreoffice(copies, "pdf", folder)
+    return {name: (path, _pages(pdf), _flowing(pdf)) for (name, path), pdf in zip(docs.items(), pdfs, strict=True)}
+
+
+def _flowing(pdf) -> str:
+    """The PDF's text in reading order (no -layout: a table cell's lines follow each other), one space
+    between words."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    return " ".join(text.split())
+
+
+@pytest.mark.parametrize("region", ["nordjylland", "sjaelland"])
+def test_every_row_of_the_bilag_tables_is_printed(printed_regions, region):
+    """Every cell of every table in the bilag (the panel's criteria tables above all) is on paper:
+    LibreOffice dropped rows A.2–C.2 of Kommunikationscentret Kalundborg's criteria table where the
+    table broke across pages (a repeating header row over rows that may not split)."""
+    path, _, text = printed_regions[f"bilag_{region}"]
+    cells = _table_cells(path)
+    assert sum("efter panelets drøftelse" in c for c in cells) >= 20  # the criteria tables are there
+    missing = [c for c in cells if c not in text]
+    assert not missing, missing
+
+
+@pytest.mark.parametrize("region", ["nordjylland", "sjaelland"])
+def test_no_page_ends_with_a_heading_or_the_line_under_it(printed_regions, region):
+    """A tilbud's heading and its 'Driftsherre: ...' line go with the section to the next page (the
+    Sjælland hearing material left 'Synscenter Sydhavet' and that line at the foot of page 3)."""
+    for name in (f"hoeringsmateriale_{region}", f"bilag_{region}"):
+        path, pages, _ = printed_regions[name]
+        under = _under_headings(path)
+        assert any(x.startswith("Driftsherre:") for x in under)
+        for i, lines in enumerate(pages[:-1], start=1):
+            if any(x.startswith("Bilag ") for x in pages[i][:2]):
+                continue  # the next page starts a new bilag anyway: this one ends here
+            body = [x for x in lines if not re.fullmatch(r"Side \d+ af \d+", x)]
+            last = " ".join(body[-1].split()) if body else ""
+            assert last not in under, (name, i, last)
+
+
+def test_the_count_of_missing_fields_is_singular_for_one(printed_regions):
+    """The indmelding form's guide counts what is missing in Danish: '1 obligatorisk felt', not
+    '1 obligatoriske felter' (the other sheets already said it right)."""
+    _, pages, _ = printed_regions["indmelding_sjaelland"]
+    counts = [x for x in pages[0] if x.startswith("Mangler i alt:")]
+    assert counts == ["Mangler i alt: 1 obligatorisk felt"], pages[0]
+
+
+def test_the_overview_prints_the_deadlines_and_gives_a_long_warning_its_lines(printed_regions):
+    """Sheet 'Overblik' of the consolidated workbook: the 'Frist' column is wide enough for a Danish
+    date ('15. februar 2028' printed as ###), and a warning that wraps in its column gets a row
+    tall enough for its lines (Stevns' warning ran into the next tilbud's row)."""
+    import openpyxl
+
+    path, pages, _ = printed_regions["samlet_sjaelland"]
+    first = " ".join(pages[0])
+    assert "###" not in first
+    assert "15. februar 2028" in first
+    ws = openpyxl.load_workbook(path)["Overblik"]
+    head = next(r for r in ws.iter_rows() if r[0].value == "Tilbud")
+    col = [c.value for c in head].index("Advarsler")
+    checked = 0
+    for row in ws.iter_rows(min_row=head[0].row + 1):
+        text = row[col].value
+        if not text:
+            continue
+        # at most ~70 characters a line in the 70-wide column, 15 points a line
+        lines = sum(-(-len(part) // 70) for part in str(text).split("\n"))
+        height = ws.row_dimensions[row[0].row].height or 15.0
+        assert height >= 15.0 * lines, (text, height)
+        checked += 1
+    assert checked >= 3

@@ -159,6 +159,7 @@ def _overview(wb, ws, f, region, aar, defs, statuses, figures, warnings):
     _print(ws)
     ws.set_column(0, 0, 38)
     ws.set_column(1, 12, 13)
+    ws.set_column(6, 6, 20)  # 'Frist': a Danish date ("15. september 2028") is wider than 13
     ws.write_string(0, 0, f"Det forstærkede samarbejde – {region} {aar}", f.title)
     ws.write_string(1, 0, f"Samlet {format_dato(dt.date.today())}", f.sub)
     r = 3
@@ -220,9 +221,13 @@ def _overview(wb, ws, f, region, aar, defs, statuses, figures, warnings):
             fmt = f.wrap if c < 2 else (f.nums["procent"] if 3 <= c < 6 else (f.pct if c == 9 else _count_fmt(f, v)))
             write_value(ws, r, c, v, fmt)
         signals = warnings.get(fig.tilbud_id, [])
-        write_value(ws, r, 10, "\n".join(s.text for s in signals), f.wrap)
-        if signals:
-            ws.set_row(r, max(15, 15 * len(signals)))
+        text = "\n".join(s.text for s in signals)
+        write_value(ws, r, 10, text, f.wrap)
+        # a long warning wraps in its 70-wide column; the name and driftsherre wrap in theirs
+        height = max(_wrapped_height([text], 70) or 15.0, _wrapped_height([fig.navn], 38) or 15.0)
+        height = max(height, _wrapped_height([fig.driftsherre], 22) or 15.0)
+        if height > 15.0:
+            ws.set_row(r, height)
     last = r
     if figures:
         ws.conditional_format(first, 10, last, 10, {"type": "no_blanks", "format": f.amber})

@@ -13,6 +13,7 @@ from pathlib import Path
 import jinja2
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml.ns import qn
+from docx.text.paragraph import Paragraph
 from docxtpl import DocxTemplate
 from jinja2.sandbox import SandboxedEnvironment
 
@@ -192,8 +193,10 @@ def _language(document) -> None:
 
 def _pagination(document) -> None:
     """What a person would set by hand before printing: headings stay with what follows them, a
-    table's header row repeats on every page and its rows do not split, and a cover page (a Title
-    page whose next heading starts a new page) carries no page number."""
+    table's header row repeats on every page and its rows do not split, a table short enough to fit a
+    page is kept whole (keep-with-next on every row but the last: LibreOffice lost every row after
+    the first when such a table broke across pages, the Sjælland bilag's criteria table), and a
+    cover page (a Title page whose next heading starts a new page) carries no page number."""
     for style in document.styles:
         if getattr(style, "type", None) == WD_STYLE_TYPE.PARAGRAPH and style.name.startswith(("Heading", "Title")):
             style.paragraph_format.keep_with_next = True
@@ -208,8 +211,37 @@ def _pagination(document) -> None:
             _ensure_in_order(trpr, "w:cantSplit")
             if i == 0 and len(rows) > 1:
                 _ensure_in_order(trpr, "w:tblHeader")
+            if i < len(rows) - 1 and len(rows) <= KEEP_TABLE_ROWS:
+                for p in tr.iter(qn("w:p")):
+                    Paragraph(p, document).paragraph_format.keep_with_next = True
+    _keep_short_lines_with_what_follows(document)
     if _has_cover(document.paragraphs):
         document.sections[0].different_first_page_header_footer = True
+
+
+KEEP_TABLE_ROWS = 20  # a table this short fits a page, so it is kept whole (moved to the next page)
+SHORT_LINE = 160  # characters: a line or two under a heading or over a table
+
+
+def _keep_short_lines_with_what_follows(document) -> None:
+    """A short line right under a heading (a tilbud's 'Driftsherre: ...') and a short line right over a
+    table ('Panelets forslag ...') keep with what follows, so neither is left at the foot of a page
+    with its heading while the section goes on overleaf."""
+    blocks = list(document.element.body.iterchildren(qn("w:p"), qn("w:tbl")))
+    for i, el in enumerate(blocks[:-1]):
+        if el.tag != qn("w:p"):
+            continue
+        p = Paragraph(el, document)
+        if not p.text.strip() or len(p.text) > SHORT_LINE or _is_heading(p):
+            continue
+        before, after = blocks[i - 1] if i else None, blocks[i + 1]
+        under_heading = before is not None and before.tag == qn("w:p") and _is_heading(Paragraph(before, document))
+        if under_heading or after.tag == qn("w:tbl"):
+            p.paragraph_format.keep_with_next = True
+
+
+def _is_heading(p) -> bool:
+    return p.style is not None and p.style.name.startswith(("Heading", "Title"))
 
 
 def _has_cover(paragraphs) -> bool:

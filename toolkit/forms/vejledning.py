@@ -57,15 +57,17 @@ def write_vejledning(ws, st, plan, sd, frist, generated, totals, tekst: Callable
     line(f"Frist for returnering: {format_dato(frist)}" if frist else "Frist: se følgebrevet", st.missing)
     if sums:
         ref = "+".join(f"{STATUS_SHEET}!{s}" for s in sums)
+        felter = "obligatorisk felt" if initial_missing == 1 else "obligatoriske felter"
         text = (
             "Alle obligatoriske felter er udfyldt"
             if initial_missing == 0
-            else f"Mangler i alt: {initial_missing} obligatoriske felter"
+            else f"Mangler i alt: {initial_missing} {felter}"
         )
         ws.write_formula(
             r,
             0,
-            f'=IF(({ref})=0,"Alle obligatoriske felter er udfyldt","Mangler i alt: "&({ref})&" obligatoriske felter")',
+            f'=IF(({ref})=0,"Alle obligatoriske felter er udfyldt",'
+            f'"Mangler i alt: "&({ref})&IF(({ref})=1," obligatorisk felt"," obligatoriske felter"))',
             st.missing,
             text,
         )
