@@ -9,9 +9,10 @@ from pathlib import Path
 
 import xlsxwriter
 
-from toolkit.consolidate.panel import AFVENTER, PanelAssessment
+from toolkit.consolidate.panel import AFVENTER, PanelAssessment, organ_names
 from toolkit.consolidate.safe_cells import SAFE_OPTIONS, write_value
 from toolkit.danish import format_dato
+from toolkit.definitions.aarshjul import Aarshjul
 from toolkit.definitions.cases import nomination_id
 from toolkit.definitions.kriterier import Kriteriesaet
 from toolkit.fieldkeys import Panel
@@ -70,9 +71,12 @@ def rammeaftale_rows(
     return rows
 
 
-def write_rammeaftale(target: Path, sd, aar: int, rows: list[RammeaftaleRow]) -> Path:
-    """One sheet 'Tilbud <aar+1>': the list the rammeaftale for next year states."""
+def write_rammeaftale(target: Path, sd, aar: int, rows: list[RammeaftaleRow], aarshjul: Aarshjul | None = None) -> Path:
+    """One sheet 'Tilbud <aar+1>': the list the rammeaftale for next year states; the panel by its
+    name in `aarshjul` (aarshjul.yaml)."""
     p = year_periods(sd, aar)
+    _kort, ejefald = organ_names(aarshjul)
+    forslag = f"{ejefald.lower() if aarshjul is None else ejefald} forslag"  # "panelets forslag" without one
     with atomic_path(Path(target)) as tmp:
         wb = xlsxwriter.Workbook(str(tmp), SAFE_OPTIONS)
         ws = wb.add_worksheet(f"Tilbud {aar + 1}")
@@ -85,10 +89,10 @@ def write_rammeaftale(target: Path, sd, aar: int, rows: list[RammeaftaleRow]) ->
         ws.write_string(
             1,
             0,
-            f"Til rammeaftalen for {aar + 1}: panelets forslag som behandlet på styregruppens møde i {aar}; "
+            f"Til rammeaftalen for {aar + 1}: {forslag} som behandlet på styregruppens møde i {aar}; "
             f"aftaleparterne godkender, og den politiske beslutning træffes med rammeaftalen.",
         )
-        heads = ["Tilbud", "Driftsherre", f"Omfattet fra 1. januar {aar + 1}", "Panelets forslag", "Ændring"]
+        heads = ["Tilbud", "Driftsherre", f"Omfattet fra 1. januar {aar + 1}", f"{ejefald} forslag", "Ændring"]
         for c, (h, w) in enumerate(zip(heads, [40, 28, 16, 26, 56], strict=True)):
             ws.write_string(3, c, h, head)
             ws.set_column(c, c, w)

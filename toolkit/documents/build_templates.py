@@ -271,7 +271,13 @@ def bilag_das():
     d.add_paragraph("{%p endif %}")
     loop_table(
         d,
-        ["Kriterium", "Driftsherrens egen vurdering", "{{ organ.ekspertpanel.navn }}", "Begrundelse"],
+        [
+            "Kriterium",
+            "Driftsherrens egen vurdering",
+            # the short name, capitalised: a long name ("Faglig Ekspertgruppe Sjælland") wraps in the column
+            "{{ organ.ekspertpanel.kort[:1] | upper }}{{ organ.ekspertpanel.kort[1:] }}",
+            "Begrundelse",
+        ],
         ["{{ k.navn }}", "{{ k.egen }}", "{{ k.panel }}", "{{ k.begrundelse }}"],
         "for k in n.kriterier",
         widths_cm=(2.0, 3.2, 3.0, 7.8),
@@ -310,7 +316,7 @@ def indstilling_bilag(d):
     d.add_heading("Tilbuddene fra 1. januar", 2)
     loop_table(
         d,
-        ["Tilbud", "Driftsherre", "Panelets forslag", "Ændring fra 1. januar"],
+        ["Tilbud", "Driftsherre", "{{ organ.ekspertpanel.ejefald }} forslag", "Ændring fra 1. januar"],
         ["{{ t.navn }}", "{{ t.driftsherre }}", "{{ t.forslag }}", "{{ t.aendring }}"],
         "for t in indstilling.tilbud",
         widths_cm=(5.0, 3.6, 3.2, 4.2),
@@ -325,7 +331,7 @@ def indstilling_bilag(d):
     d.add_paragraph("Årsag: {{ u.aarsager }}")
     d.add_paragraph("a) Lever tilbuddet fortsat op til kriterierne? {{ u.a }}")
     d.add_paragraph("b) Konsekvenser af en udmelding: {{ u.b }}")
-    d.add_paragraph("Panelets forslag: {{ u.forslag }}")
+    d.add_paragraph("{{ organ.ekspertpanel.ejefald }} forslag: {{ u.forslag }}")
     d.add_paragraph("{%p if u.noedspor %}")
     d.add_paragraph("{{ indstilling.noedspor_tekst }}")
     d.add_paragraph("{%p endif %}")

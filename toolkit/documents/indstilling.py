@@ -106,7 +106,7 @@ def nominations_section(
                 "egen_resultat": a.resultat,
                 "resultat": resultat,
                 "indstilling": (p.indstilling or "ikke angivet") if p else afventer,
-                "indstilling_begrundelse": p.indstilling_begrundelse if p else "",
+                "indstilling_begrundelse": _reason(p.indstilling_begrundelse, p.indstilling) if p else "",
                 "kriterier": per_kriterium,
                 "begrundelser": begrundelser,
             }
@@ -220,3 +220,10 @@ def indstilling_section(
         "baeredygtighed": (panel.baeredygtighed or "Panelet har ikke skrevet en konklusion.") if panel else afventer,
         "kommuner": kommuner,
     }
+
+
+def _reason(begrundelse: str, indstilling: str | None) -> str:
+    """The panel's reason for its proposal, or '' when it only says the proposal again ("Forslag for
+    Bostedet Egeskov: optages." right under "… indstilling: optages")."""
+    said = (begrundelse or "").strip().rstrip(".").strip()
+    return "" if indstilling and said.endswith(f": {indstilling}") else begrundelse
