@@ -167,7 +167,7 @@ def test_init_copies_the_sjaelland_stamdata_and_its_aarshjul(tmp_path):
     r = runner.invoke(app, ["init", str(tmp_path), "--eksempel", "sjaelland"])
     assert r.exit_code == 0, r.output
     sd = load_stamdata(tmp_path / "stamdata.xlsx")
-    assert sd.region == "Sjælland" and sd.setting("aftaleperiode_start") == 2027
+    assert sd.region == "Region Sjælland" and sd.setting("aftaleperiode_start") == 2027
     copied = yaml.safe_load((tmp_path / "skabeloner" / "skemaer" / "aarshjul.yaml").read_text("utf-8"))
     assert {"id": "kkr", "navn": "KKR Sjælland", "kort": "KKR"} in copied["organer"]
     assert any(a["organ"] == "kkr" for a in copied["aktiviteter"])
@@ -209,7 +209,7 @@ def test_demo_command_names_the_examples_region(monkeypatch, tmp_path):
     monkeypatch.setattr(toolkit.demo.run, "run_demo", lambda ud, aar, **kw: called.update(kw, ud=ud, aar=aar))
     r = runner.invoke(app, ["demo", "--eksempel", "sjaelland", "--ud", str(tmp_path)])
     assert r.exit_code == 0, r.output
-    assert "Demo: det forstærkede samarbejde, Sjælland, 2028" in r.output and "Nordjylland" not in r.output
+    assert "Demo: det forstærkede samarbejde, Region Sjælland, 2028" in r.output and "Nordjylland" not in r.output
     assert called["eksempel"] == "sjaelland" and called["ud"] == tmp_path
 
 
@@ -315,3 +315,46 @@ def test_the_panel_is_called_by_its_name_in_the_bilag_and_the_workbook(sjaelland
     assert "Ekspertgruppens vurdering" in sheet.oddHeader.left.text
     cells = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v]
     assert "Ekspertgruppens konklusion om bæredygtighed" in cells
+
+
+def test_a_level_change_is_told_where_the_tilbud_is_described(sjaelland, tmp_path):
+    """Ungecenter Fjordly moves from the first to the second level in 2028: its status page in the
+    bilag, its section of the hearing material and the proposal list (Bilag 13) say so."""
+    folder, _ = sjaelland
+    texts = _year_texts(folder)
+    skift = f"Skifter specialiseringsniveau i {EVEN_YEAR}: Mest specialiseret → Specialiseret."
+    bilag = next(t for n, t in texts.items() if "bilag_das" in n)
+    status = bilag[bilag.index("Status: Ungecenter Fjordly\nDriftsherre") :]
+    assert status.split("\n")[2] == skift, status[:300]
+    assert "Ungecenter Fjordly | Roskilde Kommune | fortsætter | fortsætter; skifter niveau til Specialiseret" in bilag
+    assert bilag.count("Skifter specialiseringsniveau") == 1  # only the tilbud that changes
+    materiale = texts[f"{EVEN_YEAR}_hoeringsmateriale.docx"]
+    section = materiale[materiale.index("\nUngecenter Fjordly\nDriftsherre") :]
+    assert section.split("\n")[3] == skift, section[:300]
+    ws = Workspace(folder, output=tmp_path)  # the shared year's folder stays as the demo left it
+    wb = openpyxl.load_workbook(ws.rammeaftale(EVEN_YEAR), read_only=True)
+    rows = {r[0]: r for r in wb.worksheets[0].iter_rows(values_only=True) if r[0]}
+    wb.close()
+    assert rows["Ungecenter Fjordly"][4] == "fortsætter; skifter niveau til Specialiseret"
+    assert [r[0] for r in rows.values() if "skifter niveau" in str(r[4])] == ["Ungecenter Fjordly"]
+    assert any(r[4] == "fortsætter uændret" for r in rows.values())  # the others go on as they were
+    assert "Ekspertgruppens forslag" in rows["Tilbud"]
+
+
+def test_a_respondents_text_mid_sentence_starts_in_lower_case(sjaelland):
+    folder, _ = sjaelland
+    bilag = next(t for n, t in _year_texts(folder).items() if "bilag_das" in n)
+    assert "(bruger i stedet: køber tilsvarende ydelse" in bilag and "(bruger i stedet: Køber" not in bilag
+    assert "for tilbuddet med lav efterspørgsel anbefales" in bilag
+
+
+def test_the_region_is_named_as_region_sjaelland_in_running_text(sjaelland):
+    folder, _ = sjaelland
+    texts = _year_texts(folder)
+    letter = texts[f"{EVEN_YEAR}_hoeringsbrev_roskilde_kommune.docx"]
+    assert "sociale tilbud i Region Sjælland" in letter
+    mails = [_mail_texts(p) for p in folder.rglob("*.eml")]
+    bodies = [t for m in mails for k, t in m.items() if k != "Subject"]
+    assert bodies and all(" i Sjælland" not in t for t in bodies)
+    assert any("sociale tilbud i Region Sjælland" in t for t in bodies)
+    assert not [n for n, t in texts.items() if re.search(r"\bi Sjælland\b", t)]

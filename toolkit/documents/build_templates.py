@@ -175,6 +175,7 @@ def hoeringsmateriale():
     d.add_paragraph(
         "Driftsherre: {{ t.driftsherre }}. Pladstal i alt: {{ t.pladstal }}. Årsrapport: {{ t.aarsrapport }}."
     )
+    level_change(d, "t")
     d.add_heading("Nøgletal fra årsrapporten", 2)
     noegletal_table(d)
     d.add_heading("Kommunernes forventninger", 2)
@@ -232,6 +233,7 @@ def bilag_das():
     d.add_paragraph("{%p for b in status %}")
     bilag_heading(d, "b")
     d.add_paragraph("{{ b.t.intro }}")
+    level_change(d, "b.t")
     d.add_paragraph("{%p for g in b.grafer %}")  # the charts, each its own paragraph (a page each at most)
     d.add_paragraph("{{ g }}")
     d.add_paragraph("{%p endfor %}")
@@ -297,6 +299,14 @@ def bilag_das():
     d.add_paragraph("{%p endfor %}")
     indstilling_bilag(d)
     return d
+
+
+def level_change(d, t: str):
+    """Under a tilbud's heading: its change of specialisation level this year, if it has one
+    (`niveauskift.skift`, documents/context.py level_section)."""
+    d.add_paragraph(f"{{%p for s in niveauskift.skift if s.id == {t}.id %}}")
+    d.add_paragraph("Skifter specialiseringsniveau i {{ aar }}: {{ s.foer }} → {{ s.nu }}.")
+    d.add_paragraph("{%p endfor %}")
 
 
 def niveauskift(d):

@@ -157,7 +157,7 @@ def indstilling_section(
                 "navn": f.navn,
                 "driftsherre": f.driftsherre,
                 "forslag": forslag,
-                "aendring": change_text(a.indstilling if a else None, sd, aar),
+                "aendring": change_text(a.indstilling if a else None, sd, aar, f.tilbud_id),
             }
         )
     for n in assess_all(kriterier, values):
