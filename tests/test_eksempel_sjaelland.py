@@ -99,7 +99,7 @@ def test_the_sjaelland_demo_runs_every_step_of_the_year(sjaelland):
     assert all(s.path is None or folder in s.path.parents or s.path == folder for s in steps)
     assert "Sjælland" in load_stamdata(folder / "stamdata.xlsx").region
     titles = [s.title for s in steps]  # the example's own bodies (its aarshjul.yaml)
-    assert "6. Kriterier, early warning og Faglig Ekspertgruppe Sjællands vurdering" in titles
+    assert "6. Kriterier, early warning og Ekspertgruppens vurdering" in titles
     assert "9. Bilag til Styregruppen" in titles
 
 
@@ -167,7 +167,7 @@ def test_init_copies_the_sjaelland_stamdata_and_its_aarshjul(tmp_path):
     r = runner.invoke(app, ["init", str(tmp_path), "--eksempel", "sjaelland"])
     assert r.exit_code == 0, r.output
     sd = load_stamdata(tmp_path / "stamdata.xlsx")
-    assert sd.region == "Sjælland" and sd.setting("aftaleperiode_start") == 2027
+    assert sd.region == "Region Sjælland" and sd.setting("aftaleperiode_start") == 2027
     copied = yaml.safe_load((tmp_path / "skabeloner" / "skemaer" / "aarshjul.yaml").read_text("utf-8"))
     assert {"id": "kkr", "navn": "KKR Sjælland", "kort": "KKR"} in copied["organer"]
     assert any(a["organ"] == "kkr" for a in copied["aktiviteter"])
@@ -209,7 +209,7 @@ def test_demo_command_names_the_examples_region(monkeypatch, tmp_path):
     monkeypatch.setattr(toolkit.demo.run, "run_demo", lambda ud, aar, **kw: called.update(kw, ud=ud, aar=aar))
     r = runner.invoke(app, ["demo", "--eksempel", "sjaelland", "--ud", str(tmp_path)])
     assert r.exit_code == 0, r.output
-    assert "Demo: det forstærkede samarbejde, Sjælland, 2028" in r.output and "Nordjylland" not in r.output
+    assert "Demo: det forstærkede samarbejde, Region Sjælland, 2028" in r.output and "Nordjylland" not in r.output
     assert called["eksempel"] == "sjaelland" and called["ud"] == tmp_path
 
 
@@ -246,3 +246,115 @@ def test_sjaelland_has_tilbud_on_all_three_levels_a_level_change_and_clusters():
     # the populations feed the expected number of cases in the texts: about 850.000 people
     assert 820_000 < sum(k.indbyggere for k in sd.kommuner()) < 880_000
     assert sd.setting("aftaleperiode_start") == 2027
+
+
+def _docx_text(path: Path) -> str:
+    """A Word file's paragraphs and table rows (cells joined by ' | '), as a reader sees them."""
+    from docx import Document
+
+    d = Document(str(path))
+    parts = [p.text for p in d.paragraphs]
+    for t in d.tables:
+        for row in t.rows:
+            parts.append(" | ".join(c.text for c in row.cells))
+    return "\n".join(parts)
+
+
+def _year_texts(folder: Path) -> dict[str, str]:
+    """The year's letters, hearing material and bilag (Word) and forms and workbooks (cells), by name."""
+    out = {}
+    for p in _generated(folder):
+        if p.suffix == ".docx":
+            out[p.name] = _docx_text(p)
+        elif p.suffix == ".xlsx":
+            wb = openpyxl.load_workbook(p, read_only=True)
+            out[p.name] = "\n".join(
+                str(v) for ws in wb.worksheets for row in ws.iter_rows(values_only=True) for v in row if v
+            )
+            wb.close()
+    return out
+
+
+def test_the_long_names_take_their_short_genitive_in_running_text(sjaelland):
+    """aarshjul.yaml gives Sjælland's bodies an ejefald ("Ekspertgruppens", "Styregruppens"): no
+    letter, form or bilag writes "Faglig Ekspertgruppe Sjællands" or "Rammeaftale Sjællands"."""
+    folder, _ = sjaelland
+    texts = _year_texts(folder)
+    heavy = [
+        f"{n}: {m}"
+        for n, t in texts.items()
+        for m in re.findall(r".{40}(?:Ekspertgruppe|Rammeaftale) Sjællands.{20}", t)
+    ]
+    assert not heavy, "\n".join(heavy[:10])
+    letter = texts[f"{EVEN_YEAR}_hoeringsbrev_roskilde_kommune.docx"]
+    assert "i Ekspertgruppens drøftelse og i Styregruppens årlige statusdrøftelse" in letter
+    bilag = next(t for n, t in texts.items() if "bilag_das" in n)
+    assert "Ekspertgruppens vurdering: indstilles" in bilag
+    assert "Driftsherrens egen vurdering står ved siden af Ekspertgruppens." in bilag
+    assert "Kriterium | Driftsherrens egen vurdering | Ekspertgruppen | Begrundelse" in bilag
+    assert "Styregruppen for Rammeaftale Sjælland" in bilag  # the full name where it names the body
+    kommune = next(t for n, t in texts.items() if n.startswith(f"{EVEN_YEAR}_kommune_"))
+    assert "i Styregruppens årlige dialog om tilbuddene" in kommune
+
+
+def test_the_panel_is_called_by_its_name_in_the_bilag_and_the_workbook(sjaelland):
+    """Sjælland's panel is "Faglig Ekspertgruppe Sjælland": no "Panelets"/"Panelet" in the bilag, the
+    consolidated workbook's panel sheet or the demo's simulated texts."""
+    folder, _ = sjaelland
+    texts = _year_texts(folder)
+    bilag = next(t for n, t in texts.items() if "bilag_das" in n)
+    panelet = re.compile(r"\b[Pp]anel(?:et|ets)?\b")
+    assert not [line for line in bilag.splitlines() if panelet.search(line)], bilag
+    assert "Ekspertgruppens konklusion: Ekspertgruppen drøftede i april" in bilag
+    assert "efter ekspertgruppens drøftelse." in bilag
+    assert "Tilbud | Driftsherre | Ekspertgruppens forslag | Ændring fra 1. januar" in bilag
+    sheet = openpyxl.load_workbook(folder / str(EVEN_YEAR) / f"{EVEN_YEAR}_samlet.xlsx")["Ekspertpanel"]
+    heads = next(sheet.iter_rows(max_row=1, values_only=True))
+    assert "Ekspertgruppen: kategori A" in heads and "Ekspertgruppens indstilling" in heads
+    assert "Ekspertgruppens begrundelser" in heads and not any(panelet.search(str(h)) for h in heads)
+    assert "Ekspertgruppens vurdering" in sheet.oddHeader.left.text
+    cells = [str(v) for row in sheet.iter_rows(values_only=True) for v in row if v]
+    assert "Ekspertgruppens konklusion om bæredygtighed" in cells
+
+
+def test_a_level_change_is_told_where_the_tilbud_is_described(sjaelland, tmp_path):
+    """Ungecenter Fjordly moves from the first to the second level in 2028: its status page in the
+    bilag, its section of the hearing material and the proposal list (Bilag 13) say so."""
+    folder, _ = sjaelland
+    texts = _year_texts(folder)
+    skift = f"Skifter specialiseringsniveau i {EVEN_YEAR}: Mest specialiseret → Specialiseret."
+    bilag = next(t for n, t in texts.items() if "bilag_das" in n)
+    status = bilag[bilag.index("Status: Ungecenter Fjordly\nDriftsherre") :]
+    assert status.split("\n")[2] == skift, status[:300]
+    assert "Ungecenter Fjordly | Roskilde Kommune | fortsætter | fortsætter; skifter niveau til Specialiseret" in bilag
+    assert bilag.count("Skifter specialiseringsniveau") == 1  # only the tilbud that changes
+    materiale = texts[f"{EVEN_YEAR}_hoeringsmateriale.docx"]
+    section = materiale[materiale.index("\nUngecenter Fjordly\nDriftsherre") :]
+    assert section.split("\n")[3] == skift, section[:300]
+    ws = Workspace(folder, output=tmp_path)  # the shared year's folder stays as the demo left it
+    wb = openpyxl.load_workbook(ws.rammeaftale(EVEN_YEAR), read_only=True)
+    rows = {r[0]: r for r in wb.worksheets[0].iter_rows(values_only=True) if r[0]}
+    wb.close()
+    assert rows["Ungecenter Fjordly"][4] == "fortsætter; skifter niveau til Specialiseret"
+    assert [r[0] for r in rows.values() if "skifter niveau" in str(r[4])] == ["Ungecenter Fjordly"]
+    assert any(r[4] == "fortsætter uændret" for r in rows.values())  # the others go on as they were
+    assert "Ekspertgruppens forslag" in rows["Tilbud"]
+
+
+def test_a_respondents_text_mid_sentence_starts_in_lower_case(sjaelland):
+    folder, _ = sjaelland
+    bilag = next(t for n, t in _year_texts(folder).items() if "bilag_das" in n)
+    assert "(bruger i stedet: køber tilsvarende ydelse" in bilag and "(bruger i stedet: Køber" not in bilag
+    assert "for tilbuddet med lav efterspørgsel anbefales" in bilag
+
+
+def test_the_region_is_named_as_region_sjaelland_in_running_text(sjaelland):
+    folder, _ = sjaelland
+    texts = _year_texts(folder)
+    letter = texts[f"{EVEN_YEAR}_hoeringsbrev_roskilde_kommune.docx"]
+    assert "sociale tilbud i Region Sjælland" in letter
+    mails = [_mail_texts(p) for p in folder.rglob("*.eml")]
+    bodies = [t for m in mails for k, t in m.items() if k != "Subject"]
+    assert bodies and all(" i Sjælland" not in t for t in bodies)
+    assert any("sociale tilbud i Region Sjælland" in t for t in bodies)
+    assert not [n for n, t in texts.items() if re.search(r"\bi Sjælland\b", t)]

@@ -90,7 +90,7 @@ def test_bilag_and_workbook_show_exactly_what_the_demo_panel_filled_in(demo):
     ws = Workspace(demo)
     values = ws.year_data(AAR).values
     filled = {v.felt: v.value for v in values if v.skema == Panel.SKEMA}
-    expected = panel_answers(_panel_plan(ws))
+    expected = panel_answers(_panel_plan(ws), panel="ekspertpanelet")  # the body's short name
     assert filled == expected  # read back field by field
     panel = panel_assessment(values)
     assert panel is not None
@@ -124,6 +124,12 @@ def test_bilag_and_workbook_show_exactly_what_the_demo_panel_filled_in(demo):
     assert rows["Bostedet Lindely"][0] == "Hjørring Kommune"
     assert "Synscenter Limfjord" in rows and not any(str(k).startswith("T0") for k in rows)
     assert sheet.print_title_rows.replace("$", "") == "1:1" and "Side &P af &N" in sheet.oddFooter.right.text
+    # the panel by its name in aarshjul.yaml, in the columns and the printed header
+    heads = next(sheet.iter_rows(max_row=1, values_only=True))
+    assert "Ekspertpanelet: kategori A" in heads and "Ekspertpanelets indstilling" in heads
+    assert "Ekspertpanelets begrundelser" in heads and not any(str(h).startswith("Panel") for h in heads)
+    assert "Ekspertpanelets vurdering" in sheet.oddHeader.left.text
+    assert "Ekspertpanelet drøftede i april" in expected["panel.baeredygtighed"]
 
 
 def test_without_panel_form_the_bilag_is_pending_and_a_differing_panel_changes_it(nominated):

@@ -123,7 +123,7 @@ def test_operator_concern_and_municipalities_without_use():
     texts = [s.text for s in signals_for(f, AAR, TH)]
     assert "Driftsherren melder bekymring for bæredygtigheden" in texts
     assert (
-        "Læsø Kommune forventer ingen eller meget begrænset brug (bruger i stedet: Køber i Region Midtjylland)" in texts
+        "Læsø Kommune forventer ingen eller meget begrænset brug (bruger i stedet: køber i Region Midtjylland)" in texts
     )
 
 

@@ -352,7 +352,9 @@ class Workspace:
         rows = rammeaftale_rows(
             self.sd, aar, year.values, year.figures, panel_assessment(year.values), self.defs.kriterier
         )
-        return write_rammeaftale(self.out(aar) / f"{aar + 1}_rammeaftale_tilbud.xlsx", self.sd, aar, rows)
+        return write_rammeaftale(
+            self.out(aar) / f"{aar + 1}_rammeaftale_tilbud.xlsx", self.sd, aar, rows, self.defs.aarshjul
+        )
 
     def export(self, fmt: str, target: Path | None = None, aar: int | None = None) -> bytes:
         from toolkit.store.export import export

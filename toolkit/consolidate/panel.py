@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 
 from toolkit.consolidate.safe_cells import write_value
 from toolkit.danish import format_tal
+from toolkit.definitions.aarshjul import Aarshjul
 from toolkit.definitions.cases import Sag, nomination_id
 from toolkit.definitions.kriterier import Kriteriesaet
 from toolkit.fieldkeys import BEGRUNDELSE_SUFFIX, Indmelding, Kommune, Panel, Udmelding, criterion_kode
 from toolkit.rules.criteria import DISPENSATION, INDSTILLES, assess_all, category_met
+from toolkit.rules.tekster import organ_values
 
 AFVENTER = "afventer panelets vurdering"  # the body's own name is data (aarshjul.yaml)
 
@@ -206,10 +208,29 @@ def panel_assessment(values) -> PanelAssessment | None:
 _TXT = {True: "Opfyldt", False: "Ikke opfyldt", None: "Mangler svar"}
 
 
-def write_panel_sheet(wb, f, assessments, kriterier: Kriteriesaet, panel: PanelAssessment | None = None, sd=None):
+def organ_names(aarshjul: Aarshjul | None) -> tuple[str, str]:
+    """The panel as the sheets name it: its short name capitalised ("Ekspertgruppen") and its
+    genitive ("Ekspertgruppens"), from aarshjul.yaml; ("Panel", "Panelets") without one."""
+    if aarshjul is None:
+        return "Panel", "Panelets"
+    ep = organ_values(aarshjul)["ekspertpanel"]
+    return ep["kort"][:1].upper() + ep["kort"][1:], ep["ejefald"]
+
+
+def write_panel_sheet(
+    wb,
+    f,
+    assessments,
+    kriterier: Kriteriesaet,
+    panel: PanelAssessment | None = None,
+    sd=None,
+    aarshjul: Aarshjul | None = None,
+):
     """One row per nomination: the driftsherre's own assessment (labelled as such) and, once the panel
     form is read, the panel's answers, reasons and proposal; then the panel's rows for the tilbud in
-    the scheme and the withdrawals. Names, not ids, when stamdata knows them."""
+    the scheme and the withdrawals. Names, not ids, when stamdata knows them; the panel by its name
+    in `aarshjul` (aarshjul.yaml)."""
+    kort, ejefald = organ_names(aarshjul)
 
     def driftsherre(id_: str) -> str:
         try:
@@ -230,9 +251,9 @@ def write_panel_sheet(wb, f, assessments, kriterier: Kriteriesaet, panel: PanelA
         "Tilbud",
         "Nyoprettet",
         "Driftsherrens egen vurdering",
-        *(f"Panel: kategori {k.id}" for k in kriterier.kategorier),
-        "Panelets indstilling",
-        "Panelets begrundelser",
+        *(f"{kort}: kategori {k.id}" for k in kriterier.kategorier),
+        f"{ejefald} indstilling",
+        f"{ejefald} begrundelser",
     ]
     n_cat = len(kriterier.kategorier)
     col_indstilling, col_why = 5 + n_cat, 6 + n_cat
@@ -280,14 +301,14 @@ def write_panel_sheet(wb, f, assessments, kriterier: Kriteriesaet, panel: PanelA
     )
     if panel and panel.baeredygtighed:
         r = len(rows) + 2
-        write_value(ws, r, 0, "Panelets konklusion om bæredygtighed", f.head)
+        write_value(ws, r, 0, f"{ejefald} konklusion om bæredygtighed", f.head)
         write_value(ws, r, 2, panel.baeredygtighed, f.wrap)
     ws.freeze_panes(1, 3)
     ws.set_landscape()
     ws.set_paper(9)
     ws.fit_to_pages(1, 0)
     ws.repeat_rows(0)
-    ws.set_header('&L&"Calibri,Bold"&12Panelets vurdering')
+    ws.set_header(f'&L&"Calibri,Bold"&12{ejefald} vurdering')
     ws.set_footer("&L&A&RSide &P af &N")
 
 

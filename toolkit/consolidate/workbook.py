@@ -99,7 +99,7 @@ def write_consolidated(
         if assessments is not None:
             from toolkit.consolidate.panel import write_panel_sheet
 
-            write_panel_sheet(wb, f, assessments, defs.kriterier, panel, sd)
+            write_panel_sheet(wb, f, assessments, defs.kriterier, panel, sd, defs.aarshjul)
         for skema in FORMS:
             if defs[skema].modtager == "sekretariat":  # the panel's own form: on the sheet 'Ekspertpanel'
                 continue

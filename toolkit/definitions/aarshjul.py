@@ -72,6 +72,9 @@ class Organ(_Strict):
     id: str = Field(pattern=NOEGLE)
     navn: str = Field(min_length=1)  # "Den Administrative Styregruppe"
     kort: str = Field(min_length=1)  # "DAS": in running text
+    # "Styregruppens": the genitive in running text, when "navn" + s would be heavy (a long name);
+    # without it the genitive is made from navn ("Ekspertpanelet" -> "Ekspertpanelets")
+    ejefald: str | None = Field(default=None, min_length=1)
 
 
 class Aflysning(_Strict):

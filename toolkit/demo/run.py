@@ -17,6 +17,7 @@ from toolkit.demo.simulate_panel import run_panel
 from toolkit.documents.pdf import soffice_path
 from toolkit.rules.criteria import assess_all
 from toolkit.rules.cycle import activity_date
+from toolkit.rules.tekster import organ_values
 from toolkit.stamdata.examples import STANDARD
 from toolkit.stamdata.examples import eksempel as bundled_example
 from toolkit.statuses import AnswerStatus, FileResult
@@ -76,7 +77,12 @@ def run_demo(
     sd, defs = ws.sd, ws.defs
     scenario: Scenario = SCENARIER[ex]
     sim = Simulator(sd, seed=aar, scenario=scenario)
-    panel_navn, das = defs.aarshjul.organ("ekspertpanel").navn, defs.aarshjul.organ("das").kort  # the example's bodies
+    organer = organ_values(defs.aarshjul)  # the example's bodies
+    panel_navn, panel_ejefald, das = (
+        organer["ekspertpanel"]["navn"],
+        organer["ekspertpanel"]["ejefald"],
+        organer["das"]["kort"],
+    )
     steps: list[DemoStep] = []
 
     def step(title, result, path=None):
@@ -125,7 +131,7 @@ def run_demo(
     signals = sum(len(v) for v in year.warnings.values())
     panel = run_panel(ws, aar, work / "indbakke" / f"{aar}_panel", scenario)  # generated from the returns, filled, read
     step(
-        f"6. Kriterier, early warning og {panel_navn}s vurdering",
+        f"6. Kriterier, early warning og {panel_ejefald} vurdering",
         f"{antal(len(outcomes), 'indmelding', 'indmeldinger')} ({', '.join(sorted(set(outcomes)))}); "
         f"{antal(signals, 'advarselssignal', 'advarselssignaler')}; {panel_navn} (simuleret): {panel}",
         path,

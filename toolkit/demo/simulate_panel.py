@@ -13,25 +13,26 @@ from toolkit.demo.scenario import NORDJYLLAND, Scenario
 from toolkit.fieldkeys import BEGRUNDELSE_SUFFIX, Panel, criterion_kode, parse_key
 
 BAEREDYGTIGHED = (
-    "Panelet drøftede i april tilbuddenes bæredygtighed. Tilbuddene er fagligt bæredygtige; for "
-    "Tilbuddet med lav efterspørgsel anbefales en dialog mellem driftsherre og kommuner i nødsporet."
+    "{Panel} drøftede i april tilbuddenes bæredygtighed. Tilbuddene er fagligt bæredygtige; for "
+    "tilbuddet med lav efterspørgsel anbefales en dialog mellem driftsherre og kommuner i nødsporet."
 )
 
 
-def _why(navn: str, code: str, svar: str) -> str:
+def _why(navn: str, code: str, svar: str, panel: str) -> str:
     what = "opfyldt" if svar == "Ja" else "ikke opfyldt"
-    return f"{code[0].upper()}.{code[1]} er {what} for {navn} efter panelets drøftelse."
+    return f"{code[0].upper()}.{code[1]} er {what} for {navn} efter {panel}s drøftelse."
 
 
-def panel_answers(plan: FormPlan, scenario: Scenario = NORDJYLLAND) -> dict[str, Any]:
-    """key -> value for every field of the panel form `plan`, as the `scenario`'s panel assesses."""
+def panel_answers(plan: FormPlan, scenario: Scenario = NORDJYLLAND, panel: str = "panelet") -> dict[str, Any]:
+    """key -> value for every field of the panel form `plan`, as the `scenario`'s panel assesses;
+    `panel`: the body's short name in running text (aarshjul.yaml: "ekspertgruppen")."""
     out: dict[str, Any] = {}
     for fi in plan.fields():
         k = parse_key(fi.key)
         n = k.noegle
         if not k.scope:
             if n == Panel.BAEREDYGTIGHED:
-                out[fi.key] = BAEREDYGTIGHED
+                out[fi.key] = BAEREDYGTIGHED.format(Panel=panel[:1].upper() + panel[1:])
             continue
         kind, sag_id = k.scope[0]
         navn = fi.sted.split(" › ")[0] or sag_id  # the block's tilbud
@@ -49,11 +50,11 @@ def panel_answers(plan: FormPlan, scenario: Scenario = NORDJYLLAND) -> dict[str,
         if (c := criterion_kode(Panel.SKEMA, n)) is not None:
             out[fi.key] = svar.get(c, "Ja")
         elif (c := criterion_kode(Panel.SKEMA, n, BEGRUNDELSE_SUFFIX)) is not None:
-            out[fi.key] = _why(navn, c, svar.get(c, "Ja"))
+            out[fi.key] = _why(navn, c, svar.get(c, "Ja"), panel)
         elif n == Panel.INDSTILLING:
             out[fi.key] = indstilling
         elif n == Panel.INDSTILLING_BEGRUNDELSE:
-            out[fi.key] = f"Panelets forslag for {navn}: {indstilling}."
+            out[fi.key] = f"Forslaget for {navn} bygger på vurderingen af kriterierne ovenfor."
     return out
 
 
@@ -69,7 +70,9 @@ def run_panel(ws, aar: int, inbox: Path, scenario: Scenario = NORDJYLLAND) -> st
     sager = ws.panel_cases(aar)
     plan = plan_form(defn, ws.sd, recipients(defn, ws.sd, aar)[0], aar, sager)
     inbox.mkdir(parents=True, exist_ok=True)
-    filled = fill_form(form.path, panel_answers(plan, scenario), inbox / form.path.name)
+    filled = fill_form(
+        form.path, panel_answers(plan, scenario, ws.defs.aarshjul.organ("ekspertpanel").kort), inbox / form.path.name
+    )
     report, _written = ws.ingest([filled], years=[aar])
     item = report.items[0]
     return f"{len(sager)} blokke vurderet i {filled.name}, indlæst: {item.status}, {item.errors} fejl"

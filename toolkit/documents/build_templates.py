@@ -175,6 +175,7 @@ def hoeringsmateriale():
     d.add_paragraph(
         "Driftsherre: {{ t.driftsherre }}. Pladstal i alt: {{ t.pladstal }}. Årsrapport: {{ t.aarsrapport }}."
     )
+    level_change(d, "t")
     d.add_heading("Nøgletal fra årsrapporten", 2)
     noegletal_table(d)
     d.add_heading("Kommunernes forventninger", 2)
@@ -232,6 +233,7 @@ def bilag_das():
     d.add_paragraph("{%p for b in status %}")
     bilag_heading(d, "b")
     d.add_paragraph("{{ b.t.intro }}")
+    level_change(d, "b.t")
     d.add_paragraph("{%p for g in b.grafer %}")  # the charts, each its own paragraph (a page each at most)
     d.add_paragraph("{{ g }}")
     d.add_paragraph("{%p endfor %}")
@@ -271,7 +273,13 @@ def bilag_das():
     d.add_paragraph("{%p endif %}")
     loop_table(
         d,
-        ["Kriterium", "Driftsherrens egen vurdering", "{{ organ.ekspertpanel.navn }}", "Begrundelse"],
+        [
+            "Kriterium",
+            "Driftsherrens egen vurdering",
+            # the short name, capitalised: a long name ("Faglig Ekspertgruppe Sjælland") wraps in the column
+            "{{ organ.ekspertpanel.kort[:1] | upper }}{{ organ.ekspertpanel.kort[1:] }}",
+            "Begrundelse",
+        ],
         ["{{ k.navn }}", "{{ k.egen }}", "{{ k.panel }}", "{{ k.begrundelse }}"],
         "for k in n.kriterier",
         widths_cm=(2.0, 3.2, 3.0, 7.8),
@@ -293,6 +301,14 @@ def bilag_das():
     return d
 
 
+def level_change(d, t: str):
+    """Under a tilbud's heading: its change of specialisation level this year, if it has one
+    (`niveauskift.skift`, documents/context.py level_section)."""
+    d.add_paragraph(f"{{%p for s in niveauskift.skift if s.id == {t}.id %}}")
+    d.add_paragraph("Skifter specialiseringsniveau i {{ aar }}: {{ s.foer }} → {{ s.nu }}.")
+    d.add_paragraph("{%p endfor %}")
+
+
 def niveauskift(d):
     """In the overview bilag (the first of the status loop): the tilbud that change specialisation
     level this year, when levels are in use (documents/context.py level_section)."""
@@ -310,7 +326,7 @@ def indstilling_bilag(d):
     d.add_heading("Tilbuddene fra 1. januar", 2)
     loop_table(
         d,
-        ["Tilbud", "Driftsherre", "Panelets forslag", "Ændring fra 1. januar"],
+        ["Tilbud", "Driftsherre", "{{ organ.ekspertpanel.ejefald }} forslag", "Ændring fra 1. januar"],
         ["{{ t.navn }}", "{{ t.driftsherre }}", "{{ t.forslag }}", "{{ t.aendring }}"],
         "for t in indstilling.tilbud",
         widths_cm=(5.0, 3.6, 3.2, 4.2),
@@ -325,7 +341,7 @@ def indstilling_bilag(d):
     d.add_paragraph("Årsag: {{ u.aarsager }}")
     d.add_paragraph("a) Lever tilbuddet fortsat op til kriterierne? {{ u.a }}")
     d.add_paragraph("b) Konsekvenser af en udmelding: {{ u.b }}")
-    d.add_paragraph("Panelets forslag: {{ u.forslag }}")
+    d.add_paragraph("{{ organ.ekspertpanel.ejefald }} forslag: {{ u.forslag }}")
     d.add_paragraph("{%p if u.noedspor %}")
     d.add_paragraph("{{ indstilling.noedspor_tekst }}")
     d.add_paragraph("{%p endif %}")

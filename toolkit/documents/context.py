@@ -53,6 +53,7 @@ def level_section(sd, aar: int) -> dict:
         "tekst": tekst,
         "skift": [
             {
+                "id": c.tilbud_id,
                 "tilbud": c.tilbud,
                 "driftsherre": c.driftsherre,
                 "foer": c.foer or "intet niveau",
@@ -201,6 +202,7 @@ def tilbud_section(fig, index: TilbudValues, aar: int, signals, received: dict) 
     udvikling = " ".join(str(x) for x in (r(n) for n in A.UDVIKLING) if x)
     aarsrapport = f"modtaget {format_dato(dt.date.fromisoformat(got[:10]))}" if got else "ikke modtaget"
     return {
+        "id": fig.tilbud_id,
         "navn": fig.navn,
         "driftsherre": fig.driftsherre,
         "pladstal": _num(fig.pladstal),

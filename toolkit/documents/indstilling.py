@@ -106,7 +106,7 @@ def nominations_section(
                 "egen_resultat": a.resultat,
                 "resultat": resultat,
                 "indstilling": (p.indstilling or "ikke angivet") if p else afventer,
-                "indstilling_begrundelse": p.indstilling_begrundelse if p else "",
+                "indstilling_begrundelse": _reason(p.indstilling_begrundelse, p.indstilling) if p else "",
                 "kriterier": per_kriterium,
                 "begrundelser": begrundelser,
             }
@@ -157,7 +157,7 @@ def indstilling_section(
                 "navn": f.navn,
                 "driftsherre": f.driftsherre,
                 "forslag": forslag,
-                "aendring": change_text(a.indstilling if a else None, sd, aar),
+                "aendring": change_text(a.indstilling if a else None, sd, aar, f.tilbud_id),
             }
         )
     for n in assess_all(kriterier, values):
@@ -220,3 +220,10 @@ def indstilling_section(
         "baeredygtighed": (panel.baeredygtighed or "Panelet har ikke skrevet en konklusion.") if panel else afventer,
         "kommuner": kommuner,
     }
+
+
+def _reason(begrundelse: str, indstilling: str | None) -> str:
+    """The panel's reason for its proposal, or '' when it only says the proposal again ("Forslag for
+    Bostedet Egeskov: optages." right under "… indstilling: optages")."""
+    said = (begrundelse or "").strip().rstrip(".").strip()
+    return "" if indstilling and said.endswith(f": {indstilling}") else begrundelse

@@ -24,7 +24,7 @@ def indbyggere(sd: Stamdata) -> int:
 
 def organ_values(aj: Aarshjul) -> dict[str, dict[str, str]]:
     """id -> {navn, kort, ejefald}: the bodies as the Word templates get them (`organ.das.kort`)."""
-    return {o.id: {"navn": o.navn, "kort": o.kort, "ejefald": ejefald(o.navn)} for o in aj.organer}
+    return {o.id: {"navn": o.navn, "kort": o.kort, "ejefald": o.ejefald or ejefald(o.navn)} for o in aj.organer}
 
 
 def form_texts(sd: Stamdata, aj: Aarshjul, kriterier: Kriteriesaet, aar: int) -> dict[str, str]:

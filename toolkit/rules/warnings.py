@@ -72,7 +72,7 @@ def signals_for(fig: TilbudFigures, aar: int, th: dict[str, float]) -> list[Sign
             Signal(
                 "ingen-brug",
                 f"{kommune} forventer ingen eller meget begrænset brug"
-                + (f" (bruger i stedet: {instead})" if instead else ""),
+                + (f" (bruger i stedet: {smaat(instead)})" if instead else ""),
             )
         )
     return out
@@ -81,3 +81,10 @@ def signals_for(fig: TilbudFigures, aar: int, th: dict[str, float]) -> list[Sign
 def early_warnings(sd: Stamdata, aar: int, figures: list[TilbudFigures]) -> dict[str, list[Signal]]:
     th = thresholds(sd)
     return {f.tilbud_id: signals_for(f, aar, th) for f in figures}
+
+
+def smaat(text: str) -> str:
+    """A respondent's or stamdata text embedded mid-sentence: the first letter lower case when the
+    second one is ("Køber tilsvarende ydelse" -> "køber tilsvarende ydelse"); an abbreviation such
+    as "DAS" is left as it is."""
+    return text[:1].lower() + text[1:] if len(text) > 1 and text[0].isupper() and text[1].islower() else text

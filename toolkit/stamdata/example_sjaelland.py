@@ -198,7 +198,7 @@ def sjaelland_stamdata(aar: int = 2027) -> Stamdata:
     frister = [Frist(skema=skema, dato=dt.date(y, *md)) for y in (aar, aar + 1) for skema, md in FRISTER.items()]
     return Stamdata(
         indstillinger={
-            "region": "Sjælland",
+            "region": "Region Sjælland",  # in running text: "tilbud i Region Sjælland"
             "sekretariat": "Rammesekretariatet, Region Sjælland og de 17 kommuner",
             "sekretariat_email": "rammeaftale@sekretariat-sjaelland.example.invalid",
             "sekretariat_telefon": "+45 00 00 00 17",
