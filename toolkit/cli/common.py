@@ -50,6 +50,15 @@ def choices(what: str, allowed: tuple[str, ...], many: bool = False):
     return check
 
 
+SkemaerOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--skema",
+        metavar="SKEMA",
+        help=f"Kun dette skema: {', '.join(FORM_TYPES)} (kan gentages).",
+        callback=choices("skema", FORM_TYPES, many=True),
+    ),
+]
 AarOpt = Annotated[
     int | None,
     typer.Option("--aar", metavar="ÅR", parser=parse_aar, help="Årgang (standard: året for næste udsendelse)."),

@@ -9,11 +9,11 @@ import typer
 from rich.table import Table
 
 from toolkit.cli.common import (
-    FORM_TYPES,
     AarOpt,
     MappeOpt,
     OverskrivOpt,
     SkabelonOpt,
+    SkemaerOpt,
     StamdataOpt,
     app,
     choices,
@@ -56,15 +56,7 @@ def init_cmd(
 @app.command("generer")
 def generer_cmd(
     aar: AarOpt = None,
-    skema: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--skema",
-            metavar="SKEMA",
-            help=f"Kun dette skema: {', '.join(FORM_TYPES)} (kan gentages).",
-            callback=choices("skema", FORM_TYPES, many=True),
-        ),
-    ] = None,
+    skema: SkemaerOpt = None,
     stamdata: StamdataOpt = None,
     skemaer: SkabelonOpt = None,
     ud: Annotated[

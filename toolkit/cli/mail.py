@@ -11,14 +11,13 @@ import typer
 from rich.table import Table
 
 from toolkit.cli.common import (
-    FORM_TYPES,
     AarOpt,
     MappeOpt,
     SkabelonOpt,
+    SkemaerOpt,
     StamdataOpt,
     TemplatesOpt,
     app,
-    choices,
     console,
     workspace,
     year,
@@ -40,15 +39,7 @@ IgenOpt = Annotated[
 @app.command("udsend")
 def udsend_cmd(
     aar: AarOpt = None,
-    skema: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--skema",
-            metavar="SKEMA",
-            help=f"Kun dette skema: {', '.join(FORM_TYPES)} (kan gentages).",
-            callback=choices("skema", FORM_TYPES, many=True),
-        ),
-    ] = None,
+    skema: SkemaerOpt = None,
     send: SendOpt = False,
     igen: IgenOpt = False,
     mappe: MappeOpt = Path("."),
