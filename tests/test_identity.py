@@ -12,7 +12,15 @@ import openpyxl
 import pytest
 from openpyxl.workbook.defined_name import DefinedName
 
-from toolkit.forms.meta import META_CONSTANTS, META_PROPERTIES, META_SHEET
+from toolkit.forms.meta import (
+    LAYOUT_CONSTANT,
+    MAP_HEADER,
+    MAP_SHEET,
+    MAP_START_ROW,
+    META_CONSTANTS,
+    META_PROPERTIES,
+    META_SHEET,
+)
 from toolkit.returns.read import read_return
 from toolkit.returns.reader import _constant, _properties, open_workbook
 
@@ -60,6 +68,7 @@ def lo_forms(form, tmp_path_factory) -> dict[str, Path]:
     out = tmp_path_factory.mktemp("lo_identitet")
     source = form.path  # lo_edit.py opens a private copy of each input
     edits = {
+        "kun_tastet": [],
         "uden_skema": [{"op": "delete_sheet", "sheet": META_SHEET}],
         "omdoebt": [{"op": "rename_sheet", "sheet": form.sheet, "to": RENAMED}],
         "ark_slettet": [{"op": "delete_sheet", "sheet": form.doomed}],
@@ -75,7 +84,7 @@ def lo_forms(form, tmp_path_factory) -> dict[str, Path]:
         }
         for name, more in edits.items()
         for fmt in ("xlsx", "ods", "xls")
-        if fmt != "xls" or name == "omdoebt"
+        if fmt != "xls" or name in ("omdoebt", "kun_tastet")
     }
     return run_lo_edit(jobs, out)
 
@@ -241,3 +250,59 @@ def test_document_properties_identify_the_form_when_skema_and_names_are_gone(for
     assert not res.refused, res.issues
     assert (res.skema, res.modtager.id) == ("aarsrapport", form.meta["modtager_id"])
     assert _values(res)[form.k1] == 95 and "manipuleret" not in _codes(res)
+
+
+# --- the map of the fields (`_felter`) and the layout digest ---------------------------------------
+
+
+@pytest.mark.parametrize("fmt", ["xlsx", "ods"])
+def test_a_form_saved_by_libreoffice_with_its_cells_in_place_is_read_by_its_names_alone(
+    lo_forms, form, sd, defs, fmt, tmp_path
+):
+    """Typing in LibreOffice and saving moves no cell: the names still give the digest the form was
+    made with, so the map in `_felter` is not needed — without it, the same values are read."""
+    path = lo_forms[f"kun_tastet.{fmt}"]
+    raw = open_workbook(path)
+    assert raw.layout_intact, fmt
+    raw.close()
+    res = read_return(path, sd, defs)
+    assert not res.refused and _values(res)[form.k1] == 95 and _values(res)[form.k2] == 77
+    assert "navn-flyttet" not in _codes(res)
+    if fmt == "xlsx":
+        wb = openpyxl.load_workbook(path)
+        del wb[MAP_SHEET]
+        wb.save(tmp_path / "uden_felter.xlsx")
+        again = read_return(tmp_path / "uden_felter.xlsx", sd, defs)
+        assert _values(again) == _values(res) and _codes(again) == _codes(res)
+
+
+def test_moved_cells_are_seen_by_the_digest_and_the_map_is_read(lo_forms, form):
+    for name in ("indsat.xlsx", "indsat.ods", "omdoebt.xlsx", "ark_slettet.xlsx"):
+        raw = open_workbook(lo_forms[name])
+        assert not raw.layout_intact, name
+        assert {k: (s, c) for k, s, c in raw.mapping} == form.mapping, name
+        raw.close()
+
+
+def test_a_form_made_before_the_map_sheet_is_read_from_its_skema_sheet(form, sd, defs, tmp_path):
+    """Forms sent out before `_felter` keep their map in `_skema` from row 12 and have no digest:
+    they are read by their names, with the map as the fallback, exactly as before."""
+    wb = openpyxl.load_workbook(form.path)
+    meta = wb[META_SHEET]
+    for c, text in enumerate(MAP_HEADER, start=1):
+        meta.cell(MAP_START_ROW + 1, c, text)
+    rows = [r for r in wb[MAP_SHEET].iter_rows(min_row=2, values_only=True) if r[0]]
+    for i, row in enumerate(rows):
+        for c, text in enumerate(row[:3], start=1):
+            meta.cell(MAP_START_ROW + 2 + i, c, text)
+    del wb[MAP_SHEET]
+    del wb.defined_names[LAYOUT_CONSTANT]
+    sheet, cell = form.mapping[form.k1]
+    wb[sheet][cell] = 95
+    wb.save(tmp_path / "gammel.xlsx")
+    raw = open_workbook(tmp_path / "gammel.xlsx")
+    assert not raw.layout_intact and {k: (s, c) for k, s, c in raw.mapping} == form.mapping
+    raw.close()
+    res = read_return(tmp_path / "gammel.xlsx", sd, defs)
+    assert not res.refused and _values(res)[form.k1] == 95
+    assert "manipuleret" not in _codes(res) and "felt-mangler-i-fil" not in _codes(res)

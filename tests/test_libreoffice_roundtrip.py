@@ -2,13 +2,13 @@
 
 import openpyxl
 
-from toolkit.forms.meta import MAP_START_ROW, META_SHEET, defined_name
+from toolkit.forms.meta import MAP_SHEET, META_SHEET, defined_name
 
 from conftest import one_form_per_type
 
 
 def _mapping(wb):
-    rows = list(wb[META_SHEET].iter_rows(min_row=MAP_START_ROW + 2, values_only=True))
+    rows = list(wb[MAP_SHEET].iter_rows(min_row=2, values_only=True))
     used = set()
     return {r[0]: (r[1], r[2], defined_name(r[0], used)) for r in rows if r[0]}
 
@@ -24,4 +24,4 @@ def test_defined_names_and_meta_sheet_survive_libreoffice_resave(forms_dir, libr
             ((dest_sheet, ref),) = list(wb1.defined_names[name].destinations)
             assert (dest_sheet, ref.replace("$", "")) == (sheet, cell), (orig.name, key)
             assert wb1[sheet][cell].protection.locked is False
-        assert wb1[META_SHEET].sheet_state != "visible"
+        assert wb1[META_SHEET].sheet_state != "visible" and wb1[MAP_SHEET].sheet_state != "visible"

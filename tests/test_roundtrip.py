@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, Phase, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ERROR_CODES
 
-from toolkit.forms.meta import MAP_START_ROW, META_SHEET, defined_name
+from toolkit.forms.meta import MAP_SHEET, defined_name
 from toolkit.returns.ingest import ingest
 from toolkit.returns.normalize import PLACEHOLDERS
 from toolkit.store import Store
@@ -106,7 +106,7 @@ def fill(wb, answers: dict, target):
     """Write `answers` (every field of the form) into the cells their defined names point at, and save
     as `target` (as toolkit.demo.simulate.fill_form does, without loading the form again)."""
     used: set[str] = set()
-    for key in (r[0] for r in wb[META_SHEET].iter_rows(min_row=MAP_START_ROW + 2, values_only=True) if r[0]):
+    for key in (r[0] for r in wb[MAP_SHEET].iter_rows(min_row=2, values_only=True) if r[0]):
         ((sheet, ref),) = list(wb.defined_names[defined_name(key, used)].destinations)
         if key in answers:
             cell = wb[sheet][ref.replace("$", "")]

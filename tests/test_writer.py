@@ -7,7 +7,7 @@ import pytest
 
 from toolkit.definitions.expand import plan_form
 from toolkit.definitions.recipients import find_recipient
-from toolkit.forms.meta import LIST_SHEET, MAP_HEADER, MAP_START_ROW, META_KEYS, META_SHEET, defined_name
+from toolkit.forms.meta import LIST_SHEET, MAP_HEADER, MAP_SHEET, META_KEYS, META_SHEET, defined_name
 
 from conftest import EVEN_YEAR
 
@@ -22,9 +22,11 @@ def _meta(wb):
     ws = wb[META_SHEET]
     rows = list(ws.iter_rows(values_only=True))
     meta = {r[0]: r[1] for r in rows[: len(META_KEYS)]}
-    assert rows[MAP_START_ROW][: len(MAP_HEADER)] == MAP_HEADER
+    assert len(rows) == len(META_KEYS)  # the map is on its own sheet
+    rows = list(wb[MAP_SHEET].iter_rows(values_only=True))
+    assert rows[0][: len(MAP_HEADER)] == MAP_HEADER
     used = set()
-    mapping = [(r[0], r[1], r[2], defined_name(r[0], used)) for r in rows[MAP_START_ROW + 1 :] if r[0]]
+    mapping = [(r[0], r[1], r[2], defined_name(r[0], used)) for r in rows[1:] if r[0]]
     return meta, mapping
 
 

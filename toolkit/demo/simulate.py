@@ -51,8 +51,11 @@ def fill_form(path: Path, answers: dict[str, Any], target: Path | None = None) -
 
 
 def _meta_keys(wb) -> list[str]:
-    from toolkit.forms.meta import MAP_START_ROW, META_SHEET
+    """The field keys a generated form lists in `_felter` (in `_skema` in forms made before it)."""
+    from toolkit.forms.meta import MAP_SHEET, MAP_START_ROW, META_SHEET
 
+    if MAP_SHEET in wb.sheetnames:
+        return [r[0] for r in wb[MAP_SHEET].iter_rows(min_row=2, values_only=True) if r[0]]
     return [r[0] for r in wb[META_SHEET].iter_rows(min_row=MAP_START_ROW + 2, values_only=True) if r[0]]
 
 

@@ -20,9 +20,10 @@ from toolkit.definitions.tekster import fill
 from toolkit.files import atomic_path
 from toolkit.forms.layout import Placed, SheetLayout, quote_sheet
 from toolkit.forms.meta import (
+    LAYOUT_CONSTANT,
     LIST_SHEET,
     MAP_HEADER,
-    MAP_START_ROW,
+    MAP_SHEET,
     MAX_CONSTANT,
     META_CONSTANTS,
     META_KEYS,
@@ -31,6 +32,7 @@ from toolkit.forms.meta import (
     META_SHEET,
     STATUS_SHEET,
     defined_name,
+    layout_digest,
 )
 from toolkit.forms.styles import Styles
 from toolkit.forms.vejledning import bundled_texts, write_vejledning
@@ -123,8 +125,9 @@ def _build(wb, plan: FormPlan, sd: Stamdata, frist, generated, tekst: Callable[[
     _print_setup(vejledning, sd, plan, landscape=False, last_col=0)
     vejledning.fit_to_pages(1, 1)  # the guide is one sheet of paper: a few lines never spill onto a page 2
     meta = wb.add_worksheet(META_SHEET)
-    n_fields = _meta_sheet(wb, meta, plan, sd, generated, placed_by_sheet, st)
-    for ws in (status, meta):
+    fields = wb.add_worksheet(MAP_SHEET)
+    n_fields = _meta_sheet(wb, meta, fields, plan, sd, generated, placed_by_sheet, st)
+    for ws in (status, meta, fields):
         ws.hide()
         ws.protect("", {})
     vejledning.activate()
@@ -227,7 +230,9 @@ def _status_sheet(status, placed_by_sheet, st) -> tuple[list[str], int]:
     return sums, total
 
 
-def _meta_sheet(wb, meta, plan: FormPlan, sd: Stamdata, generated, placed_by_sheet, st) -> int:
+def _meta_sheet(wb, meta, fields, plan: FormPlan, sd: Stamdata, generated, placed_by_sheet, st) -> int:
+    """The identity in `_skema` (and as constant names and properties), the fields' map in
+    `_felter`, a defined name per input cell and the digest of those names (LAYOUT_CONSTANT)."""
     defn, m = plan.defn, plan.modtager
     values = {
         "skema": defn.skema,
@@ -250,24 +255,28 @@ def _meta_sheet(wb, meta, plan: FormPlan, sd: Stamdata, generated, placed_by_she
         if key in META_NAMES:
             wb.define_name(META_NAMES[key], f"={META_SHEET}!$B${r + 1}")
     _identity(wb, values)
-    meta.write_row(MAP_START_ROW, 0, MAP_HEADER, st.meta_head)
-    row = MAP_START_ROW + 1
+    meta.set_column(0, 0, 20)
+    meta.set_column(1, 1, 40)
+    fields.write_row(0, 0, MAP_HEADER, st.meta_head)
+    row = 1
     used: set[str] = set()
     names = []
     for name, placed, _ws in placed_by_sheet:
         q = quote_sheet(name)
         for p in placed:
             col = xl_col_to_name(p.col)
-            names.append((defined_name(p.fi.key, used), f"{q}!${col}${p.row + 1}"))
-            meta.write_string(row, 0, p.fi.key)
-            meta.write_string(row, 1, name)
-            meta.write_string(row, 2, f"{col}{p.row + 1}")
+            cell = f"{col}{p.row + 1}"
+            names.append((defined_name(p.fi.key, used), name, cell, f"{q}!${col}${p.row + 1}"))
+            fields.write_string(row, 0, p.fi.key)
+            fields.write_string(row, 1, name)
+            fields.write_string(row, 2, cell)
             row += 1
-    for name, ref in names:
+    for name, _sheet, _cell, ref in names:
         wb.define_name(name, "=" + ref)
-    meta.set_column(0, 0, 60)
-    meta.set_column(1, 2, 14)
-    return row - MAP_START_ROW - 1
+    wb.define_name(LAYOUT_CONSTANT, f'="{layout_digest((n, s, c) for n, s, c, _r in names)}"')
+    fields.set_column(0, 0, 60)
+    fields.set_column(1, 2, 14)
+    return row - 1
 
 
 def _identity(wb, values: dict) -> None:

@@ -184,10 +184,11 @@ def _identify(raw: RawWorkbook, res: ReadResult, sd: Stamdata, defs) -> Skemadef
 def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamdata) -> None:
     m, aar = res.modtager, res.aar
     assert m is not None and aar is not None  # _identify found the recipient and the year
-    sager = cases_from_keys(defn, sd, (k for k, _s, _c in raw.mapping)) if uses_cases(defn) else None
-    m = as_sent(defn, sd, aar, m, (k for k, _s, _c in raw.mapping))  # a cluster's form: its tilbud only
+    sager = cases_from_keys(defn, sd, _keys(raw)) if uses_cases(defn) else None
+    m = as_sent(defn, sd, aar, m, _keys(raw))  # a cluster's form: its tilbud only
     plan = plan_form(defn, sd, m, aar, sager)  # the panel's cases: as the file lists them
-    mapping = {k: (s, c) for k, s, c in raw.mapping}
+    # names as the form was made: each field's cell is the one its name gives, so the map is not read
+    mapping = {} if raw.layout_intact else {k: (s, c) for k, s, c in raw.mapping}
     used: set[str] = set()
     issues_before = len(res.issues)
 
@@ -208,7 +209,10 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
     fields = [(fi, defined_name(fi.key, used)) for fi in plan.fields()]
     names_get, map_get = raw.names.get, mapping.get
     # each field's cell by its defined name and by its _skema entry
-    found = [(fi, name, names_get(name), map_get(fi.key)) for fi, name in fields]
+    if mapping:
+        found = [(fi, name, names_get(name), map_get(fi.key)) for fi, name in fields]
+    else:
+        found = [(fi, name, names_get(name), None) for fi, name in fields]
     # A _skema address is only a fallback while the cells have not moved: once any living name of a
     # sheet points elsewhere than its _skema entry (rows inserted or deleted, sheet renamed), none of
     # that sheet's _skema addresses is trusted, nor any address a living name now claims.
@@ -252,10 +256,10 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
             lost(fi, "felt-mangler-i-fil", f"Feltet '{fi.felt.etiket}' ({fi.key}) findes ikke i filen.")
             continue
         sheet, cell = located[fi.key] = loc
-        if by_name and by_map and by_name != by_map and _moved(by_map, by_name, present):
+        if by_map and by_name and by_name != by_map and _moved(by_map, by_name, present):
             moved.setdefault(sheet, []).append((fi, by_map[1], cell))
         v = value(sheet, cell)
-        flag = flags.get((sheet, cell)) if flags else None
+        flag = flags.get(loc) if flags else None
         if flag and flag.error:
             issue("fejlvaerdi", fi, sheet, cell, f"cellen indeholder fejlværdien {flag.error}")
             flagged.add(fi.key)
@@ -329,6 +333,12 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
         loc = located.get(fi.key) or mapping.get(fi.key, ("", ""))
         issue("mangler-obligatorisk", fi, *loc, "skal udfyldes")
     res.values = list(values.values())
+
+
+def _keys(raw: RawWorkbook):
+    """The field keys the file lists (its map is only read if they are asked for)."""
+    for k, _s, _c in raw.mapping:
+        yield k
 
 
 def _moved(by_map: tuple[str, str], by_name: tuple[str, str], present: set[str]) -> bool:

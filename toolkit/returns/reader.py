@@ -19,7 +19,18 @@ from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 from openpyxl.utils.exceptions import CellCoordinatesException
 from python_calamine import CalamineWorkbook
 
-from toolkit.forms.meta import MAP_START_ROW, META_CONSTANTS, META_KEYS, META_NAMES, META_PROPERTIES, META_SHEET
+from toolkit.forms.meta import (
+    LAYOUT_CONSTANT,
+    MAP_SHEET,
+    MAP_START_ROW,
+    META_CONSTANTS,
+    META_KEYS,
+    META_NAMES,
+    META_PROPERTIES,
+    META_SHEET,
+    is_field_name,
+    layout_digest,
+)
 from toolkit.returns.guards import Package
 from toolkit.returns.xls_names import xls_names
 
@@ -57,7 +68,6 @@ class RawWorkbook:
     fmt: str
     sheet_names: list[str]
     meta: dict[str, Any]
-    mapping: list[tuple[str, str, str]]  # (key, sheet, cell)
     names: dict[str, tuple[str, str]]  # defined name -> (sheet, cell), workbook scope
     # the identity by where it was found ("_skema", "navne", "egenskaber"); `meta` is their union,
     # the first source that holds a key winning
@@ -65,13 +75,29 @@ class RawWorkbook:
     flags: dict[tuple[str, str], CellFlag] = field(default_factory=dict)
     deleted: set[str] = field(default_factory=set)  # defined names whose cells were deleted (#REF!)
     rows_needed: dict[str, int] = field(default_factory=dict)  # per sheet: rows up to the last input cell
+    # the input cells' names and addresses are exactly as the form was made (forms.meta.layout_digest):
+    # each field is where its name says, nothing moved, and the map in `_felter` need not be read
+    layout_intact: bool = False
+    _mapping: list[tuple[str, str, str]] | None = None
     _wb: Any = None
     _grids: dict[str, list[list[Any]]] = field(default_factory=dict)
     _partial: set[str] = field(default_factory=set)  # sheets whose grid stops at rows_needed
 
+    @property
+    def mapping(self) -> list[tuple[str, str, str]]:
+        """The fields' map as the form was made: (key, sheet, cell); read from `_felter` when first
+        needed (or from `_skema` in forms made before `_felter`)."""
+        if self._mapping is None:
+            self._mapping = _map_rows(self._wb, MAP_SHEET, 1) if MAP_SHEET in self.sheet_names else []
+        return self._mapping
+
     def value(self, sheet: str, cell: str) -> Any:
         grid = self._grids.get(sheet)
         r, c = _rowcol(cell)
+        if grid is not None and 0 <= r < len(grid):  # the common case: a row already converted
+            row = grid[r]
+            v = row[c] if 0 <= c < len(row) else None
+            return None if v == "" else v
         if grid is None and sheet not in self.sheet_names:
             return None  # the sheet was deleted
         if grid is None or (r >= len(grid) and sheet in self._partial):
@@ -124,21 +150,27 @@ def open_workbook(path: Path, package: Package | None = None) -> RawWorkbook:
             package.close()
 
 
+def _map_rows(wb, sheet: str, start: int) -> list[tuple[str, str, str]]:
+    rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    return [(str(r[0]), str(r[1]), str(r[2])) for r in rows[start:] if len(r) > 2 and r[0] != ""]
+
+
 def _open(path: Path, fmt: str, wb, sheet_names: list[str], package: Package) -> RawWorkbook:
-    raw = RawWorkbook(path, fmt, sheet_names, {}, [], {}, _wb=wb)
+    raw = RawWorkbook(path, fmt, sheet_names, {}, {}, _wb=wb)
     sheet_meta: dict[str, Any] = {}
     if META_SHEET in sheet_names:
         rows = wb.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
         sheet_meta = {str(r[0]): r[1] for r in rows[: len(META_KEYS)] if len(r) > 1 and r[0] != ""}
-        raw.mapping = [
-            (str(r[0]), str(r[1]), str(r[2])) for r in rows[MAP_START_ROW + 1 :] if len(r) > 2 and r[0] != ""
-        ]
+        if MAP_SHEET not in sheet_names:  # a form made before `_felter`: its map is in `_skema`
+            raw._mapping = [
+                (str(r[0]), str(r[1]), str(r[2])) for r in rows[MAP_START_ROW + 1 :] if len(r) > 2 and r[0] != ""
+            ]
     constants: dict[str, Any] = {}
+    sheet_files: dict[str, str] = {}
+    digest: str | None = None
     try:
         if fmt in ("xlsx", "xlsm"):
-            raw.names, sheet_files, raw.deleted, constants = _xlsx_names(package)
-            sheets = {s for _k, s, _c in raw.mapping} | {s for s, _c in raw.names.values()}
-            raw.flags = _xlsx_flags(package, sheet_files, sheets)
+            raw.names, sheet_files, raw.deleted, constants, digest = _xlsx_names_and_digest(package)
         elif fmt == "ods":
             raw.names, raw.deleted, raw.flags, constants = _ods_names(package)
         elif fmt == "xls":
@@ -151,8 +183,19 @@ def _open(path: Path, fmt: str, wb, sheet_names: list[str], package: Package) ->
     for name in [n for n, (sheet, _c) in raw.names.items() if sheet not in present]:
         del raw.names[name]  # a name into a deleted sheet that the program did not set to #REF!
         raw.deleted.add(name)
+    layout = constants.get(LAYOUT_CONSTANT)
+    if layout and not raw.deleted and digest is None:
+        digest = _names_digest(raw.names)
+    raw.layout_intact = bool(layout) and not raw.deleted and layout == digest
+    # where the fields are: by their names; and, unless the names are as the form was made, also
+    # by the map (the fallback for a field that lost its name)
+    cells = (
+        list(raw.names.values()) if raw.layout_intact else [*((s, c) for _k, s, c in raw.mapping), *raw.names.values()]
+    )
+    if sheet_files:
+        raw.flags = _xlsx_flags(package, sheet_files, {s for s, _c in cells})
     need = raw.rows_needed
-    for sheet, cell in [*((s, c) for _k, s, c in raw.mapping), *raw.names.values()]:
+    for sheet, cell in cells:
         r = _rowcol(cell)[0] + 1
         if r > need.get(sheet, 0):
             need[sheet] = r
@@ -284,10 +327,19 @@ def _xlsx_names(
     source: Path | Package,
 ) -> tuple[dict[str, tuple[str, str]], dict[str, str], set[str], dict[str, Any]]:
     """Workbook-scope defined names -> (sheet, cell), sheet name -> part, the names whose cell
-    was deleted (they now read '#REF!'), and the identity names' constants, from workbook.xml.
-    Expat checks each part first (well-formed, no DTD or entity declaration: nothing is ever
-    expanded); the few elements needed are then picked out with patterns, which for a form's
-    thousand names is much cheaper than a Python callback per element."""
+    was deleted (they now read '#REF!'), and the identity names' constants, from workbook.xml."""
+    names, sheet_files, deleted, constants, _digest = _xlsx_names_and_digest(source)
+    return names, sheet_files, deleted, constants
+
+
+def _xlsx_names_and_digest(
+    source: Path | Package,
+) -> tuple[dict[str, tuple[str, str]], dict[str, str], set[str], dict[str, Any], str]:
+    """`_xlsx_names` and the digest of the input cells' names (`_names_digest`). Expat checks each
+    part first (well-formed, no DTD or entity declaration: nothing is ever expanded); the few
+    elements needed are then picked out with patterns, which for a form's thousand names is much
+    cheaper than a Python callback per element. Forms of one type and layout share everything but
+    their identity constants: the sheets and names are interpreted once per process and layout."""
     package = source if isinstance(source, Package) else Package.open(source)
     try:
         workbook, rels = package.read("xl/workbook.xml"), package.read("xl/_rels/workbook.xml.rels")
@@ -298,6 +350,45 @@ def _xlsx_names(
         raise KeyError("xl/workbook.xml")
     _expat(rels)
     _expat(workbook)
+    block = _NAMES_BLOCK.search(workbook)
+    if block is None:
+        names, sheet_files, deleted, constants = _parse_names(rels, workbook)
+        return names, sheet_files, deleted, constants, _names_digest(names)
+    identity: list[bytes] = []
+    shared = _IDENTITY_NAME.sub(lambda m: identity.append(m.group(0)) or b"", block.group(0))
+    names, sheet_files, deleted, constants, digest = _shared_names(rels, shared)
+    names, sheet_files, deleted, constants = dict(names), dict(sheet_files), set(deleted), dict(constants)
+    if identity:
+        own_names, _files, own_deleted, own_constants = _parse_names(b"", b"".join(identity))
+        names.update(own_names)
+        deleted |= own_deleted
+        constants.update(own_constants)
+        if any(is_field_name(n) for n in own_names):
+            digest = _names_digest(names)
+    return names, sheet_files, deleted, constants, digest
+
+
+_NAMES_BLOCK = re.compile(rb"<" + _PREFIX + rb"sheets\b.*</" + _PREFIX + rb"definedNames>", re.S)
+# the identity constants' elements ('_skema_type', '_skema_modtager', …): what differs between forms
+# of one layout
+_IDENTITY_NAME = re.compile(
+    rb"<"
+    + _PREFIX
+    + rb"definedName\b[^>]*\bname\s*=\s*[\"']_skema_[A-Za-z_]*[\"'][^>]*>[^<]*</"
+    + _PREFIX
+    + rb"definedName>"
+)
+
+
+@lru_cache(maxsize=32)  # a run meets a few form types and layouts; results shared, copied before use
+def _shared_names(rels: bytes, part: bytes):
+    names, sheet_files, deleted, constants = _parse_names(rels, part)
+    return names, sheet_files, frozenset(deleted), constants, _names_digest(names)
+
+
+def _parse_names(
+    rels: bytes, workbook: bytes
+) -> tuple[dict[str, tuple[str, str]], dict[str, str], set[str], dict[str, Any]]:
     targets: dict[str, str] = {}
     for blob in _RELATIONSHIP.findall(rels):
         a = _attrs(blob)
@@ -325,7 +416,11 @@ def _xlsx_names(
     return names, sheet_files, deleted, constants
 
 
-_CONSTANT_NAMES = frozenset(META_CONSTANTS.values())
+_CONSTANT_NAMES = frozenset([*META_CONSTANTS.values(), LAYOUT_CONSTANT])
+
+
+def _names_digest(names: dict[str, tuple[str, str]]) -> str:
+    return layout_digest((n, s, c) for n, (s, c) in names.items() if is_field_name(n))
 
 
 @lru_cache(maxsize=65536)  # forms of one type share their names
@@ -516,7 +611,7 @@ def _ods_names(package: Package) -> tuple[dict[str, tuple[str, str]], set[str], 
                 col += int(el.get(cols_rep, "1"))
         elif tag == range_tag:
             address = el.get(_TABLE + "cell-range-address", "")
-            m = _ODS_ADDR.match(address)
+            m = _ODS_ADDR.match(address) if ":" not in address else None  # a range (a print area): no field
             if m:
                 names[el.get(_TABLE + "name")] = (m.group(1).replace("''", "'"), f"{m.group(2)}{m.group(3)}")
             elif "#REF" in address:
