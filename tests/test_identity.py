@@ -306,3 +306,17 @@ def test_a_form_made_before_the_map_sheet_is_read_from_its_skema_sheet(form, sd,
     res = read_return(tmp_path / "gammel.xlsx", sd, defs)
     assert not res.refused and _values(res)[form.k1] == 95
     assert "manipuleret" not in _codes(res) and "felt-mangler-i-fil" not in _codes(res)
+
+
+def test_forms_of_one_layout_share_their_names_but_each_keeps_its_own_identity(forms_dir):
+    """Kommune forms have the same sheets and names; only the identity constants differ. The names
+    are interpreted once per process; each file must still be itself."""
+    paths = sorted(forms_dir.glob("*_kommune_*.xlsx"))[:3]
+    assert len(paths) == 3
+    seen = []
+    for path in paths + paths[:1]:
+        raw = open_workbook(path)
+        seen.append((raw.identity["navne"]["modtager_id"], raw.meta["modtager_id"], raw.layout_intact))
+        raw.close()
+    assert len({s[0] for s in seen}) == 3 and seen[0] == seen[-1]
+    assert all(a == b and intact for a, b, intact in seen)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from toolkit.definitions.cases import cases_from_keys, uses_cases
 from toolkit.definitions.expand import plan_form
@@ -23,8 +23,10 @@ from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import AnswerStatus
 
 
-@dataclass(frozen=True)
-class FieldValue:
+class FieldValue(NamedTuple):
+    """One value read (a named tuple: made and sent back from the reader's worker process by the
+    thousand, cheaply)."""
+
     key: str  # only the key crosses back from the reader's worker process: cheap to send
     value: Any
     raw: str
@@ -208,14 +210,14 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
 
     fields = [(fi, defined_name(fi.key, used)) for fi in plan.fields()]
     names_get, map_get = raw.names.get, mapping.get
-    # each field's cell by its defined name and by its _skema entry
+    # each field's cell by its defined name and by its entry in the map
     if mapping:
         found = [(fi, name, names_get(name), map_get(fi.key)) for fi, name in fields]
     else:
         found = [(fi, name, names_get(name), None) for fi, name in fields]
-    # A _skema address is only a fallback while the cells have not moved: once any living name of a
-    # sheet points elsewhere than its _skema entry (rows inserted or deleted, sheet renamed), none of
-    # that sheet's _skema addresses is trusted, nor any address a living name now claims.
+    # An address from the map (`_felter`) is only a fallback while the cells have not moved: once any
+    # living name of a sheet points elsewhere than its map entry (rows inserted or deleted, sheet
+    # renamed), none of that sheet's map addresses is trusted, nor any address a living name now claims.
     stale = {by_map[0] for _fi, _n, by_name, by_map in found if by_name and by_map and by_name != by_map}
     claimed: set[tuple[str, str]] | None = None  # made when first needed: most forms lose no name
 

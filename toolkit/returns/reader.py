@@ -178,7 +178,7 @@ def _open(path: Path, fmt: str, wb, sheet_names: list[str], package: Package) ->
     except HostileXml:
         raise UnreadableWorkbook("filen indeholder en DTD/entitetserklæring, som Excel aldrig skriver") from None
     except (zipfile.BadZipFile, KeyError, ET.ParseError, expat.ExpatError):
-        pass  # names are a refinement; the _skema addresses still work
+        pass  # names are a refinement; the map's addresses still work
     present = set(sheet_names)
     for name in [n for n, (sheet, _c) in raw.names.items() if sheet not in present]:
         del raw.names[name]  # a name into a deleted sheet that the program did not set to #REF!
@@ -354,8 +354,9 @@ def _xlsx_names_and_digest(
     if block is None:
         names, sheet_files, deleted, constants = _parse_names(rels, workbook)
         return names, sheet_files, deleted, constants, _names_digest(names)
-    identity: list[bytes] = []
-    shared = _IDENTITY_NAME.sub(lambda m: identity.append(m.group(0)) or b"", block.group(0))
+    part = block.group(0)
+    identity = _IDENTITY_NAME.findall(part)
+    shared = _IDENTITY_NAME.sub(b"", part) if identity else part
     names, sheet_files, deleted, constants, digest = _shared_names(rels, shared)
     names, sheet_files, deleted, constants = dict(names), dict(sheet_files), set(deleted), dict(constants)
     if identity:
@@ -370,14 +371,9 @@ def _xlsx_names_and_digest(
 
 _NAMES_BLOCK = re.compile(rb"<" + _PREFIX + rb"sheets\b.*</" + _PREFIX + rb"definedNames>", re.S)
 # the identity constants' elements ('_skema_type', '_skema_modtager', …): what differs between forms
-# of one layout
-_IDENTITY_NAME = re.compile(
-    rb"<"
-    + _PREFIX
-    + rb"definedName\b[^>]*\bname\s*=\s*[\"']_skema_[A-Za-z_]*[\"'][^>]*>[^<]*</"
-    + _PREFIX
-    + rb"definedName>"
-)
+# of one layout. Written as Excel, LibreOffice, openpyxl and xlsxwriter write them (a literal start is
+# found fast); an element spelled otherwise stays in the shared part, which is then only shared less.
+_IDENTITY_NAME = re.compile(rb'<definedName name="_skema_[A-Za-z_]*"[^>]*>[^<]*</definedName>')
 
 
 @lru_cache(maxsize=32)  # a run meets a few form types and layouts; results shared, copied before use

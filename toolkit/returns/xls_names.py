@@ -37,7 +37,7 @@ _ERR_REF = b"\x17"  # #REF!
 def xls_names(path: Path | bytes) -> tuple[dict[str, tuple[str, str]], set[str]]:
     """Workbook-scope names -> (sheet, cell like 'C12'), and the names whose cell or sheet was
     deleted. Empty for anything that is not a readable BIFF8 workbook (BIFF5 'Book' streams
-    included: the _skema addresses are then used)."""
+    included: the map's addresses are then used)."""
     names: dict[str, tuple[str, str]] = {}
     deleted: set[str] = set()
     try:
@@ -48,7 +48,7 @@ def xls_names(path: Path | bytes) -> tuple[dict[str, tuple[str, str]], set[str]]
         if stream is not None:
             _walk(stream, names, deleted)
     except (OSError, ValueError, IndexError, KeyError, struct.error, OverflowError):
-        pass  # names are a refinement: what was read so far, else the _skema addresses
+        pass  # names are a refinement: what was read so far, else the map's addresses
     return names, deleted
 
 
