@@ -1,12 +1,14 @@
 """Benchmark: ingest the national-scale set of returns (98 kommunale indmeldinger, 60 årsrapporter
 and 103 udmeldinger: 261 files) and write the consolidated overview; compare with python-calamine
 reading the same files' values bare (every sheet, to_python), in the same run. Reports, per file,
-the bare read, the ingest (hash, archive, guard, read, validate, store; in this process) and their
-ratio; and the national set as `skema indlaes` runs it (2 isolated reader processes) with its
-overview, wall-clock and CPU time (this process and its reader processes). The machine may be
-shared: the CPU times are the steadier numbers. Also the ingest's CPU by stage, as a multiple of the
-bare read: the guard alone, the guard and opening (calamine, `_skema`, names, flags), the whole
-read (identify, plan, values, normalise), and the ingest (hash, archive, store besides).
+the bare read, the ingest (hash, archive, guard, read, validate, store; in this process, right
+after the file's bare read so that both meet the same load) and their ratio, wall and CPU, also by
+form; and the national set as `skema indlaes` runs it (2 isolated reader processes) with its
+overview, wall-clock and CPU time (this process and the reader processes it has reaped; workers
+stopped at the end may not be counted). The machine may be shared: the CPU times are the steadier
+numbers. Also the ingest's CPU by stage, as a multiple of the bare read: the guard alone, the guard
+and opening (calamine, `_skema`, names, flags), the whole read (identify, plan, values, normalise),
+and the ingest (hash, archive, store besides).
 
     python benchmarks/indlaes.py [--gentag 3] [--indbakke DIR]
 
@@ -75,6 +77,12 @@ def make_returns(sd, defs, work: Path, inbox: Path) -> list[Path]:
     return files
 
 
+def _form_type(f: Path) -> str:
+    """'2028_kommune_Aalborg.xlsx' -> 'kommune'."""
+    parts = f.stem.split("_")
+    return parts[1] if len(parts) > 2 else "?"
+
+
 def cpu() -> float:
     """CPU seconds (user + system) of this process and of its finished child processes."""
     t = os.times()
@@ -96,6 +104,8 @@ def main():
             files = make_returns(sd, defs, d, inbox)
         bare_ms: dict[Path, list[float]] = {f: [] for f in files}
         ingest_ms: dict[Path, list[float]] = {f: [] for f in files}
+        bare_cpu_ms: dict[Path, list[float]] = {f: [] for f in files}
+        ingest_cpu_ms: dict[Path, list[float]] = {f: [] for f in files}
         bare_cpu, ingest_cpu, real_wall, real_cpu, cons_wall, cons_cpu = [], [], [], [], [], []
         stage_cpu: dict[str, list[float]] = {"vagt": [], "vagt + åbning": [], "læsning": []}
         for i in range(args.gentag):
@@ -104,19 +114,23 @@ def main():
                 for f in files:
                     step(f)
                 stage_cpu[stage].append(time.process_time() - c)
-            c = time.process_time()
-            for f in files:
-                t = time.perf_counter()
-                bare_read(f)
-                bare_ms[f].append((time.perf_counter() - t) * 1000)
-            bare_cpu.append(time.process_time() - c)
+            # each file's bare read and ingest back to back, so that both meet the same load
+            b_cpu = i_cpu = 0.0
             with Store(d / f"w{i}") as store:
-                c = time.process_time()
                 for f in files:
-                    t = time.perf_counter()
+                    t, c = time.perf_counter(), time.process_time()
+                    bare_read(f)
+                    t2, c2 = time.perf_counter(), time.process_time()
                     ingest_file(f, store, sd, defs, read_return)
-                    ingest_ms[f].append((time.perf_counter() - t) * 1000)
-                ingest_cpu.append(time.process_time() - c)
+                    t3, c3 = time.perf_counter(), time.process_time()
+                    bare_ms[f].append((t2 - t) * 1000)
+                    ingest_ms[f].append((t3 - t2) * 1000)
+                    bare_cpu_ms[f].append((c2 - c) * 1000)
+                    ingest_cpu_ms[f].append((c3 - c2) * 1000)
+                    b_cpu += c2 - c
+                    i_cpu += c3 - c2
+            bare_cpu.append(b_cpu)
+            ingest_cpu.append(i_cpu)
             with Store(d / f"r{i}") as store:  # as `skema indlaes` runs it: isolated, 2 worker processes
                 t, c = time.perf_counter(), cpu()
                 ingest([inbox], store, sd, defs)
@@ -131,6 +145,7 @@ def main():
     bare_f = {f: med(v) for f, v in bare_ms.items()}
     ing_f = {f: med(v) for f, v in ingest_ms.items()}
     ratios = [ing_f[f] / bare_f[f] for f in files]
+    cpu_ratios = [med(ingest_cpu_ms[f]) / med(bare_cpu_ms[f]) for f in files]
     print(
         f"Maskine: {platform.machine()}, Python {platform.python_version()}, {os.cpu_count()} kerner; {n} filer, "
         f"{args.gentag} gentagelser (medianer); load {os.getloadavg()[0]:.1f} ved slut"
@@ -147,6 +162,17 @@ def main():
         f"faktor pr. fil (median):          {med(ratios):6.2f}   "
         f"(i alt {sum(ing_f.values()) / sum(bare_f.values()):.2f}, "
         f"CPU {med(ingest_cpu) / med(bare_cpu):.2f})"
+    )
+    print(f"faktor pr. fil, CPU (median):     {med(cpu_ratios):6.2f}")
+    by_form: dict[str, list[tuple[float, float]]] = {}
+    for f, r, rc in zip(files, ratios, cpu_ratios, strict=True):
+        by_form.setdefault(_form_type(f), []).append((r, rc))
+    print(
+        "faktor pr. fil efter skema (median væg / CPU): "
+        + ", ".join(
+            f"{k} {med(x for x, _ in v):.2f} / {med(y for _, y in v):.2f} ({len(v)} filer)"
+            for k, v in sorted(by_form.items())
+        )
     )
     print(
         "CPU pr. trin i forhold til bar læsning: "

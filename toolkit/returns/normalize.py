@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from toolkit.danish import dato_fra_celle, format_tal, ligner_email, parse_tal
 from toolkit.definitions.model import Felt
@@ -20,8 +19,7 @@ EXCEL_MAX_TEXT = 32767
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
-@dataclass(frozen=True)
-class Normalized:
+class Normalized(NamedTuple):  # made for every value read: a named tuple is cheap to make
     value: Any  # str, float, int, date or None
     raw: str  # what was in the cell, as text
     code: str | None = None  # an issue code from toolkit.problems.CODES
