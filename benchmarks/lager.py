@@ -30,6 +30,7 @@ from toolkit.store.receive import Admitted, admit, record
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from indlaes import AAR, bare_read, make_returns  # noqa: E402
+
 from national import national_stamdata  # noqa: E402
 
 
@@ -106,7 +107,9 @@ def main():
     )
     print("CPU pr. fil (gennemsnit af medianer), ms:")
     print(f"  {'':14} {'filer':>5} {'værdier':>8} {'bar læsning':>12} {'admit':>7} {'record':>7} {'faktor':>7}")
-    groups = {"alle": files} | {t: [f for f in files if form_type(f) == t] for t in sorted({form_type(f) for f in files})}
+    groups = {"alle": files} | {
+        t: [f for f in files if form_type(f) == t] for t in sorted({form_type(f) for f in files})
+    }
     for name, of in groups.items():
         b, a, r = ms(bare, of), ms(adm, of), ms(rec, of)
         vals = sum(len(results[f].values) for f in of) / len(of)

@@ -165,14 +165,6 @@ def encode(value) -> tuple[str | None, str | None, float | None]:
     return "tekst", str(value), None
 
 
-def _encoded(value) -> tuple[str | None, str | None, float | None]:
-    """`encode`, with the common case (a number, most of a return) first."""
-    cls = value.__class__
-    if cls is float or cls is int:
-        return "tal", None, float(value)
-    return encode(value)
-
-
 def decode(vtype, vtext, vnum):
     if vtype == "tal":
         return int(vnum) if float(vnum).is_integer() else vnum
@@ -181,8 +173,63 @@ def decode(vtype, vtext, vnum):
     return vtext
 
 
-#: the same keys recur in every respondent's return of a form: parsed once per key
-_key_parts = lru_cache(maxsize=1 << 17)(key_parts)
+# Writing values. Binding None to a statement costs the sqlite3 module several times what a number
+# or text costs, and most of a value's 16 columns are NULL (the key parts it lacks, vtext of a
+# number, vnum of a text). So a value's row binds only its non-NULL columns: rows are grouped by
+# which columns they have (a "shape": the key's parts present, and the value's kind), one INSERT per
+# shape, the others left to their default NULL.
+_NONE, _NUM, _TEXT = 0, 1, 2  # the value's kind: no value (only raw), a number (vnum), text or date (vtext)
+_VALUE_COLUMNS = {_NONE: (), _NUM: ("vtype", "vnum"), _TEXT: ("vtype", "vtext")}
+
+
+@lru_cache(maxsize=1 << 17)
+def _present_parts(key: str) -> tuple[int, tuple]:
+    """(the key's shape: a bit per KeyParts field it has, from bit 2 on; those parts' values in field
+    order). The same keys recur in every respondent's return of a form: parsed once per key."""
+    parts = key_parts(key)
+    mask = sum(1 << i for i, p in enumerate(parts) if p is not None)
+    return mask << 2, tuple(p for p in parts if p is not None)
+
+
+@lru_cache(maxsize=1 << 10)
+def _vals_insert(shape: int) -> str:
+    """The INSERT of a value row of `shape` (key parts present << 2 | value kind): submission_id,
+    felt, raw, ark, celle, the kind's value columns, the present key parts, in that order."""
+    mask, kind = shape >> 2, shape & 3
+    parts = [c for i, c in enumerate(KeyParts._fields) if mask >> i & 1]
+    columns = ["submission_id", "felt", "raw", "ark", "celle", *_VALUE_COLUMNS[kind], *parts]
+    return f"INSERT INTO vals ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def _value_rows(sid: int, values: Iterable) -> dict[int, list[tuple]]:
+    """The rows of `values` (FieldValue-like: key, value, raw, sheet, cell) by shape, for `_vals_insert`."""
+    shapes: dict[int, list[tuple]] = {}
+    row: tuple
+    for v in values:
+        key, value = v.key, v.value
+        shape, parts = _present_parts(key)
+        cls = value.__class__
+        if cls is float or cls is int:  # most of a return first
+            shape |= _NUM
+            row = (sid, key, v.raw, v.sheet, v.cell, "tal", float(value))
+        elif cls is str:
+            shape |= _TEXT
+            row = (sid, key, v.raw, v.sheet, v.cell, "tekst", value)
+        else:
+            vtype, vtext, vnum = encode(value)
+            if vtype is None:
+                row = (sid, key, v.raw, v.sheet, v.cell)  # shape |= _NONE
+            elif vnum is not None:
+                shape |= _NUM
+                row = (sid, key, v.raw, v.sheet, v.cell, vtype, vnum)
+            else:
+                shape |= _TEXT
+                row = (sid, key, v.raw, v.sheet, v.cell, vtype, vtext)
+        rows = shapes.get(shape)
+        if rows is None:
+            rows = shapes[shape] = []
+        rows.append(row + parts)
+    return shapes
 
 
 def _parts(felt: str, table: str) -> tuple:
@@ -488,12 +535,8 @@ class Store:
                 "AND superseded_by IS NULL AND id != ?",
                 (sid, file_hash, sid),
             )
-            con.executemany(
-                "INSERT INTO vals (submission_id, felt, vtype, vtext, vnum, raw, ark, celle, "
-                + ", ".join(_KEY_COLUMNS["vals"])
-                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(sid, v.key, *_encoded(v.value), v.raw, v.sheet, v.cell, *_key_parts(v.key)) for v in values],
-            )
+            for shape, rows in _value_rows(sid, values).items():
+                con.executemany(_vals_insert(shape), rows)
             con.executemany(
                 "INSERT INTO issues (submission_id, file, respondent, skema, sheet, cell, felt, code, severity, "
                 "message) VALUES (?,?,?,?,?,?,?,?,?,?)",
