@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterable
@@ -246,11 +247,24 @@ def _create_statement(schema: str, table: str) -> str:
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
+    return read_hashed(path, keep=0)[0]
+
+
+#: a received file up to this size is read once: hashed, and archived from the bytes that were hashed
+KEEP_BYTES = 32 * 1024 * 1024
+
+
+def read_hashed(path: Path, keep: int = KEEP_BYTES) -> tuple[str, bytes | None]:
+    """The SHA-256 of the file's bytes, and the bytes themselves if the file has at most `keep`
+    (for `Store.archive`); else None, and the file is read in pieces."""
     with open(path, "rb") as f:
+        if os.fstat(f.fileno()).st_size <= keep:
+            data = f.read()
+            return hashlib.sha256(data).hexdigest(), data
+        h = hashlib.sha256()
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
-    return h.hexdigest()
+        return h.hexdigest(), None
 
 
 class Store:
@@ -333,12 +347,16 @@ class Store:
         self.close()
 
     # --- files ---------------------------------------------------------------------------------
-    def archive(self, path: Path, file_hash: str) -> Path:
-        """Copy the received file untouched into the archive (once per content)."""
+    def archive(self, path: Path, file_hash: str, data: bytes | None = None) -> Path:
+        """Copy the received file untouched into the archive (once per content). `data`: its bytes,
+        as hashed (`read_hashed`); None: copy the file."""
         target = self.archive_dir / f"{file_hash}{Path(path).suffix.lower()}"
         if not target.exists():
             with atomic_path(target) as tmp:
-                shutil.copyfile(path, tmp)
+                if data is None:
+                    shutil.copyfile(path, tmp)
+                else:
+                    tmp.write_bytes(data)
         return target
 
     def remove_unrecorded(self) -> list[Path]:
