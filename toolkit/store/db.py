@@ -407,8 +407,8 @@ class Store:
     def record_mail(self, path: Path, sender: str, subject: str, sent_at: str | None) -> int:
         """Archive a saved mail untouched and remember who sent it, what it was about and when (once
         per content). Returns its id, for `record(mail_id=…)`."""
-        file_hash = sha256_file(path)
-        archived = self.archive(path, file_hash)
+        file_hash, data = read_hashed(path)
+        archived = self.archive(path, file_hash, data)
         now = dt.datetime.now().isoformat(timespec="seconds")
         with self.con:
             self.con.execute("BEGIN IMMEDIATE")
