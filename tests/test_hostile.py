@@ -160,13 +160,13 @@ def _snapshot(folder: Path):
 
 
 # `skema indlaes` that kills its own process group with SIGKILL at the n-th call of a store function:
-# between archiving files, inside a transaction (while its values are encoded), after a commit.
+# between archiving files, inside a transaction (once a file's value rows are made), after a commit.
 KILL_AT = """
 import os, signal, sys
 import toolkit.store.db as db
 where, n = sys.argv[1], int(sys.argv[2])
 calls = 0
-original = getattr(db, where) if where == "encode" else getattr(db.Store, where)
+original = getattr(db, where) if where == "_value_rows" else getattr(db.Store, where)
 def counting(*args, **kwargs):
     global calls
     out = original(*args, **kwargs)
@@ -174,8 +174,8 @@ def counting(*args, **kwargs):
     if calls == n:
         os.killpg(os.getpgid(0), signal.SIGKILL)
     return out
-if where == "encode":
-    db.encode = counting
+if where == "_value_rows":
+    db._value_rows = counting
 else:
     setattr(db.Store, where, counting)
 from toolkit.cli import main
@@ -189,7 +189,7 @@ def test_sigkill_at_any_point_then_rerun_equals_a_clean_run(forms_dir, tmp_path)
     clean = tmp_path / "ren"
     assert skema("indlaes", inbox, "--mappe", clean, limit=False).returncode in (0, 1)
     crashed = tmp_path / "afbrudt"
-    for where, n in [("archive", 3), ("encode", 3), ("record", 2), ("encode", 2)]:
+    for where, n in [("archive", 3), ("_value_rows", 3), ("record", 2), ("_value_rows", 2)]:
         proc = subprocess.run(
             [sys.executable, "-c", KILL_AT, where, str(n), "indlaes", str(inbox), "--mappe", str(crashed)],
             capture_output=True,

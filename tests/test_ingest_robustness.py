@@ -39,15 +39,15 @@ def test_a_pipe_named_xlsx_is_skipped_before_anything_reads_it(inbox):
 def test_a_file_that_cannot_be_opened_is_refused_and_the_rest_is_stored(inbox, tmp_path, monkeypatch):
     import toolkit.store.receive as receive
 
-    real = receive.sha256_file
+    real = receive.read_hashed
     locked = sorted(inbox.iterdir())[0]
 
-    def sha(path):
+    def sha(path):  # as opening a locked file fails (Windows, OneDrive): the first thing admit does
         if path.name == locked.name:
             raise PermissionError(13, "Permission denied", str(path))
         return real(path)
 
-    monkeypatch.setattr(receive, "sha256_file", sha)
+    monkeypatch.setattr(receive, "read_hashed", sha)
     report, _ = Workspace(tmp_path / "w").ingest([inbox], years=[])
     by = {i.file.name: i for i in report.items}
     assert by[locked.name].status == FileResult.AFVIST and "adgang nægtet" in by[locked.name].issues[0].message

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import os
 import shutil
 import sqlite3
 from collections.abc import Iterable
@@ -165,14 +166,6 @@ def encode(value) -> tuple[str | None, str | None, float | None]:
     return "tekst", str(value), None
 
 
-def _encoded(value) -> tuple[str | None, str | None, float | None]:
-    """`encode`, with the common case (a number, most of a return) first."""
-    cls = value.__class__
-    if cls is float or cls is int:
-        return "tal", None, float(value)
-    return encode(value)
-
-
 def decode(vtype, vtext, vnum):
     if vtype == "tal":
         return int(vnum) if float(vnum).is_integer() else vnum
@@ -181,8 +174,63 @@ def decode(vtype, vtext, vnum):
     return vtext
 
 
-#: the same keys recur in every respondent's return of a form: parsed once per key
-_key_parts = lru_cache(maxsize=1 << 17)(key_parts)
+# Writing values. Binding None to a statement costs the sqlite3 module several times what a number
+# or text costs, and most of a value's 16 columns are NULL (the key parts it lacks, vtext of a
+# number, vnum of a text). So a value's row binds only its non-NULL columns: rows are grouped by
+# which columns they have (a "shape": the key's parts present, and the value's kind), one INSERT per
+# shape, the others left to their default NULL.
+_NONE, _NUM, _TEXT = 0, 1, 2  # the value's kind: no value (only raw), a number (vnum), text or date (vtext)
+_VALUE_COLUMNS = {_NONE: (), _NUM: ("vtype", "vnum"), _TEXT: ("vtype", "vtext")}
+
+
+@lru_cache(maxsize=1 << 17)
+def _present_parts(key: str) -> tuple[int, tuple]:
+    """(the key's shape: a bit per KeyParts field it has, from bit 2 on; those parts' values in field
+    order). The same keys recur in every respondent's return of a form: parsed once per key."""
+    parts = key_parts(key)
+    mask = sum(1 << i for i, p in enumerate(parts) if p is not None)
+    return mask << 2, tuple(p for p in parts if p is not None)
+
+
+@lru_cache(maxsize=1 << 10)
+def _vals_insert(shape: int) -> str:
+    """The INSERT of a value row of `shape` (key parts present << 2 | value kind): submission_id,
+    felt, raw, ark, celle, the kind's value columns, the present key parts, in that order."""
+    mask, kind = shape >> 2, shape & 3
+    parts = [c for i, c in enumerate(KeyParts._fields) if mask >> i & 1]
+    columns = ["submission_id", "felt", "raw", "ark", "celle", *_VALUE_COLUMNS[kind], *parts]
+    return f"INSERT INTO vals ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
+
+
+def _value_rows(sid: int, values: Iterable) -> dict[int, list[tuple]]:
+    """The rows of `values` (FieldValue-like: key, value, raw, sheet, cell) by shape, for `_vals_insert`."""
+    shapes: dict[int, list[tuple]] = {}
+    row: tuple
+    for v in values:
+        key, value = v.key, v.value
+        shape, parts = _present_parts(key)
+        cls = value.__class__
+        if cls is float or cls is int:  # most of a return first
+            shape |= _NUM
+            row = (sid, key, v.raw, v.sheet, v.cell, "tal", float(value))
+        elif cls is str:
+            shape |= _TEXT
+            row = (sid, key, v.raw, v.sheet, v.cell, "tekst", value)
+        else:
+            vtype, vtext, vnum = encode(value)
+            if vtype is None:
+                row = (sid, key, v.raw, v.sheet, v.cell)  # shape |= _NONE
+            elif vnum is not None:
+                shape |= _NUM
+                row = (sid, key, v.raw, v.sheet, v.cell, vtype, vnum)
+            else:
+                shape |= _TEXT
+                row = (sid, key, v.raw, v.sheet, v.cell, vtype, vtext)
+        rows = shapes.get(shape)
+        if rows is None:
+            rows = shapes[shape] = []
+        rows.append(row + parts)
+    return shapes
 
 
 def _parts(felt: str, table: str) -> tuple:
@@ -199,11 +247,24 @@ def _create_statement(schema: str, table: str) -> str:
 
 
 def sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
+    return read_hashed(path, keep=0)[0]
+
+
+#: a received file up to this size is read once: hashed, and archived from the bytes that were hashed
+KEEP_BYTES = 32 * 1024 * 1024
+
+
+def read_hashed(path: Path, keep: int = KEEP_BYTES) -> tuple[str, bytes | None]:
+    """The SHA-256 of the file's bytes, and the bytes themselves if the file has at most `keep`
+    (for `Store.archive`); else None, and the file is read in pieces."""
     with open(path, "rb") as f:
+        if os.fstat(f.fileno()).st_size <= keep:
+            data = f.read()
+            return hashlib.sha256(data).hexdigest(), data
+        h = hashlib.sha256()
         for chunk in iter(lambda: f.read(1 << 20), b""):
             h.update(chunk)
-    return h.hexdigest()
+        return h.hexdigest(), None
 
 
 class Store:
@@ -286,12 +347,16 @@ class Store:
         self.close()
 
     # --- files ---------------------------------------------------------------------------------
-    def archive(self, path: Path, file_hash: str) -> Path:
-        """Copy the received file untouched into the archive (once per content)."""
+    def archive(self, path: Path, file_hash: str, data: bytes | None = None) -> Path:
+        """Copy the received file untouched into the archive (once per content). `data`: its bytes,
+        as hashed (`read_hashed`); None: copy the file."""
         target = self.archive_dir / f"{file_hash}{Path(path).suffix.lower()}"
         if not target.exists():
             with atomic_path(target) as tmp:
-                shutil.copyfile(path, tmp)
+                if data is None:
+                    shutil.copyfile(path, tmp)
+                else:
+                    tmp.write_bytes(data)
         return target
 
     def remove_unrecorded(self) -> list[Path]:
@@ -342,8 +407,8 @@ class Store:
     def record_mail(self, path: Path, sender: str, subject: str, sent_at: str | None) -> int:
         """Archive a saved mail untouched and remember who sent it, what it was about and when (once
         per content). Returns its id, for `record(mail_id=…)`."""
-        file_hash = sha256_file(path)
-        archived = self.archive(path, file_hash)
+        file_hash, data = read_hashed(path)
+        archived = self.archive(path, file_hash, data)
         now = dt.datetime.now().isoformat(timespec="seconds")
         with self.con:
             self.con.execute("BEGIN IMMEDIATE")
@@ -488,12 +553,8 @@ class Store:
                 "AND superseded_by IS NULL AND id != ?",
                 (sid, file_hash, sid),
             )
-            con.executemany(
-                "INSERT INTO vals (submission_id, felt, vtype, vtext, vnum, raw, ark, celle, "
-                + ", ".join(_KEY_COLUMNS["vals"])
-                + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                [(sid, v.key, *_encoded(v.value), v.raw, v.sheet, v.cell, *_key_parts(v.key)) for v in values],
-            )
+            for shape, rows in _value_rows(sid, values).items():
+                con.executemany(_vals_insert(shape), rows)
             con.executemany(
                 "INSERT INTO issues (submission_id, file, respondent, skema, sheet, cell, felt, code, severity, "
                 "message) VALUES (?,?,?,?,?,?,?,?,?,?)",

@@ -14,7 +14,7 @@ from typing import Any
 
 from toolkit.problems import Issue
 from toolkit.statuses import FileResult
-from toolkit.store.db import SentForm, Store, Submission, sha256_file
+from toolkit.store.db import SentForm, Store, Submission, read_hashed
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ def admit(store: Store, file: Path, batch: dict[str, Path] | None = None) -> Adm
     """Hash and archive `file` unless its bytes are already stored (or in `batch`, the hashes
     admitted so far in this run, which this call updates) or are a form as it was sent out. Bytes
     that were refused before are admitted again, with the earlier refusal attached."""
-    file_hash = sha256_file(file)
+    file_hash, data = read_hashed(file)  # the archive gets the very bytes that were hashed
     earlier = store.find_by_hash(file_hash)
     if earlier is not None and not earlier.refused:
         return Known(file, earlier)
@@ -72,7 +72,7 @@ def admit(store: Store, file: Path, batch: dict[str, Path] | None = None) -> Adm
             return Known(file, None)
         batch[file_hash] = file
     refusal = tuple(store.refusal(earlier.id)) if earlier is not None else ()
-    return Admitted(file, file_hash, store.archive(file, file_hash), earlier, refusal)
+    return Admitted(file, file_hash, store.archive(file, file_hash, data), earlier, refusal)
 
 
 def record(
