@@ -45,7 +45,7 @@ def machine() -> str:
     model = ""
     with contextlib.suppress(OSError):
         text = Path("/proc/cpuinfo").read_text()
-        model = next((line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("model")), "")
+        model = next((line.split(":", 1)[1].strip() for line in text.splitlines() if line.startswith("model name")), "")
     return (
         f"{platform.machine()} {model}".strip()
         + f", {os.cpu_count()} kerner, Python {platform.python_version()}, xlsxwriter {xlsxwriter.__version__}"
