@@ -100,10 +100,13 @@ def write_consolidated(
             from toolkit.consolidate.panel import write_panel_sheet
 
             write_panel_sheet(wb, f, assessments, defs.kriterier, panel, sd, defs.aarshjul)
+        per_form: dict[str, list] = {}
+        for v in values:
+            per_form.setdefault(v.skema, []).append(v)
         for skema in FORMS:
             if defs[skema].modtager == "sekretariat":  # the panel's own form: on the sheet 'Ekspertpanel'
                 continue
-            table = form_table(defs[skema], sd, aar, [v for v in values if v.skema == skema])
+            table = form_table(defs[skema], sd, aar, per_form.get(skema, []))
             _table_sheet(wb, f, SHEET_NAMES[skema], table)
         if (levels := write_level_sheet(wb, f, sd, aar)) is not None:  # only when stamdata has levels
             _print(levels)
