@@ -35,7 +35,10 @@ SHORT_NAMES = {
 }
 # Measured on the national set (31,293 rows in the kommune table; benchmarks/generer.py):
 # in memory 3.4 s CPU / 104 MiB peak; constant_memory 6-7 s / 52 MiB (inline strings, a file write
-# per row, and no add_table); temporary files 4.4 s / 76 MiB. In memory it is.
+# per row, and no add_table); temporary files 4.4 s / 76 MiB. In memory it is. Re-measured on the whole
+# consolidate (benchmarks/samlet.py, shared machine): constant_memory 6.4-8.0 s CPU against 7-7.7 s in memory,
+# no gain. Of the ~7 s, about 1.5 s is Python's full garbage collections over the ~350,000 cell records
+# xlsxwriter keeps (each holds its Format, so they stay tracked): a process setting, not one for this module.
 MEMORY_OPTIONS = {"in_memory": True}
 NUM_FMT = {t: EXCEL_FORMATER[t] for t in ("heltal", "tal", "beloeb", "procent")}
 
