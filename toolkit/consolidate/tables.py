@@ -42,30 +42,24 @@ def _field_columns(defn: Skemadefinition, aar: int):
 
 def form_table(defn: Skemadefinition, sd: Stamdata, aar: int, values) -> FormTable:
     names = {m.id: m.navn for m in recipients(defn, sd, aar)}
-    tilbud = {t.id: t.navn for t in sd.tilbud}
-    ydelser = {y.id: y.navn for y in sd.ydelser}
-    kommuner = {a.id: a.navn for a in sd.aftaleparter}
+    lookups = {
+        "tilbud": {t.id: t.navn for t in sd.tilbud},
+        "ydelse": {y.id: y.navn for y in sd.ydelser},
+        "kommune": {a.id: a.navn for a in sd.aftaleparter},
+    }
     fcols = _field_columns(defn, aar)
     col_index = {ident: i for i, (ident, *_rest) in enumerate(fcols)}
-    where: dict[str, tuple | None] = {}  # felt -> (column, scope); None: no longer in the definition
-    groups: dict[tuple, dict] = {}
-    sources: dict[tuple, str] = {}
+    # first pass, once per field key: its column and its scope (numbered, so rows group by small keys)
+    scope_ids: dict[tuple, int] = {}
+    where: dict[str, tuple | None] = {}  # felt -> (column, scope number); None: no longer in the definition
     for v in values:
-        if v.felt in where:
-            at = where[v.felt]
-        else:
+        if v.felt not in where:
             ci = col_index.get((v.noegle, v.felt_aar))
-            at = where[v.felt] = None if ci is None else (ci, v.scope)
-        if at is None:
-            continue
-        gkey = (v.respondent_id, at[1])
-        vals = groups.get(gkey)
-        if vals is None:
-            vals = groups[gkey] = {}
-            sources[gkey] = v.kilde_fil
-        vals[at[0]] = v.value
-    kinds_used = {kind for at in where.values() if at for kind, _ in at[1]}
-    if defn.modtager == "tilbud":
+            where[v.felt] = None if ci is None else (ci, scope_ids.setdefault(v.scope, len(scope_ids)))
+    scopes = list(scope_ids)  # scope number -> scope
+    kinds_used = {kind for scope in scopes for kind, _ in scope}
+    per_tilbud = defn.modtager == "tilbud"
+    if per_tilbud:
         kinds_used.add("tilbud")
     kinds = [k for k in SCOPE_COLUMNS if k in kinds_used]
     columns = ["Respondent-id", "Respondent"]
@@ -76,27 +70,46 @@ def form_table(defn: Skemadefinition, sd: Stamdata, aar: int, values) -> FormTab
     for _i, title, _t, _s in fcols:
         columns.append(_unique(title, columns))
     types = [""] * (n_id + 1) + [t for _i, _title, t, _s in fcols]
-    lookups = {"tilbud": tilbud, "ydelse": ydelser, "kommune": kommuner}
-    per_tilbud = defn.modtager == "tilbud"
-    rows = []
-    for (rid, scope), vals in sorted(groups.items(), key=lambda kv: (names.get(kv[0][0], kv[0][0]), kv[0][1])):
+
+    def scope_cells(rid, scope) -> list:
         sd_scope = dict(scope)
         if per_tilbud:
             sd_scope.setdefault("tilbud", rid)
-        row = [rid, names.get(rid, rid)]
+        out: list = []
         for kind in kinds:
             i = sd_scope.get(kind)
             if kind in ("nr", "linje"):
-                row.append(int(i) if i else None)
+                out.append(int(i) if i else None)
             else:
-                row += [i, lookups[kind].get(i, i) if i else None]
-        row.append(sources[(rid, scope)])
-        cells = [None] * len(fcols)
-        for i, v in vals.items():
-            cells[i] = v
-        row += cells
-        rows.append(row)
-    return FormTable(defn.skema, defn.navn, columns, rows, types)
+                out += [i, lookups[kind].get(i, i) if i else None]
+        return out
+
+    # second pass: one row per respondent × scope, made when its first value comes
+    first = n_id + 1  # the first field column
+    field_at = {felt: (first + at[0], at[1]) for felt, at in where.items() if at is not None}
+    blank = [None] * len(fcols)
+    by_scope: dict[object, list] = {}  # the scope's cells (per respondent when the respondent is the tilbud)
+    groups: dict[tuple, list] = {}  # (respondent, scope number) -> its row
+    for v in values:
+        at = field_at.get(v.felt)
+        if at is None:
+            continue
+        gkey = (v.respondent_id, at[1])
+        row = groups.get(gkey)
+        if row is None:
+            rid = v.respondent_id
+            skey = gkey if per_tilbud else at[1]
+            ids = by_scope.get(skey)
+            if ids is None:
+                ids = by_scope[skey] = scope_cells(rid, scopes[at[1]])
+            row = groups[gkey] = [rid, names.get(rid, rid), *ids, v.kilde_fil, *blank]
+        row[at[0]] = v.value
+    # rows by respondent name, then scope (the scopes ranked once: the sort compares numbers)
+    rank = [0] * len(scopes)
+    for n, sid in enumerate(sorted(range(len(scopes)), key=scopes.__getitem__)):
+        rank[sid] = n
+    order = sorted(groups, key=lambda g: (names.get(g[0], g[0]), rank[g[1]]))
+    return FormTable(defn.skema, defn.navn, columns, [groups[g] for g in order], types)
 
 
 def _unique(title: str, existing: list[str]) -> str:

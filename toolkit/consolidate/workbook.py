@@ -35,7 +35,10 @@ SHORT_NAMES = {
 }
 # Measured on the national set (31,293 rows in the kommune table; benchmarks/generer.py):
 # in memory 3.4 s CPU / 104 MiB peak; constant_memory 6-7 s / 52 MiB (inline strings, a file write
-# per row, and no add_table); temporary files 4.4 s / 76 MiB. In memory it is.
+# per row, and no add_table); temporary files 4.4 s / 76 MiB. In memory it is. Re-measured on the whole
+# consolidate (benchmarks/samlet.py, shared machine): constant_memory 6.4-8.0 s CPU against 7-7.7 s in memory,
+# no gain. Of the ~7 s, about 1.5 s is Python's full garbage collections over the ~350,000 cell records
+# xlsxwriter keeps (each holds its Format, so they stay tracked): a process setting, not one for this module.
 MEMORY_OPTIONS = {"in_memory": True}
 NUM_FMT = {t: EXCEL_FORMATER[t] for t in ("heltal", "tal", "beloeb", "procent")}
 
@@ -100,10 +103,13 @@ def write_consolidated(
             from toolkit.consolidate.panel import write_panel_sheet
 
             write_panel_sheet(wb, f, assessments, defs.kriterier, panel, sd, defs.aarshjul)
+        per_form: dict[str, list] = {}
+        for v in values:
+            per_form.setdefault(v.skema, []).append(v)
         for skema in FORMS:
             if defs[skema].modtager == "sekretariat":  # the panel's own form: on the sheet 'Ekspertpanel'
                 continue
-            table = form_table(defs[skema], sd, aar, [v for v in values if v.skema == skema])
+            table = form_table(defs[skema], sd, aar, per_form.get(skema, []))
             _table_sheet(wb, f, SHEET_NAMES[skema], table)
         if (levels := write_level_sheet(wb, f, sd, aar)) is not None:  # only when stamdata has levels
             _print(levels)

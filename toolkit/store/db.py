@@ -644,12 +644,16 @@ class Store:
             if own:
                 cur.execute("COMMIT")
         out = {}
-        for sid, felt, vtype, vtext, vnum, raw, ark, celle, *parts in rows:
-            s_aar, s_skema, rid, name, received = subs[sid]
-            value = vtext if vtype not in ("tal", "dato") else decode(vtype, vtext, vnum)
-            out[(s_aar, s_skema, rid, felt)] = StoredValue(
-                s_aar, s_skema, rid, felt, value, raw, name, ark, celle, received, False, *parts
-            )
+        new, stored, last = tuple.__new__, StoredValue, None
+        for row in rows:
+            if row[0] != last:  # the rows come grouped by submission
+                last = row[0]
+                s_aar, s_skema, rid, name, received = subs[last]
+            felt, vtype = row[1], row[2]
+            value = row[3] if vtype != "tal" and vtype != "dato" else decode(vtype, row[3], row[4])
+            # the named tuple made directly (no Python __new__ call per value); row[8:] are the key's parts
+            head = (s_aar, s_skema, rid, felt, value, row[5], name, row[6], row[7], received, False)
+            out[(s_aar, s_skema, rid, felt)] = new(stored, head + row[8:])
         csql = "SELECT * FROM corrections WHERE 1=1"
         if aar is not None:
             csql += f" AND aar = {int(aar)}"
