@@ -4,9 +4,8 @@ reading the same files' values bare (every sheet, to_python), in the same run. R
 the bare read, the ingest (hash, archive, guard, read, validate, store; in this process, right
 after the file's bare read so that both meet the same load) and their ratio, wall and CPU, also by
 form; and the national set as `skema indlaes` runs it (2 isolated reader processes) with its
-overview, wall-clock and CPU time (this process and the reader processes it has reaped; workers
-stopped at the end may not be counted). The machine may be shared: the CPU times are the steadier
-numbers. Also the ingest's CPU by stage, as a multiple of the bare read: the guard alone, the guard
+overview, wall-clock and CPU time (this process and its reader processes). The machine may be
+shared: the CPU times are the steadier numbers. Also the ingest's CPU by stage, as a multiple of the bare read: the guard alone, the guard
 and opening (calamine, `_skema`, names, flags), the whole read (identify, plan, values, normalise),
 and the ingest (hash, archive, store besides).
 
@@ -18,6 +17,8 @@ them again (making them takes minutes)."""
 from __future__ import annotations
 
 import argparse
+import gc
+import multiprocessing
 import os
 import platform
 import statistics
@@ -38,6 +39,7 @@ from toolkit.returns.ingest import ingest, ingest_file
 from toolkit.returns.read import read_return
 from toolkit.returns.reader import open_workbook
 from toolkit.store import Store
+from toolkit.workers import GC_THRESHOLDS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from national import national_stamdata  # noqa: E402
@@ -93,7 +95,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gentag", type=int, default=3)
     ap.add_argument("--indbakke", type=Path, default=None)
+    ap.add_argument("--standard-gc", action="store_true", help="Pythons egne GC-tærskler i stedet for skemas")
     args = ap.parse_args()
+    if not args.standard_gc:
+        gc.set_threshold(*GC_THRESHOLDS)  # as `skema` sets it at its entry (cli.common.main)
     sd, defs = national_stamdata(AAR), load_definitions()
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)
@@ -135,6 +140,8 @@ def main():
                 t, c = time.perf_counter(), cpu()
                 ingest([inbox], store, sd, defs)
                 real_wall.append(time.perf_counter() - t)
+                for worker in multiprocessing.active_children():  # reaped, so that their CPU is counted here
+                    worker.join()
                 real_cpu.append(cpu() - c)
                 t, c = time.perf_counter(), cpu()
                 consolidate(store, sd, defs, AAR, d / f"r{i}" / "samlet.xlsx")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import gc
 import os
 import platform
 import statistics
@@ -32,6 +33,7 @@ from toolkit.fieldkeys import FORMS
 from toolkit.returns.ingest import ingest_file
 from toolkit.returns.read import read_return
 from toolkit.store import Store
+from toolkit.workers import GC_THRESHOLDS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from indlaes import make_returns  # noqa: E402
@@ -60,7 +62,10 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--gentag", type=int, default=3)
     ap.add_argument("--indbakke", type=Path, default=None)
+    ap.add_argument("--standard-gc", action="store_true", help="Pythons egne GC-tærskler i stedet for skemas")
     args = ap.parse_args()
+    if not args.standard_gc:
+        gc.set_threshold(*GC_THRESHOLDS)  # as `skema` sets it at its entry (cli.common.main)
     sd, defs = national_stamdata(AAR), load_definitions()
     print(f"Maskine: {machine()}; load før {load()}")
     with tempfile.TemporaryDirectory() as d:

@@ -16,6 +16,12 @@ import threading
 
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
+# The cycle collector's thresholds for a whole run of `skema`, set once at the program's entry
+# (cli.common.main) and in the form writers' worker processes, never inside a library function:
+# writing workbooks makes many objects that refer to each other (an xlsxwriter Workbook and its
+# Worksheets, a cell record per cell), which the default thresholds walk again and again.
+GC_THRESHOLDS = (50_000, 20, 20)
+
 
 def die_with_parent() -> None:
     parent = os.getppid()

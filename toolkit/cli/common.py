@@ -18,6 +18,7 @@ from toolkit.cli.dansk import install as _dansk
 from toolkit.danish import opremsning, parse_dato
 from toolkit.fieldkeys import FORMS
 from toolkit.problems import SkemaError, UsageError
+from toolkit.workers import GC_THRESHOLDS
 
 _dansk()
 
@@ -192,7 +193,7 @@ def when(iso: str | None) -> str:
 def main():
     # Writing forms and workbooks makes many short-lived cyclic objects (an xlsxwriter Workbook and
     # its Worksheets refer to each other): collect less often. Set once, here, for the whole run.
-    gc.set_threshold(50_000, 20, 20)
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         app()
     except SkemaError as exc:

@@ -21,7 +21,7 @@ from toolkit.forms.vejledning import definition_texts
 from toolkit.forms.writer import write_form
 from toolkit.stamdata.model import Stamdata
 from toolkit.statuses import WriteStatus
-from toolkit.workers import die_with_parent
+from toolkit.workers import GC_THRESHOLDS, die_with_parent
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,6 @@ def history_prefill(store, aar: int) -> Callable[[str, str], dict]:
 
 
 POOL_MIN_FORMS = 8  # fewer forms than this are written in this process (a pool costs ~0.1 s to start)
-GC_THRESHOLDS = (50_000, 20, 20)  # worker processes only: see _worker_init
 
 _worker: dict = {}
 
