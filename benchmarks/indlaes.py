@@ -5,11 +5,12 @@ the bare read, the ingest (hash, archive, guard, read, validate, store; in this 
 after the file's bare read so that both meet the same load) and their ratio, wall and CPU, also by
 form; and the national set as `skema indlaes` runs it (2 isolated reader processes) with its
 overview, wall-clock and CPU time (this process and its reader processes). The machine may be
-shared: the CPU times are the steadier numbers. Also the ingest's CPU by stage, as a multiple of the bare read: the guard alone, the guard
-and opening (calamine, `_skema`, names, flags), the whole read (identify, plan, values, normalise),
-and the ingest (hash, archive, store besides).
+shared: the CPU times are the steadier numbers. Also the ingest's CPU by stage, as a multiple of
+the bare read: the guard alone, the guard and opening (calamine, `_skema`, names, flags), the whole
+read (identify, plan, values, normalise), and the ingest (hash, archive, store besides). Runs with
+the GC thresholds `skema` sets at its entry (`--standard-gc`: Python's own).
 
-    python benchmarks/indlaes.py [--gentag 3] [--indbakke DIR]
+    python benchmarks/indlaes.py [--gentag 3] [--indbakke DIR] [--standard-gc]
 
 `--indbakke DIR`: use (and on the first run, fill) DIR with the filled returns instead of making
 them again (making them takes minutes)."""
