@@ -80,6 +80,28 @@ def make_returns(sd, defs, work: Path, inbox: Path) -> list[Path]:
     return files
 
 
+def arguments() -> argparse.Namespace:
+    """The options the read-back benchmarks share; sets the GC thresholds as `skema` does."""
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--gentag", type=int, default=3)
+    ap.add_argument("--indbakke", type=Path, default=None)
+    ap.add_argument("--standard-gc", action="store_true", help="Pythons egne GC-tærskler i stedet for skemas")
+    args = ap.parse_args()
+    if not args.standard_gc:
+        gc.set_threshold(*GC_THRESHOLDS)  # as `skema` sets it at its entry (cli.common.main)
+    return args
+
+
+def inbox_files(indbakke: Path | None, sd, defs, work: Path) -> list[Path]:
+    """The filled returns in `indbakke` (made there, or in `work`, when there are none yet)."""
+    inbox = indbakke or work / "indbakke"
+    files = sorted(inbox.glob("*.xlsx")) if inbox.is_dir() else []
+    if not files:
+        print("Danner og udfylder skemaer (ikke målt) …", flush=True)
+        files = make_returns(sd, defs, work, inbox)
+    return files
+
+
 def _form_type(f: Path) -> str:
     """'2028_kommune_Aalborg.xlsx' -> 'kommune'."""
     parts = f.stem.split("_")
@@ -93,21 +115,12 @@ def cpu() -> float:
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gentag", type=int, default=3)
-    ap.add_argument("--indbakke", type=Path, default=None)
-    ap.add_argument("--standard-gc", action="store_true", help="Pythons egne GC-tærskler i stedet for skemas")
-    args = ap.parse_args()
-    if not args.standard_gc:
-        gc.set_threshold(*GC_THRESHOLDS)  # as `skema` sets it at its entry (cli.common.main)
+    args = arguments()
     sd, defs = national_stamdata(AAR), load_definitions()
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)
         inbox = args.indbakke or d / "indbakke"
-        files = sorted(inbox.glob("*.xlsx")) if inbox.is_dir() else []
-        if not files:
-            print("Danner og udfylder skemaer (ikke målt) …", flush=True)
-            files = make_returns(sd, defs, d, inbox)
+        files = inbox_files(args.indbakke, sd, defs, d)
         bare_ms: dict[Path, list[float]] = {f: [] for f in files}
         ingest_ms: dict[Path, list[float]] = {f: [] for f in files}
         bare_cpu_ms: dict[Path, list[float]] = {f: [] for f in files}

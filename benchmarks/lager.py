@@ -12,7 +12,6 @@ it they are made first (minutes, not measured)."""
 
 from __future__ import annotations
 
-import argparse
 import os
 import platform
 import sqlite3
@@ -29,7 +28,7 @@ from toolkit.store import Store
 from toolkit.store.receive import Admitted, admit, record
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from indlaes import AAR, bare_read, make_returns  # noqa: E402
+from indlaes import AAR, arguments, bare_read, inbox_files  # noqa: E402
 
 from national import national_stamdata  # noqa: E402
 
@@ -40,19 +39,12 @@ def form_type(f: Path) -> str:
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gentag", type=int, default=3)
-    ap.add_argument("--indbakke", type=Path, default=None)
-    args = ap.parse_args()
+    args = arguments()
     sd, defs = national_stamdata(AAR), load_definitions()
     load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)
-        inbox = args.indbakke or d / "indbakke"
-        files = sorted(inbox.glob("*.xlsx")) if inbox.is_dir() else []
-        if not files:
-            print("Danner og udfylder skemaer (ikke målt) …", flush=True)
-            files = make_returns(sd, defs, d, inbox)
+        files = inbox_files(args.indbakke, sd, defs, d)
         results = {f: read_return(f, sd, defs, f.name) for f in files}  # not measured
         mtimes = {f: f.stat().st_mtime for f in files}
         bare: dict[Path, list[float]] = {f: [] for f in files}

@@ -12,9 +12,7 @@ they are made first (takes minutes, not measured)."""
 
 from __future__ import annotations
 
-import argparse
 import contextlib
-import gc
 import os
 import platform
 import statistics
@@ -33,10 +31,9 @@ from toolkit.fieldkeys import FORMS
 from toolkit.returns.ingest import ingest_file
 from toolkit.returns.read import read_return
 from toolkit.store import Store
-from toolkit.workers import GC_THRESHOLDS
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from indlaes import make_returns  # noqa: E402
+from indlaes import arguments, inbox_files  # noqa: E402
 
 from national import national_stamdata  # noqa: E402
 
@@ -59,22 +56,12 @@ def load() -> str:
 
 
 def main():
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--gentag", type=int, default=3)
-    ap.add_argument("--indbakke", type=Path, default=None)
-    ap.add_argument("--standard-gc", action="store_true", help="Pythons egne GC-tærskler i stedet for skemas")
-    args = ap.parse_args()
-    if not args.standard_gc:
-        gc.set_threshold(*GC_THRESHOLDS)  # as `skema` sets it at its entry (cli.common.main)
+    args = arguments()
     sd, defs = national_stamdata(AAR), load_definitions()
     print(f"Maskine: {machine()}; load før {load()}")
     with tempfile.TemporaryDirectory() as d:
         d = Path(d)
-        inbox = args.indbakke or d / "indbakke"
-        files = sorted(inbox.glob("*.xlsx")) if inbox.is_dir() else []
-        if not files:
-            print("Danner og udfylder skemaer (ikke målt) …", flush=True)
-            files = make_returns(sd, defs, d, inbox)
+        files = inbox_files(args.indbakke, sd, defs, d)
         with Store(d / "lager") as store:
             for f in files:
                 ingest_file(f, store, sd, defs, read_return)
