@@ -261,3 +261,21 @@ def test_truncated_or_mutated_libreoffice_xls_never_raises(xls_forms, tmp_path):
         path.write_bytes(variant)
         names, deleted = xls_names(path)
         assert len(names) + len(deleted) <= len(full) + len(gone) + 16  # nothing invented in bulk
+
+
+def test_the_names_part_of_workbook_xml_is_found_in_linear_time_or_not_at_all():
+    from toolkit.returns.reader import _names_part
+
+    ok = (
+        b'<workbook><sheets><sheet name="A" sheetId="1" r:id="rId1"/></sheets>'
+        b'<definedNames><definedName name="S_x">A!$B$2</definedName></definedNames></workbook>'
+    )
+    part = _names_part(ok)
+    assert part is not None and part.startswith(b"<sheets>") and part.endswith(b"</definedNames>")
+    names_first = (
+        b'<workbook><definedNames><definedName name="S_x">A!$B$2</definedName></definedNames><sheets/></workbook>'
+    )
+    assert _names_part(names_first) is None  # read whole instead
+    assert _names_part(b"<workbook><sheets/></workbook>") is None
+    hostile = b"<workbook>" + b"<sheets/>" * 200_000 + b"</workbook>"  # quadratic search would not finish
+    assert _names_part(hostile) is None

@@ -350,11 +350,10 @@ def _xlsx_names_and_digest(
         raise KeyError("xl/workbook.xml")
     _expat(rels)
     _expat(workbook)
-    block = _NAMES_BLOCK.search(workbook)
-    if block is None:
+    part = _names_part(workbook)
+    if part is None:
         names, sheet_files, deleted, constants = _parse_names(rels, workbook)
         return names, sheet_files, deleted, constants, _names_digest(names)
-    part = block.group(0)
     identity = _IDENTITY_NAME.findall(part)
     shared = _IDENTITY_NAME.sub(b"", part) if identity else part
     names, sheet_files, deleted, constants, digest = _shared_names(rels, shared)
@@ -369,7 +368,21 @@ def _xlsx_names_and_digest(
     return names, sheet_files, deleted, constants, digest
 
 
-_NAMES_BLOCK = re.compile(rb"<" + _PREFIX + rb"sheets\b.*</" + _PREFIX + rb"definedNames>", re.S)
+_SHEETS_START = re.compile(rb"<" + _PREFIX + rb"sheets\b")
+_NAMES_END = b"definedNames>"
+
+
+def _names_part(workbook: bytes) -> bytes | None:
+    """The part of workbook.xml from its sheet list to the end of its defined names (in that order,
+    as the schema has them), found in linear time; None when there is no such part (then the whole
+    of workbook.xml is read)."""
+    start = _SHEETS_START.search(workbook)
+    end = workbook.rfind(_NAMES_END)
+    if start is None or end < start.start() or workbook.find(b"definedName", 0, start.start()) >= 0:
+        return None
+    return workbook[start.start() : end + len(_NAMES_END)]
+
+
 # the identity constants' elements ('_skema_type', '_skema_modtager', …): what differs between forms
 # of one layout. Written as Excel, LibreOffice, openpyxl and xlsxwriter write them (a literal start is
 # found fast); an element spelled otherwise stays in the shared part, which is then only shared less.
