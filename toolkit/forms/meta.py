@@ -60,7 +60,7 @@ def _base_name(key: str) -> str:
 def layout_digest(cells) -> str:
     """The digest of an iterable of (defined name, sheet, cell like 'C12') of the input cells, in
     any order."""
-    text = "\n".join(sorted(f"{n}\t{s}\t{c}" for n, s, c in cells))
+    text = "\n".join(sorted(["\t".join(cell) for cell in cells]))
     return hashlib.sha256(text.encode()).hexdigest()[:24]
 
 

@@ -218,7 +218,11 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
     # An address from the map (`_felter`) is only a fallback while the cells have not moved: once any
     # living name of a sheet points elsewhere than its map entry (rows inserted or deleted, sheet
     # renamed), none of that sheet's map addresses is trusted, nor any address a living name now claims.
-    stale = {by_map[0] for _fi, _n, by_name, by_map in found if by_name and by_map and by_name != by_map}
+    stale = (
+        {by_map[0] for _fi, _n, by_name, by_map in found if by_name and by_map and by_name != by_map}
+        if mapping
+        else set()
+    )
     claimed: set[tuple[str, str]] | None = None  # made when first needed: most forms lose no name
 
     values: dict[str, FieldValue] = {}

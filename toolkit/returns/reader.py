@@ -314,6 +314,29 @@ def _expat(data: bytes) -> None:
     p.Parse(data, True)
 
 
+def no_dtd(data: bytes) -> None:
+    """Raise HostileXml when `data` declares a DTD: a document type declaration can only stand in
+    the prolog, before the root element, so the prolog (the XML declaration, processing instructions,
+    comments, white space) is walked up to the first element; no entity can be declared after it.
+    Much cheaper than parsing the whole part (`_expat`) when only the prolog matters."""
+    i = 0
+    while True:
+        i = data.find(b"<", i)
+        if i < 0:
+            return  # no element at all: nothing to expand
+        if data.startswith(b"<?", i):
+            end, step = data.find(b"?>", i + 2), 2
+        elif data.startswith(b"<!--", i):
+            end, step = data.find(b"-->", i + 4), 3
+        elif data.startswith(b"<!", i):
+            raise HostileXml("DTD/entitet i XML")  # <!DOCTYPE, <!ENTITY, or any other declaration
+        else:
+            return  # the root element
+        if end < 0:
+            return  # an unclosed prolog: no element, nothing to expand
+        i = end + step
+
+
 def _attrs(blob: bytes) -> dict[str, str]:
     """Attributes of a start tag, by local name (prefixes dropped), XML-unescaped."""
     out = {}
@@ -335,10 +358,11 @@ def _xlsx_names(
 def _xlsx_names_and_digest(
     source: Path | Package,
 ) -> tuple[dict[str, tuple[str, str]], dict[str, str], set[str], dict[str, Any], str]:
-    """`_xlsx_names` and the digest of the input cells' names (`_names_digest`). Expat checks each
-    part first (well-formed, no DTD or entity declaration: nothing is ever expanded); the few
+    """`_xlsx_names` and the digest of the input cells' names (`_names_digest`). Each part's
+    prolog is checked first (no DTD or entity declaration: nothing is ever expanded, `no_dtd`); the few
     elements needed are then picked out with patterns, which for a form's thousand names is much
-    cheaper than a Python callback per element. Forms of one type and layout share everything but
+    cheaper than a Python callback per element (or a full parse: malformed XML yields no name, and
+    python-calamine refuses it anyway). Forms of one type and layout share everything but
     their identity constants: the sheets and names are interpreted once per process and layout."""
     package = source if isinstance(source, Package) else Package.open(source)
     try:
@@ -348,8 +372,8 @@ def _xlsx_names_and_digest(
             package.close()
     if workbook is None or rels is None:
         raise KeyError("xl/workbook.xml")
-    _expat(rels)
-    _expat(workbook)
+    no_dtd(rels)
+    no_dtd(workbook)
     part = _names_part(workbook)
     if part is None:
         names, sheet_files, deleted, constants = _parse_names(rels, workbook)
@@ -410,7 +434,16 @@ def _parse_names(
     names: dict[str, tuple[str, str]] = {}
     deleted: set[str] = set()
     constants: dict[str, Any] = {}
+    simple_name, simple_ref = _SIMPLE_NAME.fullmatch, _SIMPLE_REF.fullmatch
     for blob, text in _DEFINED_NAME.findall(workbook):
+        # the common shape, as the forms are written (name="S_…" alone, 'Sheet'!$C$7): picked
+        # apart directly; anything else takes the general path below
+        s_name, s_ref = simple_name(blob), simple_ref(text)
+        if s_name is not None and s_ref is not None:
+            quoted, plain, col, row = s_ref.groups()
+            sheet = quoted.decode().replace("''", "'") if quoted is not None else plain.decode()
+            names[s_name.group(1).decode()] = (sheet, (col + row).decode())
+            continue
         name = _workbook_name(blob)
         if name is None:
             continue
@@ -426,10 +459,14 @@ def _parse_names(
 
 
 _CONSTANT_NAMES = frozenset([*META_CONSTANTS.values(), LAYOUT_CONSTANT])
+# a workbook-scope name with no other attribute and no escaped character
+_SIMPLE_NAME = re.compile(rb' name="([^"&<>]+)"')
+# a single cell on a sheet, no escaped character: 'Sheet'!$C$7, 'It''s'!C7, Sheet1!$C$7
+_SIMPLE_REF = re.compile(rb"(?:'((?:[^'&<]|'')+)'|([A-Za-z_][A-Za-z0-9_.]*))!\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})")
 
 
 def _names_digest(names: dict[str, tuple[str, str]]) -> str:
-    return layout_digest((n, s, c) for n, (s, c) in names.items() if is_field_name(n))
+    return layout_digest([(n, *at) for n, at in names.items() if is_field_name(n)])
 
 
 @lru_cache(maxsize=65536)  # forms of one type share their names

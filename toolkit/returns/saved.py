@@ -18,6 +18,7 @@ from defusedxml import ElementTree as SafeET
 
 from toolkit.returns.cfb import MAX_FILE_BYTES, cfb_stream
 from toolkit.returns.guards import Package
+from toolkit.returns.reader import HostileXml, no_dtd
 
 try:  # zip members may be LZMA-compressed; the module is optional in Python builds
     from lzma import LZMAError as _LZMAError
@@ -62,6 +63,7 @@ _BAD_CONTENT = (
     SafeET.ParseError,
     RuntimeError,
     NotImplementedError,
+    HostileXml,
     EOFError,
     OverflowError,
 )  # defusedxml's refusals are ValueErrors; a broken zip or stream is the same as no property
@@ -98,8 +100,14 @@ def document_saved(package: Package, suffix: str) -> dt.datetime | None:
 
 def _document_time(package: Package, suffix: str) -> dt.datetime | None:
     if suffix in (".xlsx", ".xlsm", ".xltx", ".xltm"):
-        root = _zip_xml(package, "docProps/core.xml")
-        return None if root is None else parse_time(root.findtext(_DCTERMS_MODIFIED))
+        data = package.read("docProps/core.xml", MAX_META_BYTES)
+        if data is None:
+            return None
+        text = _modified_text(data)
+        if text is None:  # written some other way: parsed in full
+            root = SafeET.fromstring(data, forbid_dtd=True)
+            text = root.findtext(_DCTERMS_MODIFIED)
+        return parse_time(text)
     if suffix == ".ods":
         root = _zip_xml(package, "meta.xml")
         meta = None if root is None else root.find(_ODF_META)
@@ -107,6 +115,21 @@ def _document_time(package: Package, suffix: str) -> dt.datetime | None:
     if suffix == ".xls":
         return _xls_last_saved(package.data)
     return None
+
+
+_DCTERMS_PREFIX = re.compile(rb"""xmlns:([A-Za-z_][\w.-]*)\s*=\s*["']http://purl\.org/dc/terms/["']""")
+
+
+def _modified_text(core: bytes) -> str | None:
+    """The text of `dcterms:modified` in core.xml as Excel and LibreOffice write it (the prefix
+    bound to the DC terms namespace, no escaped character in the time), found without parsing the
+    part; None when it is not written that way. A DTD is refused (HostileXml) as in a parse."""
+    no_dtd(core)
+    prefix = _DCTERMS_PREFIX.search(core)
+    if prefix is None:
+        return None
+    m = re.search(rb"<" + re.escape(prefix.group(1)) + rb":modified\b[^>]*>([^<&]*)</", core)
+    return None if m is None else m.group(1).decode("utf-8", "replace")
 
 
 def _zip_xml(package: Package, member: str):
