@@ -43,6 +43,14 @@ def default_year(today: dt.date | None = None) -> int:
     return today.year + 1 if today.month >= 9 else today.year
 
 
+def _timestamp(stored: str) -> float:
+    """A time as the store keeps it (local ISO text, to the second) as a POSIX time; 0 for none."""
+    try:
+        return dt.datetime.fromisoformat(stored).timestamp() if stored else 0.0
+    except ValueError:
+        return 0.0
+
+
 def resolve_stamdata(path: Path | None, cwd: Path | None = None) -> tuple[Path, bool]:
     """(path, is_example): the given file, ./stamdata.xlsx, or the bundled example."""
     if path:
@@ -273,13 +281,14 @@ class Workspace:
         on_wait: Callable[[], None] | None = None,
     ) -> tuple[IngestReport, list[Path]]:
         """Read, archive and store returned files, then rewrite the consolidated workbook of `years`
-        (default: every year in the store). Returns the report and the workbooks written."""
+        (default: the years this run changed, and any year in the store whose workbook is missing;
+        a run that stores nothing new rewrites nothing). Returns the report and the workbooks written."""
         from toolkit.problems import SkemaError
         from toolkit.returns.ingest import ingest
 
         with self.writing(on_wait) as store:
             report = ingest(paths, store, self.sd, self.defs, progress=progress, workers=self.workers)
-            todo = sorted({s.aar for s in store.submissions() if s.aar}) if years is None else list(years)
+            todo = self._changed_years(store, report) if years is None else list(years)
             written = []
             for y in todo:
                 try:  # the values are stored: a locked overview must not hide the per-file report
@@ -289,6 +298,32 @@ class Workspace:
                         f"Det samlede overblik for {y} blev ikke skrevet: {exc} Kør 'skema samlet --aar {y}' bagefter."
                     )
         return report, written
+
+    def _changed_years(self, store: Store, report: IngestReport) -> list[int]:
+        """The years whose consolidated workbook is out of date after this ingest: those of the files
+        it stored (a refused file that names no year shows in every year's list of errors), the
+        cycle's current year (its deadlines and stamdata move), and any year whose workbook is missing
+        or older than the store's last change for it (a write that failed, a correction since).
+        Other years' workbooks are left as they are: a store with many years is not rewritten whole."""
+        from toolkit.statuses import FileResult
+
+        stored = {FileResult.NY, FileResult.ERSTATTER, FileResult.AELDRE, FileResult.AFVIST}
+        submissions = store.submissions()
+        in_store = {s.aar for s in submissions if s.aar}
+        changed = [i.aar for i in report.items if i.status in stored]
+        years = set(in_store) if None in changed else {y for y in changed if y}
+        years |= in_store & {default_year()}
+        last: dict[int | None, str] = {}
+        for sub in submissions:
+            last[sub.aar] = max(last.get(sub.aar, ""), sub.received_at)
+        for c in store.corrections():
+            last[c["aar"]] = max(last.get(c["aar"], ""), c["created_at"])
+        for y in in_store - years:
+            target = self.out(y) / f"{y}_samlet.xlsx"
+            latest = max(last.get(y, ""), last.get(None, ""))
+            if not target.exists() or _timestamp(latest) > target.stat().st_mtime:
+                years.add(y)
+        return sorted(years)
 
     def correct(self, aar: int, respondent_id: str, felt: str, text: str, reason: str) -> Any:
         """Correct one value after talking to the respondent; validated like the form's cell."""

@@ -155,6 +155,8 @@ def _indlaes_summary(report, written, sti, aar: int) -> None:
     )
     for p in written:
         console.print(f"Samlet overblik: {p}")
+    if not written and report.read_any and not report.notes:
+        console.print("Intet nyt gemt – de samlede overblik er uændrede ('skema samlet' skriver dem igen).")
     for note in report.notes:
         console.print(f"[red]{note}[/red]")
 
