@@ -86,5 +86,29 @@ def replace(src: Path, target: Path) -> None:
 
 
 def write_bytes_atomic(target: Path, data: bytes) -> None:
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
+    """`data` as the new `target`, with `atomic_path`'s guarantees (a temporary file next to it,
+    one rename, the Danish errors, no temporary file left behind), written through the temporary
+    file's own descriptor: no second open, and the folder is made only if it is missing. For the
+    archive, which writes one per received file."""
+    target = Path(target)
+    folder = str(target.parent)
+    try:
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".~tmp_", suffix=target.suffix, dir=folder)
+        except FileNotFoundError:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".~tmp_", suffix=target.suffix, dir=folder)
+    except OSError as exc:
+        raise OutputError(target, exc) from exc
+    done = False
+    try:
+        with open(fd, "wb") as f:  # closes fd
+            f.write(data)
+        replace(Path(tmp), target)
+        done = True
+    except OSError as exc:
+        raise OutputError(target, exc) from exc
+    finally:
+        if not done:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from toolkit.fieldkeys import KeyParts, key_parts
-from toolkit.files import atomic_path
+from toolkit.files import atomic_path, write_bytes_atomic
 from toolkit.problems import Issue
 
 DB_FILE = "skema.sqlite"
@@ -350,13 +350,13 @@ class Store:
     def archive(self, path: Path, file_hash: str, data: bytes | None = None) -> Path:
         """Copy the received file untouched into the archive (once per content). `data`: its bytes,
         as hashed (`read_hashed`); None: copy the file."""
-        target = self.archive_dir / f"{file_hash}{Path(path).suffix.lower()}"
-        if not target.exists():
-            with atomic_path(target) as tmp:
-                if data is None:
+        target = self.archive_dir / f"{file_hash}{os.path.splitext(path)[1].lower()}"
+        if not os.path.exists(target):
+            if data is None:
+                with atomic_path(target) as tmp:
                     shutil.copyfile(path, tmp)
-                else:
-                    tmp.write_bytes(data)
+            else:
+                write_bytes_atomic(target, data)  # one open, through the temporary file's descriptor
         return target
 
     def remove_unrecorded(self) -> list[Path]:
@@ -389,6 +389,18 @@ class Store:
             "SELECT * FROM submissions WHERE file_hash = ? ORDER BY status = 'afvist', id DESC LIMIT 1", (file_hash,)
         ).fetchone()
         return Submission(**row) if row else None
+
+    def lookup(self, file_hash: str) -> tuple[Submission | None, SentForm | None]:
+        """`find_by_hash` and `find_sent` together, in one statement for new bytes (neither)."""
+        found, sent = self.con.execute(
+            "SELECT (SELECT id FROM submissions WHERE file_hash = ?1 ORDER BY status = 'afvist', id DESC LIMIT 1), "
+            "EXISTS (SELECT 1 FROM sent_forms WHERE file_hash = ?1)",
+            (file_hash,),
+        ).fetchone()
+        return (
+            self.submission(found) if found is not None else None,
+            self.find_sent(file_hash) if sent else None,
+        )
 
     def submission(self, submission_id: int) -> Submission | None:
         row = self.con.execute("SELECT * FROM submissions WHERE id = ?", (submission_id,)).fetchone()
@@ -507,20 +519,19 @@ class Store:
         con = self.con
         con.execute("BEGIN IMMEDIATE")
         try:
-            if con.execute(
-                "SELECT 1 FROM submissions WHERE file_hash = ? AND status != 'afvist'", (file_hash,)
-            ).fetchone():
+            identified = status != "afvist" and respondent_id is not None
+            # One statement asks what the transaction must know: are these bytes stored (by another
+            # run, meanwhile), are there refused attempts to supersede, and which answer is current
+            stored, retried, previous_id, previous_saved = con.execute(
+                "SELECT h.stored, h.retried, p.id, p.saved_at FROM (SELECT max(status != 'afvist') AS stored, "
+                "max(status = 'afvist' AND superseded_by IS NULL) AS retried FROM submissions WHERE file_hash = ?) h "
+                "LEFT JOIN submissions p ON p.aar = ? AND p.skema = ? AND p.respondent_id = ? AND p.current = 1",
+                (file_hash, aar, skema, respondent_id) if identified else (file_hash, None, None, None),
+            ).fetchone()
+            if stored:
                 con.execute("ROLLBACK")
                 raise FileExistsError(file_hash)
-            identified = status != "afvist" and respondent_id is not None
-            previous = None
-            if identified:
-                previous = con.execute(
-                    "SELECT id, saved_at FROM submissions WHERE aar = ? AND skema = ? AND respondent_id = ? "
-                    "AND current = 1",
-                    (aar, skema, respondent_id),
-                ).fetchone()
-            older = bool(previous and saved_at and previous["saved_at"] and saved_at < previous["saved_at"])
+            older = bool(previous_id is not None and saved_at and previous_saved and saved_at < previous_saved)
             current = identified and not older
             cur = con.execute(
                 "INSERT INTO submissions (file_hash, original_name, archive_name, received_at, skema, aar, "
@@ -539,36 +550,39 @@ class Store:
                     version,
                     status,
                     1 if current else 0,
-                    previous["id"] if previous is not None and older else None,
+                    previous_id if older else None,
                     saved_at,
                     mail_id,
                 ),
             )
             sid = cur.lastrowid
             assert sid is not None  # an INSERT into a rowid table always has one
-            if previous and current:
-                con.execute("UPDATE submissions SET current = 0, superseded_by = ? WHERE id = ?", (sid, previous["id"]))
-            con.execute(
-                "UPDATE submissions SET superseded_by = ? WHERE file_hash = ? AND status = 'afvist' "
-                "AND superseded_by IS NULL AND id != ?",
-                (sid, file_hash, sid),
-            )
+            if previous_id is not None and current:
+                con.execute("UPDATE submissions SET current = 0, superseded_by = ? WHERE id = ?", (sid, previous_id))
+            if retried:
+                con.execute(
+                    "UPDATE submissions SET superseded_by = ? WHERE file_hash = ? AND status = 'afvist' "
+                    "AND superseded_by IS NULL AND id != ?",
+                    (sid, file_hash, sid),
+                )
             for shape, rows in _value_rows(sid, values).items():
                 con.executemany(_vals_insert(shape), rows)
-            con.executemany(
-                "INSERT INTO issues (submission_id, file, respondent, skema, sheet, cell, felt, code, severity, "
-                "message) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (sid, i.file, i.respondent, i.skema, i.sheet, i.cell, i.key, i.code, i.severity, i.message)
-                    for i in issues
-                ],
-            )
+            issue_rows = [
+                (sid, i.file, i.respondent, i.skema, i.sheet, i.cell, i.key, i.code, i.severity, i.message)
+                for i in issues
+            ]
+            if issue_rows:
+                con.executemany(
+                    "INSERT INTO issues (submission_id, file, respondent, skema, sheet, cell, felt, code, severity, "
+                    "message) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    issue_rows,
+                )
             con.execute("COMMIT")
         except BaseException:
             if con.in_transaction:
                 con.execute("ROLLBACK")
             raise
-        return Recorded(sid, previous["id"] if previous else None, current)
+        return Recorded(sid, previous_id, current)
 
     def correct(self, aar: int, skema: str, respondent_id: str, felt: str, value, raw: str, reason: str) -> None:
         with self.con:
