@@ -27,8 +27,8 @@ from toolkit.problems import Issue
 
 DB_FILE = "skema.sqlite"
 ARCHIVE_DIR = "arkiv"
-SCHEMA_VERSION = 3  # PRAGMA user_version; 0: before the structured key columns; 1: file_hash unique, no saved_at;
-# 2: no mails, sent_mails or submissions.mail_id
+SCHEMA_VERSION = 4  # PRAGMA user_version; 0: before the structured key columns; 1: file_hash unique, no saved_at;
+# 2: no mails, sent_mails or submissions.mail_id; 3: vals with a rowid
 _KEY_TYPES = {
     "skema": "TEXT",
     "tilbud_id": "TEXT",
@@ -243,7 +243,22 @@ def _create_statement(schema: str, table: str) -> str:
     """The CREATE TABLE statement of `table` in schema.sql (the current definition)."""
     head = f"CREATE TABLE IF NOT EXISTS {table} ("
     start = schema.index(head)
-    return schema[start : schema.index("\n);", start) + 3]
+    return schema[start : schema.index(";", schema.index("\n)", start)) + 1]  # up to its options (WITHOUT ROWID)
+
+
+def _rebuild(con: sqlite3.Connection, create: str, table: str) -> None:
+    """Make `table` again by its current CREATE statement (SQLite cannot drop a constraint or add
+    WITHOUT ROWID), copying the columns the old one has; its indexes go with it (the schema script
+    makes them again). Inside a migration's transaction, foreign keys off."""
+    con.execute(create.replace(f"CREATE TABLE IF NOT EXISTS {table} (", f"CREATE TABLE {table}_new (", 1))
+    new = [r[1] for r in con.execute(f"PRAGMA table_info({table}_new)")]
+    old = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+    cols = ", ".join(c for c in new if c in old)
+    con.execute(f"INSERT INTO {table}_new ({cols}) SELECT {cols} FROM {table}")
+    con.execute(f"DROP TABLE {table}")
+    con.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
+    if con.execute("PRAGMA foreign_key_check").fetchone():
+        raise sqlite3.IntegrityError("skema.sqlite: henvisninger passer ikke efter opdateringen")
 
 
 def sha256_file(path: Path) -> str:
@@ -295,7 +310,9 @@ class Store:
         `saved_at` (unknown, NULL, for what was received before: a later file replaces those as it
         used to). SQLite cannot drop a constraint, so the table is rebuilt and its rows copied.
         2 → 3: `submissions.mail_id` (NULL: the files received before came by hand); the new tables
-        `mails` and `sent_mails` come from the schema script."""
+        `mails` and `sent_mails` come from the schema script.
+        3 → 4: `vals` WITHOUT ROWID: a value is written once, in its primary key's order (the rowid
+        table kept a second b-tree for the key), so each stored file writes less. Rebuilt and copied."""
         con = self.con
         con.execute("PRAGMA foreign_keys=OFF")  # the rebuild drops a referenced table; no effect inside a transaction
         con.execute("BEGIN IMMEDIATE")
@@ -313,20 +330,11 @@ class Store:
                         f"UPDATE {table} SET " + ", ".join(f"{c} = ?" for c in columns) + " WHERE rowid = ?", parts
                     )
             if version < 2:
-                create = _create_statement(schema, "submissions").replace(
-                    "CREATE TABLE IF NOT EXISTS submissions", "CREATE TABLE submissions_v2", 1
-                )
-                con.execute(create)
-                new = [r["name"] for r in con.execute("PRAGMA table_info(submissions_v2)")]
-                old = {r["name"] for r in con.execute("PRAGMA table_info(submissions)")}
-                cols = ", ".join(c for c in new if c in old)
-                con.execute(f"INSERT INTO submissions_v2 ({cols}) SELECT {cols} FROM submissions")
-                con.execute("DROP TABLE submissions")  # with its indexes; the schema script makes them again
-                con.execute("ALTER TABLE submissions_v2 RENAME TO submissions")
-                if con.execute("PRAGMA foreign_key_check").fetchone():
-                    raise sqlite3.IntegrityError("skema.sqlite: henvisninger passer ikke efter opdateringen")
+                _rebuild(con, _create_statement(schema, "submissions"), "submissions")
             if version < 3 and "mail_id" not in {r["name"] for r in con.execute("PRAGMA table_info(submissions)")}:
                 con.execute("ALTER TABLE submissions ADD COLUMN mail_id INTEGER REFERENCES mails(id)")
+            if version < 4:
+                _rebuild(con, _create_statement(schema, "vals"), "vals")
             if version < SCHEMA_VERSION:
                 con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             con.execute("COMMIT")
