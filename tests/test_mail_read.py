@@ -308,7 +308,7 @@ def test_a_store_of_schema_2_gets_the_mail_tables_and_keeps_its_rows(tmp_path):
     )
     con.close()
     with Store(tmp_path) as st:
-        assert st.con.execute("PRAGMA user_version").fetchone()[0] == 3
+        assert st.con.execute("PRAGMA user_version").fetchone()[0] == 4
         (s,) = st.submissions()
         assert (s.original_name, s.current, s.mail_id) == ("v.xlsx", 1, None)
         assert st.sent_mails(EVEN_YEAR) == [] and st.mail(1) is None

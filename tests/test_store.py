@@ -528,7 +528,7 @@ def _v1_store(folder: Path) -> None:
 def test_store_from_schema_1_opens_keeps_everything_and_lets_a_refused_file_be_read_again(tmp_path):
     _v1_store(tmp_path)
     with Store(tmp_path) as st:
-        assert st.con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 3
+        assert st.con.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION == 4
         subs = st.submissions()
         assert [(s.id, s.original_name, s.current, s.superseded_by, s.saved_at) for s in subs] == [
             (1, "v1.xlsx", 0, 2, None),

@@ -78,13 +78,39 @@ def atomic_path(target: Path):
             tmp_path.unlink()
 
 
-def replace(src: Path, target: Path) -> None:
+def replace(src: str | os.PathLike[str], target: str | os.PathLike[str]) -> None:
     try:
         os.replace(src, target)
     except PermissionError as exc:  # Windows: target open in Excel/Word
-        raise OutputLockedError(target) from exc
+        raise OutputLockedError(Path(target)) from exc
 
 
-def write_bytes_atomic(target: Path, data: bytes) -> None:
-    with atomic_path(target) as tmp:
-        tmp.write_bytes(data)
+def write_bytes_atomic(target: str | os.PathLike[str], data: bytes) -> None:
+    """`data` as the new `target`, with `atomic_path`'s guarantees (a temporary file next to it,
+    one rename, the Danish errors, no temporary file left behind), written through the temporary
+    file's own descriptor: no second open, and the folder is made only if it is missing. With plain
+    strings for paths: the archive writes one file per received file."""
+    path = os.fspath(target)
+    folder, name = os.path.split(path)
+    folder = folder or os.curdir
+    suffix = os.path.splitext(name)[1]
+    try:
+        try:
+            fd, tmp = tempfile.mkstemp(prefix=".~tmp_", suffix=suffix, dir=folder)
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".~tmp_", suffix=suffix, dir=folder)
+    except OSError as exc:
+        raise OutputError(Path(path), exc) from exc
+    done = False
+    try:
+        with open(fd, "wb") as f:  # closes fd
+            f.write(data)
+        replace(tmp, path)
+        done = True
+    except OSError as exc:
+        raise OutputError(Path(path), exc) from exc
+    finally:
+        if not done:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)

@@ -22,13 +22,13 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from toolkit.fieldkeys import KeyParts, key_parts
-from toolkit.files import atomic_path
+from toolkit.files import atomic_path, write_bytes_atomic
 from toolkit.problems import Issue
 
 DB_FILE = "skema.sqlite"
 ARCHIVE_DIR = "arkiv"
-SCHEMA_VERSION = 3  # PRAGMA user_version; 0: before the structured key columns; 1: file_hash unique, no saved_at;
-# 2: no mails, sent_mails or submissions.mail_id
+SCHEMA_VERSION = 4  # PRAGMA user_version; 0: before the structured key columns; 1: file_hash unique, no saved_at;
+# 2: no mails, sent_mails or submissions.mail_id; 3: vals with a rowid
 _KEY_TYPES = {
     "skema": "TEXT",
     "tilbud_id": "TEXT",
@@ -243,7 +243,22 @@ def _create_statement(schema: str, table: str) -> str:
     """The CREATE TABLE statement of `table` in schema.sql (the current definition)."""
     head = f"CREATE TABLE IF NOT EXISTS {table} ("
     start = schema.index(head)
-    return schema[start : schema.index("\n);", start) + 3]
+    return schema[start : schema.index(";", schema.index("\n)", start)) + 1]  # up to its options (WITHOUT ROWID)
+
+
+def _rebuild(con: sqlite3.Connection, create: str, table: str) -> None:
+    """Make `table` again by its current CREATE statement (SQLite cannot drop a constraint or add
+    WITHOUT ROWID), copying the columns the old one has; its indexes go with it (the schema script
+    makes them again). Inside a migration's transaction, foreign keys off."""
+    con.execute(create.replace(f"CREATE TABLE IF NOT EXISTS {table} (", f"CREATE TABLE {table}_new (", 1))
+    new = [r[1] for r in con.execute(f"PRAGMA table_info({table}_new)")]
+    old = {r[1] for r in con.execute(f"PRAGMA table_info({table})")}
+    cols = ", ".join(c for c in new if c in old)
+    con.execute(f"INSERT INTO {table}_new ({cols}) SELECT {cols} FROM {table}")
+    con.execute(f"DROP TABLE {table}")
+    con.execute(f"ALTER TABLE {table}_new RENAME TO {table}")
+    if con.execute("PRAGMA foreign_key_check").fetchone():
+        raise sqlite3.IntegrityError("skema.sqlite: henvisninger passer ikke efter opdateringen")
 
 
 def sha256_file(path: Path) -> str:
@@ -295,7 +310,9 @@ class Store:
         `saved_at` (unknown, NULL, for what was received before: a later file replaces those as it
         used to). SQLite cannot drop a constraint, so the table is rebuilt and its rows copied.
         2 → 3: `submissions.mail_id` (NULL: the files received before came by hand); the new tables
-        `mails` and `sent_mails` come from the schema script."""
+        `mails` and `sent_mails` come from the schema script.
+        3 → 4: `vals` WITHOUT ROWID: a value is written once, in its primary key's order (the rowid
+        table kept a second b-tree for the key), so each stored file writes less. Rebuilt and copied."""
         con = self.con
         con.execute("PRAGMA foreign_keys=OFF")  # the rebuild drops a referenced table; no effect inside a transaction
         con.execute("BEGIN IMMEDIATE")
@@ -313,20 +330,11 @@ class Store:
                         f"UPDATE {table} SET " + ", ".join(f"{c} = ?" for c in columns) + " WHERE rowid = ?", parts
                     )
             if version < 2:
-                create = _create_statement(schema, "submissions").replace(
-                    "CREATE TABLE IF NOT EXISTS submissions", "CREATE TABLE submissions_v2", 1
-                )
-                con.execute(create)
-                new = [r["name"] for r in con.execute("PRAGMA table_info(submissions_v2)")]
-                old = {r["name"] for r in con.execute("PRAGMA table_info(submissions)")}
-                cols = ", ".join(c for c in new if c in old)
-                con.execute(f"INSERT INTO submissions_v2 ({cols}) SELECT {cols} FROM submissions")
-                con.execute("DROP TABLE submissions")  # with its indexes; the schema script makes them again
-                con.execute("ALTER TABLE submissions_v2 RENAME TO submissions")
-                if con.execute("PRAGMA foreign_key_check").fetchone():
-                    raise sqlite3.IntegrityError("skema.sqlite: henvisninger passer ikke efter opdateringen")
+                _rebuild(con, _create_statement(schema, "submissions"), "submissions")
             if version < 3 and "mail_id" not in {r["name"] for r in con.execute("PRAGMA table_info(submissions)")}:
                 con.execute("ALTER TABLE submissions ADD COLUMN mail_id INTEGER REFERENCES mails(id)")
+            if version < 4:
+                _rebuild(con, _create_statement(schema, "vals"), "vals")
             if version < SCHEMA_VERSION:
                 con.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             con.execute("COMMIT")
@@ -350,13 +358,13 @@ class Store:
     def archive(self, path: Path, file_hash: str, data: bytes | None = None) -> Path:
         """Copy the received file untouched into the archive (once per content). `data`: its bytes,
         as hashed (`read_hashed`); None: copy the file."""
-        target = self.archive_dir / f"{file_hash}{Path(path).suffix.lower()}"
-        if not target.exists():
-            with atomic_path(target) as tmp:
-                if data is None:
+        target = self.archive_dir / f"{file_hash}{os.path.splitext(path)[1].lower()}"
+        if not os.path.exists(target):
+            if data is None:
+                with atomic_path(target) as tmp:
                     shutil.copyfile(path, tmp)
-                else:
-                    tmp.write_bytes(data)
+            else:
+                write_bytes_atomic(target, data)  # one open, through the temporary file's descriptor
         return target
 
     def remove_unrecorded(self) -> list[Path]:
@@ -389,6 +397,18 @@ class Store:
             "SELECT * FROM submissions WHERE file_hash = ? ORDER BY status = 'afvist', id DESC LIMIT 1", (file_hash,)
         ).fetchone()
         return Submission(**row) if row else None
+
+    def lookup(self, file_hash: str) -> tuple[Submission | None, SentForm | None]:
+        """`find_by_hash` and `find_sent` together, in one statement for new bytes (neither)."""
+        found, sent = self.con.execute(
+            "SELECT (SELECT id FROM submissions WHERE file_hash = ?1 ORDER BY status = 'afvist', id DESC LIMIT 1), "
+            "EXISTS (SELECT 1 FROM sent_forms WHERE file_hash = ?1)",
+            (file_hash,),
+        ).fetchone()
+        return (
+            self.submission(found) if found is not None else None,
+            self.find_sent(file_hash) if sent else None,
+        )
 
     def submission(self, submission_id: int) -> Submission | None:
         row = self.con.execute("SELECT * FROM submissions WHERE id = ?", (submission_id,)).fetchone()
@@ -507,20 +527,19 @@ class Store:
         con = self.con
         con.execute("BEGIN IMMEDIATE")
         try:
-            if con.execute(
-                "SELECT 1 FROM submissions WHERE file_hash = ? AND status != 'afvist'", (file_hash,)
-            ).fetchone():
+            identified = status != "afvist" and respondent_id is not None
+            # One statement asks what the transaction must know: are these bytes stored (by another
+            # run, meanwhile), are there refused attempts to supersede, and which answer is current
+            stored, retried, previous_id, previous_saved = con.execute(
+                "SELECT h.stored, h.retried, p.id, p.saved_at FROM (SELECT max(status != 'afvist') AS stored, "
+                "max(status = 'afvist' AND superseded_by IS NULL) AS retried FROM submissions WHERE file_hash = ?) h "
+                "LEFT JOIN submissions p ON p.aar = ? AND p.skema = ? AND p.respondent_id = ? AND p.current = 1",
+                (file_hash, aar, skema, respondent_id) if identified else (file_hash, None, None, None),
+            ).fetchone()
+            if stored:
                 con.execute("ROLLBACK")
                 raise FileExistsError(file_hash)
-            identified = status != "afvist" and respondent_id is not None
-            previous = None
-            if identified:
-                previous = con.execute(
-                    "SELECT id, saved_at FROM submissions WHERE aar = ? AND skema = ? AND respondent_id = ? "
-                    "AND current = 1",
-                    (aar, skema, respondent_id),
-                ).fetchone()
-            older = bool(previous and saved_at and previous["saved_at"] and saved_at < previous["saved_at"])
+            older = bool(previous_id is not None and saved_at and previous_saved and saved_at < previous_saved)
             current = identified and not older
             cur = con.execute(
                 "INSERT INTO submissions (file_hash, original_name, archive_name, received_at, skema, aar, "
@@ -539,36 +558,39 @@ class Store:
                     version,
                     status,
                     1 if current else 0,
-                    previous["id"] if previous is not None and older else None,
+                    previous_id if older else None,
                     saved_at,
                     mail_id,
                 ),
             )
             sid = cur.lastrowid
             assert sid is not None  # an INSERT into a rowid table always has one
-            if previous and current:
-                con.execute("UPDATE submissions SET current = 0, superseded_by = ? WHERE id = ?", (sid, previous["id"]))
-            con.execute(
-                "UPDATE submissions SET superseded_by = ? WHERE file_hash = ? AND status = 'afvist' "
-                "AND superseded_by IS NULL AND id != ?",
-                (sid, file_hash, sid),
-            )
+            if previous_id is not None and current:
+                con.execute("UPDATE submissions SET current = 0, superseded_by = ? WHERE id = ?", (sid, previous_id))
+            if retried:
+                con.execute(
+                    "UPDATE submissions SET superseded_by = ? WHERE file_hash = ? AND status = 'afvist' "
+                    "AND superseded_by IS NULL AND id != ?",
+                    (sid, file_hash, sid),
+                )
             for shape, rows in _value_rows(sid, values).items():
                 con.executemany(_vals_insert(shape), rows)
-            con.executemany(
-                "INSERT INTO issues (submission_id, file, respondent, skema, sheet, cell, felt, code, severity, "
-                "message) VALUES (?,?,?,?,?,?,?,?,?,?)",
-                [
-                    (sid, i.file, i.respondent, i.skema, i.sheet, i.cell, i.key, i.code, i.severity, i.message)
-                    for i in issues
-                ],
-            )
+            issue_rows = [
+                (sid, i.file, i.respondent, i.skema, i.sheet, i.cell, i.key, i.code, i.severity, i.message)
+                for i in issues
+            ]
+            if issue_rows:
+                con.executemany(
+                    "INSERT INTO issues (submission_id, file, respondent, skema, sheet, cell, felt, code, severity, "
+                    "message) VALUES (?,?,?,?,?,?,?,?,?,?)",
+                    issue_rows,
+                )
             con.execute("COMMIT")
         except BaseException:
             if con.in_transaction:
                 con.execute("ROLLBACK")
             raise
-        return Recorded(sid, previous["id"] if previous else None, current)
+        return Recorded(sid, previous_id, current)
 
     def correct(self, aar: int, skema: str, respondent_id: str, felt: str, value, raw: str, reason: str) -> None:
         with self.con:

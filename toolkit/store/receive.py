@@ -61,10 +61,9 @@ def admit(store: Store, file: Path, batch: dict[str, Path] | None = None) -> Adm
     admitted so far in this run, which this call updates) or are a form as it was sent out. Bytes
     that were refused before are admitted again, with the earlier refusal attached."""
     file_hash, data = read_hashed(file)  # the archive gets the very bytes that were hashed
-    earlier = store.find_by_hash(file_hash)
+    earlier, sent = store.lookup(file_hash)
     if earlier is not None and not earlier.refused:
         return Known(file, earlier)
-    sent = store.find_sent(file_hash)
     if sent is not None:
         return Unfilled(file, sent)
     if batch is not None:

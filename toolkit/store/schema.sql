@@ -31,7 +31,7 @@ CREATE TABLE IF NOT EXISTS vals (
     -- the key's structured parts (toolkit.fieldkeys.KeyParts); felt stays the full text key
     skema TEXT, tilbud_id TEXT, nr TEXT, ydelse_id TEXT, kommune_id TEXT, linje TEXT, noegle TEXT, felt_aar INTEGER,
     PRIMARY KEY (submission_id, felt)
-);
+) WITHOUT ROWID;  -- one b-tree in key order (a rowid table needs a second one for the key)
 
 CREATE TABLE IF NOT EXISTS issues (
     id INTEGER PRIMARY KEY,
