@@ -383,7 +383,8 @@ def _sheet_list(sheets: bytes, rels: bytes) -> tuple[dict[str, str], frozenset[s
             return None
         targets[a.get("Id", "")] = a.get("Target", "")
     mapping: dict[str, str] = {}
-    hidden, shown = set(), set()
+    hidden: set[str] = set()
+    shown: set[str] = set()
     for blob in _SHEET.findall(sheets):
         a = _attrs(blob)
         if a is None:
