@@ -217,3 +217,31 @@ def test_a_sheet_list_the_guard_cannot_place_defers_nothing(answered, tmp_path):
     refusal, _warnings, package = check_package(odd)
     assert package is None and refusal is not None
     assert (refusal.code, refusal.message) == ("absurd-omfang", _absurd(odd.name, part))
+
+
+def test_a_damaged_part_is_refused_as_damaged(answered, sd, defs, tmp_path):
+    """The guard inflates the parts itself from the file's bytes: a part whose bytes were damaged
+    (one byte changed in the middle of a visible sheet) fails its checksum, as zipfile's would."""
+    part = _part_of_sheet(answered, "Vejledning")
+    data = bytearray(answered.read_bytes())
+    with zipfile.ZipFile(answered) as z:
+        info = z.getinfo(part)
+    start = info.header_offset + 30 + len(info.orig_filename.encode()) + len(info.extra)
+    data[start + info.compress_size // 2] ^= 0x55
+    path = tmp_path / "beskadiget.xlsx"
+    path.write_bytes(bytes(data))
+    refusal, _warnings, package = check_package(path)
+    assert package is None and refusal is not None and refusal.code == "ulaeselig-fil"
+    res = read_return(path, sd, defs)
+    assert res.refused and [i.code for i in res.issues] == ["ulaeselig-fil"]
+
+
+def test_a_part_read_by_the_guard_equals_zipfiles(answered):
+    refusal, _warnings, package = check_package(answered)
+    assert refusal is None and package is not None and package.zip is not None
+    with zipfile.ZipFile(answered) as z:
+        for info in z.infolist():
+            whole = z.read(info)
+            assert package.unpack(info) == whole
+            assert package.unpack(info, 100) == whole[:100]
+    package.close()

@@ -326,10 +326,9 @@ def _check_zip(package: Package, name: str, ext: str, limits: Limits):
             # needed whole (bounded by the size checks above): unpacked once, kept for the reader
             prolog = package.parts.get(member)
             if prolog is None:
-                prolog = package.parts[member] = z.read(i)
+                prolog = package.parts[member] = package.unpack(i)
         else:
-            with z.open(i) as f:
-                prolog = f.read(limits.prolog_bytes)
+            prolog = package.unpack(i, limits.prolog_bytes)
         if _DTD.search(prolog, 0, limits.prolog_bytes):
             return refuse("xml-entitet", _dtd(member))
     if ext in (".xlsm", ".xltm") or any(n.lower().endswith("vbaproject.bin") for n in names):
