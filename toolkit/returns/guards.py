@@ -402,7 +402,8 @@ def _hidden_sheet_parts(package: Package) -> set[str]:
     workbook = package.parts["xl/workbook.xml"] = package.unpack(z.getinfo("xl/workbook.xml"))
     rels = package.parts["xl/_rels/workbook.xml.rels"] = package.unpack(z.getinfo("xl/_rels/workbook.xml.rels"))
     start = _SHEETS.search(workbook)
-    if start is None or _DTD.search(workbook, 0, LIMITS.prolog_bytes) or _DTD.search(rels, 0, LIMITS.prolog_bytes):
+    prolog = package.limits.prolog_bytes
+    if start is None or _DTD.search(workbook, 0, prolog) or _DTD.search(rels, 0, prolog):
         return set()  # the up-front checks refuse a DTD as before
     end = workbook.find(b"sheets>", start.end())  # the end of the sheet list (found in linear time)
     sheets = _sheet_list(workbook[start.end() : end if end >= 0 else len(workbook)], rels)
