@@ -1,12 +1,21 @@
 """Checks on every received file before any reader parses it. All limits live in LIMITS and are
 documented in the README ("Sikkerhed og robusthed"). A check returns an Issue (the file is refused)
-or None; warnings (macros) are returned separately."""
+or None; warnings (macros) are returned separately.
+
+Every part's sizes and packing ratio (the zip directory) and every XML part's prolog are checked up
+front, and so is every visible worksheet (a DTD in its prolog, the extent of its values). A hidden
+worksheet (the form's `_skema`, `_felter`, `_lister`, `_status`, or one a respondent hid) is checked
+only when the reader is about to load it (`Package.require_sheet`), so the sheets it never loads cost
+nothing. python-calamine is never asked to load a worksheet that was not checked."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
+import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -47,15 +56,31 @@ def _col_number(letters: bytes) -> int:
     return n
 
 
+class RefusedSheet(Exception):
+    """A worksheet the reader was about to load failed its check: the whole file is refused with
+    `issue` (the same code and message as when the guard finds it up front)."""
+
+    def __init__(self, issue: Issue):
+        super().__init__(issue.message)
+        self.issue = issue
+
+
 class Package:
     """A received workbook read from disk once: its bytes and, for the zip formats (.xlsx, .xlsm,
     .ods), the archive opened once, with the parts the guard already unpacked (worksheets, styles,
-    workbook, content) kept for the reader. Nothing here is parsed or trusted yet."""
+    workbook, content) kept for the reader. Nothing here is parsed or trusted yet, except what the
+    guard checked: its verdict on each worksheet is kept (`require_sheet`)."""
 
-    def __init__(self, data: bytes, archive: zipfile.ZipFile | None = None):
+    def __init__(self, data: bytes, archive: zipfile.ZipFile | None = None, name: str = ""):
         self.data = data
         self.zip = archive
+        self.name = name
         self.parts: dict[str, bytes] = {}
+        self.limits = LIMITS
+        # sheet name -> worksheet part, from workbook.xml and its relationships (None: not found,
+        # then every worksheet part is checked before the first sheet is loaded)
+        self.sheet_parts: dict[str, str] | None = None
+        self.checked: dict[str, Issue | None] = {}  # worksheet part -> its refusal or None
 
     @classmethod
     def open(cls, path: Path, limit: int | None = None) -> Package:
@@ -63,7 +88,7 @@ class Package:
         Raises zipfile.BadZipFile for a broken archive."""
         with open(path, "rb") as f:
             data = f.read() if limit is None else f.read(limit + 1)
-        return cls(data, zipfile.ZipFile(io.BytesIO(data)) if data[:4] == ZIP else None)
+        return cls(data, zipfile.ZipFile(io.BytesIO(data)) if data[:4] == ZIP else None, Path(path).name)
 
     def read(self, member: str, cap: int | None = None) -> bytes | None:
         """One part of the archive: kept, or unpacked now; None when it is absent or (with `cap`)
@@ -75,13 +100,85 @@ class Package:
             info = self.zip.getinfo(member)
         except KeyError:
             return None
-        if cap is None:
-            return self.zip.read(info)
-        if info.file_size > cap:
+        if cap is not None and info.file_size > cap:
             return None
-        with self.zip.open(info) as f:
-            data = f.read(cap + 1)  # the header's size is not trusted
-        return data if len(data) <= cap else None
+        data = self.unpack(info)
+        return data if cap is None or len(data) <= cap else None
+
+    def unpack(self, info: zipfile.ZipInfo, prolog: int | None = None) -> bytes:
+        """Part `info` unpacked whole (never more than the size the zip directory gives, and its
+        checksum checked), or only its first `prolog` bytes. The file is already in memory: a part
+        stored or deflated, as every spreadsheet program writes them, is inflated straight from
+        `data` (zipfile costs some 20 µs a part more); anything else goes through zipfile. Raises
+        zipfile.BadZipFile for a broken part."""
+        assert self.zip is not None
+        start = self._payload(info)
+        if start is None:
+            if prolog is None:
+                return self.zip.read(info)
+            with self.zip.open(info) as f:
+                return f.read(prolog)
+        raw = memoryview(self.data)[start : start + info.compress_size]
+        limit = info.file_size if prolog is None else min(prolog, info.file_size)
+        if info.compress_type == zipfile.ZIP_STORED:
+            out = bytes(raw[:limit])
+        else:
+            try:
+                out = zlib.decompressobj(-15).decompress(raw, limit + 1)
+            except zlib.error:
+                raise zipfile.BadZipFile(f"beskadiget del {info.filename}") from None
+        if prolog is None and (len(out) != info.file_size or zlib.crc32(out) != info.CRC):
+            raise zipfile.BadZipFile(f"beskadiget del {info.filename}")
+        return out[:limit]
+
+    def _payload(self, info: zipfile.ZipInfo) -> int | None:
+        """Where part `info`'s compressed bytes start in `data`, or None when zipfile must read it
+        (compressed otherwise than stored or deflated, encrypted, or a local header that is not
+        where the directory says)."""
+        if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) or info.flag_bits & 0x1:
+            return None
+        offset = info.header_offset
+        if self.data[offset : offset + 4] != ZIP or len(self.data) < offset + 30:
+            return None
+        name_length, extra_length = struct.unpack_from("<HH", self.data, offset + 26)
+        if self.data[offset + 30 : offset + 30 + name_length] != info.orig_filename.encode(
+            "utf-8" if info.flag_bits & 0x800 else "cp437"
+        ):
+            return None  # zipfile then raises on the mismatch
+        return offset + 30 + name_length + extra_length
+
+    def sheet_refusal(self, sheet: str) -> Issue | None:
+        """The refusal of the whole file if worksheet `sheet` (by its name in the workbook) fails
+        its check (a DTD in its prolog, `xml-entitet`; values too far out, `absurd-omfang`), or
+        None. Checked once, when first asked; a sheet the guard could not place in the archive
+        makes every worksheet part be checked. Only .xlsx/.xlsm sheets are checked here: an .ods's
+        sheets are all checked up front (content.xml), an .xls's not at all (as before)."""
+        if self.zip is None:
+            return None
+        part = self.sheet_parts.get(sheet) if self.sheet_parts is not None else None
+        if part is None:  # not placed (or no guard ran): every worksheet part
+            parts = sorted(
+                {n for n in self.zip.NameToInfo if _is_worksheet(n)} | set((self.sheet_parts or {}).values())
+            )
+        else:
+            parts = [part]
+        for member in parts:
+            if member not in self.checked:
+                try:
+                    self.checked[member] = _check_sheet(self, member, self.limits)
+                except zipfile.BadZipFile:
+                    self.checked[member] = Issue("ulaeselig-fil", _broken(self.name), file=self.name)
+            refusal = self.checked[member]
+            if refusal is not None:
+                return refusal
+        return None
+
+    def require_sheet(self, sheet: str) -> None:
+        """Raises RefusedSheet unless worksheet `sheet` passes its check: called right before the
+        reader asks python-calamine to load it."""
+        refusal = self.sheet_refusal(sheet)
+        if refusal is not None:
+            raise RefusedSheet(refusal)
 
     def close(self) -> None:
         if self.zip is not None:
@@ -217,28 +314,138 @@ def _check_zip(package: Package, name: str, ext: str, limits: Limits):
         return refuse(
             "zip-bombe", f"filen pakker sig ud til {total / 1e6:.0f} MB (højst {limits.max_total_bytes / 1e6:.0f} MB)."
         )
+    # the worksheets checked now: the visible ones (all, when the sheet list cannot be read); a
+    # hidden one is checked when the reader is about to load it (Package.require_sheet)
+    package.limits = limits
+    deferred = _hidden_sheet_parts(package)
     for i in infos:
-        if i.filename.lower().endswith((".xml", ".rels")):
-            if i.filename in KEPT_PARTS or _is_worksheet(i.filename):
-                # needed whole (bounded by the size checks above): unpacked once, kept for the reader
-                prolog = package.parts[i.filename] = z.read(i)
-            else:
-                with z.open(i) as f:
-                    prolog = f.read(limits.prolog_bytes)
-            if _DTD.search(prolog, 0, limits.prolog_bytes):
-                return refuse(
-                    "xml-entitet",
-                    f"delen {i.filename} indeholder en DTD/entitetserklæring, som "
-                    f"Excel aldrig skriver (mulig XML-angreb). Filen læses ikke.",
-                )
+        member = i.filename
+        if member in deferred or not member.lower().endswith((".xml", ".rels")):
+            continue
+        if member in KEPT_PARTS or _is_worksheet(member):
+            # needed whole (bounded by the size checks above): unpacked once, kept for the reader
+            prolog = package.parts.get(member)
+            if prolog is None:
+                prolog = package.parts[member] = package.unpack(i)
+        else:
+            prolog = package.unpack(i, limits.prolog_bytes)
+        if _DTD.search(prolog, 0, limits.prolog_bytes):
+            return refuse("xml-entitet", _dtd(member))
     if ext in (".xlsm", ".xltm") or any(n.lower().endswith("vbaproject.bin") for n in names):
         warnings.append(Issue("makro", f"{name} indeholder makroer; de køres ikke, kun værdierne læses.", file=name))
     if ext == ".ods" and _ods_encrypted(package.parts.get("META-INF/manifest.xml", b"")):
         return refuse("adgangskode", "Filen er beskyttet med adgangskode – bed afsenderen sende den uden adgangskode.")
-    problem = _extent(package.parts, limits)
+    content = package.parts.get("content.xml")
+    problem = _ods_extent(content) if content is not None else None
+    for member in names:
+        if problem is not None:
+            break
+        if _is_worksheet(member) and member not in deferred:
+            problem = _sheet_extent(member, package.parts[member], limits)
+            if problem is None:
+                package.checked[member] = None
     if problem:
         return refuse("absurd-omfang", problem)
     return None, warnings
+
+
+def _dtd(member: str) -> str:
+    return (
+        f"delen {member} indeholder en DTD/entitetserklæring, som "
+        f"Excel aldrig skriver (mulig XML-angreb). Filen læses ikke."
+    )
+
+
+def _check_sheet(package: Package, member: str, limits: Limits) -> Issue | None:
+    """A worksheet part's check, as the guard makes it up front: no DTD in its prolog, values
+    within the extent limits. The part is kept for the reader."""
+    data = package.read(member)
+    if data is None:
+        return None  # absent: python-calamine cannot load it either
+    package.parts[member] = data
+    name = package.name
+    if _DTD.search(data, 0, limits.prolog_bytes):
+        return Issue("xml-entitet", f"{name}: {_dtd(member)}", file=name)
+    problem = _sheet_extent(member, data, limits)
+    return None if problem is None else Issue("absurd-omfang", f"{name}: {problem}", file=name)
+
+
+_SHEETS = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheets\b")
+_SHEET = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?sheet\b([^>]*)>")
+_RELATIONSHIP = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?Relationship\b([^>]*)>")
+_ATTR = re.compile(rb"""([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def _attrs(blob: bytes) -> dict[str, str] | None:
+    """A start tag's attributes by local name (prefixes dropped), XML-unescaped; None when two
+    share a local name (`r:id` and `x:id`: which one a reader takes is not certain)."""
+    out = {}
+    for key, dq, sq in _ATTR.findall(blob):
+        value = (dq or sq).decode("utf-8", "replace")
+        local = key.rsplit(b":", 1)[-1].decode()
+        if local in out:
+            return None
+        out[local] = html.unescape(value) if "&" in value else value
+    return out
+
+
+def _hidden_sheet_parts(package: Package) -> set[str]:
+    """The parts of the hidden worksheets, whose check waits until the reader loads them. Reads
+    the sheet list (xl/workbook.xml and its relationships, which the guard unpacks and keeps for
+    the reader anyway) into `package.sheet_parts`. Anything unexpected (no sheet list, a sheet name
+    or relationship id twice, an attribute twice, a target outside xl/worksheets/ or missing, a DTD
+    in either part) defers nothing: every worksheet is then checked up front."""
+    z = package.zip
+    assert z is not None
+    if "xl/workbook.xml" not in z.NameToInfo or "xl/_rels/workbook.xml.rels" not in z.NameToInfo:
+        return set()
+    workbook = package.parts["xl/workbook.xml"] = package.unpack(z.getinfo("xl/workbook.xml"))
+    rels = package.parts["xl/_rels/workbook.xml.rels"] = package.unpack(z.getinfo("xl/_rels/workbook.xml.rels"))
+    start = _SHEETS.search(workbook)
+    prolog = package.limits.prolog_bytes
+    if start is None or _DTD.search(workbook, 0, prolog) or _DTD.search(rels, 0, prolog):
+        return set()  # the up-front checks refuse a DTD as before
+    end = workbook.find(b"sheets>", start.end())  # the end of the sheet list (found in linear time)
+    sheets = _sheet_list(workbook[start.end() : end if end >= 0 else len(workbook)], rels)
+    if sheets is None or any(part not in z.NameToInfo for part in sheets[0].values()):
+        return set()
+    package.sheet_parts = dict(sheets[0])
+    return set(sheets[1])
+
+
+@lru_cache(maxsize=32)  # forms of one type share their sheet list and its relationships
+def _sheet_list(sheets: bytes, rels: bytes) -> tuple[dict[str, str], frozenset[str]] | None:
+    """(sheet name -> worksheet part, the parts of only hidden sheets) from the sheet list of
+    workbook.xml and its relationships; None for anything unexpected. Shared: not to be changed."""
+    targets: dict[str, str] = {}
+    for blob in _RELATIONSHIP.findall(rels):
+        a = _attrs(blob)
+        if a is None or a.get("Id", "") in targets:
+            return None
+        targets[a.get("Id", "")] = a.get("Target", "")
+    mapping: dict[str, str] = {}
+    hidden: set[str] = set()
+    shown: set[str] = set()
+    for blob in _SHEET.findall(sheets):
+        a = _attrs(blob)
+        if a is None:
+            return None
+        sheet, part = a.get("name", ""), _part_of(targets.get(a.get("id", ""), ""))
+        if part is None or sheet in mapping:
+            return None
+        mapping[sheet] = part
+        (hidden if a.get("state") in ("hidden", "veryHidden") else shown).add(part)
+    return mapping, frozenset(hidden - shown)
+
+
+def _part_of(target: str) -> str | None:
+    """A relationship target of xl/workbook.xml as a worksheet part's name: '/xl/worksheets/s1.xml'
+    and 'worksheets/s1.xml' are both 'xl/worksheets/s1.xml'; None for anything else (a target
+    readers might resolve differently: its sheet is then checked up front, with all the others)."""
+    path = target[1:] if target.startswith("/") else "xl/" + target
+    if not _is_worksheet(path) or ".." in path or "//" in path or "\\" in path or "/./" in path:
+        return None
+    return path
 
 
 @lru_cache(maxsize=16)
@@ -289,21 +496,22 @@ def _is_worksheet(member: str) -> bool:
     return member.startswith("xl/worksheets/") and member.endswith(".xml")
 
 
-def _extent(parts: dict[str, bytes], limits: Limits) -> str | None:
-    for n, data in parts.items():
-        if _is_worksheet(n):
-            rows, cols = _value_extent(data, limits.max_cells, limits.max_cols)
-            if rows > limits.max_rows or cols > limits.max_cols or rows * cols > limits.max_cells:
-                return (
-                    f"arket {n.rsplit('/', 1)[-1]} har værdier til og med række {rows:_}"
-                    + (f" og kolonne {cols:_}" if cols else "")
-                    + f" (højst {limits.max_rows:_} rækker, {limits.max_cols:_} kolonner og "
-                    f"{limits.max_cells:_} celler i alt)."
-                ).replace("_", ".")
-        elif n == "content.xml":
-            for kind, count in _ODS_REPEAT.findall(data):
-                if int(count) > 10_000_000:
-                    return f"et ark gentager {int(count):,} {kind.decode()} (urimeligt).".replace(",", ".")
+def _sheet_extent(member: str, data: bytes, limits: Limits) -> str | None:
+    rows, cols = _value_extent(data, limits.max_cells, limits.max_cols)
+    if rows > limits.max_rows or cols > limits.max_cols or rows * cols > limits.max_cells:
+        return (
+            f"arket {member.rsplit('/', 1)[-1]} har værdier til og med række {rows:_}"
+            + (f" og kolonne {cols:_}" if cols else "")
+            + f" (højst {limits.max_rows:_} rækker, {limits.max_cols:_} kolonner og "
+            f"{limits.max_cells:_} celler i alt)."
+        ).replace("_", ".")
+    return None
+
+
+def _ods_extent(content: bytes) -> str | None:
+    for kind, count in _ODS_REPEAT.findall(content):
+        if int(count) > 10_000_000:
+            return f"et ark gentager {int(count):,} {kind.decode()} (urimeligt).".replace(",", ".")
     return None
 
 

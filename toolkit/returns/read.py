@@ -15,7 +15,7 @@ from toolkit.definitions.model import Skemadefinition
 from toolkit.definitions.recipients import Modtager, as_sent, find_recipient
 from toolkit.forms.meta import defined_name
 from toolkit.problems import FEJL, Issue
-from toolkit.returns.guards import check_package
+from toolkit.returns.guards import RefusedSheet, check_package
 from toolkit.returns.normalize import normalize
 from toolkit.returns.reader import RawWorkbook, UnreadableWorkbook, open_workbook
 from toolkit.returns.saved import document_saved
@@ -71,11 +71,7 @@ def read_return(
     refusal, warnings, package = check_package(path)  # the file is read and unpacked once, here
     if refusal is not None or package is None:
         assert refusal is not None
-        res.issues.append(
-            replace(refusal, file=res.original_name, message=refusal.message.replace(path.name, res.original_name))
-        )
-        res.refused = True
-        return res
+        return _refused(res, refusal)
     res.issues += [
         replace(w, file=res.original_name, message=w.message.replace(path.name, res.original_name)) for w in warnings
     ]
@@ -85,14 +81,27 @@ def read_return(
     except UnreadableWorkbook as exc:
         package.close()
         return res.refuse("ulaeselig-fil", f"Filen {res.original_name} kan ikke læses som regneark ({str(exc)[:120]}).")
+    except RefusedSheet as exc:  # a hidden sheet the guard checks only when it is loaded
+        package.close()
+        return _refused(ReadResult(path, res.original_name), exc.issue)
     try:
         defn = _identify(raw, res, sd, defs)
         if defn is None:
             return res
         _extract(raw, res, defn, sd)
+    except RefusedSheet as exc:
+        return _refused(ReadResult(path, res.original_name), exc.issue)
     finally:
         raw.close()
         package.close()
+    return res
+
+
+def _refused(res: ReadResult, refusal: Issue) -> ReadResult:
+    """`res` refused by the guard: nothing read from the file is kept, only the refusal."""
+    name = res.original_name
+    res.issues.append(replace(refusal, file=name, message=refusal.message.replace(res.file.name, name)))
+    res.refused = True
     return res
 
 

@@ -80,6 +80,8 @@ class RawWorkbook:
     layout_intact: bool = False
     _mapping: list[tuple[str, str, str]] | None = None
     _wb: Any = None
+    _package: Package | None = None  # its guard checks each sheet before python-calamine loads it
+    _own_package: bool = False
     _grids: dict[str, list[list[Any]]] = field(default_factory=dict)
     _partial: set[str] = field(default_factory=set)  # sheets whose grid stops at rows_needed
 
@@ -88,7 +90,7 @@ class RawWorkbook:
         """The fields' map as the form was made: (key, sheet, cell); read from `_felter` when first
         needed (or from `_skema` in forms made before `_felter`)."""
         if self._mapping is None:
-            self._mapping = _map_rows(self._wb, MAP_SHEET, 1) if MAP_SHEET in self.sheet_names else []
+            self._mapping = _map_rows(self._sheet(MAP_SHEET), 1) if MAP_SHEET in self.sheet_names else []
         return self._mapping
 
     def value(self, sheet: str, cell: str) -> Any:
@@ -102,7 +104,7 @@ class RawWorkbook:
             return None  # the sheet was deleted
         if grid is None or (r >= len(grid) and sheet in self._partial):
             # only the rows the form's cells lie in: a stray far value costs no Python objects
-            ws = self._wb.get_sheet_by_name(sheet)
+            ws = self._sheet(sheet)
             need = self.rows_needed.get(sheet, 0) if grid is None else 0
             if r < need and ws.end is not None and ws.end[0] >= need:
                 self._partial.add(sheet)
@@ -116,9 +118,18 @@ class RawWorkbook:
             return None if v == "" else v
         return None
 
+    def _sheet(self, sheet: str):
+        """Worksheet `sheet`, loaded by python-calamine once the guard has passed it (raises
+        guards.RefusedSheet otherwise: the whole file is refused)."""
+        if self._package is not None:
+            self._package.require_sheet(sheet)
+        return self._wb.get_sheet_by_name(sheet)
+
     def close(self):
         if self._wb is not None:
             self._wb.close()
+        if self._own_package and self._package is not None:
+            self._package.close()
 
 
 def open_workbook(path: Path, package: Package | None = None) -> RawWorkbook:
@@ -141,25 +152,26 @@ def open_workbook(path: Path, package: Package | None = None) -> RawWorkbook:
             package.close()
         raise UnreadableWorkbook(str(exc)) from None
     try:
-        return _open(path, fmt, wb, sheet_names, package)
+        raw = _open(path, fmt, wb, sheet_names, package)
     except BaseException:
         wb.close()
-        raise
-    finally:
         if own:
             package.close()
+        raise
+    raw._own_package = own  # then closed with the workbook (it checks the sheets as they are loaded)
+    return raw
 
 
-def _map_rows(wb, sheet: str, start: int) -> list[tuple[str, str, str]]:
-    rows = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+def _map_rows(ws, start: int) -> list[tuple[str, str, str]]:
+    rows = ws.to_python(skip_empty_area=False)
     return [(str(r[0]), str(r[1]), str(r[2])) for r in rows[start:] if len(r) > 2 and r[0] != ""]
 
 
 def _open(path: Path, fmt: str, wb, sheet_names: list[str], package: Package) -> RawWorkbook:
-    raw = RawWorkbook(path, fmt, sheet_names, {}, {}, _wb=wb)
+    raw = RawWorkbook(path, fmt, sheet_names, {}, {}, _wb=wb, _package=package)
     sheet_meta: dict[str, Any] = {}
     if META_SHEET in sheet_names:
-        rows = wb.get_sheet_by_name(META_SHEET).to_python(skip_empty_area=False)
+        rows = raw._sheet(META_SHEET).to_python(skip_empty_area=False)
         sheet_meta = {str(r[0]): r[1] for r in rows[: len(META_KEYS)] if len(r) > 1 and r[0] != ""}
         if MAP_SHEET not in sheet_names:  # a form made before `_felter`: its map is in `_skema`
             raw._mapping = [
