@@ -226,7 +226,7 @@ def test_a_damaged_part_is_refused_as_damaged(answered, sd, defs, tmp_path):
     data = bytearray(answered.read_bytes())
     with zipfile.ZipFile(answered) as z:
         info = z.getinfo(part)
-    start = info.header_offset + 30 + len(info.orig_filename.encode()) + len(info.extra)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
     data[start + info.compress_size // 2] ^= 0x55
     path = tmp_path / "beskadiget.xlsx"
     path.write_bytes(bytes(data))

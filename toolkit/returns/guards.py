@@ -74,6 +74,8 @@ class Package:
     def __init__(self, data: bytes, archive: zipfile.ZipFile | None = None, name: str = ""):
         self.data = data
         self.zip = archive
+        # the parts by name (zipfile's public infolist; a name given twice is refused by the guard)
+        self.members: dict[str, zipfile.ZipInfo] = {i.filename: i for i in archive.infolist()} if archive else {}
         self.name = name
         self.parts: dict[str, bytes] = {}
         self.limits = LIMITS
@@ -141,7 +143,7 @@ class Package:
         if self.data[offset : offset + 4] != ZIP or len(self.data) < offset + 30:
             return None
         name_length, extra_length = struct.unpack_from("<HH", self.data, offset + 26)
-        if self.data[offset + 30 : offset + 30 + name_length] != info.orig_filename.encode(
+        if self.data[offset + 30 : offset + 30 + name_length] != info.filename.encode(
             "utf-8" if info.flag_bits & 0x800 else "cp437"
         ):
             return None  # zipfile then raises on the mismatch
@@ -157,9 +159,7 @@ class Package:
             return None
         part = self.sheet_parts.get(sheet) if self.sheet_parts is not None else None
         if part is None:  # not placed (or no guard ran): every worksheet part
-            parts = sorted(
-                {n for n in self.zip.NameToInfo if _is_worksheet(n)} | set((self.sheet_parts or {}).values())
-            )
+            parts = sorted({n for n in self.members if _is_worksheet(n)} | set((self.sheet_parts or {}).values()))
         else:
             parts = [part]
         for member in parts:
@@ -397,7 +397,7 @@ def _hidden_sheet_parts(package: Package) -> set[str]:
     in either part) defers nothing: every worksheet is then checked up front."""
     z = package.zip
     assert z is not None
-    if "xl/workbook.xml" not in z.NameToInfo or "xl/_rels/workbook.xml.rels" not in z.NameToInfo:
+    if "xl/workbook.xml" not in package.members or "xl/_rels/workbook.xml.rels" not in package.members:
         return set()
     workbook = package.parts["xl/workbook.xml"] = package.unpack(z.getinfo("xl/workbook.xml"))
     rels = package.parts["xl/_rels/workbook.xml.rels"] = package.unpack(z.getinfo("xl/_rels/workbook.xml.rels"))
@@ -407,7 +407,7 @@ def _hidden_sheet_parts(package: Package) -> set[str]:
         return set()  # the up-front checks refuse a DTD as before
     end = workbook.find(b"sheets>", start.end())  # the end of the sheet list (found in linear time)
     sheets = _sheet_list(workbook[start.end() : end if end >= 0 else len(workbook)], rels)
-    if sheets is None or any(part not in z.NameToInfo for part in sheets[0].values()):
+    if sheets is None or any(part not in package.members for part in sheets[0].values()):
         return set()
     package.sheet_parts = dict(sheets[0])
     return set(sheets[1])
