@@ -248,7 +248,13 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
     located: dict[str, tuple[str, str]] = {}
     answered = False  # any input cell that differs from what the form was sent out with
     flags, value, present = raw.flags, raw.value, set(raw.sheet_names)
-    for fi, name, by_name, by_map in found:
+    flag_at = flags.get
+    # the value in each field's named cell, read in one pass (the map's addresses only when needed)
+    named = raw.values_at([by_name for _fi, _n, by_name, _m in found])
+    for (fi, name, by_name, by_map), v in zip(found, named, strict=True):
+        if v is None and by_name is not None and by_map is None and flag_at(by_name) is None:
+            located[fi.key] = by_name
+            continue  # an empty cell where its name says (most of a large form): nothing to keep
         if by_name is None:
             if name in raw.deleted:
                 gone = by_map[0] if by_map and by_map[0] not in present else ""
@@ -273,8 +279,9 @@ def _extract(raw: RawWorkbook, res: ReadResult, defn: Skemadefinition, sd: Stamd
         sheet, cell = located[fi.key] = loc
         if by_map and by_name and by_name != by_map and _moved(by_map, by_name, present):
             moved.setdefault(sheet, []).append((fi, by_map[1], cell))
-        v = value(sheet, cell)
-        flag = flags.get(loc) if flags else None
+        if by_name is None:
+            v = value(sheet, cell)  # the map's address: a field that lost its name
+        flag = flag_at(loc)
         if flag and flag.error:
             issue("fejlvaerdi", fi, sheet, cell, f"cellen indeholder fejlværdien {flag.error}")
             flagged.add(fi.key)

@@ -118,6 +118,26 @@ class RawWorkbook:
             return None if v == "" else v
         return None
 
+    def values_at(self, cells: list[tuple[str, str] | None]) -> list[Any]:
+        """`value` of each (sheet, cell), in order (None for None): one pass, without a call per
+        cell once a sheet's rows are in."""
+        grids, value = self._grids, self.value
+        out: list[Any] = []
+        append = out.append
+        for at in cells:
+            if at is None:
+                append(None)
+                continue
+            grid = grids.get(at[0])
+            r, c = _rowcol(at[1])
+            if grid is not None and 0 <= r < len(grid):
+                row = grid[r]
+                v = row[c] if 0 <= c < len(row) else None
+                append(None if v == "" else v)
+            else:
+                append(value(*at))
+        return out
+
     def _sheet(self, sheet: str):
         """Worksheet `sheet`, loaded by python-calamine once the guard has passed it (raises
         guards.RefusedSheet otherwise: the whole file is refused)."""
