@@ -137,3 +137,15 @@ def test_core_xml_written_otherwise_is_left_to_the_parser():
     assert _modified_text(default_ns) is None
     with pytest.raises(HostileXml):
         _modified_text(b'<!DOCTYPE x [<!ENTITY t "2099-01-01T00:00:00Z">]>' + EXCEL_CORE[EXCEL_CORE.index(b"<cp:") :])
+
+
+def test_a_long_sheet_name_in_a_range_is_read_in_linear_time():
+    """A print area on a sheet with a long quoted name is no single cell: the form's own pattern
+    must fail on it at once (a nested repetition would try every split of the name, forever)."""
+    sheet = "Afsnit 2 Kommune " * 30
+    workbook = (
+        f"<workbook><definedNames><definedName name=\"Område\">'{sheet}'!$A$1:$F$72</definedName>"
+        f"<definedName name=\"S_x\">'{sheet}'!$C$7</definedName></definedNames></workbook>"
+    ).encode()
+    names, *_ = _parse_names(b"", workbook)
+    assert names == {"S_x": (sheet, "C7")}

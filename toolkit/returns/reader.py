@@ -466,15 +466,10 @@ def _parse_names(
     names: dict[str, tuple[str, str]] = {}
     deleted: set[str] = set()
     constants: dict[str, Any] = {}
-    simple_name, simple_ref = _SIMPLE_NAME.fullmatch, _SIMPLE_REF.fullmatch
-    for blob, text in _DEFINED_NAME.findall(workbook):
-        # the common shape, as the forms are written (name="S_…" alone, 'Sheet'!$C$7): picked
-        # apart directly; anything else takes the general path below
-        s_name, s_ref = simple_name(blob), simple_ref(text)
-        if s_name is not None and s_ref is not None:
-            quoted, plain, col, row = s_ref.groups()
-            sheet = quoted.decode().replace("''", "'") if quoted is not None else plain.decode()
-            names[s_name.group(1).decode()] = (sheet, (col + row).decode())
+    for s_name, quoted, plain, col, row, blob, text in _NAME_ELEMENT.findall(workbook):
+        if s_name:  # the common shape, as the forms are written: picked apart by the pattern itself
+            sheet = plain.decode() if plain else quoted.decode().replace("''", "'")
+            names[s_name.decode()] = (sheet, (col + row).decode())
             continue
         name = _workbook_name(blob)
         if name is None:
@@ -491,10 +486,14 @@ def _parse_names(
 
 
 _CONSTANT_NAMES = frozenset([*META_CONSTANTS.values(), LAYOUT_CONSTANT])
-# a workbook-scope name with no other attribute and no escaped character
-_SIMPLE_NAME = re.compile(rb' name="([^"&<>]+)"')
-# a single cell on a sheet, no escaped character: 'Sheet'!$C$7, 'It''s'!C7, Sheet1!$C$7
-_SIMPLE_REF = re.compile(rb"(?:'((?:[^'&<]|'')+)'|([A-Za-z_][A-Za-z0-9_.]*))!\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})")
+# a definedName element in the forms' own shape, a workbook-scope name with no other attribute on a
+# single cell, no escaped character ('Sheet'!$C$7, 'It''s'!C7, Sheet1!$C$7: groups name, quoted sheet,
+# plain sheet, column, row), else any definedName element (groups: its attributes, its text)
+_NAME_ELEMENT = re.compile(
+    rb'<definedName name="([^"&<>]+)">'
+    rb"(?:'([^'&<]*(?:''[^'&<]*)*)'|([A-Za-z_][A-Za-z0-9_.]*))!\$?([A-Z]{1,3})\$?([1-9][0-9]{0,6})</definedName>|"
+    + _DEFINED_NAME.pattern
+)
 
 
 def _names_digest(names: dict[str, tuple[str, str]]) -> str:
