@@ -212,9 +212,10 @@ def _open(path: Path, fmt: str, wb, sheet_names: list[str], package: Package) ->
     except (zipfile.BadZipFile, KeyError, ET.ParseError, expat.ExpatError):
         pass  # names are a refinement; the map's addresses still work
     present = set(sheet_names)
-    for name in [n for n, (sheet, _c) in raw.names.items() if sheet not in present]:
-        del raw.names[name]  # a name into a deleted sheet that the program did not set to #REF!
-        raw.deleted.add(name)
+    if not {sheet for sheet, _c in raw.names.values()} <= present:
+        for name in [n for n, (sheet, _c) in raw.names.items() if sheet not in present]:
+            del raw.names[name]  # a name into a deleted sheet that the program did not set to #REF!
+            raw.deleted.add(name)
     layout = constants.get(LAYOUT_CONSTANT)
     if layout and not raw.deleted and digest is None:
         digest = _names_digest(raw.names)
