@@ -26,15 +26,22 @@ def _overview(ws: Workspace, aar: int):
     return ws.out(aar) / f"{aar}_samlet.xlsx"
 
 
-def test_only_the_years_a_run_changed_are_rewritten(tmp_path):
+def _two_years(tmp_path) -> tuple[Workspace, object, list]:
+    """A workspace with one answer for each of two years in `ind1`, ingested: (workspace, the
+    folder, the overviews the ingest wrote)."""
     ws = Workspace(tmp_path / "w")
-    first, second = tmp_path / "ind1", tmp_path / "ind2"
+    first = tmp_path / "ind1"
     first.mkdir()
-    second.mkdir()
     _answer(ws, Y1, 0, first)
     _answer(ws, Y2, 0, first)
-    _report, written = ws.ingest([first])
+    return ws, first, ws.ingest([first])[1]
+
+
+def test_only_the_years_a_run_changed_are_rewritten(tmp_path):
+    ws, first, written = _two_years(tmp_path)
     assert written == [_overview(ws, Y1), _overview(ws, Y2)]
+    second = tmp_path / "ind2"
+    second.mkdir()
     kept = _overview(ws, Y1).stat().st_mtime_ns  # a rewrite would change it
 
     _answer(ws, Y2, 1, second)  # one more answer, for the second year only
@@ -56,13 +63,9 @@ def test_only_the_years_a_run_changed_are_rewritten(tmp_path):
 
 
 def test_a_refused_file_that_names_no_year_rewrites_every_year(tmp_path):
-    ws = Workspace(tmp_path / "w")
-    inbox, bad = tmp_path / "ind", tmp_path / "bad"
-    inbox.mkdir()
+    ws, _first, _written = _two_years(tmp_path)
+    bad = tmp_path / "bad"
     bad.mkdir()
-    _answer(ws, Y1, 0, inbox)
-    _answer(ws, Y2, 0, inbox)
-    ws.ingest([inbox])
     (bad / "noget.xlsx").write_bytes(b"PK\x03\x04 ikke en rigtig fil")
     report, written = ws.ingest([bad])
     assert report.count("afvist") == 1
