@@ -140,3 +140,15 @@ def test_an_upload_waits_for_another_run_holding_the_folder_lock(site):
     page = _job(site, headers["location"])
     assert returns.with_error.name in page and "mangler-obligatorisk" in page
     assert Workspace(folder).current_values(AAR)
+
+
+def test_an_upload_with_nothing_new_says_the_overviews_are_unchanged(site):
+    url, _folder, returns, token = site
+    body, mtype = multipart({"csrf": token}, [(returns.with_error.name, returns.with_error.read_bytes())])
+    for _ in range(2):  # the second time the bytes are known: nothing is stored
+        status, headers, _ = request(url, "POST", f"/indlaes?aar={AAR}", body, {"Content-Type": mtype, "Origin": url})
+        assert status == 303
+        page = _text(_job(site, headers["location"]))
+    assert "allerede indlæst" in page
+    # the page says either which overview was written (the cycle's current year always is) or that none was
+    assert ("Samlet overblik:" in page) != ("Intet nyt gemt – de samlede overblik er uændrede" in page)
