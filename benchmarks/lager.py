@@ -24,10 +24,11 @@ import time
 from pathlib import Path
 
 from toolkit.definitions import load_definitions
+from toolkit.returns.ingest import _record
 from toolkit.returns.read import read_return
 from toolkit.returns.saved import saved_time
 from toolkit.store import Store
-from toolkit.store.receive import Admitted, admit, record
+from toolkit.store.receive import Admitted, admit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from indlaes import AAR, arguments, bare_read, inbox_files  # noqa: E402
@@ -78,22 +79,7 @@ def main():
                     got = admit(store, f)
                     c2 = time.process_time()
                     assert isinstance(got, Admitted), got
-                    m = res.modtager
-                    record(
-                        store,
-                        got,
-                        skema=res.skema,
-                        aar=res.aar,
-                        respondent_id=m.id if m else None,
-                        respondent_navn=m.navn if m else None,
-                        version=res.version,
-                        status=res.status,
-                        refused=res.refused,
-                        valid=res.valid,
-                        values=res.values,
-                        issues=res.issues,
-                        saved_at=saved_time(res.saved, mtimes[f]).text,
-                    )
+                    _record(store, got, saved_time(res.saved, mtimes[f]), res)  # as `skema indlaes` records
                     c3 = time.process_time()
                     adm[f].append(c2 - c)
                     arc[f].append(spent[0])

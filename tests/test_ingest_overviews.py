@@ -23,7 +23,7 @@ def _answer(ws: Workspace, aar: int, index: int, inbox) -> None:
 
 
 def _overview(ws: Workspace, aar: int):
-    return ws.out(aar) / f"{aar}_samlet.xlsx"
+    return ws.overview_path(aar)
 
 
 def _two_years(tmp_path) -> tuple[Workspace, object, list]:

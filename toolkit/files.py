@@ -56,16 +56,31 @@ class OutputError(SkemaError):
         )
 
 
+#: the name a temporary file next to its target starts with (a killed run's are swept up by that)
+TMP_PREFIX = ".~tmp_"
+
+
+def _temp_next_to(target: str) -> tuple[int, str]:
+    """A new temporary file next to `target` (its folder made if missing): (descriptor, path).
+    Failing to make it is one Danish OutputError."""
+    folder = os.path.dirname(target) or os.curdir
+    suffix = os.path.splitext(target)[1]
+    try:
+        try:
+            return tempfile.mkstemp(prefix=TMP_PREFIX, suffix=suffix, dir=folder)
+        except FileNotFoundError:
+            os.makedirs(folder, exist_ok=True)
+            return tempfile.mkstemp(prefix=TMP_PREFIX, suffix=suffix, dir=folder)
+    except OSError as exc:
+        raise OutputError(Path(target), exc) from exc
+
+
 @contextlib.contextmanager
 def atomic_path(target: Path):
     """Yield a temporary path next to `target`; on success it replaces `target` in one rename.
     Failures to write become one Danish error; the old file is left as it was."""
     target = Path(target)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=".~tmp_", suffix=target.suffix, dir=target.parent)
-    except OSError as exc:
-        raise OutputError(target, exc) from exc
+    fd, tmp = _temp_next_to(os.fspath(target))
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -91,17 +106,7 @@ def write_bytes_atomic(target: str | os.PathLike[str], data: bytes) -> None:
     file's own descriptor: no second open, and the folder is made only if it is missing. With plain
     strings for paths: the archive writes one file per received file."""
     path = os.fspath(target)
-    folder, name = os.path.split(path)
-    folder = folder or os.curdir
-    suffix = os.path.splitext(name)[1]
-    try:
-        try:
-            fd, tmp = tempfile.mkstemp(prefix=".~tmp_", suffix=suffix, dir=folder)
-        except FileNotFoundError:
-            os.makedirs(folder, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".~tmp_", suffix=suffix, dir=folder)
-    except OSError as exc:
-        raise OutputError(Path(path), exc) from exc
+    fd, tmp = _temp_next_to(path)
     done = False
     try:
         with open(fd, "wb") as f:  # closes fd

@@ -154,6 +154,10 @@ class Workspace:
         """The year's output folder."""
         return (Path(self.output) if self.output else self.folder / "output") / str(aar)
 
+    def overview_path(self, aar: int) -> Path:
+        """The year's consolidated workbook."""
+        return self.out(aar) / f"{aar}_samlet.xlsx"
+
     def forms_dir(self, aar: int) -> Path:
         return self.out(aar) / "skemaer"
 
@@ -281,8 +285,8 @@ class Workspace:
         on_wait: Callable[[], None] | None = None,
     ) -> tuple[IngestReport, list[Path]]:
         """Read, archive and store returned files, then rewrite the consolidated workbook of `years`
-        (default: the years this run changed, and any year in the store whose workbook is missing;
-        a run that stores nothing new rewrites nothing). Returns the report and the workbooks written."""
+        (default: those the run made out of date, `_changed_years`; a run that stores nothing new
+        rewrites at most the current year's). Returns the report and the workbooks written."""
         from toolkit.problems import SkemaError
         from toolkit.returns.ingest import ingest
 
@@ -319,7 +323,7 @@ class Workspace:
         for c in store.corrections():
             last[c["aar"]] = max(last.get(c["aar"], ""), c["created_at"])
         for y in in_store - years:
-            target = self.out(y) / f"{y}_samlet.xlsx"
+            target = self.overview_path(y)
             latest = max(last.get(y, ""), last.get(None, ""))
             if not target.exists() or _timestamp(latest) > target.stat().st_mtime:
                 years.add(y)
@@ -358,7 +362,7 @@ class Workspace:
     def _consolidate(self, store: Store, aar: int, today: dt.date | None = None) -> Path:
         from toolkit.consolidate.year import consolidate
 
-        return consolidate(store, self.sd, self.defs, aar, self.out(aar) / f"{aar}_samlet.xlsx", today)
+        return consolidate(store, self.sd, self.defs, aar, self.overview_path(aar), today)
 
     def missing(self, aar: int, today: dt.date | None = None) -> list[ReturnStatus]:
         """The forms of `aar` not answered yet, each with its deadline and whether it has passed."""

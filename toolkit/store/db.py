@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from toolkit.fieldkeys import KeyParts, key_parts
-from toolkit.files import atomic_path, write_bytes_atomic
+from toolkit.files import TMP_PREFIX, atomic_path, write_bytes_atomic
 from toolkit.problems import Issue
 
 DB_FILE = "skema.sqlite"
@@ -380,7 +380,7 @@ class Store:
         }
         removed = []
         for p in self.archive_dir.iterdir():
-            stray = p.name.startswith(".~tmp_") or (
+            stray = p.name.startswith(TMP_PREFIX) or (
                 len(p.stem) == 64 and all(c in "0123456789abcdef" for c in p.stem) and p.name not in known
             )
             if stray and p.is_file():
